@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+import { AppError } from '../errors/index.js';
+import { parseBasic } from '../http/auth.js';
+import { problems } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import type { KeyService } from './key-service.js';
+import type { TokenService } from './token-service.js';
+
+const TokenBody = Type.Object({
+  grant_type: Type.String({ maxLength: 64 }),
+  client_id: Type.Optional(Type.String({ maxLength: 64 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 256 })),
+  scope: Type.Optional(Type.String({ maxLength: 256 })),
+});
+
+/**
+ * OAuth2 client credentials (RFC 6749 §4.4): the API key is the client. Errors carry the RFC's
+ * `error` member beside the problem+json fields, so OAuth libraries understand them too.
+ */
+export function oauthRoutes(keys: KeyService, tokens: TokenService) {
+  return async function routes(app: App): Promise<void> {
+    app.post(
+      '/oauth/token',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Exchange an API key for a short-lived Bearer token (client_credentials)',
+          body: TokenBody,
+          response: {
+            200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() }),
+            ...problems('INVALID_CLIENT', 'UNSUPPORTED_GRANT_TYPE'),
+          },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        const b = req.body;
+        if (b.grant_type !== 'client_credentials') {
+          throw new AppError('UNSUPPORTED_GRANT_TYPE', 'only grant_type=client_credentials is supported', { error: 'unsupported_grant_type' });
+        }
+        const basic = parseBasic(req.headers.authorization);
+        // RFC 6749 §2.3.1 lets the client put its credentials in the body when it cannot use Basic.
+        const id = basic?.id ?? (b.client_id ? decodeURIComponent(b.client_id) : undefined);
+        const secret = basic?.secret ?? b.client_secret;
+        const principal = id && secret ? await keys.authenticate(id, secret) : undefined;
+        if (!principal) {
+          reply.header('www-authenticate', 'Basic realm="verity"');
+          throw new AppError('INVALID_CLIENT', 'client authentication failed', { error: 'invalid_client' });
+        }
+        return tokens.issue(principal);
+      },
+    );
+  };
+}

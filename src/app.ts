@@ -1,0 +1,216 @@
+import fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { AccountService } from './accounts/account-service.js';
+import { AccountStore } from './accounts/account-store.js';
+import { KeyService } from './accounts/key-service.js';
+import { oauthRoutes } from './accounts/oauth-routes.js';
+import { accountRoutes } from './accounts/routes.js';
+import { TokenService } from './accounts/token-service.js';
+import { PriceBook } from './billing/price-book.js';
+import { resolveSecrets, type Config } from './config/index.js';
+import { CodeHasher } from './crypto/code-hasher.js';
+import { Sealer } from './crypto/sealer.js';
+import { migrate, openDatabase, type DatabaseHandle } from './db/database.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { ProviderRegistry, type MessageProvider } from './delivery/provider.js';
+import { authenticator } from './http/auth.js';
+import { installDocs } from './http/docs.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { Metrics } from './http/metrics.js';
+import { Problem } from './http/schemas.js';
+import type { App } from './http/types.js';
+import { IdempotencyService } from './idempotency/idempotency-service.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLimiterFactory, type LimiterFactory, type LimiterStore } from './limits/index.js';
+import { InboxStore } from './sandbox/inbox-store.js';
+import { sandboxRoutes } from './sandbox/routes.js';
+import { SandboxProvider } from './sandbox/sandbox-provider.js';
+import { serviceRoutes } from './services/routes.js';
+import { ServiceSettings } from './services/service-settings.js';
+import { ServiceStore } from './services/service-store.js';
+import { templateRoutes } from './templates/routes.js';
+import { TemplateStore } from './templates/template-store.js';
+import { verificationRoutes } from './verifications/routes.js';
+import { VerificationService } from './verifications/verification-service.js';
+import { VerificationStore } from './verifications/verification-store.js';
+import { sqlitePath } from './config/secrets.js';
+
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const SWEEP_MS = 30_000;
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Replaces the default provider list (the sandbox). */
+  providers?: (deps: { inbox: InboxStore; clock: Clock }) => MessageProvider[];
+  /** PostgreSQL schema for this app's tables (test suites use one each). */
+  schema?: string;
+  logger?: Logger;
+}
+
+/** What the app is made of, reachable from tests and the CLI without going through HTTP. */
+export interface Verity {
+  config: Config;
+  database: DatabaseHandle;
+  accounts: AccountService;
+  accountStore: AccountStore;
+  keys: KeyService;
+  verifications: VerificationService;
+  verificationStore: VerificationStore;
+  inbox: InboxStore;
+  metrics: Metrics;
+  clock: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    verity: Verity;
+  }
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    // Credentials never reach the log, whichever object carries them.
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.secret', '*.code', 'secret', 'code'], censor: '[redacted]' },
+  });
+}
+
+async function limiterStore(config: Config, database: DatabaseHandle, redis: Redis | undefined): Promise<LimiterStore> {
+  let kind = config.limits.store;
+  if (kind === 'auto') kind = redis ? 'redis' : database.dialect;
+  switch (kind) {
+    case 'redis':
+      if (!redis) throw new Error('the redis limit store needs REDIS_URL');
+      return { kind: 'redis', client: redis };
+    case 'postgres':
+      if (!database.pool) throw new Error('the postgres limit store needs a PostgreSQL DATABASE_URL');
+      return { kind: 'postgres', pool: database.pool };
+    case 'sqlite': {
+      const main = database.sqlitePath ?? sqlitePath(config.databaseUrl);
+      return { kind: 'sqlite', path: main === ':memory:' ? ':memory:' : join(dirname(main), 'limits.db') };
+    }
+    default:
+      return { kind: 'memory' };
+  }
+}
+
+/**
+ * Builds the whole server as a Fastify instance: infrastructure first (database, limits,
+ * metrics), then the domain services, then the routes. It does not listen; `server.ts` does.
+ */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? createLogger(config);
+  const secrets = resolveSecrets(config);
+
+  const database = openDatabase(config.databaseUrl, opts.schema ? { schema: opts.schema } : {});
+  await migrate(database, opts.schema);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  const limiterFactory: LimiterFactory = await createLimiterFactory(await limiterStore(config, database, redis));
+
+  const app = fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own request lines print the URL, and a query string can hold a phone number.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 128 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = database.db;
+  const accountStore = new AccountStore(db);
+  const keys = new KeyService(accountStore, clock, config.keyCacheTtlS * 1000);
+  const tokens = new TokenService(secrets.tokenSigningKey, config.tokenTtlS, keys, clock);
+  const accounts = new AccountService(db, accountStore, keys, clock);
+  const prices = new PriceBook(accountStore, clock);
+  const serviceStore = new ServiceStore(db);
+  const templateStore = new TemplateStore(db);
+  const inbox = new InboxStore(db);
+  const verificationStore = new VerificationStore(db);
+  const metrics = new Metrics();
+  const providers = new ProviderRegistry(
+    opts.providers?.({ inbox, clock }) ?? [new SandboxProvider(inbox, clock, config.sandbox.magic, config.sandbox.billable)],
+  );
+  const dispatcher = new Dispatcher(verificationStore, providers, clock, logger, { onUndeliverable: (_id, channel) => metrics.failed(channel) });
+  const verifications = new VerificationService({
+    store: verificationStore,
+    settings: new ServiceSettings(serviceStore, config.verification),
+    templates: templateStore,
+    accounts: accountStore,
+    prices,
+    providers,
+    dispatcher,
+    limiters: {
+      sendPerDestination: limiterFactory.create('send_dest', config.limits.sendPerDestination),
+      guessPerDestination: limiterFactory.create('guess_dest', config.limits.guessPerDestination),
+      startPerIp: limiterFactory.create('start_ip', config.limits.startPerIp),
+      startPerAccount: limiterFactory.create('start_account', config.limits.startPerAccount),
+    },
+    hasher: new CodeHasher(secrets.peppers),
+    sealer: new Sealer(secrets.encryptionKey),
+    clock,
+    events: metrics,
+    magic: config.sandbox.magic,
+  });
+  const idempotency = new IdempotencyService(new IdempotencyStore(db), clock, config.idempotencyTtlS * 1000);
+
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, metrics, clock } satisfies Verity);
+  app.decorateRequest('principal', undefined);
+  app.addSchema(Problem);
+  installErrorHandler(app);
+  await app.register(formbody);
+  await installDocs(app, { ui: config.docs, version: VERSION });
+  metrics.install(app);
+
+  app.addHook('onResponse', async (req, reply) => {
+    // Route pattern only: URLs can hold a phone number in the query string.
+    req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await database.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).type('application/problem+json').send({ type: 'urn:verity:problem:unavailable', title: 'Database unavailable', status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer', request_id: _req.id });
+    }
+  });
+
+  await app.register(oauthRoutes(keys, tokens));
+  const authenticate = authenticator(keys, tokens);
+  await app.register(async (scope: App) => {
+    scope.addHook('onRequest', authenticate);
+    await scope.register(verificationRoutes(verifications, idempotency));
+    await scope.register(serviceRoutes(serviceStore, clock));
+    await scope.register(templateRoutes(templateStore, clock));
+    await scope.register(accountRoutes(accounts, accountStore, keys, prices));
+    await scope.register(sandboxRoutes(inbox, (to) => normalizeInboxAddress(to)));
+  });
+
+  const sweeper = setInterval(() => {
+    Promise.all([verifications.sweep(), idempotency.sweep()]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
+  }, SWEEP_MS);
+  sweeper.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    await limiterFactory.close();
+    redis?.disconnect();
+    await database.close();
+  });
+  return app;
+}
+
+/** A `+` in a query string arrives as a space unless encoded; accept both. */
+function normalizeInboxAddress(raw: string): string {
+  const t = raw.trim().toLowerCase();
+  return /^\d/.test(t) ? `+${t}` : t.replace(/[\s()-]/g, (c) => (t.includes('@') ? c : ''));
+}

@@ -1,0 +1,42 @@
+import type { AccountStore } from '../accounts/account-store.js';
+import type { PriceTable } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+
+const CACHE_MS = 10_000;
+
+/**
+ * Prices per account, channel and country prefix (longest prefix wins). Lists are cached for a
+ * few seconds because every billable send needs one; a change made on this instance is seen at
+ * once, on other instances within the cache time.
+ */
+export class PriceBook {
+  private readonly cache = new Map<string, { rows: PriceTable[]; until: number }>();
+
+  constructor(
+    private readonly store: AccountStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async priceMicros(accountId: string, channel: string, to: string): Promise<number> {
+    const rows = await this.rows(accountId);
+    const digits = to.startsWith('+') ? to.slice(1) : '';
+    let best: PriceTable | undefined;
+    for (const r of rows) {
+      if (r.channel !== channel || !digits.startsWith(r.prefix)) continue;
+      if (!best || r.prefix.length > best.prefix.length) best = r;
+    }
+    return best?.price_micros ?? 0;
+  }
+
+  invalidate(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+
+  private async rows(accountId: string): Promise<PriceTable[]> {
+    const hit = this.cache.get(accountId);
+    if (hit && hit.until > this.clock.now()) return hit.rows;
+    const rows = await this.store.listPrices(accountId);
+    this.cache.set(accountId, { rows, until: this.clock.now() + CACHE_MS });
+    return rows;
+  }
+}

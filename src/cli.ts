@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
+import { migrate, openDatabase } from './db/database.js';
+import { serve } from './server.js';
+
+const USAGE = `usage: verity <command>
+
+  serve               run the HTTP server (the default)
+  migrate             apply database migrations and exit
+  keys create [--json]
+                      create an API key for the first account (creating that account
+                      on an empty database); --json prints {"key_id","secret"} only
+  config              print every setting with its default, as a Markdown table
+`;
+
+/** Commands other than serve keep stdout for their own output: logs go to stderr. */
+async function quietApp(config: Config) {
+  return buildApp(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) });
+}
+
+async function keysCreate(config: Config, json: boolean): Promise<void> {
+  const app = await quietApp(config);
+  try {
+    const v = app.verity;
+    let issued = await v.accounts.bootstrap();
+    if (!issued) {
+      const first = await v.accountStore.firstAccount();
+      if (!first) throw new Error('the database has no account');
+      issued = await v.keys.create(first.id, 'cli');
+    }
+    process.stdout.write(json ? `${JSON.stringify(issued)}\n` : `key id   ${issued.key_id}\nsecret   ${issued.secret}\n`);
+  } finally {
+    await app.close();
+  }
+}
+
+function configTable(): string {
+  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.length > 40 ? `${s.default.slice(0, 37)}…` : s.default}\``} | ${s.doc} |`);
+  return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
+  if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return;
+    case 'migrate': {
+      const db = openDatabase(config.databaseUrl);
+      try {
+        const applied = await migrate(db);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'keys':
+      if (rest[0] !== 'create') throw new UsageError(`unknown keys command "${rest[0] ?? ''}"`);
+      await keysCreate(config, rest.includes('--json'));
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
+    process.exit(2);
+  }
+  process.stderr.write(`verity: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { SETTINGS, type Setting } from './settings.js';
+import type { LimitRule } from '../limits/limiter.js';
+
+export type MagicOutcome = 'delivered' | 'undeliverable';
+export interface MagicDestination { to: string; code: string; outcome: MagicOutcome }
+
+export interface VerificationDefaults {
+  brand: string;
+  codeLength: number;
+  ttlS: number;
+  maxAttempts: number;
+  maxSends: number;
+  resendCooldownS: number;
+  locale: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  logLevel: string;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  docs: boolean;
+  secretsFile: string | undefined;
+  peppers: string[] | undefined;
+  encryptionKey: string | undefined;
+  tokenSigningKey: string | undefined;
+  tokenTtlS: number;
+  keyCacheTtlS: number;
+  verification: VerificationDefaults;
+  limits: {
+    store: 'auto' | 'memory' | 'sqlite' | 'postgres' | 'redis';
+    sendPerDestination: LimitRule;
+    guessPerDestination: LimitRule;
+    startPerIp: LimitRule;
+    startPerAccount: LimitRule;
+  };
+  idempotencyTtlS: number;
+  sandbox: { magic: MagicDestination[]; billable: boolean };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const STORES = ['auto', 'memory', 'sqlite', 'postgres', 'redis'];
+
+function parseValue(s: Setting, raw: unknown, problems: string[]): unknown {
+  const where = `${s.env}${s.key === '-' ? '' : ` (${s.key})`}`;
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (s.kind) {
+    case 'string':
+      if (typeof text !== 'string') return void problems.push(`${where} must be a string`);
+      return text;
+    case 'int': {
+      const n = typeof text === 'number' ? text : /^-?\d+$/.test(String(text)) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n)) return void problems.push(`${where} must be an integer, got "${String(raw)}"`);
+      return n;
+    }
+    case 'bool': {
+      if (typeof text === 'boolean') return text;
+      const t = String(text).toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(t)) return true;
+      if (['false', '0', 'no', 'off'].includes(t)) return false;
+      return void problems.push(`${where} must be true or false, got "${String(raw)}"`);
+    }
+    case 'list': {
+      const items = Array.isArray(text) ? text.map(String) : String(text).split(',');
+      return items.map((x) => x.trim()).filter((x) => x.length > 0);
+    }
+    case 'rule': {
+      if (typeof text === 'object' && text !== null && 'points' in text) {
+        const r = text as { points: unknown; durationSec?: unknown; duration_s?: unknown };
+        return checkRule(where, Number(r.points), Number(r.durationSec ?? r.duration_s), problems);
+      }
+      const m = /^(\d+)\s*\/\s*(\d+)$/.exec(String(text));
+      if (!m) return void problems.push(`${where} must look like points/seconds (e.g. 5/600), got "${String(raw)}"`);
+      return checkRule(where, Number(m[1]), Number(m[2]), problems);
+    }
+    case 'magic':
+      return parseMagic(where, text, problems);
+  }
+}
+
+function checkRule(where: string, points: number, durationSec: number, problems: string[]): LimitRule | undefined {
+  if (!Number.isSafeInteger(points) || points < 0 || !Number.isSafeInteger(durationSec) || durationSec < 1) {
+    problems.push(`${where} needs whole points ≥ 0 and seconds ≥ 1`);
+    return undefined;
+  }
+  return { points, durationSec };
+}
+
+function parseMagic(where: string, raw: unknown, problems: string[]): MagicDestination[] {
+  const entries: unknown[] = Array.isArray(raw)
+    ? raw
+    : String(raw).split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
+        const i = x.lastIndexOf(':');
+        const j = x.lastIndexOf(':', i - 1);
+        return { to: x.slice(0, j), code: x.slice(j + 1, i), outcome: x.slice(i + 1) };
+      });
+  const out: MagicDestination[] = [];
+  for (const e of entries) {
+    const m = e as Partial<MagicDestination>;
+    if (typeof m.to !== 'string' || !m.to || typeof m.code !== 'string' || !/^\d{4,10}$/.test(m.code) ||
+        (m.outcome !== 'delivered' && m.outcome !== 'undeliverable')) {
+      problems.push(`${where}: each entry needs to, a 4–10 digit code and outcome delivered|undeliverable, got ${JSON.stringify(e)}`);
+      continue;
+    }
+    out.push({ to: m.to.toLowerCase(), code: m.code, outcome: m.outcome });
+  }
+  return out;
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (typeof cur !== 'object' || cur === null) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) {
+    cur[part] ??= {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1] as string] = value;
+}
+
+function readFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`VERITY_CONFIG: cannot read ${path}: ${(err as Error).message}`]);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('top level must be an object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`VERITY_CONFIG: ${path} is not a JSON object: ${(err as Error).message}`]);
+  }
+}
+
+/**
+ * Builds the configuration from the environment and the optional JSON file it names, and
+ * validates it; every problem is reported at once so a deployment is fixed in one go.
+ * This is the only place in Verity that reads `process.env`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, unknown> = {}): Config {
+  const problems: string[] = [];
+  const file = env.VERITY_CONFIG ? readFile(env.VERITY_CONFIG) : {};
+  const known = new Set(SETTINGS.map((s) => s.key.split('.')[0]));
+  for (const k of Object.keys(file)) if (!known.has(k)) problems.push(`config file: unknown key "${k}"`);
+
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    if (s.key === '-') continue;
+    const raw = getPath(overrides, s.key) ?? env[s.env] ?? getPath(file, s.key) ?? s.default;
+    if (raw === undefined || raw === '') {
+      setPath(out, s.key, undefined);
+      continue;
+    }
+    setPath(out, s.key, parseValue(s, raw, problems));
+  }
+  const cfg = out as unknown as Config;
+  validate(cfg, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return cfg;
+}
+
+function validate(cfg: Config, problems: string[]): void {
+  if (cfg.port < 0 || cfg.port > 65535) problems.push('PORT must be between 0 and 65535');
+  if (!LEVELS.includes(cfg.logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push('DATABASE_URL must start with sqlite: or postgres://');
+  if (!STORES.includes(cfg.limits.store)) problems.push(`LIMITS_STORE must be one of ${STORES.join(', ')}`);
+  if (cfg.limits.store === 'redis' && !cfg.redisUrl) problems.push('LIMITS_STORE=redis needs REDIS_URL');
+  const v = cfg.verification;
+  if (v.codeLength < 4 || v.codeLength > 10) problems.push('CODE_LENGTH must be between 4 and 10');
+  if (v.ttlS < 30 || v.ttlS > 86_400) problems.push('CODE_TTL_S must be between 30 and 86400');
+  if (v.maxAttempts < 1 || v.maxAttempts > 100) problems.push('MAX_ATTEMPTS must be between 1 and 100');
+  if (v.maxSends < 1 || v.maxSends > 100) problems.push('MAX_SENDS must be between 1 and 100');
+  if (v.resendCooldownS < 0) problems.push('RESEND_COOLDOWN_S must be ≥ 0');
+  if (cfg.tokenTtlS < 30) problems.push('TOKEN_TTL_S must be ≥ 30');
+  if (cfg.keyCacheTtlS < 0) problems.push('KEY_CACHE_TTL_S must be ≥ 0');
+  for (const p of cfg.peppers ?? []) if (p.length < 32) problems.push('each of PEPPERS must be at least 32 characters');
+  if (cfg.peppers && cfg.peppers.length === 0) problems.push('PEPPERS is set but empty');
+  if (cfg.tokenSigningKey !== undefined && cfg.tokenSigningKey.length < 32) problems.push('TOKEN_SIGNING_KEY must be at least 32 characters');
+  if (cfg.encryptionKey !== undefined && decodeKey(cfg.encryptionKey) === undefined) {
+    problems.push('ENCRYPTION_KEY must be 32 bytes written as 64 hex digits or base64');
+  }
+}
+
+/** A 32-byte key written as hex or base64; undefined when it is neither. */
+export function decodeKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  const b = Buffer.from(text, 'base64');
+  return b.length === 32 ? b : undefined;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}

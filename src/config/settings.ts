@@ -1,0 +1,48 @@
+/**
+ * Every setting Verity reads, declared once: its environment variable, its key in the optional
+ * JSON config file, its default and what it means. The README's configuration table is printed
+ * from this list (`npm run verity -- config`), so the two cannot drift apart.
+ */
+export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'rule' | 'magic';
+
+export interface Setting {
+  env: string;
+  key: string; // dotted path inside the config file
+  kind: SettingKind;
+  default: string | undefined; // as it would be written in the environment
+  doc: string;
+  secret?: boolean;
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { env: 'PORT', key: 'port', kind: 'int', default: '8080', doc: 'TCP port the HTTP server listens on.' },
+  { env: 'HOST', key: 'host', kind: 'string', default: '127.0.0.1', doc: 'Address to bind; `0.0.0.0` to accept connections from other hosts.' },
+  { env: 'DATABASE_URL', key: 'databaseUrl', kind: 'string', default: 'sqlite:./data/verity.db', doc: '`sqlite:<path>` (embedded, one file; `sqlite::memory:` for a throwaway) or `postgres://…` (scale-out).' },
+  { env: 'REDIS_URL', key: 'redisUrl', kind: 'string', default: undefined, doc: 'Optional. When set, rate limits live in Redis and are shared by every instance.' },
+  { env: 'LOG_LEVEL', key: 'logLevel', kind: 'string', default: 'info', doc: 'pino level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
+  { env: 'VERITY_CONFIG', key: '-', kind: 'string', default: undefined, doc: 'Path of an optional JSON config file whose keys are the second column; the environment wins over the file.' },
+  { env: 'PUBLIC_URL', key: 'publicUrl', kind: 'string', default: undefined, doc: 'Base URL printed at start and used in links; defaults to `http://HOST:PORT`.' },
+  { env: 'TRUST_PROXY', key: 'trustProxy', kind: 'bool', default: 'false', doc: 'Take the client IP from `X-Forwarded-For` (only behind a proxy you run).' },
+  { env: 'DOCS', key: 'docs', kind: 'bool', default: 'true', doc: 'Serve the API reference at `/docs` (the OpenAPI document at `/openapi.json` is always served).' },
+  { env: 'SECRETS_FILE', key: 'secretsFile', kind: 'string', default: undefined, doc: 'Embedded default only: where generated secrets are kept when `PEPPERS`, `ENCRYPTION_KEY` and `TOKEN_SIGNING_KEY` are not set (default `secrets.json` beside the SQLite file, mode 0600). With PostgreSQL the three secrets are required.' },
+  { env: 'PEPPERS', key: 'peppers', kind: 'list', default: undefined, doc: 'Comma-separated HMAC keys (≥ 32 characters each) for code hashes. The first signs new codes; all verify, so a new pepper goes first and old ones stay until their codes expire.', secret: true },
+  { env: 'ENCRYPTION_KEY', key: 'encryptionKey', kind: 'string', default: undefined, doc: '32 bytes, base64 or hex: AES-256-GCM key for codes that must wait to be sent or re-sent.', secret: true },
+  { env: 'TOKEN_SIGNING_KEY', key: 'tokenSigningKey', kind: 'string', default: undefined, doc: 'HS256 key (≥ 32 characters) for OAuth2 access tokens.', secret: true },
+  { env: 'TOKEN_TTL_S', key: 'tokenTtlS', kind: 'int', default: '900', doc: 'Lifetime of an access token from `POST /oauth/token`, seconds.' },
+  { env: 'KEY_CACHE_TTL_S', key: 'keyCacheTtlS', kind: 'int', default: '60', doc: 'How long a verified API key is trusted without recomputing its scrypt hash (a revoked key stops working on this instance at once, on others within this time).' },
+  { env: 'BRAND', key: 'verification.brand', kind: 'string', default: 'Verity', doc: 'Brand named in messages when the service sets none.' },
+  { env: 'CODE_LENGTH', key: 'verification.codeLength', kind: 'int', default: '6', doc: 'Digits in a generated code (4–10).' },
+  { env: 'CODE_TTL_S', key: 'verification.ttlS', kind: 'int', default: '600', doc: 'Validity of a verification, seconds.' },
+  { env: 'MAX_ATTEMPTS', key: 'verification.maxAttempts', kind: 'int', default: '5', doc: 'Checks allowed per verification.' },
+  { env: 'MAX_SENDS', key: 'verification.maxSends', kind: 'int', default: '5', doc: 'Sends per verification (the first and the resends).' },
+  { env: 'RESEND_COOLDOWN_S', key: 'verification.resendCooldownS', kind: 'int', default: '30', doc: 'Least time between two sends of one verification, seconds.' },
+  { env: 'DEFAULT_LOCALE', key: 'verification.locale', kind: 'string', default: 'en', doc: 'Message language when neither the request nor the service names one: `en`, `pt-BR`, `es`, `ru`, `id`.' },
+  { env: 'LIMITS_STORE', key: 'limits.store', kind: 'string', default: 'auto', doc: '`auto` (Redis when `REDIS_URL` is set, else the database kind), `memory`, `sqlite`, `postgres` or `redis`.' },
+  { env: 'LIMIT_SEND_PER_DESTINATION', key: 'limits.sendPerDestination', kind: 'rule', default: '5/600', doc: 'Sends to one phone number or address: `points/seconds` (`0/…` disables).' },
+  { env: 'LIMIT_GUESS_PER_DESTINATION', key: 'limits.guessPerDestination', kind: 'rule', default: '10/3600', doc: 'Wrong codes for one destination across all its verifications and resends.' },
+  { env: 'LIMIT_START_PER_IP', key: 'limits.startPerIp', kind: 'rule', default: '100/60', doc: 'Verification starts from one client IP.' },
+  { env: 'LIMIT_START_PER_ACCOUNT', key: 'limits.startPerAccount', kind: 'rule', default: '1000/60', doc: 'Verification starts by one account.' },
+  { env: 'IDEMPOTENCY_TTL_S', key: 'idempotencyTtlS', kind: 'int', default: '86400', doc: 'How long an `Idempotency-Key` replays its first response, seconds.' },
+  { env: 'MAGIC_NUMBERS', key: 'sandbox.magic', kind: 'magic', default: '+15005550006:123456:delivered,+15005550001:123456:undeliverable,delivered@example.com:123456:delivered,undeliverable@example.com:123456:undeliverable', doc: 'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits.' },
+  { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
+];

@@ -1,0 +1,151 @@
+import type { Generated } from 'kysely';
+
+// Times are integer milliseconds since the epoch and flags are 0/1 integers, so SQLite and
+// PostgreSQL rows look the same to the code above the store.
+
+export interface AccountTable {
+  id: string;
+  name: string;
+  balance_micros: number;
+  currency: string;
+  postpaid: number;
+  is_admin: number;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  account_id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface PriceTable {
+  account_id: string;
+  channel: string;
+  prefix: string; // E.164 digits without '+', '' matches everything
+  price_micros: number;
+}
+
+export interface ServiceTable {
+  id: string;
+  account_id: string;
+  name: string;
+  brand: string | null;
+  code_length: number | null;
+  ttl_s: number | null;
+  max_attempts: number | null;
+  max_sends: number | null;
+  resend_cooldown_s: number | null;
+  channels: string | null; // JSON array of allowed channels; null = all
+  locale: string | null;
+  webotp_domain: string | null;
+  android_app_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TemplateTable {
+  id: string;
+  account_id: string;
+  name: string;
+  channel: string;
+  locale: string;
+  body: string;
+  subject: string | null;
+  html: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VerificationTable {
+  id: string;
+  account_id: string;
+  service_id: string | null;
+  channel: string;
+  to: string;
+  line_type: string; // mobile | fixed | email
+  country: string | null;
+  status: string;
+  code_hash: string;
+  code_sealed: string | null; // AES-GCM, only while the code may still be re-sent
+  code_length: number;
+  locale: string;
+  template_id: string | null;
+  sender: string | null;
+  metadata: string | null;
+  magic: number;
+  attempts: number;
+  max_attempts: number;
+  sends: number;
+  max_sends: number;
+  resend_cooldown_s: number;
+  last_sent_at: number;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  verification_id: string;
+  account_id: string;
+  channel: string;
+  to: string;
+  locale: string;
+  payload_sealed: string | null; // AES-GCM of the rendered message (it holds the code); dropped once sent
+  status: string; // queued | sending | sent | delivered | failed | undeliverable
+  provider: string | null;
+  provider_message_id: string | null;
+  price_micros: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SandboxMessageTable {
+  id: string;
+  account_id: string;
+  message_id: string;
+  verification_id: string;
+  channel: string;
+  to: string;
+  text: string;
+  subject: string | null;
+  html: string | null;
+  code: string;
+  outcome: string;
+  created_at: number;
+}
+
+export interface IdempotencyTable {
+  account_id: string;
+  key: string;
+  request_hash: string;
+  state: string; // pending | done
+  status_code: number | null;
+  response: string | null;
+  created_at: number;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountTable;
+  api_keys: ApiKeyTable;
+  prices: PriceTable;
+  services: ServiceTable;
+  templates: TemplateTable;
+  verifications: VerificationTable;
+  messages: MessageTable;
+  sandbox_messages: SandboxMessageTable;
+  idempotency_keys: IdempotencyTable;
+  meta: MetaTable;
+}
+
+export type { Generated };

@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import type { KeyService, Principal } from '../accounts/key-service.js';
+import type { TokenService } from '../accounts/token-service.js';
+import { AppError } from '../errors/index.js';
+
+/** HTTP Basic `key_id:secret`, as RFC 7617 encodes it; undefined when the header is not Basic. */
+export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i <= 0) return undefined;
+  return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
+}
+
+/** Resolves the caller from `Authorization`: an API key over Basic, or a Bearer access token. */
+export function authenticator(keys: KeyService, tokens: TokenService) {
+  return async function authenticate(req: FastifyRequest): Promise<void> {
+    const header = req.headers.authorization;
+    if (!header) throw new AppError('UNAUTHORIZED', 'send an API key as HTTP Basic key_id:secret, or a Bearer token from POST /oauth/token');
+    let principal: Principal | undefined;
+    if (/^bearer /i.test(header)) {
+      principal = await tokens.verify(header.slice(7).trim());
+    } else {
+      const basic = parseBasic(header);
+      if (!basic) throw new AppError('INVALID_CREDENTIALS', 'the Authorization header must be Basic or Bearer');
+      if (basic.id.length <= 64 && basic.secret.length <= 256) principal = await keys.authenticate(basic.id, basic.secret);
+    }
+    if (!principal) throw new AppError('INVALID_CREDENTIALS', 'the API key or token is not valid');
+    req.principal = principal;
+  };
+}
+
+export function requireAdmin(req: FastifyRequest): Principal {
+  const p = req.principal;
+  if (!p?.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may manage accounts');
+  return p;
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, toProblem, type ErrorCode } from '../errors/index.js';
+import type { App } from './types.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+};
+
+function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+  const problem = toProblem(code, detail, req.id, extra);
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+/**
+ * Every failure leaves as RFC 9457 problem+json with a stable code. Only an unexpected error
+ * becomes a 500, and its message stays in the log: it could carry data the caller must not see.
+ */
+export function installErrorHandler(app: App): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.retryAfterS !== undefined) reply.header('retry-after', String(err.retryAfterS));
+      return sendProblem(reply, req, err.code, err.message, err.extra);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const errors = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
+      const where = fe.validationContext ?? 'request';
+      return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : errors[0]?.path ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors });
+    }
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (mapped) return sendProblem(reply, req, mapped, fe.message);
+    if (err instanceof SyntaxError) return sendProblem(reply, req, 'MALFORMED_JSON', 'the body is not valid JSON');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, req, 'VALIDATION_FAILED', fe.message);
+    }
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, 'INTERNAL_ERROR', 'something went wrong; the request id identifies it in the server log');
+  });
+
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));
+}

@@ -1,0 +1,30 @@
+import { Type, type TSchema } from 'typebox';
+import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable UPPER_SNAKE error code' }),
+    detail: Type.String(),
+    request_id: Type.String(),
+  },
+  { additionalProperties: true, $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+/** Response schemas for the error statuses a route can answer, all as problem+json. */
+export function problems(...codes: ErrorCode[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const c of ['VALIDATION_FAILED', 'UNAUTHORIZED', ...codes] as ErrorCode[]) {
+    const status = ERROR_CODES[c].status;
+    out[status] = Type.Ref('Problem', { description: 'Problem details' });
+  }
+  out[500] = Type.Ref('Problem');
+  return out;
+}
+
+export const IdParam = (prefix: string) =>
+  Type.Object({ id: Type.String({ pattern: `^${prefix}_[1-9A-HJ-NP-Za-km-z]{8,40}$`, maxLength: 64 }) });
+
+export const Timestamp = Type.String({ format: 'date-time' });

@@ -1,0 +1,41 @@
+import { Type } from 'typebox';
+import { problems, Timestamp } from '../http/schemas.js';
+import { principalOf, type App } from '../http/types.js';
+import type { InboxStore } from './inbox-store.js';
+
+const Message = Type.Object({
+  id: Type.String(),
+  verification_id: Type.String(),
+  channel: Type.String(),
+  to: Type.String(),
+  text: Type.String(),
+  subject: Type.Union([Type.String(), Type.Null()]),
+  html: Type.Union([Type.String(), Type.Null()]),
+  code: Type.String(),
+  outcome: Type.String(),
+  created_at: Timestamp,
+});
+
+export function sandboxRoutes(inbox: InboxStore, normalize: (to: string) => string) {
+  return async function routes(app: App): Promise<void> {
+    app.get(
+      '/v1/sandbox/messages',
+      {
+        schema: {
+          tags: ['sandbox'],
+          summary: 'The dev inbox: messages the sandbox provider delivered for this account, newest first',
+          querystring: Type.Object({
+            to: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+          }),
+          response: { 200: Type.Object({ messages: Type.Array(Message) }), ...problems() },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const rows = await inbox.list(principalOf(req).accountId, { ...(q.to ? { to: normalize(q.to) } : {}), limit: q.limit ?? 20 });
+        return { messages: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })) };
+      },
+    );
+  };
+}

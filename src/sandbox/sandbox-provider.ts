@@ -1,0 +1,45 @@
+import type { MagicDestination } from '../config/config.js';
+import type { MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { CHANNELS } from '../verifications/recipient.js';
+import type { InboxStore } from './inbox-store.js';
+
+/**
+ * Delivers nothing to the outside world: every message lands in the dev inbox, and a magic
+ * destination gets its forced outcome.
+ */
+export class SandboxProvider implements MessageProvider {
+  readonly name = 'sandbox';
+  readonly channels = CHANNELS;
+  private readonly outcomes: Map<string, MagicDestination['outcome']>;
+
+  constructor(
+    private readonly inbox: InboxStore,
+    private readonly clock: Clock,
+    magic: readonly MagicDestination[],
+    readonly billable = false,
+  ) {
+    this.outcomes = new Map(magic.map((m) => [m.to, m.outcome]));
+  }
+
+  async send(m: OutboundMessage): Promise<SendReceipt> {
+    const outcome = this.outcomes.get(m.to) ?? 'delivered';
+    const id = newId('sbx');
+    await this.inbox.insert({
+      id,
+      account_id: m.accountId,
+      message_id: m.id,
+      verification_id: m.verificationId,
+      channel: m.channel,
+      to: m.to,
+      text: m.text,
+      subject: m.subject ?? null,
+      html: m.html ?? null,
+      code: m.code,
+      outcome,
+      created_at: this.clock.now(),
+    });
+    return { providerMessageId: id, status: outcome };
+  }
+}

@@ -1,0 +1,69 @@
+import { Type } from 'typebox';
+import { Timestamp } from '../http/schemas.js';
+
+export const ChannelSchema = Type.Union(
+  [Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('rcs'), Type.Literal('voice'), Type.Literal('email')],
+  { description: 'Delivery channel' },
+);
+
+export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('pt-BR'), Type.Literal('es'), Type.Literal('ru'), Type.Literal('id')]);
+
+export const StartBody = Type.Object(
+  {
+    to: Type.String({ minLength: 3, maxLength: 254, description: 'E.164 phone number (+5511987654321) or email address' }),
+    channel: ChannelSchema,
+    service: Type.Optional(Type.String({ maxLength: 64, description: 'Service id whose settings apply' })),
+    locale: Type.Optional(Type.String({ maxLength: 35, description: 'BCP 47 language tag: en, pt-BR, es, ru, id' })),
+    code_length: Type.Optional(Type.Integer({ minimum: 4, maximum: 10 })),
+    code: Type.Optional(Type.String({ pattern: '^[0-9]{4,10}$', description: 'Use this code instead of generating one' })),
+    template: Type.Optional(Type.String({ maxLength: 64, description: 'Template id' })),
+    sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Verification = Type.Object(
+  {
+    id: Type.String(),
+    service_id: Type.Union([Type.String(), Type.Null()]),
+    to: Type.String(),
+    channel: Type.String(),
+    status: Type.Union([
+      Type.Literal('pending'),
+      Type.Literal('approved'),
+      Type.Literal('canceled'),
+      Type.Literal('expired'),
+      Type.Literal('max_attempts'),
+      Type.Literal('failed'),
+      Type.Literal('blocked'),
+    ]),
+    locale: Type.String(),
+    country: Type.Union([Type.String(), Type.Null()]),
+    line_type: Type.String(),
+    attempts: Type.Integer(),
+    max_attempts: Type.Integer(),
+    sends: Type.Integer(),
+    max_sends: Type.Integer(),
+    next_send_at: Type.Union([Timestamp, Type.Null()]),
+    expires_at: Timestamp,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  },
+  { $id: 'Verification' },
+);
+
+export const CheckBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 64, description: '4–10 digits' }) },
+  { additionalProperties: false },
+);
+
+export const CheckResponse = Type.Object(
+  {
+    ...Verification.properties,
+    valid: Type.Boolean({ description: 'Whether the code was right' }),
+  },
+);
+
+export const ResendBody = Type.Object({ channel: Type.Optional(ChannelSchema) }, { additionalProperties: false });

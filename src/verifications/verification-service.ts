@@ -1,0 +1,337 @@
+import type { AccountStore } from '../accounts/account-store.js';
+import type { PriceBook } from '../billing/price-book.js';
+import type { MagicDestination } from '../config/config.js';
+import type { CodeHasher } from '../crypto/code-hasher.js';
+import type { Sealer } from '../crypto/sealer.js';
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { ProviderRegistry } from '../delivery/provider.js';
+import { AppError } from '../errors/index.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import type { Limiter, LimitResult } from '../limits/limiter.js';
+import type { EffectiveSettings, ServiceSettings } from '../services/service-settings.js';
+import { builtinTemplate, renderMessage, resolveLocale, validateTemplate, type Locale, type MessageTemplate, type RenderedMessage } from '../templates/index.js';
+import type { TemplateStore } from '../templates/template-store.js';
+import { CODE_PATTERN, generateCode } from './code.js';
+import { channelFits, normalizeRecipient, type Channel } from './recipient.js';
+import { finishedError } from './state-errors.js';
+import type { VerificationRow, VerificationStore } from './verification-store.js';
+import { effectiveStatus, toView, type VerificationStatus, type VerificationView } from './view.js';
+
+export interface StartInput {
+  to: string;
+  channel: Channel;
+  service?: string | undefined;
+  locale?: string | undefined;
+  codeLength?: number | undefined;
+  code?: string | undefined;
+  template?: string | undefined;
+  sender?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export interface CallerContext {
+  accountId: string;
+  ip: string;
+}
+
+export interface VerificationLimiters {
+  sendPerDestination: Limiter;
+  guessPerDestination: Limiter;
+  startPerIp: Limiter;
+  startPerAccount: Limiter;
+}
+
+export interface VerificationEvents {
+  started(channel: string): void;
+  approved(channel: string): void;
+  failed(channel: string): void;
+}
+
+export interface CheckResult extends VerificationView {
+  valid: boolean;
+}
+
+export interface VerificationServiceDeps {
+  store: VerificationStore;
+  settings: ServiceSettings;
+  templates: TemplateStore;
+  accounts: AccountStore;
+  prices: PriceBook;
+  providers: ProviderRegistry;
+  dispatcher: Dispatcher;
+  limiters: VerificationLimiters;
+  hasher: CodeHasher;
+  sealer: Sealer;
+  clock: Clock;
+  events: VerificationEvents;
+  magic: readonly MagicDestination[];
+}
+
+function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: LimitResult, detail: string): AppError {
+  return new AppError(code, detail, {}, Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
+}
+
+/** The verification rules: issue, send, re-send, check, cancel. No HTTP and no SQL here. */
+export class VerificationService {
+  private readonly magic: Map<string, MagicDestination>;
+
+  constructor(private readonly d: VerificationServiceDeps) {
+    this.magic = new Map(d.magic.map((m) => [m.to, m]));
+  }
+
+  readonly isMagic = (to: string): boolean => this.magic.has(to.toLowerCase());
+
+  async start(ctx: CallerContext, input: StartInput): Promise<VerificationView> {
+    const { d } = this;
+    const settings = await d.settings.resolve(ctx.accountId, input.service);
+    if (settings.channels && !settings.channels.has(input.channel)) {
+      throw new AppError('CHANNEL_NOT_ALLOWED', `the service allows ${[...settings.channels].join(', ')}`);
+    }
+    const recipient = normalizeRecipient(input.channel, input.to, this.isMagic);
+    const magic = this.magic.get(recipient.to);
+    if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
+    const locale = resolveLocale(input.locale, settings.locale);
+    const template = await this.templateFor(ctx.accountId, input.template, input.channel, locale, true);
+    const code = magic?.code ?? input.code ?? generateCode(input.codeLength ?? settings.codeLength);
+
+    await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
+    await this.enforce(d.limiters.startPerAccount, ctx.accountId, 'RATE_LIMITED', 'too many verifications for this account');
+    const destKey = `${ctx.accountId}:${recipient.to}`;
+    if (!magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
+
+    const now = d.clock.now();
+    const id = newId('ver');
+    const row: VerificationRow = {
+      id,
+      account_id: ctx.accountId,
+      service_id: settings.serviceId,
+      channel: input.channel,
+      to: recipient.to,
+      line_type: recipient.lineType,
+      country: recipient.country,
+      status: 'pending',
+      code_hash: d.hasher.hash(id, code),
+      code_sealed: d.sealer.seal(code, id),
+      code_length: code.length,
+      locale,
+      template_id: input.template ?? null,
+      sender: input.sender ?? null,
+      metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+      magic: magic ? 1 : 0,
+      attempts: 0,
+      max_attempts: settings.maxAttempts,
+      sends: 1,
+      max_sends: settings.maxSends,
+      resend_cooldown_s: settings.resendCooldownS,
+      last_sent_at: now,
+      expires_at: now + settings.ttlS * 1000,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      row.status = await this.send(row, input.channel, template, settings, code, async (trx) => d.store.insert(trx, row));
+    } catch (err) {
+      // Nothing was sent, so the destination keeps its budget.
+      if (!magic) await d.limiters.sendPerDestination.reward(destKey);
+      throw err;
+    }
+    d.events.started(input.channel);
+    return toView(row, now);
+  }
+
+  async get(accountId: string, id: string): Promise<VerificationView> {
+    return toView(await this.load(accountId, id), this.d.clock.now());
+  }
+
+  async check(ctx: CallerContext, id: string, code: string): Promise<CheckResult> {
+    const { d } = this;
+    if (!CODE_PATTERN.test(code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
+    const row = await this.load(ctx.accountId, id);
+    const now = d.clock.now();
+    await this.assertPending(row, now);
+    const budgetKey = `${row.account_id}:${row.to}`;
+    if (!row.magic) {
+      // The guess is charged before the comparison and refunded if it was right, so parallel
+      // wrong guesses cannot slip past the budget.
+      const r = await d.limiters.guessPerDestination.consume(budgetKey);
+      if (!r.allowed) {
+        if (await d.store.finish(id, 'blocked', now)) d.events.failed(row.channel);
+        throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; the verification is blocked');
+      }
+    }
+    const attempt = await d.store.countAttempt(id, now);
+    if (!attempt) {
+      if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
+      throw await this.stateError(ctx.accountId, id);
+    }
+    row.attempts = attempt.attempts;
+    if (d.hasher.verify(id, code, attempt.code_hash)) {
+      if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
+      if (!(await d.store.finish(id, 'approved', now))) throw await this.stateError(ctx.accountId, id);
+      d.events.approved(row.channel);
+      return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
+    }
+    let status: VerificationStatus = 'pending';
+    if (attempt.attempts >= attempt.max_attempts) {
+      status = 'max_attempts';
+      if (await d.store.finish(id, 'max_attempts', now)) d.events.failed(row.channel);
+    }
+    return { ...toView({ ...row, status, updated_at: now }, now), valid: false };
+  }
+
+  async resend(ctx: CallerContext, id: string, channel?: Channel): Promise<VerificationView> {
+    const { d } = this;
+    const row = await this.load(ctx.accountId, id);
+    const now = d.clock.now();
+    await this.assertPending(row, now);
+    const target = channel ?? (row.channel as Channel);
+    if (!channelFits(target, row.line_type as 'mobile' | 'fixed' | 'email')) {
+      throw new AppError('CHANNEL_MISMATCH', `this ${row.line_type === 'email' ? 'address' : 'number'} cannot be reached on ${target}`);
+    }
+    const settings = await d.settings.resolve(ctx.accountId, row.service_id).catch(() => d.settings.resolve(ctx.accountId, null));
+    if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
+    if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
+    const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
+    if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));
+    const destKey = `${row.account_id}:${row.to}`;
+    if (!row.magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
+
+    if (!row.code_sealed) throw await this.stateError(ctx.accountId, id);
+    const code = d.sealer.open(row.code_sealed, id);
+    const template = await this.templateFor(ctx.accountId, target === row.channel ? row.template_id : null, target, row.locale as Locale, false);
+    try {
+      const status = await this.send(row, target, template, settings, code, async (trx) => {
+        if (!(await d.store.recordSend(trx, id, target, now))) throw await this.stateError(ctx.accountId, id);
+      });
+      return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
+    } catch (err) {
+      if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
+      throw err;
+    }
+  }
+
+  async cancel(accountId: string, id: string): Promise<VerificationView> {
+    const row = await this.load(accountId, id);
+    const now = this.d.clock.now();
+    await this.assertPending(row, now);
+    if (!(await this.d.store.finish(id, 'canceled', now))) throw await this.stateError(accountId, id);
+    return toView({ ...row, status: 'canceled', updated_at: now }, now);
+  }
+
+  /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
+  sweep(): Promise<number> {
+    return this.d.store.sweepExpired(this.d.clock.now());
+  }
+
+  /**
+   * Writes the message in the same transaction as the state change (`write`) and the debit,
+   * then hands it to the provider. Returns the verification's status after the hand-off.
+   */
+  private async send(
+    row: VerificationRow,
+    channel: Channel,
+    template: MessageTemplate,
+    settings: EffectiveSettings,
+    code: string,
+    write: (trx: Parameters<Parameters<VerificationStore['transaction']>[0]>[0]) => Promise<void>,
+  ): Promise<VerificationStatus> {
+    const { d } = this;
+    const now = d.clock.now();
+    const provider = d.providers.pick(channel);
+    const price = provider.billable ? await d.prices.priceMicros(row.account_id, channel, row.to) : 0;
+    const rendered: RenderedMessage = renderMessage({
+      template,
+      channel,
+      code,
+      brand: settings.brand,
+      minutes: Math.max(1, Math.ceil((row.expires_at - now) / 60_000)),
+      locale: row.locale as Locale,
+      webotpDomain: settings.webotpDomain,
+      androidAppHash: settings.androidAppHash,
+    });
+    const messageId = newId('msg');
+    await d.store.transaction(async (trx) => {
+      if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
+        throw new AppError('INSUFFICIENT_BALANCE', 'the account balance does not cover this send');
+      }
+      await write(trx);
+      await d.store.insertMessage(trx, {
+        id: messageId,
+        verification_id: row.id,
+        account_id: row.account_id,
+        channel,
+        to: row.to,
+        locale: row.locale,
+        payload_sealed: d.sealer.seal(JSON.stringify({ ...rendered, code }), messageId),
+        status: 'queued',
+        provider: null,
+        provider_message_id: null,
+        price_micros: price,
+        error: null,
+        created_at: now,
+        updated_at: now,
+      });
+    });
+    const outcome = await d.dispatcher.dispatch({
+      id: messageId,
+      accountId: row.account_id,
+      verificationId: row.id,
+      channel,
+      to: row.to,
+      text: rendered.text,
+      subject: rendered.subject,
+      html: rendered.html,
+      code,
+      sender: row.sender,
+    });
+    return outcome === 'failed' || outcome === 'undeliverable' ? 'failed' : 'pending';
+  }
+
+  private async templateFor(accountId: string, templateId: string | null | undefined, channel: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate> {
+    if (!templateId) return builtinTemplate(channel, locale);
+    const t = await this.d.templates.get(accountId, templateId);
+    if (!t) {
+      if (strict) throw new AppError('TEMPLATE_NOT_FOUND', `no template ${templateId}`);
+      return builtinTemplate(channel, locale);
+    }
+    if (t.channel !== channel) {
+      if (strict) throw new AppError('INVALID_TEMPLATE', `template ${templateId} is for ${t.channel}, not ${channel}`);
+      return builtinTemplate(channel, locale);
+    }
+    const tpl: MessageTemplate = { body: t.body, ...(t.subject ? { subject: t.subject } : {}), ...(t.html ? { html: t.html } : {}) };
+    return validateTemplate(channel, tpl).length === 0 ? tpl : builtinTemplate(channel, locale);
+  }
+
+  private async enforce(limiter: Limiter, key: string, code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED', detail: string): Promise<void> {
+    const r = await limiter.consume(key);
+    if (!r.allowed) throw limited(code, r, detail);
+  }
+
+  private async load(accountId: string, id: string): Promise<VerificationRow> {
+    const row = await this.d.store.get(accountId, id);
+    // Another account's id looks exactly like one that does not exist.
+    if (!row) throw new AppError('VERIFICATION_NOT_FOUND', `no verification ${id}`);
+    return row;
+  }
+
+  private async assertPending(row: VerificationRow, now: number): Promise<void> {
+    const status = effectiveStatus(row, now);
+    if (status === 'pending') return;
+    if (status === 'expired' && row.status === 'pending') await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true });
+    throw finishedError(row.id, status);
+  }
+
+  /** The error for a request that lost a race: re-reads the row and answers its current state. */
+  private async stateError(accountId: string, id: string): Promise<AppError> {
+    const row = await this.load(accountId, id);
+    const now = this.d.clock.now();
+    const status = effectiveStatus(row, now);
+    if (status === 'pending') {
+      if (row.attempts >= row.max_attempts) return finishedError(id, 'max_attempts');
+      if (row.sends >= row.max_sends) return new AppError('MAX_SENDS_REACHED');
+      return new AppError('RESEND_COOLDOWN', 'wait before sending the code again', {}, row.resend_cooldown_s);
+    }
+    return finishedError(id, status);
+  }
+}
