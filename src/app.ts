@@ -3,7 +3,6 @@ import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { AccountService } from './accounts/account-service.js';
 import { AccountStore } from './accounts/account-store.js';
@@ -40,8 +39,9 @@ import { verificationRoutes } from './verifications/routes.js';
 import { VerificationService } from './verifications/verification-service.js';
 import { VerificationStore } from './verifications/verification-store.js';
 import { sqlitePath } from './config/secrets.js';
+import { packageVersion } from './lib/version.js';
 
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+const VERSION = packageVersion();
 const SWEEP_MS = 30_000;
 
 export interface BuildOptions {

@@ -27,7 +27,10 @@ export function installErrorHandler(app: App): void {
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const errors = fe.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
+      const errors = fe.validation.map((v) => {
+        const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
+        return { path: v.instancePath || '/', message: allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'invalid') };
+      });
       const where = fe.validationContext ?? 'request';
       return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : errors[0]?.path ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors });
     }

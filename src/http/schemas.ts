@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
+import { ID_CHARS } from '../lib/ids.js';
 
 export const Problem = Type.Object(
   {
@@ -25,6 +26,6 @@ export function problems(...codes: ErrorCode[]): Record<number, TSchema> {
 }
 
 export const IdParam = (prefix: string) =>
-  Type.Object({ id: Type.String({ pattern: `^${prefix}_[1-9A-HJ-NP-Za-km-z]{8,40}$`, maxLength: 64 }) });
+  Type.Object({ id: Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{8,40}$`, maxLength: 64 }) });
 
 export const Timestamp = Type.String({ format: 'date-time' });

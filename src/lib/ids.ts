@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'; // base58: no 0/O, I/l look-alikes
+// 58 characters: digits and letters without the look-alikes O, I and l.
+const ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /** A random public identifier such as `ver_3nF…`: 20 base58 characters, about 117 bits. */
 export function newId(prefix: string, length = 20): string {
@@ -11,4 +12,5 @@ export function newId(prefix: string, length = 20): string {
   return out;
 }
 
-export const ID_PATTERN = '^[a-z]{2,4}_[1-9A-HJ-NP-Za-km-z]{8,40}$';
+/** The characters after the prefix, as a regular-expression class body. */
+export const ID_CHARS = '0-9A-HJ-NP-Za-km-z';

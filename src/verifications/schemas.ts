@@ -1,12 +1,9 @@
 import { Type } from 'typebox';
 import { Timestamp } from '../http/schemas.js';
 
-export const ChannelSchema = Type.Union(
-  [Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('rcs'), Type.Literal('voice'), Type.Literal('email')],
-  { description: 'Delivery channel' },
-);
+export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'email'], { description: 'Delivery channel' });
 
-export const LocaleSchema = Type.Union([Type.Literal('en'), Type.Literal('pt-BR'), Type.Literal('es'), Type.Literal('ru'), Type.Literal('id')]);
+export const LocaleSchema = Type.Enum(['en', 'pt-BR', 'es', 'ru', 'id']);
 
 export const StartBody = Type.Object(
   {
@@ -29,15 +26,7 @@ export const Verification = Type.Object(
     service_id: Type.Union([Type.String(), Type.Null()]),
     to: Type.String(),
     channel: Type.String(),
-    status: Type.Union([
-      Type.Literal('pending'),
-      Type.Literal('approved'),
-      Type.Literal('canceled'),
-      Type.Literal('expired'),
-      Type.Literal('max_attempts'),
-      Type.Literal('failed'),
-      Type.Literal('blocked'),
-    ]),
+    status: Type.Enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts', 'failed', 'blocked']),
     locale: Type.String(),
     country: Type.Union([Type.String(), Type.Null()]),
     line_type: Type.String(),

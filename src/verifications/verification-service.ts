@@ -151,14 +151,13 @@ export class VerificationService {
     const now = d.clock.now();
     await this.assertPending(row, now);
     const budgetKey = `${row.account_id}:${row.to}`;
+    let budgetLeft = Infinity;
     if (!row.magic) {
       // The guess is charged before the comparison and refunded if it was right, so parallel
       // wrong guesses cannot slip past the budget.
       const r = await d.limiters.guessPerDestination.consume(budgetKey);
-      if (!r.allowed) {
-        if (await d.store.finish(id, 'blocked', now)) d.events.failed(row.channel);
-        throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; the verification is blocked');
-      }
+      if (!r.allowed) throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; try again later');
+      budgetLeft = r.remaining;
     }
     const attempt = await d.store.countAttempt(id, now);
     if (!attempt) {
@@ -172,11 +171,12 @@ export class VerificationService {
       d.events.approved(row.channel);
       return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
     }
+    // A wrong guess that uses up the verification's attempts, or the destination's last guess,
+    // ends the verification.
     let status: VerificationStatus = 'pending';
-    if (attempt.attempts >= attempt.max_attempts) {
-      status = 'max_attempts';
-      if (await d.store.finish(id, 'max_attempts', now)) d.events.failed(row.channel);
-    }
+    if (attempt.attempts >= attempt.max_attempts) status = 'max_attempts';
+    else if (budgetLeft <= 0) status = 'blocked';
+    if (status !== 'pending' && (await d.store.finish(id, status, now))) d.events.failed(row.channel);
     return { ...toView({ ...row, status, updated_at: now }, now), valid: false };
   }
 

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { buildApp, type BuildOptions, type Verity } from '../../src/app.js';
+import type { IssuedKey } from '../../src/accounts/key-service.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { App } from '../../src/http/types.js';
+import { ManualClock } from '../../src/lib/clock.js';
+
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  url: string | undefined;
+}
+
+const PG_URL = process.env.TEST_DATABASE_URL;
+
+/** Every store-backed suite runs once per backend; PostgreSQL only when TEST_DATABASE_URL is set. */
+export const BACKENDS: Backend[] = [
+  { name: 'sqlite', url: 'sqlite::memory:' },
+  { name: 'postgres', url: PG_URL },
+];
+
+export function backendTitle(b: Backend): string {
+  return b.url ? b.name : `${b.name} (skipped: TEST_DATABASE_URL is not set)`;
+}
+
+export const TEST_SECRETS = {
+  PEPPERS: 'test-pepper-0123456789abcdef0123456789abcdef',
+  ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  TOKEN_SIGNING_KEY: 'test-token-key-0123456789abcdef0123456789',
+};
+
+export interface TestApp {
+  app: App;
+  verity: Verity;
+  clock: ManualClock;
+  operator: IssuedKey;
+  /** Basic credentials for a key (the operator's by default). */
+  auth(key?: IssuedKey): string;
+  post(url: string, body?: unknown, key?: IssuedKey | null, headers?: Record<string, string>): Promise<Res>;
+  get(url: string, key?: IssuedKey | null): Promise<Res>;
+  /** A second, ordinary (non-operator) account with its own key. */
+  tenant(opts?: { balance?: number; postpaid?: boolean }): Promise<{ accountId: string; key: IssuedKey }>;
+  close(): Promise<void>;
+}
+
+export interface Res {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  headers: Record<string, unknown>;
+}
+
+export async function startTestApp(
+  backend: Backend,
+  opts: { env?: Record<string, string>; build?: BuildOptions } = {},
+): Promise<TestApp> {
+  if (!backend.url) throw new Error(`${backend.name} is not configured`);
+  const schema = backend.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const config = loadConfig({
+    DATABASE_URL: backend.url,
+    LOG_LEVEL: 'silent',
+    LIMITS_STORE: 'memory',
+    // Every injected request comes from 127.0.0.1; suites that test these limits set their own.
+    LIMIT_START_PER_IP: '100000/60',
+    LIMIT_START_PER_ACCOUNT: '100000/60',
+    ...TEST_SECRETS,
+    ...opts.env,
+  });
+  const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+  const app = await buildApp(config, { clock, ...(schema ? { schema } : {}), ...opts.build });
+  const operator = (await app.verity.accounts.bootstrap()) as IssuedKey;
+  const auth = (key: IssuedKey = operator) => `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+  const toRes = (r: { statusCode: number; body: string; headers: Record<string, unknown> }): Res => {
+    let body: unknown = r.body;
+    try {
+      body = r.body ? JSON.parse(r.body) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: r.statusCode, body, headers: r.headers };
+  };
+  const t: TestApp = {
+    app,
+    verity: app.verity,
+    clock,
+    operator,
+    auth,
+    async post(url, body, key = operator, headers = {}) {
+      const r = await app.inject({
+        method: 'POST',
+        url,
+        headers: { ...(key ? { authorization: auth(key) } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
+      return toRes(r);
+    },
+    async get(url, key = operator) {
+      return toRes(await app.inject({ method: 'GET', url, headers: key ? { authorization: auth(key) } : {} }));
+    },
+    async tenant(o = {}) {
+      const { account, key } = await app.verity.accounts.create({ name: 'tenant', balanceMicros: Math.round((o.balance ?? 0) * 1e6), postpaid: o.postpaid ?? false });
+      return { accountId: account.id, key };
+    },
+    async close() {
+      await app.close();
+      if (schema && backend.url) {
+        const c = new pg.Client({ connectionString: backend.url });
+        await c.connect();
+        await c.query(`drop schema if exists ${schema} cascade`);
+        await c.end();
+      }
+    },
+  };
+  return t;
+}
+
+/** The code the sandbox delivered most recently to `to`. */
+export async function lastCode(t: TestApp, to: string, key?: IssuedKey): Promise<string> {
+  const r = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}&limit=1`, key ?? t.operator);
+  const code = r.body?.messages?.[0]?.code as string | undefined;
+  if (!code) throw new Error(`no sandbox message for ${to}: ${JSON.stringify(r.body)}`);
+  return code;
+}

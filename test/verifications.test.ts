@@ -1,0 +1,333 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
+
+const MOBILE = ['+5511987654321', '+5511987654322', '+5511987654323', '+5511987654324', '+5511987654325', '+5511987654326', '+5511987654327', '+5511987654328'];
+let n = 0;
+/** A fresh Brazilian mobile number per test, so per-destination limits do not leak between tests. */
+function freshMobile(): string {
+  n += 1;
+  return `+55119${String(80000000 + n * 7919).padStart(8, '0')}`;
+}
+
+describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications on %s', (_title, backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    if (backend.url) t = await startTestApp(backend);
+  });
+  afterAll(async () => t?.close());
+
+  describe.skipIf(!backend.url)('', () => {
+    it.each([
+      ['sms', MOBILE[0]],
+      ['whatsapp', MOBILE[1]],
+      ['rcs', MOBILE[2]],
+      ['voice', '+551133334444'],
+      ['email', 'Ana.Silva@Example.COM'],
+    ])('completes a %s verification through the sandbox: start, read the code, check, approved', async (channel, to) => {
+      const start = await t.post('/v1/verifications', { to, channel });
+      expect(start.status).toBe(201);
+      expect(start.body).toMatchObject({ status: 'pending', channel, attempts: 0, sends: 1 });
+      const normalized = channel === 'email' ? 'ana.silva@example.com' : to;
+      expect(start.body.to).toBe(normalized);
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(normalized)}`);
+      const msg = inbox.body.messages[0];
+      expect(msg).toMatchObject({ channel, verification_id: start.body.id, outcome: 'delivered' });
+      expect(msg.code).toMatch(/^\d{6}$/);
+      if (channel === 'voice') expect(msg.text).toContain(msg.code.split('').join(', '));
+      else expect(msg.text).toContain(msg.code);
+      if (channel === 'email') expect(msg.subject).toBeTruthy();
+      const check = await t.post(`/v1/verifications/${start.body.id}/check`, { code: msg.code });
+      expect(check.status).toBe(200);
+      expect(check.body).toMatchObject({ valid: true, status: 'approved', attempts: 1 });
+      expect((await t.get(`/v1/verifications/${start.body.id}`)).body.status).toBe('approved');
+    });
+
+    it('counts a wrong code as an attempt and answers valid=false', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      const wrong = code === '000000' ? '111111' : '000000';
+      const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ valid: false, status: 'pending', attempts: 1 });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.attempts).toBe(1);
+    });
+
+    it('refuses the 6th wrong guess with MAX_ATTEMPTS_REACHED, even with the right code', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 1; i <= 5; i++) {
+        const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
+        expect(r.body).toMatchObject({ valid: false, attempts: i, status: i === 5 ? 'max_attempts' : 'pending' });
+      }
+      const sixth = await t.post(`/v1/verifications/${v.id}/check`, { code });
+      expect(sixth.status).toBe(409);
+      expect(sixth.body).toMatchObject({ code: 'MAX_ATTEMPTS_REACHED', verification_status: 'max_attempts' });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5 });
+    });
+
+    it('approves exactly once when 50 checks with the right code arrive in parallel', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      const results = await Promise.all(Array.from({ length: 50 }, () => t.post(`/v1/verifications/${v.id}/check`, { code })));
+      const approvals = results.filter((r) => r.status === 200 && r.body.valid === true);
+      expect(approvals).toHaveLength(1);
+      for (const r of results.filter((x) => x !== approvals[0])) {
+        // Losers see the approval, the spent attempts, or the destination's spent guess budget.
+        expect([409, 429]).toContain(r.status);
+        expect(['VERIFICATION_APPROVED', 'MAX_ATTEMPTS_REACHED', 'GUESS_LIMIT_REACHED']).toContain(r.body.code);
+      }
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('approved');
+    });
+
+    it('reads as expired after the validity without waiting for the sweeper, and a check answers VERIFICATION_EXPIRED', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      t.clock.advance(10 * 60 * 1000 + 1);
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('expired');
+      const r = await t.post(`/v1/verifications/${v.id}/check`, { code });
+      expect(r.status).toBe(409);
+      expect(r.body).toMatchObject({ code: 'VERIFICATION_EXPIRED', verification_status: 'expired' });
+      expect((await t.post(`/v1/verifications/${v.id}/resend`, {})).body.code).toBe('VERIFICATION_EXPIRED');
+    });
+
+    it('the sweeper ends expired verifications and drops their sealed codes', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      t.clock.advance(10 * 60 * 1000 + 1);
+      expect(await t.verity.verifications.sweep()).toBeGreaterThanOrEqual(1);
+      const row = await t.verity.verificationStore.get((await t.verity.accountStore.firstAccount())!.id, v.id);
+      expect(row).toMatchObject({ status: 'expired', code_sealed: null });
+    });
+
+    it('resends the same code after the cooldown and refuses a resend inside it', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const first = await lastCode(t, to);
+      const early = await t.post(`/v1/verifications/${v.id}/resend`, {});
+      expect(early.status).toBe(429);
+      expect(early.body.code).toBe('RESEND_COOLDOWN');
+      expect(Number(early.headers['retry-after'])).toBeGreaterThan(0);
+      t.clock.advance(30_000);
+      const again = await t.post(`/v1/verifications/${v.id}/resend`, {});
+      expect(again.status).toBe(200);
+      expect(again.body.sends).toBe(2);
+      expect(await lastCode(t, to)).toBe(first);
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`);
+      expect(inbox.body.messages).toHaveLength(2);
+    });
+
+    it('resends on another channel with the same code; voice cannot move to sms on a fixed line', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      t.clock.advance(30_000);
+      const r = await t.post(`/v1/verifications/${v.id}/resend`, { channel: 'voice' });
+      expect(r.body).toMatchObject({ channel: 'voice', sends: 2 });
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}&limit=1`);
+      expect(inbox.body.messages[0]).toMatchObject({ channel: 'voice', code });
+
+      const fixed = await t.post('/v1/verifications', { to: '+551133334445', channel: 'voice' });
+      t.clock.advance(30_000);
+      const bad = await t.post(`/v1/verifications/${fixed.body.id}/resend`, { channel: 'sms' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('CHANNEL_MISMATCH');
+    });
+
+    it('allows at most 5 sends per verification', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      for (let i = 0; i < 4; i++) {
+        t.clock.advance(30_000);
+        expect((await t.post(`/v1/verifications/${v.id}/resend`, {})).status).toBe(200);
+      }
+      t.clock.advance(30_000);
+      const sixth = await t.post(`/v1/verifications/${v.id}/resend`, {});
+      expect(sixth.status).toBe(409);
+      expect(sixth.body.code).toBe('MAX_SENDS_REACHED');
+    });
+
+    it('keeps the per-destination guess budget across resends and new verifications', async () => {
+      const to = freshMobile();
+      const wrongFor = async () => {
+        const c = await lastCode(t, to);
+        return c === '000000' ? '111111' : '000000';
+      };
+      // The budget is 10 wrong guesses per hour: 2 + (resend) + 2 on the first verification,
+      // 5 on a second one, 1 on a third; the 11th guess is refused even with the right code.
+      const { body: v1 } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      for (let i = 0; i < 2; i++) await t.post(`/v1/verifications/${v1.id}/check`, { code: await wrongFor() });
+      t.clock.advance(30_000);
+      expect((await t.post(`/v1/verifications/${v1.id}/resend`, {})).status).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await t.post(`/v1/verifications/${v1.id}/check`, { code: await wrongFor() })).body.valid).toBe(false);
+      const { body: v0 } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      for (let i = 0; i < 5; i++) expect((await t.post(`/v1/verifications/${v0.id}/check`, { code: await wrongFor() })).body.valid).toBe(false);
+      const { body: v2 } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const tenth = await t.post(`/v1/verifications/${v2.id}/check`, { code: await wrongFor() });
+      expect(tenth.body).toMatchObject({ valid: false, status: 'blocked' });
+      expect((await t.post(`/v1/verifications/${v2.id}/check`, { code: await lastCode(t, to) })).body.code).toBe('VERIFICATION_BLOCKED');
+      const { body: v3 } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const refused = await t.post(`/v1/verifications/${v3.id}/check`, { code: await lastCode(t, to) });
+      expect(refused.status).toBe(429);
+      expect(refused.body.code).toBe('GUESS_LIMIT_REACHED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await t.get(`/v1/verifications/${v3.id}`)).body).toMatchObject({ status: 'pending', attempts: 0 });
+    });
+
+    it('a right guess does not spend the guess budget', async () => {
+      const to = freshMobile();
+      // Four rounds of one wrong and one right guess, then five wrong guesses: 9 wrong in all,
+      // under the budget of 10 only if the four right guesses were refunded.
+      for (let i = 0; i < 4; i++) {
+        t.clock.advance(120_000);
+        const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+        const code = await lastCode(t, to);
+        expect((await t.post(`/v1/verifications/${v.id}/check`, { code: code === '000000' ? '111111' : '000000' })).body.valid).toBe(false);
+        expect((await t.post(`/v1/verifications/${v.id}/check`, { code })).body.valid).toBe(true);
+      }
+      const { body: last } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      for (let i = 0; i < 5; i++) {
+        const r = await t.post(`/v1/verifications/${last.id}/check`, { code: code === '000000' ? '111111' : '000000' });
+        expect(r.status).toBe(200);
+      }
+    });
+
+    it('limits sends to one destination to 5 per 10 minutes', async () => {
+      const to = freshMobile();
+      for (let i = 0; i < 5; i++) expect((await t.post('/v1/verifications', { to, channel: 'sms' })).status).toBe(201);
+      const sixth = await t.post('/v1/verifications', { to, channel: 'sms' });
+      expect(sixth.status).toBe(429);
+      expect(sixth.body.code).toBe('DESTINATION_RATE_LIMITED');
+      expect(sixth.headers['retry-after']).toBeDefined();
+    });
+
+    it('replays the first response for a repeated Idempotency-Key and refuses the key with another body', async () => {
+      const to = freshMobile();
+      const headers = { 'idempotency-key': `order-${to}` };
+      const a = await t.post('/v1/verifications', { to, channel: 'sms' }, undefined, headers);
+      const b = await t.post('/v1/verifications', { to, channel: 'sms' }, undefined, headers);
+      expect(a.status).toBe(201);
+      expect(b.status).toBe(201);
+      expect(b.body).toEqual(a.body);
+      expect(b.headers['idempotent-replayed']).toBe('true');
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`);
+      expect(inbox.body.messages).toHaveLength(1);
+      const c = await t.post('/v1/verifications', { to, channel: 'email' }, undefined, headers);
+      expect(c.status).toBe(422);
+      expect(c.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    });
+
+    it('cancels a pending verification; a check then answers VERIFICATION_CANCELED', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const c = await t.post(`/v1/verifications/${v.id}/cancel`);
+      expect(c.body.status).toBe('canceled');
+      const r = await t.post(`/v1/verifications/${v.id}/check`, { code: await lastCode(t, to) });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('VERIFICATION_CANCELED');
+    });
+
+    it('hides one account’s verifications and inbox from another (404, not 403)', async () => {
+      const other = await t.tenant();
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      for (const r of [
+        await t.get(`/v1/verifications/${v.id}`, other.key),
+        await t.post(`/v1/verifications/${v.id}/check`, { code: '123456' }, other.key),
+        await t.post(`/v1/verifications/${v.id}/resend`, {}, other.key),
+        await t.post(`/v1/verifications/${v.id}/cancel`, undefined, other.key),
+      ]) {
+        expect(r.status).toBe(404);
+        expect(r.body.code).toBe('VERIFICATION_NOT_FOUND');
+      }
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`, other.key);
+      expect(inbox.body.messages).toEqual([]);
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('pending');
+    });
+
+    it('lists the sandbox inbox newest first', async () => {
+      const to = freshMobile();
+      const a = await t.post('/v1/verifications', { to, channel: 'sms' });
+      t.clock.advance(1000);
+      const b = await t.post('/v1/verifications', { to, channel: 'whatsapp' });
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`);
+      expect(inbox.body.messages.map((m: { verification_id: string }) => m.verification_id)).toEqual([b.body.id, a.body.id]);
+    });
+
+    it('gives magic numbers their fixed code and forced outcome, without send limits', async () => {
+      for (let i = 0; i < 7; i++) {
+        t.clock.advance(1000);
+        expect((await t.post('/v1/verifications', { to: '+15005550006', channel: 'sms' })).status).toBe(201);
+      }
+      expect(await lastCode(t, '+15005550006')).toBe('123456');
+      const bad = await t.post('/v1/verifications', { to: '+15005550001', channel: 'sms' });
+      expect(bad.status).toBe(201);
+      expect(bad.body.status).toBe('failed');
+      const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent('+15005550001')}&limit=1`);
+      expect(inbox.body.messages[0].outcome).toBe('undeliverable');
+      expect((await t.post(`/v1/verifications/${bad.body.id}/check`, { code: '123456' })).body.code).toBe('VERIFICATION_FAILED');
+    });
+
+    it('accepts a caller-supplied code and a code length', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', code: '424242' });
+      expect(await lastCode(t, to)).toBe('424242');
+      expect((await t.post(`/v1/verifications/${v.id}/check`, { code: '424242' })).body.valid).toBe(true);
+      const to2 = freshMobile();
+      await t.post('/v1/verifications', { to: to2, channel: 'sms', code_length: 8 });
+      expect(await lastCode(t, to2)).toMatch(/^\d{8}$/);
+    });
+
+    it('applies a service: brand, code length, locale, allowed channels and WebOTP line', async () => {
+      const s = await t.post('/v1/services', { name: 'login', brand: 'Acme', code_length: 4, locale: 'pt-BR', channels: ['sms'], webotp_domain: 'acme.example' });
+      expect(s.status).toBe(201);
+      const to = freshMobile();
+      const v = await t.post('/v1/verifications', { to, channel: 'sms', service: s.body.id });
+      expect(v.body).toMatchObject({ service_id: s.body.id, locale: 'pt-BR' });
+      const msg = (await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`)).body.messages[0];
+      expect(msg.code).toMatch(/^\d{4}$/);
+      expect(msg.text).toContain('Acme');
+      expect(msg.text.split('\n').at(-1)).toBe(`@acme.example #${msg.code}`);
+      const refused = await t.post('/v1/verifications', { to: 'a@b.example', channel: 'email', service: s.body.id });
+      expect(refused.body.code).toBe('CHANNEL_NOT_ALLOWED');
+      const missing = await t.post('/v1/verifications', { to, channel: 'sms', service: 'svc_1111111111111111111' });
+      expect(missing.body.code).toBe('SERVICE_NOT_FOUND');
+    });
+
+    it('renders a custom template and refuses one without {code}', async () => {
+      const bad = await t.post('/v1/templates', { name: 'x', channel: 'sms', locale: 'en', body: 'hello {brand}' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('INVALID_TEMPLATE');
+      const tpl = await t.post('/v1/templates', { name: 'short', channel: 'sms', locale: 'en', body: '{code} is your {brand} code' });
+      expect(tpl.status).toBe(201);
+      const to = freshMobile();
+      await t.post('/v1/verifications', { to, channel: 'sms', template: tpl.body.id });
+      const msg = (await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`)).body.messages[0];
+      expect(msg.text).toBe(`${msg.code} is your Verity code`);
+    });
+
+    it('writes the message in the outbox with the code sealed and drops it once sent', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      const rows = await t.verity.database.db.selectFrom('messages').selectAll().where('verification_id', '=', v.id).execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 'delivered', provider: 'sandbox', payload_sealed: null });
+      const ver = await t.verity.database.db.selectFrom('verifications').selectAll().where('id', '=', v.id).executeTakeFirstOrThrow();
+      expect(ver.code_hash).not.toContain(code);
+      expect(JSON.stringify(ver)).not.toContain(`"${code}"`);
+    });
+
+    it('exposes Prometheus counters by channel', async () => {
+      const m = await t.app.inject({ method: 'GET', url: '/metrics' });
+      expect(m.body).toMatch(/verity_verifications_started_total\{channel="sms"\} \d+/);
+      expect(m.body).toMatch(/verity_verifications_approved_total\{channel="sms"\} \d+/);
+      expect(m.body).toContain('verity_http_request_duration_seconds_bucket');
+    });
+  });
+});
