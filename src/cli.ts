@@ -37,7 +37,7 @@ async function keysCreate(config: Config, json: boolean): Promise<void> {
 }
 
 function configTable(): string {
-  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.length > 40 ? `${s.default.slice(0, 37)}…` : s.default}\``} | ${s.doc} |`);
+  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.replaceAll(',', ', ')}\``} | ${s.doc} |`);
   return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: Verity against a bare Fastify 5 baseline, each loaded by autocannon from a
+ * separate process. Human-readable summary first; the LAST stdout line is one JSON object.
+ *
+ *   BENCH_DURATION_S  measured seconds per scenario (default 10; below 10 is a smoke run only)
+ *   BENCH_WARMUP_S    warm-up seconds before each measured run (default 3)
+ *   BENCH_CONNECTIONS autocannon connections (default 50)
+ *   BENCH_CHECK_POOL  pending verifications prepared for the check scenario (default 3000)
+ *   --cpu-prof        run Verity under `node --cpu-prof` and print where the profile went
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { preparePending } from './prepare.js';
+import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
+import type { LoadResult, LoadSpec, Scenario } from './spec.js';
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+const CLI = here('../src/cli.js');
+const LOAD = here('./load.js');
+const BASELINE = here('./baseline-server.js');
+
+function intEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  const v = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer >= ${min}, got ${raw}`);
+  return v;
+}
+
+const DURATION_S = intEnv('BENCH_DURATION_S', 10, 1);
+const WARMUP_S = intEnv('BENCH_WARMUP_S', 3, 0);
+const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
+const CHECK_POOL = intEnv('BENCH_CHECK_POOL', 3000, 1);
+const CPU_PROF = process.argv.includes('--cpu-prof');
+const GENEROUS = '100000000/60'; // the limiter code runs on every request but never refuses
+
+const work = mkdtempSync(join(tmpdir(), 'verity-bench-'));
+const servers: Server[] = [];
+
+function cleanup(): void {
+  killAll();
+  rmSync(work, { recursive: true, force: true });
+}
+process.once('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`bench: ${sig}, stopping children\n`);
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const file = join(work, `${spec.scenario}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  process.stderr.write(`bench: ${spec.scenario}: ${spec.warmupS}s warm-up + ${spec.durationS}s measured, ${spec.connections} connections\n`);
+  const result = lastJsonLine(await runNode(`load:${spec.scenario}`, [LOAD, file], process.env)) as LoadResult;
+  if (result.requests === 0) throw new Error(`${spec.scenario}: no request completed`);
+  return result;
+}
+
+/** Samples a process's RSS while `during` runs; returns the peak and the sample taken right after. */
+async function withRss<T>(pid: number, during: Promise<T>): Promise<{ value: T; peakMb: number; endMb: number }> {
+  let peakMb = 0;
+  const timer = setInterval(() => (peakMb = Math.max(peakMb, rssMb(pid) ?? 0)), 250);
+  try {
+    const value = await during;
+    const endMb = rssMb(pid) ?? 0;
+    return { value, peakMb: Math.max(peakMb, endMb), endMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function badShare(r: LoadResult): number {
+  return (r.non2xx + r.errors) / Math.max(1, r.requests);
+}
+
+const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+
+async function main(): Promise<void> {
+  if (DURATION_S < 10) process.stderr.write(`bench: BENCH_DURATION_S=${DURATION_S} < 10: a smoke run, not a reportable one\n`);
+  const [basePort, verityPort] = [await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${basePort}`;
+  const verityUrl = `http://127.0.0.1:${verityPort}`;
+
+  const verityEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(verityPort),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${join(work, 'verity.db')}`,
+    LOG_LEVEL: 'warn',
+    LIMIT_START_PER_IP: GENEROUS,
+    LIMIT_START_PER_ACCOUNT: GENEROUS,
+    LIMIT_SEND_PER_DESTINATION: GENEROUS,
+    LIMIT_GUESS_PER_DESTINATION: GENEROUS,
+    MAX_ATTEMPTS: '100', // the most Verity accepts: wrong-code checks must not end the verifications
+  };
+  for (const k of ['VERITY_CONFIG', 'REDIS_URL', 'PUBLIC_URL', 'LIMITS_STORE', 'PEPPERS', 'ENCRYPTION_KEY', 'TOKEN_SIGNING_KEY', 'SECRETS_FILE']) delete verityEnv[k];
+
+  // The key first: on the empty database this also creates the operator account.
+  const key = lastJsonLine(await runNode('keys', [CLI, 'keys', 'create', '--json'], verityEnv)) as { key_id?: unknown; secret?: unknown };
+  if (typeof key.key_id !== 'string' || typeof key.secret !== 'string') throw new Error('keys create --json printed no key');
+  const authorization = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+
+  const profDir = CPU_PROF ? mkdtempSync(join(tmpdir(), 'verity-cpu-prof-')) : undefined;
+  const baseline = startServer('baseline', [BASELINE], { ...process.env, PORT: String(basePort) });
+  const verity = startServer('verity', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), CLI, 'serve'], verityEnv);
+  servers.push(baseline, verity);
+  let verityStopping = false;
+  void verity.exited.then((e) => {
+    if (!verityStopping) process.stderr.write(`bench: verity exited unexpectedly (${e})\n`);
+  });
+  const echoProbe: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' };
+  await Promise.all([waitReady(baseline, `${baseUrl}/echo`, echoProbe), waitReady(verity, `${verityUrl}/healthz`, {})]);
+  const pid = verity.child.pid;
+  if (pid === undefined) throw new Error('verity has no pid');
+  const idleMb = rssMb(pid) ?? 0;
+
+  const common = { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S };
+  const results: Partial<Record<Scenario, LoadResult>> = {};
+  results.baseline = await load({ ...common, scenario: 'baseline', url: baseUrl });
+  await stopServer(baseline); // frees its CPU for the Verity runs
+
+  const start = await withRss(pid, load({ ...common, scenario: 'start', url: verityUrl, authorization }));
+  results.start = start.value;
+
+  process.stderr.write(`bench: preparing ${CHECK_POOL} pending verifications for the check scenario\n`);
+  const t0 = Date.now();
+  const checks = await preparePending(verityUrl, authorization, CHECK_POOL);
+  process.stderr.write(`bench: prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  const perVerification = (results.start.rps * 4 * (DURATION_S + WARMUP_S)) / CHECK_POOL;
+  if (perVerification > 95) process.stderr.write(`bench: warning: ~${perVerification.toFixed(0)} checks per verification may exceed MAX_ATTEMPTS=100; raise BENCH_CHECK_POOL\n`);
+  const check = await withRss(pid, load({ ...common, scenario: 'check', url: verityUrl, authorization, checks }));
+  results.check = check.value;
+  const rss = check.endMb;
+  if (verity.child.exitCode !== null || verity.child.signalCode !== null) throw new Error('verity died during the run');
+
+  verityStopping = true;
+  await stopServer(verity);
+
+  // ---- readable summary ----
+  const lines: string[] = ['', `Verity bench: ${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s measured per scenario, load from a separate process`];
+  lines.push('scenario   req/s      p50 ms   p99 ms   mean ms  requests  non-2xx  conn-errors  status codes');
+  for (const name of ['baseline', 'start', 'check'] as const) {
+    const r = results[name];
+    if (!r) continue;
+    lines.push(
+      `${name.padEnd(10)} ${r.rps.toFixed(1).padStart(9)} ${String(r.latencyP50Ms).padStart(8)} ${String(r.latencyP99Ms).padStart(8)} ${r.latencyMeanMs.toFixed(2).padStart(9)} ${String(r.requests).padStart(9)} ${String(r.non2xx).padStart(8)} ${String(r.errors).padStart(12)}  ${JSON.stringify(r.statusCodes)}`,
+    );
+  }
+  lines.push(`verity RSS: ${idleMb.toFixed(1)} MB idle, ${rss.toFixed(1)} MB at the end of the check load (peak ${Math.max(start.peakMb, check.peakMb).toFixed(1)} MB)`);
+  lines.push('check = wrong code on a pending verification (counted attempt, 200 valid:false); see bench/load.ts');
+  for (const r of Object.values(results)) {
+    const share = badShare(r);
+    if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);
+  }
+  if (profDir) {
+    const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+    lines.push(files.length ? `CPU profile: ${files.map((f) => join(profDir, f)).join(', ')} (open in Chrome DevTools > Performance, or speedscope)` : `CPU profile: none written in ${profDir}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  const base = results.baseline.rps;
+  const summary = {
+    start_rps: round(results.start.rps, 1),
+    check_rps: round(results.check.rps, 1),
+    baseline_rps: round(base, 1),
+    start_ratio: round(results.start.rps / base, 3),
+    check_ratio: round(results.check.rps / base, 3),
+    start_p99_ms: results.start.latencyP99Ms,
+    check_p99_ms: results.check.latencyP99Ms,
+    rss_mb: round(rss, 1),
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+main().then(
+  async () => {
+    await Promise.all(servers.map((s) => stopServer(s)));
+    process.exit(0);
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

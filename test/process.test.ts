@@ -1,0 +1,111 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+
+/** The README's curl walk-through, exactly as a reader would copy it. */
+function walkthrough(): string {
+  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
+  if (!block?.[1]) throw new Error('README.md has no walkthrough block');
+  return block[1];
+}
+
+function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; base: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    const poll = setInterval(() => {
+      const m = /Verity is listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] && out.includes('\n\n', out.indexOf(m[0]))) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve({ child, out: () => out, base: m[1] });
+      }
+    }, 50);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('the server as a real process', () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'verity-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('prints the URLs and a first API key, then passes the README walk-through over HTTP with curl', async () => {
+    const dir = tmp();
+    const env = { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'verity.db')}`, LOG_LEVEL: 'warn' };
+    const { child, out, base } = await startServer(env);
+    try {
+      expect(out()).toContain(`${base}/docs`);
+      const key = /export VERITY_KEY='([^']+)'/.exec(out())?.[1];
+      expect(key).toMatch(/^vk_\w+:vs_[\w-]+$/);
+      const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', walkthrough()], { env: { ...process.env, VERITY: base, VERITY_KEY: key }, timeout: 20_000 });
+      expect(stdout).toMatch(/"status":"approved"/);
+      expect(stdout).toMatch(/"valid":true/);
+      const docs = await fetch(`${base}/openapi.json`);
+      expect(((await docs.json()) as { openapi: string }).openapi).toBe('3.1.0');
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    // The key was shown once: a restart on the same database prints none, and the log never held it.
+    const again = await startServer(env);
+    const secret = /export VERITY_KEY='[^:]+:([^']+)'/.exec(out())?.[1] as string;
+    expect(again.out()).not.toContain('VERITY_KEY=');
+    await stop(again.child);
+    expect(again.out()).not.toContain(secret);
+  });
+
+  it('keys create --json prints only the key on an empty database, and a second call adds a key to the same account', async () => {
+    const dir = tmp();
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'verity.db')}`, LOG_LEVEL: 'info' };
+    const first = await run(process.execPath, [CLI, 'keys', 'create', '--json'], { env });
+    const k1 = JSON.parse(first.stdout) as { key_id: string; secret: string };
+    expect(Object.keys(k1).sort()).toEqual(['key_id', 'secret']);
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    const second = await run(process.execPath, [CLI, 'keys', 'create', '--json'], { env });
+    const k2 = JSON.parse(second.stdout) as { key_id: string; secret: string };
+    expect(k2.key_id).not.toBe(k1.key_id);
+    const { child, base } = await startServer({ ...env, PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const auth = (k: typeof k1) => `Basic ${Buffer.from(`${k.key_id}:${k.secret}`).toString('base64')}`;
+      const b1 = (await (await fetch(`${base}/v1/balance`, { headers: { authorization: auth(k1) } })).json()) as { account_id: string };
+      const b2 = (await (await fetch(`${base}/v1/balance`, { headers: { authorization: auth(k2) } })).json()) as { account_id: string };
+      expect(b1.account_id).toBe(b2.account_id);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('refuses to boot on a bad setting with a clear message and exit code 2', async () => {
+    const r = await run(process.execPath, [CLI, 'serve'], { env: { ...process.env, PORT: 'eighty', CODE_LENGTH: '3' } }).catch((e: { code: number; stderr: string }) => e);
+    expect(r).toMatchObject({ code: 2 });
+    expect((r as { stderr: string }).stderr).toContain('PORT (port) must be an integer');
+    expect((r as { stderr: string }).stderr).toContain('CODE_LENGTH must be between 4 and 10');
+  });
+});
