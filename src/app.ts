@@ -83,7 +83,9 @@ export function createLogger(config: Config): Logger {
 
 async function limiterStore(config: Config, database: DatabaseHandle, redis: Redis | undefined): Promise<LimiterStore> {
   let kind = config.limits.store;
-  if (kind === 'auto') kind = redis ? 'redis' : database.dialect;
+  // Embedded, one process: limits in memory cost nothing on the hot path (a restart forgets the
+  // short windows). LIMITS_STORE=sqlite keeps them across restarts at some cost per request.
+  if (kind === 'auto') kind = redis ? 'redis' : database.dialect === 'postgres' ? 'postgres' : 'memory';
   switch (kind) {
     case 'redis':
       if (!redis) throw new Error('the redis limit store needs REDIS_URL');
@@ -132,8 +134,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const prices = new PriceBook(accountStore, clock);
   const serviceStore = new ServiceStore(db);
   const templateStore = new TemplateStore(db);
-  const inbox = new InboxStore(db);
-  const verificationStore = new VerificationStore(db);
+  const inbox = new InboxStore(database);
+  const verificationStore = new VerificationStore(database);
   const metrics = new Metrics();
   const providers = new ProviderRegistry(
     opts.providers?.({ inbox, clock }) ?? [new SandboxProvider(inbox, clock, config.sandbox.magic, config.sandbox.billable)],
@@ -159,7 +161,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     events: metrics,
     magic: config.sandbox.magic,
   });
-  const idempotency = new IdempotencyService(new IdempotencyStore(db), clock, config.idempotencyTtlS * 1000);
+  const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
   app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);

@@ -35,7 +35,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     h = openDatabase(backend.url, schema ? { schema } : {});
     await migrate(h, schema);
     accounts = new AccountStore(h.db);
-    store = new VerificationStore(h.db);
+    store = new VerificationStore(h);
     accountId = newId('acc');
     await accounts.insertAccount({ id: accountId, name: 'a', isAdmin: false, postpaid: false, balanceMicros: 100, currency: 'USD', createdAt: T0 });
   });
@@ -150,7 +150,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     });
 
     it('claims an idempotency key once and sweeps old keys', async () => {
-      const idem = new IdempotencyStore(h.db);
+      const idem = new IdempotencyStore(h);
       const row = { account_id: accountId, key: 'k1', request_hash: 'r', state: 'pending', status_code: null, response: null, created_at: T0 };
       const got = await Promise.all(Array.from({ length: 5 }, () => idem.claim(row)));
       expect(got.filter(Boolean)).toHaveLength(1);
@@ -161,7 +161,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     });
 
     it('lists the inbox newest first for its own account only', async () => {
-      const inbox = new InboxStore(h.db);
+      const inbox = new InboxStore(h);
       for (const [i, acc] of [[1, accountId], [2, accountId], [3, 'acc_other']] as const) {
         await inbox.insert({ id: newId('sbx'), account_id: acc, message_id: 'm', verification_id: `v${i}`, channel: 'sms', to: '+1', text: 't', subject: null, html: null, code: '1', outcome: 'delivered', created_at: T0 + i });
       }

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Migration, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { initial } from './migrations/0001-initial.js';
+import { WriteBatcher, type WriteWork } from './write-batcher.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -15,6 +16,11 @@ export interface DatabaseHandle {
   pool?: pg.Pool;
   /** The SQLite file path (or ':memory:'). */
   sqlitePath?: string;
+  /**
+   * Runs `work` in a transaction. On SQLite concurrent writes share one commit (group commit);
+   * on PostgreSQL each gets its own transaction.
+   */
+  write<T>(work: WriteWork<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -42,6 +48,7 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
       db,
       dialect: 'postgres',
       pool,
+      write: (work) => db.transaction().execute(work),
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -53,13 +60,42 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // A larger page cache and fewer, larger checkpoints: a checkpoint writes each changed page
+  // once however often it changed since the last one.
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('wal_autocheckpoint = 4000');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const batcher = new WriteBatcher(db);
   return {
     db,
     dialect: 'sqlite',
     sqlitePath: path,
+    write: (work) => batcher.run(work),
     ping: async () => void (await sql`select 1`.execute(db)),
     close: () => db.destroy(),
+  };
+}
+
+const MAX_CACHED_STATEMENTS = 500;
+
+/**
+ * Kysely prepares every statement anew; parsing the SQL costs more than running it on the hot
+ * path, and Verity's queries are a small fixed set, so compiled statements are kept by SQL text.
+ * Statements are only run with all()/run(), never iterated, so sharing one is safe.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (!stmt) {
+        stmt = sqlite.prepare(text);
+        if (cache.size < MAX_CACHED_STATEMENTS) cache.set(text, stmt);
+      }
+      return stmt;
+    },
   };
 }
 

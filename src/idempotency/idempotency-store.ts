@@ -1,17 +1,27 @@
 import type { Kysely } from 'kysely';
+import type { DatabaseHandle } from '../db/database.js';
 import type { Database, IdempotencyTable } from '../db/schema.js';
 
 export class IdempotencyStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
 
-  /** Claims the key; false when a row already exists. */
-  async claim(row: IdempotencyTable): Promise<boolean> {
-    const res = await this.db
-      .insertInto('idempotency_keys')
-      .values(row)
-      .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+  constructor(private readonly handle: DatabaseHandle) {
+    this.db = handle.db;
+  }
+
+  /** Claims the key, first dropping an earlier claim older than `staleBefore`; false when a live claim exists. */
+  claim(row: IdempotencyTable, staleBefore = -Infinity): Promise<boolean> {
+    return this.handle.write(async (trx) => {
+      if (staleBefore > -Infinity) {
+        await trx.deleteFrom('idempotency_keys').where('account_id', '=', row.account_id).where('key', '=', row.key).where('created_at', '<', staleBefore).execute();
+      }
+      const res = await trx
+        .insertInto('idempotency_keys')
+        .values(row)
+        .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
+    });
   }
 
   get(accountId: string, key: string): Promise<IdempotencyTable | undefined> {
@@ -19,18 +29,13 @@ export class IdempotencyStore {
   }
 
   async complete(accountId: string, key: string, statusCode: number, response: string): Promise<void> {
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ state: 'done', status_code: statusCode, response })
-      .where('account_id', '=', accountId)
-      .where('key', '=', key)
-      .execute();
+    await this.handle.write((trx) =>
+      trx.updateTable('idempotency_keys').set({ state: 'done', status_code: statusCode, response }).where('account_id', '=', accountId).where('key', '=', key).execute(),
+    );
   }
 
-  async remove(accountId: string, key: string, olderThan?: number): Promise<void> {
-    let q = this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key);
-    if (olderThan !== undefined) q = q.where('created_at', '<', olderThan);
-    await q.execute();
+  async remove(accountId: string, key: string): Promise<void> {
+    await this.handle.write((trx) => trx.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).execute());
   }
 
   async sweep(olderThan: number): Promise<number> {

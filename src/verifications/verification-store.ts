@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DatabaseHandle } from '../db/database.js';
 import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -10,10 +11,14 @@ export type VerificationRow = VerificationTable;
  * UPDATE whose WHERE clause carries the rule, so concurrent requests cannot both win.
  */
 export class VerificationStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(private readonly handle: DatabaseHandle) {
+    this.db = handle.db;
+  }
 
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+    return this.handle.write(fn);
   }
 
   async insert(trx: Db, row: VerificationRow): Promise<void> {
@@ -34,7 +39,7 @@ export class VerificationStore {
    * and the attempt number, or undefined when no attempt may be made.
    */
   countAttempt(id: string, now: number): Promise<{ attempts: number; max_attempts: number; code_hash: string } | undefined> {
-    return this.db
+    return this.handle.write((trx) => trx
       .updateTable('verifications')
       .set({ attempts: sql<number>`attempts + 1`, updated_at: now })
       .where('id', '=', id)
@@ -42,19 +47,21 @@ export class VerificationStore {
       .where('expires_at', '>', now)
       .where(sql<boolean>`attempts < max_attempts`)
       .returning(['attempts', 'max_attempts', 'code_hash'])
-      .executeTakeFirst();
+      .executeTakeFirst());
   }
 
   /** Moves a pending verification to `status`; true only for the caller that made the change. */
   async finish(id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
-    let q = this.db
-      .updateTable('verifications')
-      .set({ status, code_sealed: null, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'pending');
-    if (extra.expiredOnly) q = q.where('expires_at', '<=', now);
-    else if (status === 'approved') q = q.where('expires_at', '>', now);
-    const res = await q.executeTakeFirst();
+    const res = await this.handle.write((trx) => {
+      let q = trx
+        .updateTable('verifications')
+        .set({ status, code_sealed: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'pending');
+      if (extra.expiredOnly) q = q.where('expires_at', '<=', now);
+      else if (status === 'approved') q = q.where('expires_at', '>', now);
+      return q.executeTakeFirst();
+    });
     return Number(res.numUpdatedRows) === 1;
   }
 
@@ -74,12 +81,14 @@ export class VerificationStore {
 
   /** Ends every pending verification past its expiry and drops its sealed code. */
   async sweepExpired(now: number): Promise<number> {
-    const res = await this.db
-      .updateTable('verifications')
-      .set({ status: 'expired', code_sealed: null, updated_at: now })
-      .where('status', '=', 'pending')
-      .where('expires_at', '<=', now)
-      .executeTakeFirst();
+    const res = await this.handle.write((trx) =>
+      trx
+        .updateTable('verifications')
+        .set({ status: 'expired', code_sealed: null, updated_at: now })
+        .where('status', '=', 'pending')
+        .where('expires_at', '<=', now)
+        .executeTakeFirst(),
+    );
     return Number(res.numUpdatedRows);
   }
 
@@ -91,14 +100,9 @@ export class VerificationStore {
     id: string,
     patch: { status: string; provider?: string; provider_message_id?: string | null; error?: string | null },
     now: number,
-    db: Db = this.db,
   ): Promise<void> {
     // Once the provider has the message the code is no longer needed here.
-    await db
-      .updateTable('messages')
-      .set({ ...patch, payload_sealed: null, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    await this.handle.write((trx) => trx.updateTable('messages').set({ ...patch, payload_sealed: null, updated_at: now }).where('id', '=', id).execute());
   }
 
   listMessages(verificationId: string): Promise<Array<Pick<MessageTable, 'id' | 'channel' | 'status' | 'provider' | 'created_at'>>> {
