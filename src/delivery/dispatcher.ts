@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
 import { maskDestination } from '../lib/mask.js';
 import type { VerificationStore } from '../verifications/verification-store.js';
-import { ProviderError, type DeliveryOutcome, type OutboundMessage, type ProviderRegistry } from './provider.js';
+import { ProviderError, type DeliveryOutcome, type OutboundMessage, type ProviderRegistry, type SendReceipt } from './provider.js';
 
 export interface DeliveryListener {
   onUndeliverable(verificationId: string, channel: string): void;
@@ -21,6 +21,14 @@ export class Dispatcher {
     private readonly log: Logger,
     private readonly listener: DeliveryListener,
   ) {}
+
+  /** Acts on a receipt a local provider gave inside the creating transaction. */
+  async settled(verificationId: string, channel: string, receipt: SendReceipt): Promise<DeliveryOutcome> {
+    if (receipt.status === 'undeliverable' && (await this.store.finish(verificationId, 'failed', this.clock.now()))) {
+      this.listener.onUndeliverable(verificationId, channel);
+    }
+    return receipt.status;
+  }
 
   /** Returns the provider's outcome, or 'failed' when the provider refused the message. */
   async dispatch(message: OutboundMessage): Promise<DeliveryOutcome | 'failed'> {
@@ -41,7 +49,7 @@ export class Dispatcher {
     } catch (err) {
       const code = err instanceof ProviderError ? err.code : 'PROVIDER_EXCEPTION';
       this.log.warn({ message_id: message.id, to: maskDestination(message.to), provider: provider.name, code }, 'send failed');
-      await this.store.markMessage(message.id, { status: 'failed', provider: provider.name, error: code }, this.clock.now());
+      await this.store.markMessage(message.id, { status: 'failed', provider: provider.name, provider_message_id: null, error: code }, this.clock.now());
       if (await this.store.finish(message.verificationId, 'failed', this.clock.now())) {
         this.listener.onUndeliverable(message.verificationId, message.channel);
       }

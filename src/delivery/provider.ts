@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Channel } from '../verifications/recipient.js';
 
 export interface OutboundMessage {
@@ -39,6 +41,11 @@ export interface MessageProvider {
   readonly billable: boolean;
   readonly channels: readonly Channel[];
   send(message: OutboundMessage): Promise<SendReceipt>;
+  /**
+   * Set by providers whose delivery is itself a database write (the sandbox): the message is
+   * delivered in the same transaction that creates it, so it can never be lost or doubled.
+   */
+  sendInTransaction?(trx: Transaction<Database>, message: OutboundMessage): Promise<SendReceipt>;
 }
 
 /** Picks the provider for a message. Routing rules arrive with real providers; today one serves all. */

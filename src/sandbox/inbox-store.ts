@@ -1,17 +1,27 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
+import { PreparedQuery } from '../db/prepared.js';
 import type { Database, SandboxMessageTable } from '../db/schema.js';
+
+const COLUMNS: ReadonlyArray<keyof SandboxMessageTable> = [
+  'id', 'account_id', 'message_id', 'verification_id', 'channel', 'to', 'text', 'subject', 'html', 'code', 'outcome', 'created_at',
+];
 
 /** The dev inbox: what the sandbox provider "delivered", readable only by the owning account. */
 export class InboxStore {
   private readonly db: Kysely<Database>;
+  private readonly insertQ: PreparedQuery<SandboxMessageTable>;
 
   constructor(private readonly handle: DatabaseHandle) {
-    this.db = handle.db;
+    const db = (this.db = handle.db);
+    this.insertQ = new PreparedQuery<SandboxMessageTable>((p) =>
+      db.insertInto('sandbox_messages').values(Object.fromEntries(COLUMNS.map((c) => [c, p[c]])) as unknown as SandboxMessageTable),
+    );
   }
 
-  async insert(row: SandboxMessageTable): Promise<void> {
-    await this.handle.write((trx) => trx.insertInto('sandbox_messages').values(row).execute());
+  async insert(row: SandboxMessageTable, trx?: Transaction<Database>): Promise<void> {
+    const q = this.insertQ.bind(row);
+    await (trx ? trx.executeQuery(q) : this.handle.write((t) => t.executeQuery(q)));
   }
 
   list(accountId: string, filter: { to?: string; limit: number }): Promise<SandboxMessageTable[]> {

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { MagicDestination } from '../config/config.js';
+import type { Database } from '../db/schema.js';
 import type { MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -23,7 +25,15 @@ export class SandboxProvider implements MessageProvider {
     this.outcomes = new Map(magic.map((m) => [m.to, m.outcome]));
   }
 
-  async send(m: OutboundMessage): Promise<SendReceipt> {
+  send(m: OutboundMessage): Promise<SendReceipt> {
+    return this.deliver(m);
+  }
+
+  sendInTransaction(trx: Transaction<Database>, m: OutboundMessage): Promise<SendReceipt> {
+    return this.deliver(m, trx);
+  }
+
+  private async deliver(m: OutboundMessage, trx?: Transaction<Database>): Promise<SendReceipt> {
     const outcome = this.outcomes.get(m.to) ?? 'delivered';
     const id = newId('sbx');
     await this.inbox.insert({
@@ -39,7 +49,7 @@ export class SandboxProvider implements MessageProvider {
       code: m.code,
       outcome,
       created_at: this.clock.now(),
-    });
+    }, trx);
     return { providerMessageId: id, status: outcome };
   }
 }

@@ -4,7 +4,7 @@ import type { MagicDestination } from '../config/config.js';
 import type { CodeHasher } from '../crypto/code-hasher.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { ProviderRegistry } from '../delivery/provider.js';
+import type { OutboundMessage, ProviderRegistry, SendReceipt } from '../delivery/provider.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -251,29 +251,7 @@ export class VerificationService {
       androidAppHash: settings.androidAppHash,
     });
     const messageId = newId('msg');
-    await d.store.transaction(async (trx) => {
-      if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
-        throw new AppError('INSUFFICIENT_BALANCE', 'the account balance does not cover this send');
-      }
-      await write(trx);
-      await d.store.insertMessage(trx, {
-        id: messageId,
-        verification_id: row.id,
-        account_id: row.account_id,
-        channel,
-        to: row.to,
-        locale: row.locale,
-        payload_sealed: d.sealer.seal(JSON.stringify({ ...rendered, code }), messageId),
-        status: 'queued',
-        provider: null,
-        provider_message_id: null,
-        price_micros: price,
-        error: null,
-        created_at: now,
-        updated_at: now,
-      });
-    });
-    const outcome = await d.dispatcher.dispatch({
+    const outbound: OutboundMessage = {
       id: messageId,
       accountId: row.account_id,
       verificationId: row.id,
@@ -284,7 +262,33 @@ export class VerificationService {
       html: rendered.html,
       code,
       sender: row.sender,
+    };
+    let receipt: SendReceipt | undefined;
+    await d.store.transaction(async (trx) => {
+      if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
+        throw new AppError('INSUFFICIENT_BALANCE', 'the account balance does not cover this send');
+      }
+      await write(trx);
+      // A local provider delivers inside this transaction; any other gets the message after commit.
+      if (provider.sendInTransaction) receipt = await provider.sendInTransaction(trx, outbound);
+      await d.store.insertMessage(trx, {
+        id: messageId,
+        verification_id: row.id,
+        account_id: row.account_id,
+        channel,
+        to: row.to,
+        locale: row.locale,
+        payload_sealed: receipt ? null : d.sealer.seal(JSON.stringify({ ...rendered, code }), messageId),
+        status: receipt?.status ?? 'queued',
+        provider: receipt ? provider.name : null,
+        provider_message_id: receipt?.providerMessageId ?? null,
+        price_micros: price,
+        error: null,
+        created_at: now,
+        updated_at: now,
+      });
     });
+    const outcome = receipt ? await d.dispatcher.settled(row.id, channel, receipt) : await d.dispatcher.dispatch(outbound);
     return outcome === 'failed' || outcome === 'undeliverable' ? 'failed' : 'pending';
   }
 

@@ -1,20 +1,88 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
+import { PreparedQuery } from '../db/prepared.js';
 import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type VerificationRow = VerificationTable;
 
+export interface MessageResult {
+  status: string;
+  provider: string;
+  provider_message_id: string | null;
+  error: string | null;
+}
+
+const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
+  'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
+  'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
+  'last_sent_at', 'expires_at', 'created_at', 'updated_at',
+];
+const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
+  'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
+  'price_micros', 'error', 'created_at', 'updated_at',
+];
+
+function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
+  return Object.fromEntries(columns.map((c) => [c, p[c]])) as R;
+}
+
+const affected = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0n);
+
 /**
  * SQL for verifications and their outgoing messages. Every state change is one conditional
- * UPDATE whose WHERE clause carries the rule, so concurrent requests cannot both win.
+ * UPDATE whose WHERE clause carries the rule, so concurrent requests cannot both win. The
+ * queries on the request path are prepared once (see PreparedQuery).
  */
 export class VerificationStore {
   private readonly db: Kysely<Database>;
+  private readonly q;
 
   constructor(private readonly handle: DatabaseHandle) {
-    this.db = handle.db;
+    const db = (this.db = handle.db);
+    this.q = {
+      insert: new PreparedQuery<VerificationRow>((p) => db.insertInto('verifications').values(placeholderRow(p, VERIFICATION_COLUMNS))),
+      insertMessage: new PreparedQuery<MessageTable>((p) => db.insertInto('messages').values(placeholderRow(p, MESSAGE_COLUMNS))),
+      get: new PreparedQuery<{ id: string; accountId: string }>((p) =>
+        db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId),
+      ),
+      countAttempt: new PreparedQuery<{ id: string; now: number }>((p) =>
+        db
+          .updateTable('verifications')
+          .set({ attempts: sql<number>`attempts + 1`, updated_at: p.now })
+          .where('id', '=', p.id)
+          .where('status', '=', 'pending')
+          .where('expires_at', '>', p.now)
+          .where(sql<boolean>`attempts < max_attempts`)
+          .returning(['attempts', 'max_attempts', 'code_hash']),
+      ),
+      approve: new PreparedQuery<{ id: string; now: number }>((p) =>
+        db
+          .updateTable('verifications')
+          .set({ status: 'approved', code_sealed: null, updated_at: p.now })
+          .where('id', '=', p.id)
+          .where('status', '=', 'pending')
+          .where('expires_at', '>', p.now),
+      ),
+      finish: new PreparedQuery<{ id: string; status: string; now: number }>((p) =>
+        db.updateTable('verifications').set({ status: p.status, code_sealed: null, updated_at: p.now }).where('id', '=', p.id).where('status', '=', 'pending'),
+      ),
+      expire: new PreparedQuery<{ id: string; now: number }>((p) =>
+        db
+          .updateTable('verifications')
+          .set({ status: 'expired', code_sealed: null, updated_at: p.now })
+          .where('id', '=', p.id)
+          .where('status', '=', 'pending')
+          .where('expires_at', '<=', p.now),
+      ),
+      markMessage: new PreparedQuery<MessageResult & { id: string; now: number }>((p) =>
+        db
+          .updateTable('messages')
+          .set({ status: p.status, provider: p.provider, provider_message_id: p.provider_message_id, error: p.error, payload_sealed: null, updated_at: p.now })
+          .where('id', '=', p.id),
+      ),
+    };
   }
 
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -22,15 +90,16 @@ export class VerificationStore {
   }
 
   async insert(trx: Db, row: VerificationRow): Promise<void> {
-    await trx.insertInto('verifications').values(row).execute();
+    await trx.executeQuery(this.q.insert.bind(row));
   }
 
   async insertMessage(trx: Db, row: MessageTable): Promise<void> {
-    await trx.insertInto('messages').values(row).execute();
+    await trx.executeQuery(this.q.insertMessage.bind(row));
   }
 
-  get(accountId: string, id: string): Promise<VerificationRow | undefined> {
-    return this.db.selectFrom('verifications').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  async get(accountId: string, id: string): Promise<VerificationRow | undefined> {
+    const r = await this.db.executeQuery<VerificationRow>(this.q.get.bind({ id, accountId }));
+    return r.rows[0];
   }
 
   /**
@@ -38,31 +107,23 @@ export class VerificationStore {
    * verification is pending, unexpired and below its attempt limit. Returns the stored hash
    * and the attempt number, or undefined when no attempt may be made.
    */
-  countAttempt(id: string, now: number): Promise<{ attempts: number; max_attempts: number; code_hash: string } | undefined> {
-    return this.handle.write((trx) => trx
-      .updateTable('verifications')
-      .set({ attempts: sql<number>`attempts + 1`, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('expires_at', '>', now)
-      .where(sql<boolean>`attempts < max_attempts`)
-      .returning(['attempts', 'max_attempts', 'code_hash'])
-      .executeTakeFirst());
+  async countAttempt(id: string, now: number): Promise<{ attempts: number; max_attempts: number; code_hash: string } | undefined> {
+    const r = await this.handle.write((trx) => trx.executeQuery<{ attempts: number; max_attempts: number; code_hash: string }>(this.q.countAttempt.bind({ id, now })));
+    return r.rows[0];
   }
 
-  /** Moves a pending verification to `status`; true only for the caller that made the change. */
+  /**
+   * Moves a pending verification to `status` and drops its sealed code; true only for the caller
+   * that made the change. Approval also requires the verification to be unexpired; `expiredOnly`
+   * ends it only if it really is past its expiry.
+   */
   async finish(id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
-    const res = await this.handle.write((trx) => {
-      let q = trx
-        .updateTable('verifications')
-        .set({ status, code_sealed: null, updated_at: now })
-        .where('id', '=', id)
-        .where('status', '=', 'pending');
-      if (extra.expiredOnly) q = q.where('expires_at', '<=', now);
-      else if (status === 'approved') q = q.where('expires_at', '>', now);
-      return q.executeTakeFirst();
-    });
-    return Number(res.numUpdatedRows) === 1;
+    const query = extra.expiredOnly
+      ? this.q.expire.bind({ id, now })
+      : status === 'approved'
+        ? this.q.approve.bind({ id, now })
+        : this.q.finish.bind({ id, status, now });
+    return affected(await this.handle.write((trx) => trx.executeQuery(query))) === 1;
   }
 
   /** Records one more send if the cooldown has passed and sends remain. */
@@ -96,13 +157,9 @@ export class VerificationStore {
     return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async markMessage(
-    id: string,
-    patch: { status: string; provider?: string; provider_message_id?: string | null; error?: string | null },
-    now: number,
-  ): Promise<void> {
-    // Once the provider has the message the code is no longer needed here.
-    await this.handle.write((trx) => trx.updateTable('messages').set({ ...patch, payload_sealed: null, updated_at: now }).where('id', '=', id).execute());
+  /** Records the provider's answer; once the provider has the message the code is no longer kept here. */
+  async markMessage(id: string, result: MessageResult, now: number): Promise<void> {
+    await this.handle.write((trx) => trx.executeQuery(this.q.markMessage.bind({ ...result, id, now })));
   }
 
   listMessages(verificationId: string): Promise<Array<Pick<MessageTable, 'id' | 'channel' | 'status' | 'provider' | 'created_at'>>> {

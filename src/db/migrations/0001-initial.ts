@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 export const initial: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -96,8 +96,13 @@ export const initial: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
-    // The sweeper finds pending rows past their expiry without scanning finished ones.
-    await db.schema.createIndex('verifications_pending_expiry').on('verifications').columns(['status', 'expires_at']).execute();
+    // The sweeper finds pending rows past their expiry; finished rows leave this partial index.
+    await db.schema
+      .createIndex('verifications_pending_expiry')
+      .on('verifications')
+      .column('expires_at')
+      .where(sql.ref('status'), '=', 'pending')
+      .execute();
 
     await db.schema
       .createTable('messages')
@@ -117,7 +122,13 @@ export const initial: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('messages_verification').on('messages').column('verification_id').execute();
-    await db.schema.createIndex('messages_status').on('messages').columns(['status', 'created_at']).execute();
+    // Messages still to be sent, oldest first; sent ones leave this partial index.
+    await db.schema
+      .createIndex('messages_unsent')
+      .on('messages')
+      .column('created_at')
+      .where(sql.ref('status'), 'in', ['queued', 'sending'])
+      .execute();
 
     await db.schema
       .createTable('sandbox_messages')
