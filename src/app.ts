@@ -21,6 +21,7 @@ import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './http/metrics.js';
+import { RequestLogger } from './http/request-logger.js';
 import { Problem } from './http/schemas.js';
 import type { App } from './http/types.js';
 import { IdempotencyService } from './idempotency/idempotency-service.js';
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     loggerInstance: logger as FastifyBaseLogger,
     // Fastify's own request lines print the URL, and a query string can hold a phone number.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (parent, bindings, opts) => new RequestLogger(parent as Logger, bindings, opts) as unknown as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 128 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -171,9 +173,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await installDocs(app, { ui: config.docs, version: VERSION });
   metrics.install(app);
 
-  app.addHook('onResponse', async (req, reply) => {
+  const logRequests = logger.isLevelEnabled('info');
+  app.addHook('onResponse', (req, reply, done) => {
     // Route pattern only: URLs can hold a phone number in the query string.
-    req.log.info({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (logRequests) req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -1,17 +1,17 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestHistogram } from './request-histogram.js';
 import type { VerificationEvents } from '../verifications/verification-service.js';
 import type { App } from './types.js';
 
 /** Prometheus metrics: one registry per app, so tests that build several apps do not collide. */
 export class Metrics implements VerificationEvents {
   readonly registry = new Registry();
-  private readonly http = new Histogram({
-    name: 'verity_http_request_duration_seconds',
-    help: 'HTTP request latency by route',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
+  private readonly http = new RequestHistogram(
+    'verity_http_request_duration_seconds',
+    'HTTP request latency by route',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    this.registry,
+  );
   private readonly startedC = new Counter({ name: 'verity_verifications_started_total', help: 'Verifications started', labelNames: ['channel'], registers: [this.registry] });
   private readonly approvedC = new Counter({ name: 'verity_verifications_approved_total', help: 'Verifications approved', labelNames: ['channel'], registers: [this.registry] });
   private readonly failedC = new Counter({ name: 'verity_verifications_failed_total', help: 'Verifications that ended without approval (too many attempts, blocked, undeliverable)', labelNames: ['channel'], registers: [this.registry] });
@@ -30,12 +30,12 @@ export class Metrics implements VerificationEvents {
     this.failedC.inc({ channel });
   }
 
+  /** Records one request; `route` is the pattern, not the URL, so ids do not make a series each. */
+  observe(method: string, route: string, status: number, seconds: number): void {
+    this.http.observe(method, route, status, seconds);
+  }
+
   install(app: App): void {
-    app.addHook('onResponse', async (req, reply) => {
-      // The route pattern, not the URL: ids in paths would make a series per verification.
-      const route = req.routeOptions.url ?? 'unmatched';
-      this.http.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    });
     app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
       reply.type(this.registry.contentType);
       return this.registry.metrics();
