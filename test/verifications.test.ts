@@ -121,6 +121,17 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(inbox.body.messages).toHaveLength(2);
     });
 
+    it('lets only one of two parallel resends through; the other answers with the cooldown', async () => {
+      const to = freshMobile();
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      t.clock.advance(30_000);
+      const rs = await Promise.all([t.post(`/v1/verifications/${v.id}/resend`, {}), t.post(`/v1/verifications/${v.id}/resend`, {})]);
+      expect(rs.map((r) => r.status).sort()).toEqual([200, 429]);
+      expect(rs.find((r) => r.status === 429)?.body.code).toBe('RESEND_COOLDOWN');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.sends).toBe(2);
+      expect((await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}`)).body.messages).toHaveLength(2);
+    });
+
     it('resends on another channel with the same code; voice cannot move to sms on a fixed line', async () => {
       const to = freshMobile();
       const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationPr
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { initial } from './migrations/0001-initial.js';
+import { Checkpointer } from './checkpointer.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -60,11 +61,11 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  // A larger page cache and fewer, larger checkpoints: a checkpoint writes each changed page
-  // once however often it changed since the last one.
   sqlite.pragma('cache_size = -65536');
-  sqlite.pragma('wal_autocheckpoint = 4000');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoints run in a worker thread (see Checkpointer); this threshold only matters if it stops.
+  sqlite.pragma('wal_autocheckpoint = 50000');
+  const checkpointer = path === ':memory:' ? undefined : new Checkpointer(path);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const batcher = new WriteBatcher(db);
   return {
@@ -73,7 +74,10 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
     sqlitePath: path,
     write: (work) => batcher.run(work),
     ping: async () => void (await sql`select 1`.execute(db)),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -1,6 +1,11 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
+/**
+ * A unit of writes. It may be run more than once (see WriteBatcher), so it must touch nothing
+ * but the transaction it is given, and must not read through the pool: on SQLite that waits
+ * for the very connection the unit holds.
+ */
 export type WriteWork<T> = (trx: Transaction<Database>) => Promise<T>;
 
 interface Pending {
@@ -9,16 +14,14 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-const SAVEPOINT = CompiledQuery.raw('savepoint unit');
-const RELEASE = CompiledQuery.raw('release unit');
-const ROLLBACK_TO = CompiledQuery.raw('rollback to unit');
 const MAX_BATCH = 256;
 
 /**
  * Group commit for SQLite. SQLite has one writer and a commit costs more than the statements in
- * it, so the writes that arrive while a commit is under way are run together in the next
- * transaction, each inside its own savepoint: a unit that fails rolls back alone, and every
- * caller is answered only after the commit that made its writes durable.
+ * it, so the units of work that arrive while a commit is under way run together in the next
+ * transaction, and each caller is answered only after the commit that made its writes durable.
+ * Units rarely fail (a refused debit, a lost race); when one does, the batch is rolled back and
+ * each unit runs again in a transaction of its own, so a failure affects only its own caller.
  */
 export class WriteBatcher {
   private queue: Pending[] = [];
@@ -40,34 +43,32 @@ export class WriteBatcher {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
-      const settle: Array<() => void> = [];
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          if (batch.length === 1) {
-            const p = batch[0] as Pending;
-            const value = await p.work(trx);
-            settle.push(() => p.resolve(value));
-            return;
-          }
-          for (const p of batch) {
-            await trx.executeQuery(SAVEPOINT);
-            try {
-              const value = await p.work(trx);
-              await trx.executeQuery(RELEASE);
-              settle.push(() => p.resolve(value));
-            } catch (err) {
-              await trx.executeQuery(ROLLBACK_TO);
-              await trx.executeQuery(RELEASE);
-              settle.push(() => p.reject(err));
-            }
-          }
-        });
-        for (const s of settle) s();
-      } catch (err) {
-        // The commit itself failed (or the lone unit threw): nothing in the batch was written.
-        for (const p of batch) p.reject(err);
+      if (batch.length === 1 || !(await this.together(batch))) {
+        for (const p of batch) await this.alone(p);
       }
     }
     this.draining = false;
+  }
+
+  /** Runs the batch in one transaction; false (and nothing written) if any unit failed. */
+  private async together(batch: Pending[]): Promise<boolean> {
+    const values: unknown[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const p of batch) values.push(await p.work(trx));
+      });
+    } catch {
+      return false;
+    }
+    batch.forEach((p, i) => p.resolve(values[i]));
+    return true;
+  }
+
+  private async alone(p: Pending): Promise<void> {
+    try {
+      p.resolve(await this.db.transaction().execute(p.work));
+    } catch (err) {
+      p.reject(err);
+    }
   }
 }

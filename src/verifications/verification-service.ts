@@ -200,14 +200,20 @@ export class VerificationService {
     if (!row.code_sealed) throw await this.stateError(ctx.accountId, id);
     const code = d.sealer.open(row.code_sealed, id);
     const template = await this.templateFor(ctx.accountId, target === row.channel ? row.template_id : null, target, row.locale as Locale, false);
+    let lostRace = false;
     try {
       const status = await this.send(row, target, template, settings, code, async (trx) => {
-        if (!(await d.store.recordSend(trx, id, target, now))) throw await this.stateError(ctx.accountId, id);
+        // Inside the write unit only the transaction may be used: a read through the pool would
+        // wait for the connection this unit holds on SQLite. The state is read after it ends.
+        if (!(await d.store.recordSend(trx, id, target, now))) {
+          lostRace = true;
+          throw new AppError('CONFLICT');
+        }
       });
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
       if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
-      throw err;
+      throw lostRace ? await this.stateError(ctx.accountId, id) : err;
     }
   }
 
