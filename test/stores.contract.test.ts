@@ -65,7 +65,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     it('counts attempts up to the limit and no further', async () => {
       const v = verification(accountId, { max_attempts: 3 });
       await store.transaction((trx) => store.insert(trx, v));
-      const got = await Promise.all(Array.from({ length: 10 }, () => store.countAttempt(v.id, T0 + 1)));
+      const got = await Promise.all(Array.from({ length: 10 }, () => store.countAttempt(accountId, v.id, T0 + 1)));
       expect(got.filter(Boolean).map((g) => g?.attempts).sort()).toEqual([1, 2, 3]);
       expect((await store.get(accountId, v.id))?.attempts).toBe(3);
     });
@@ -73,7 +73,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     it('refuses an attempt after expiry', async () => {
       const v = verification(accountId);
       await store.transaction((trx) => store.insert(trx, v));
-      expect(await store.countAttempt(v.id, v.expires_at)).toBeUndefined();
+      expect(await store.countAttempt(accountId, v.id, v.expires_at)).toBeUndefined();
+      expect(await store.countAttempt('acc_other', v.id, T0 + 1)).toBeUndefined();
     });
 
     it('finishes a pending verification exactly once under concurrency', async () => {

@@ -32,6 +32,8 @@ const MAX_CACHED = 10_000;
  */
 export class KeyService {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Authorization headers that verified recently, so the hot path skips decoding and hashing. */
+  private readonly headers = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     private readonly store: AccountStore,
@@ -69,6 +71,20 @@ export class KeyService {
     const principal = { accountId: row.account_id, keyId, isAdmin: row.is_admin === 1 };
     this.remember(keyId, { principal, digest: undefined, until: this.clock.now() + this.cacheTtlMs });
     return principal;
+  }
+
+  recallHeader(header: string): Principal | undefined {
+    const e = this.headers.get(header);
+    if (!e) return undefined;
+    if (e.until > this.clock.now() && this.cache.has(e.principal.keyId)) return e.principal;
+    this.headers.delete(header);
+    return undefined;
+  }
+
+  rememberHeader(header: string, principal: Principal): void {
+    if (this.cacheTtlMs <= 0) return;
+    if (this.headers.size >= MAX_CACHED) this.headers.delete(this.headers.keys().next().value as string);
+    this.headers.set(header, { principal, until: this.clock.now() + this.cacheTtlMs });
   }
 
   async revoke(accountId: string, keyId: string): Promise<boolean> {

@@ -17,6 +17,13 @@ export function authenticator(keys: KeyService, tokens: TokenService) {
   return async function authenticate(req: FastifyRequest): Promise<void> {
     const header = req.headers.authorization;
     if (!header) throw new AppError('UNAUTHORIZED', 'send an API key as HTTP Basic key_id:secret, or a Bearer token from POST /oauth/token');
+    // A header seen moments ago resolves from memory; the key service owns that cache and drops
+    // an entry when its key is revoked or its time is up.
+    const known = keys.recallHeader(header);
+    if (known) {
+      req.principal = known;
+      return;
+    }
     let principal: Principal | undefined;
     if (/^bearer /i.test(header)) {
       principal = await tokens.verify(header.slice(7).trim());
@@ -26,6 +33,8 @@ export function authenticator(keys: KeyService, tokens: TokenService) {
       if (basic.id.length <= 64 && basic.secret.length <= 256) principal = await keys.authenticate(basic.id, basic.secret);
     }
     if (!principal) throw new AppError('INVALID_CREDENTIALS', 'the API key or token is not valid');
+    // Bearer tokens are not remembered: their expiry is checked on every request.
+    if (!/^bearer /i.test(header)) keys.rememberHeader(header, principal);
     req.principal = principal;
   };
 }

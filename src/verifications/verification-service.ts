@@ -147,25 +147,21 @@ export class VerificationService {
   async check(ctx: CallerContext, id: string, code: string): Promise<CheckResult> {
     const { d } = this;
     if (!CODE_PATTERN.test(code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
-    const row = await this.load(ctx.accountId, id);
     const now = d.clock.now();
-    await this.assertPending(row, now);
+    // The attempt is counted first, in one conditional update that also reads the row back:
+    // no row means the verification is unknown, finished, expired or out of attempts.
+    const row = await d.store.countAttempt(ctx.accountId, id, now);
+    if (!row) throw await this.stateError(ctx.accountId, id);
     const budgetKey = `${row.account_id}:${row.to}`;
     let budgetLeft = Infinity;
     if (!row.magic) {
-      // The guess is charged before the comparison and refunded if it was right, so parallel
-      // wrong guesses cannot slip past the budget.
+      // The destination's guess is charged before the comparison and refunded if it was right,
+      // so parallel wrong guesses cannot slip past the budget.
       const r = await d.limiters.guessPerDestination.consume(budgetKey);
       if (!r.allowed) throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; try again later');
       budgetLeft = r.remaining;
     }
-    const attempt = await d.store.countAttempt(id, now);
-    if (!attempt) {
-      if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
-      throw await this.stateError(ctx.accountId, id);
-    }
-    row.attempts = attempt.attempts;
-    if (d.hasher.verify(id, code, attempt.code_hash)) {
+    if (d.hasher.verify(id, code, row.code_hash)) {
       if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
       if (!(await d.store.finish(id, 'approved', now))) throw await this.stateError(ctx.accountId, id);
       d.events.approved(row.channel);
@@ -174,10 +170,10 @@ export class VerificationService {
     // A wrong guess that uses up the verification's attempts, or the destination's last guess,
     // ends the verification.
     let status: VerificationStatus = 'pending';
-    if (attempt.attempts >= attempt.max_attempts) status = 'max_attempts';
+    if (row.attempts >= row.max_attempts) status = 'max_attempts';
     else if (budgetLeft <= 0) status = 'blocked';
     if (status !== 'pending' && (await d.store.finish(id, status, now))) d.events.failed(row.channel);
-    return { ...toView({ ...row, status, updated_at: now }, now), valid: false };
+    return { ...toView({ ...row, status }, now), valid: false };
   }
 
   async resend(ctx: CallerContext, id: string, channel?: Channel): Promise<VerificationView> {
@@ -332,11 +328,12 @@ export class VerificationService {
     throw finishedError(row.id, status);
   }
 
-  /** The error for a request that lost a race: re-reads the row and answers its current state. */
+  /** The error for a request that could not act: re-reads the row and answers its current state. */
   private async stateError(accountId: string, id: string): Promise<AppError> {
     const row = await this.load(accountId, id);
     const now = this.d.clock.now();
     const status = effectiveStatus(row, now);
+    if (status === 'expired' && row.status === 'pending') await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true });
     if (status === 'pending') {
       if (row.attempts >= row.max_attempts) return finishedError(id, 'max_attempts');
       if (row.sends >= row.max_sends) return new AppError('MAX_SENDS_REACHED');

@@ -47,15 +47,16 @@ export class VerificationStore {
       get: new PreparedQuery<{ id: string; accountId: string }>((p) =>
         db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId),
       ),
-      countAttempt: new PreparedQuery<{ id: string; now: number }>((p) =>
+      countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number }>((p) =>
         db
           .updateTable('verifications')
           .set({ attempts: sql<number>`attempts + 1`, updated_at: p.now })
           .where('id', '=', p.id)
+          .where('account_id', '=', p.accountId)
           .where('status', '=', 'pending')
           .where('expires_at', '>', p.now)
           .where(sql<boolean>`attempts < max_attempts`)
-          .returning(['attempts', 'max_attempts', 'code_hash']),
+          .returningAll(),
       ),
       approve: new PreparedQuery<{ id: string; now: number }>((p) =>
         db
@@ -104,11 +105,11 @@ export class VerificationStore {
 
   /**
    * Counts one attempt before the code is compared: the row is only updated while the
-   * verification is pending, unexpired and below its attempt limit. Returns the stored hash
-   * and the attempt number, or undefined when no attempt may be made.
+   * verification is pending, unexpired and below its attempt limit. Returns the row as it is
+   * after the update, or undefined when no attempt may be made (or the id is not this account's).
    */
-  async countAttempt(id: string, now: number): Promise<{ attempts: number; max_attempts: number; code_hash: string } | undefined> {
-    const r = await this.handle.write((trx) => trx.executeQuery<{ attempts: number; max_attempts: number; code_hash: string }>(this.q.countAttempt.bind({ id, now })));
+  async countAttempt(accountId: string, id: string, now: number): Promise<VerificationRow | undefined> {
+    const r = await this.handle.write((trx) => trx.executeQuery<VerificationRow>(this.q.countAttempt.bind({ id, accountId, now })));
     return r.rows[0];
   }
 
