@@ -1,5 +1,4 @@
 import fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
@@ -19,7 +18,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { ProviderRegistry, type MessageProvider } from './delivery/provider.js';
 import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkError, installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './http/metrics.js';
 import { RequestLogger } from './http/request-logger.js';
 import { Problem } from './http/schemas.js';
@@ -125,7 +124,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     childLoggerFactory: (parent, bindings, opts) => new RequestLogger(parent as Logger, bindings, opts) as unknown as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 128 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // No type coercion: "6" is not a number and "Infinity" must not become one.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    frameworkErrors: frameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = database.db;
@@ -169,7 +170,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
-  await app.register(formbody);
   await installDocs(app, { ui: config.docs, version: VERSION });
   metrics.install(app);
 

@@ -1,3 +1,4 @@
+import formbody from '@fastify/formbody';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { parseBasic } from '../http/auth.js';
@@ -6,11 +7,12 @@ import type { App } from '../http/types.js';
 import type { KeyService } from './key-service.js';
 import type { TokenService } from './token-service.js';
 
+const Text = (maxLength: number) => Type.String({ maxLength, pattern: '^[^\\u0000]*$' });
 const TokenBody = Type.Object({
-  grant_type: Type.String({ maxLength: 64 }),
-  client_id: Type.Optional(Type.String({ maxLength: 64 })),
-  client_secret: Type.Optional(Type.String({ maxLength: 256 })),
-  scope: Type.Optional(Type.String({ maxLength: 256 })),
+  grant_type: Text(64),
+  client_id: Type.Optional(Text(64)),
+  client_secret: Type.Optional(Text(256)),
+  scope: Type.Optional(Text(256)),
 });
 
 /**
@@ -19,6 +21,8 @@ const TokenBody = Type.Object({
  */
 export function oauthRoutes(keys: KeyService, tokens: TokenService) {
   return async function routes(app: App): Promise<void> {
+    // RFC 6749 §4.4.2: the token request is form-encoded. Only this route accepts forms.
+    await app.register(formbody);
     app.post(
       '/oauth/token',
       {
@@ -40,7 +44,7 @@ export function oauthRoutes(keys: KeyService, tokens: TokenService) {
         }
         const basic = parseBasic(req.headers.authorization);
         // RFC 6749 §2.3.1 lets the client put its credentials in the body when it cannot use Basic.
-        const id = basic?.id ?? (b.client_id ? decodeURIComponent(b.client_id) : undefined);
+        const id = basic?.id ?? b.client_id;
         const secret = basic?.secret ?? b.client_secret;
         const principal = id && secret ? await keys.authenticate(id, secret) : undefined;
         if (!principal) {

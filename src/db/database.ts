@@ -111,7 +111,8 @@ export async function migrate(handle: DatabaseHandle, schema?: string): Promise<
   if (schema && handle.dialect === 'postgres') {
     await sql`create schema if not exists ${sql.id(schema)}`.execute(handle.db);
   }
-  const migrator = new Migrator({ db: handle.db, provider });
+  // The schema must be named: Kysely otherwise takes another schema's lock table for its own.
+  const migrator = new Migrator({ db: handle.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

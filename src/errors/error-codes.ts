@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  PATH_TOO_LONG: { status: 414, title: 'A path segment is too long' },
   INVALID_PHONE_NUMBER: { status: 400, title: 'The phone number is not valid' },
   NOT_A_MOBILE_NUMBER: { status: 400, title: 'The channel needs a mobile number' },
   INVALID_EMAIL: { status: 400, title: 'The email address is not valid' },

@@ -1,6 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, toProblem, type ErrorCode } from '../errors/index.js';
+import secureJson from 'secure-json-parse';
 import type { App } from './types.js';
+
+const secureJsonParse = (text: string): unknown => secureJson.parse(text, null, { protoAction: 'error', constructorAction: 'error' });
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
@@ -10,7 +13,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
 };
 
-function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
   const problem = toProblem(code, detail, req.id, extra);
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
@@ -19,6 +22,12 @@ function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, 
  * Every failure leaves as RFC 9457 problem+json with a stable code. Only an unexpected error
  * becomes a 500, and its message stays in the log: it could carry data the caller must not see.
  */
+/** For Fastify's own routing failures (bad percent-encoding, over-long path segments). */
+export function frameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void sendProblem(reply, req, 'PATH_TOO_LONG', 'a path segment is longer than 100 characters');
+  else void sendProblem(reply, req, 'VALIDATION_FAILED', 'the URL is not valid percent-encoding');
+}
+
 export function installErrorHandler(app: App): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
@@ -42,6 +51,24 @@ export function installErrorHandler(app: App): void {
     }
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, req, 'INTERNAL_ERROR', 'something went wrong; the request id identifies it in the server log');
+  });
+
+  // Only JSON (and, on /oauth/token, forms) is accepted: a text/plain body is 415, not a string.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  // Strings are stored as text, and PostgreSQL text cannot hold NUL; refuse it at the door.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = body as string;
+    if (text.includes('\\u0000')) return done(new AppError('VALIDATION_FAILED', 'strings may not contain the NUL character'));
+    if (text.length === 0) return done(new AppError('MALFORMED_JSON', 'the body is empty but its content type says JSON'));
+    try {
+      done(null, secureJsonParse(text));
+    } catch {
+      done(new AppError('MALFORMED_JSON', 'the body is not valid JSON'));
+    }
+  });
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (/%00/i.test(req.url)) return done(new AppError('VALIDATION_FAILED', 'the URL may not contain the NUL character'));
+    done();
   });
 
   app.setNotFoundHandler((req, reply) => sendProblem(reply, req, 'NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`));

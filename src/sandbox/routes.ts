@@ -26,14 +26,14 @@ export function sandboxRoutes(inbox: InboxStore, normalize: (to: string) => stri
           summary: 'The dev inbox: messages the sandbox provider delivered for this account, newest first',
           querystring: Type.Object({
             to: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+            limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1 to 200, default 20' })),
           }),
           response: { 200: Type.Object({ messages: Type.Array(Message) }), ...problems() },
         },
       },
       async (req) => {
         const q = req.query;
-        const rows = await inbox.list(principalOf(req).accountId, { ...(q.to ? { to: normalize(q.to) } : {}), limit: q.limit ?? 20 });
+        const rows = await inbox.list(principalOf(req).accountId, { ...(q.to ? { to: normalize(q.to) } : {}), limit: q.limit ? Number(q.limit) : 20 });
         return { messages: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })) };
       },
     );

@@ -15,7 +15,7 @@ export const StartBody = Type.Object(
     code: Type.Optional(Type.String({ pattern: '^[0-9]{4,10}$', description: 'Use this code instead of generating one' })),
     template: Type.Optional(Type.String({ maxLength: 64, description: 'Template id' })),
     sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 20 })),
+    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20, propertyNames: { maxLength: 64 }, description: 'Up to 20 keys of at most 64 characters, returned as given' })),
   },
   { additionalProperties: false },
 );
