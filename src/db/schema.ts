@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 // Times are integer milliseconds since the epoch and flags are 0/1 integers, so SQLite and
 // PostgreSQL rows look the same to the code above the store.
 
@@ -147,5 +145,3 @@ export interface Database {
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
 }
-
-export type { Generated };

@@ -154,21 +154,8 @@ export class VerificationStore {
     return Number(res.numUpdatedRows);
   }
 
-  getMessage(id: string): Promise<MessageTable | undefined> {
-    return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   /** Records the provider's answer; once the provider has the message the code is no longer kept here. */
   async markMessage(id: string, result: MessageResult, now: number): Promise<void> {
     await this.handle.write((trx) => trx.executeQuery(this.q.markMessage.bind({ ...result, id, now })));
-  }
-
-  listMessages(verificationId: string): Promise<Array<Pick<MessageTable, 'id' | 'channel' | 'status' | 'provider' | 'created_at'>>> {
-    return this.db
-      .selectFrom('messages')
-      .select(['id', 'channel', 'status', 'provider', 'created_at'])
-      .where('verification_id', '=', verificationId)
-      .orderBy('created_at')
-      .execute();
   }
 }
