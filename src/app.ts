@@ -14,6 +14,7 @@ import { resolveSecrets, type Config } from './config/index.js';
 import { CodeHasher } from './crypto/code-hasher.js';
 import { Sealer } from './crypto/sealer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './db/database.js';
+import { sqlitePath } from './db/database-url.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { ProviderRegistry, type MessageProvider } from './delivery/provider.js';
 import { authenticator } from './http/auth.js';
@@ -38,7 +39,6 @@ import { TemplateStore } from './templates/template-store.js';
 import { verificationRoutes } from './verifications/routes.js';
 import { VerificationService } from './verifications/verification-service.js';
 import { VerificationStore } from './verifications/verification-store.js';
-import { sqlitePath } from './config/secrets.js';
 import { packageVersion } from './lib/version.js';
 
 const VERSION = packageVersion();
@@ -200,7 +200,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await scope.register(serviceRoutes(serviceStore, clock));
     await scope.register(templateRoutes(templateStore, clock));
     await scope.register(accountRoutes(accounts, accountStore, keys, prices));
-    await scope.register(sandboxRoutes(inbox, (to) => normalizeInboxAddress(to)));
+    await scope.register(sandboxRoutes(inbox));
   });
 
   const sweeper = setInterval(() => {
@@ -215,10 +215,4 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await database.close();
   });
   return app;
-}
-
-/** A `+` in a query string arrives as a space unless encoded; accept both. */
-function normalizeInboxAddress(raw: string): string {
-  const t = raw.trim().toLowerCase();
-  return /^\d/.test(t) ? `+${t}` : t.replace(/[\s()-]/g, (c) => (t.includes('@') ? c : ''));
 }

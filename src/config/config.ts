@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SETTINGS, type Setting } from './settings.js';
 import type { LimitRule } from '../limits/limiter.js';
+import { isPostgresUrl } from '../db/database-url.js';
 
 export type MagicOutcome = 'delivered' | 'undeliverable';
 export interface MagicDestination { to: string; code: string; outcome: MagicOutcome }
@@ -183,7 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
 function validate(cfg: Config, problems: string[]): void {
   if (cfg.port < 0 || cfg.port > 65535) problems.push('PORT must be between 0 and 65535');
   if (!LEVELS.includes(cfg.logLevel)) problems.push(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
-  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(cfg.databaseUrl)) problems.push('DATABASE_URL must start with sqlite: or postgres://');
+  if (!cfg.databaseUrl.startsWith('sqlite:') && !isPostgresUrl(cfg.databaseUrl)) problems.push('DATABASE_URL must start with sqlite: or postgres://');
   if (!STORES.includes(cfg.limits.store)) problems.push(`LIMITS_STORE must be one of ${STORES.join(', ')}`);
   if (cfg.limits.store === 'redis' && !cfg.redisUrl) problems.push('LIMITS_STORE=redis needs REDIS_URL');
   const v = cfg.verification;
@@ -207,8 +208,4 @@ export function decodeKey(text: string): Buffer | undefined {
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   const b = Buffer.from(text, 'base64');
   return b.length === 32 ? b : undefined;
-}
-
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
 }

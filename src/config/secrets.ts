@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, decodeKey, isPostgresUrl, type Config } from './config.js';
+import { isPostgresUrl, sqlitePath } from '../db/database-url.js';
+import { ConfigError, decodeKey, type Config } from './config.js';
 
 export interface Secrets {
   peppers: Buffer[]; // first signs, all verify
@@ -17,10 +18,6 @@ function generate(): StoredSecrets {
     encryptionKey: randomBytes(32).toString('base64'),
     tokenSigningKey: randomBytes(32).toString('base64url'),
   };
-}
-
-export function sqlitePath(databaseUrl: string): string {
-  return databaseUrl.replace(/^sqlite:(\/\/)?/, '');
 }
 
 /**

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { initial } from './migrations/0001-initial.js';
 import { Checkpointer } from './checkpointer.js';
+import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -36,7 +37,7 @@ export interface DatabaseOptions {
 }
 
 export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseHandle {
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: opts.poolSize ?? 10,
@@ -54,7 +55,7 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
       close: () => db.destroy(),
     };
   }
-  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  const path = sqlitePath(url);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');

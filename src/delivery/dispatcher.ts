@@ -24,9 +24,7 @@ export class Dispatcher {
 
   /** Acts on a receipt a local provider gave inside the creating transaction. */
   async settled(verificationId: string, channel: string, receipt: SendReceipt): Promise<DeliveryOutcome> {
-    if (receipt.status === 'undeliverable' && (await this.store.finish(verificationId, 'failed', this.clock.now()))) {
-      this.listener.onUndeliverable(verificationId, channel);
-    }
+    if (receipt.status === 'undeliverable') await this.fail(verificationId, channel);
     return receipt.status;
   }
 
@@ -40,20 +38,19 @@ export class Dispatcher {
         { status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null },
         this.clock.now(),
       );
-      if (receipt.status === 'undeliverable') {
-        if (await this.store.finish(message.verificationId, 'failed', this.clock.now())) {
-          this.listener.onUndeliverable(message.verificationId, message.channel);
-        }
-      }
+      if (receipt.status === 'undeliverable') await this.fail(message.verificationId, message.channel);
       return receipt.status;
     } catch (err) {
       const code = err instanceof ProviderError ? err.code : 'PROVIDER_EXCEPTION';
       this.log.warn({ message_id: message.id, to: maskDestination(message.to), provider: provider.name, code }, 'send failed');
       await this.store.markMessage(message.id, { status: 'failed', provider: provider.name, provider_message_id: null, error: code }, this.clock.now());
-      if (await this.store.finish(message.verificationId, 'failed', this.clock.now())) {
-        this.listener.onUndeliverable(message.verificationId, message.channel);
-      }
+      await this.fail(message.verificationId, message.channel);
       return 'failed';
     }
+  }
+
+  /** A message that cannot arrive ends its verification (once, whoever gets there first). */
+  private async fail(verificationId: string, channel: string): Promise<void> {
+    if (await this.store.finish(verificationId, 'failed', this.clock.now())) this.listener.onUndeliverable(verificationId, channel);
   }
 }

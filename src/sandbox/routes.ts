@@ -16,7 +16,16 @@ const Message = Type.Object({
   created_at: Timestamp,
 });
 
-export function sandboxRoutes(inbox: InboxStore, normalize: (to: string) => string) {
+/**
+ * The inbox is keyed by the normalized destination. A `+` in a query string arrives as a space
+ * unless it was encoded, and people paste numbers with spaces and dashes: accept all of those.
+ */
+function inboxAddress(raw: string): string {
+  const t = raw.trim().toLowerCase();
+  return t.includes('@') ? t : `+${t.replace(/[^0-9]/g, '')}`;
+}
+
+export function sandboxRoutes(inbox: InboxStore) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/v1/sandbox/messages',
@@ -33,7 +42,7 @@ export function sandboxRoutes(inbox: InboxStore, normalize: (to: string) => stri
       },
       async (req) => {
         const q = req.query;
-        const rows = await inbox.list(principalOf(req).accountId, { ...(q.to ? { to: normalize(q.to) } : {}), limit: q.limit ? Number(q.limit) : 20 });
+        const rows = await inbox.list(principalOf(req).accountId, { ...(q.to ? { to: inboxAddress(q.to) } : {}), limit: q.limit ? Number(q.limit) : 20 });
         return { messages: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() })) };
       },
     );

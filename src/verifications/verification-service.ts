@@ -322,18 +322,21 @@ export class VerificationService {
   }
 
   private async assertPending(row: VerificationRow, now: number): Promise<void> {
+    const status = await this.settle(row, now);
+    if (status !== 'pending') throw finishedError(row.id, status);
+  }
+
+  /** The row's status now; a pending row past its expiry is recorded as expired on the way. */
+  private async settle(row: VerificationRow, now: number): Promise<VerificationStatus> {
     const status = effectiveStatus(row, now);
-    if (status === 'pending') return;
     if (status === 'expired' && row.status === 'pending') await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true });
-    throw finishedError(row.id, status);
+    return status;
   }
 
   /** The error for a request that could not act: re-reads the row and answers its current state. */
   private async stateError(accountId: string, id: string): Promise<AppError> {
     const row = await this.load(accountId, id);
-    const now = this.d.clock.now();
-    const status = effectiveStatus(row, now);
-    if (status === 'expired' && row.status === 'pending') await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true });
+    const status = await this.settle(row, this.d.clock.now());
     if (status === 'pending') {
       if (row.attempts >= row.max_attempts) return finishedError(id, 'max_attempts');
       if (row.sends >= row.max_sends) return new AppError('MAX_SENDS_REACHED');
