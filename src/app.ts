@@ -15,8 +15,12 @@ import { CodeHasher } from './crypto/code-hasher.js';
 import { Sealer } from './crypto/sealer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './db/database.js';
 import { sqlitePath } from './db/database-url.js';
-import { Dispatcher } from './delivery/dispatcher.js';
-import { ProviderRegistry, type MessageProvider } from './delivery/provider.js';
+import { callbackRoutes } from './delivery/callback-routes.js';
+import { OutboxStore } from './delivery/outbox-store.js';
+import { DeliveryWorker } from './delivery/outbox-worker.js';
+import type { DeliveryReceipt, MessageProvider } from './delivery/provider.js';
+import { ProviderRouter } from './delivery/router.js';
+import { buildProviders } from './providers/index.js';
 import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
 import { frameworkError, installErrorHandler } from './http/error-handler.js';
@@ -46,8 +50,8 @@ const SWEEP_MS = 30_000;
 
 export interface BuildOptions {
   clock?: Clock;
-  /** Replaces the default provider list (the sandbox). */
-  providers?: (deps: { inbox: InboxStore; clock: Clock }) => MessageProvider[];
+  /** Replaces the providers of PROVIDERS (the sandbox is always there, by the name `sandbox`). */
+  providers?: (deps: { inbox: InboxStore; clock: Clock; onReceipt: (provider: string, r: DeliveryReceipt) => void }) => MessageProvider[];
   /** PostgreSQL schema for this app's tables (test suites use one each). */
   schema?: string;
   logger?: Logger;
@@ -63,6 +67,9 @@ export interface Verity {
   verifications: VerificationService;
   verificationStore: VerificationStore;
   inbox: InboxStore;
+  outbox: OutboxStore;
+  worker: DeliveryWorker;
+  router: ProviderRouter;
   metrics: Metrics;
   clock: Clock;
 }
@@ -140,18 +147,29 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const inbox = new InboxStore(database);
   const verificationStore = new VerificationStore(database);
   const metrics = new Metrics();
-  const providers = new ProviderRegistry(
-    opts.providers?.({ inbox, clock }) ?? [new SandboxProvider(inbox, clock, config.sandbox.magic, config.sandbox.billable)],
-  );
-  const dispatcher = new Dispatcher(verificationStore, providers, clock, logger, { onUndeliverable: (_id, channel) => metrics.failed(channel) });
+  const sandbox = new SandboxProvider(inbox, clock, config.sandbox.magic, config.sandbox.billable);
+  // Receipts can arrive as soon as a provider connects, before the worker exists.
+  let worker: DeliveryWorker | undefined;
+  const onReceipt = (provider: string, r: DeliveryReceipt): void => {
+    worker?.receipt(provider, r).catch((err: unknown) => logger.warn({ err, provider }, 'receipt failed'));
+  };
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { log: logger, clock, publicUrl, onReceipt });
+  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], {
+    threshold: config.delivery.breakerThreshold,
+    halfOpenMs: config.delivery.breakerHalfOpenMs,
+  });
+  const sealer = new Sealer(secrets.encryptionKey);
+  const outbox = new OutboxStore(database);
   const verifications = new VerificationService({
     store: verificationStore,
     settings: new ServiceSettings(serviceStore, config.verification),
     templates: templateStore,
     accounts: accountStore,
     prices,
-    providers,
-    dispatcher,
+    router,
+    sandbox,
+    outbox: { wake: () => worker?.wake() },
     limiters: {
       sendPerDestination: limiterFactory.create('send_dest', config.limits.sendPerDestination),
       guessPerDestination: limiterFactory.create('guess_dest', config.limits.guessPerDestination),
@@ -159,14 +177,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       startPerAccount: limiterFactory.create('start_account', config.limits.startPerAccount),
     },
     hasher: new CodeHasher(secrets.peppers),
-    sealer: new Sealer(secrets.encryptionKey),
+    sealer,
     clock,
     events: metrics,
     magic: config.sandbox.magic,
   });
+  worker = new DeliveryWorker({ store: outbox, router, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -193,6 +212,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   await app.register(oauthRoutes(keys, tokens));
+  await app.register(callbackRoutes(router, (provider, r) => worker?.receipt(provider, r), publicUrl));
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate);
@@ -207,9 +227,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     Promise.all([verifications.sweep(), idempotency.sweep()]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
+  if (config.delivery.worker) worker.start();
 
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
+    await worker?.stop();
+    await router.close();
     await limiterFactory.close();
     redis?.disconnect();
     await database.close();

@@ -52,6 +52,8 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/docs/static/index.html', json: false },
   { group: 'public', method: 'GET', path: '/docs/static/swagger-initializer.js', json: false },
   { group: 'public', method: 'GET', path: '/docs/*', json: false },
+  { group: 'public', method: 'POST', path: '/v1/providers/:name/callback', json: true },
+  { group: 'public', method: 'GET', path: '/v1/providers/:name/callback', json: true },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },

@@ -41,6 +41,31 @@ export interface Config {
   };
   idempotencyTtlS: number;
   sandbox: { magic: MagicDestination[]; billable: boolean };
+  /** Provider entries as written; each is checked against its type's schema when providers are built. */
+  providers: Array<Record<string, unknown>> | undefined;
+  routes: RouteRule[] | undefined;
+  delivery: DeliverySettings;
+}
+
+export interface RouteRule {
+  channel: string;
+  /** Calling-code prefix of the destination (`55`, `5511`); empty or absent: every destination. */
+  prefix: string;
+  provider: string;
+  priority: number;
+  weight: number;
+}
+
+export interface DeliverySettings {
+  worker: boolean;
+  pollMs: number;
+  concurrency: number;
+  maxAttempts: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  leaseMs: number;
+  breakerThreshold: number;
+  breakerHalfOpenMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +112,13 @@ function parseValue(s: Setting, raw: unknown, problems: string[]): unknown {
     }
     case 'magic':
       return parseMagic(where, text, problems);
+    case 'json':
+      if (typeof text !== 'string') return text;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return void problems.push(`${where} must be JSON`);
+      }
   }
 }
 
@@ -195,6 +227,14 @@ function validate(cfg: Config, problems: string[]): void {
   if (v.resendCooldownS < 0) problems.push('RESEND_COOLDOWN_S must be ≥ 0');
   if (cfg.tokenTtlS < 30) problems.push('TOKEN_TTL_S must be ≥ 30');
   if (cfg.keyCacheTtlS < 0) problems.push('KEY_CACHE_TTL_S must be ≥ 0');
+  const d = cfg.delivery;
+  if (d.pollMs < 10) problems.push('DELIVERY_POLL_MS must be ≥ 10');
+  if (d.concurrency < 1) problems.push('DELIVERY_CONCURRENCY must be ≥ 1');
+  if (d.maxAttempts < 1) problems.push('DELIVERY_MAX_ATTEMPTS must be ≥ 1');
+  if (d.backoffMs < 1 || d.backoffMaxMs < d.backoffMs) problems.push('DELIVERY_BACKOFF_MS must be ≥ 1 and DELIVERY_BACKOFF_MAX_MS at least as long');
+  if (d.leaseMs < 1000) problems.push('DELIVERY_LEASE_MS must be ≥ 1000');
+  if (d.breakerThreshold < 1 || d.breakerHalfOpenMs < 1) problems.push('BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS must be ≥ 1');
+  checkProviderList(cfg, problems);
   for (const p of cfg.peppers ?? []) if (p.length < 32) problems.push('each of PEPPERS must be at least 32 characters');
   if (cfg.peppers && cfg.peppers.length === 0) problems.push('PEPPERS is set but empty');
   if (cfg.tokenSigningKey !== undefined && cfg.tokenSigningKey.length < 32) problems.push('TOKEN_SIGNING_KEY must be at least 32 characters');
@@ -208,4 +248,44 @@ export function decodeKey(text: string): Buffer | undefined {
   if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
   const b = Buffer.from(text, 'base64');
   return b.length === 32 ? b : undefined;
+}
+
+const CHANNEL_NAMES = ['sms', 'whatsapp', 'rcs', 'voice', 'email'];
+
+/** The shape of PROVIDERS and ROUTES; each provider's own options are checked by its type. */
+function checkProviderList(cfg: Config, problems: string[]): void {
+  const names = new Set<string>(['sandbox']);
+  if (cfg.providers !== undefined) {
+    if (!Array.isArray(cfg.providers)) {
+      problems.push('PROVIDERS must be a JSON list');
+      cfg.providers = undefined;
+    } else {
+      cfg.providers.forEach((p, i) => {
+        const entry = p as Record<string, unknown> | null;
+        if (typeof entry !== 'object' || entry === null || typeof entry.name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(entry.name) || typeof entry.type !== 'string') {
+          problems.push(`PROVIDERS[${i}] needs a name (lower-case letters, digits, - and _) and a type`);
+          return;
+        }
+        if (names.has(entry.name)) problems.push(`PROVIDERS[${i}]: the name "${entry.name}" is taken (twice, or the built-in sandbox)`);
+        names.add(entry.name);
+      });
+    }
+  }
+  if (cfg.routes === undefined) return;
+  if (!Array.isArray(cfg.routes)) {
+    problems.push('ROUTES must be a JSON list');
+    cfg.routes = undefined;
+    return;
+  }
+  cfg.routes = cfg.routes.map((r, i) => {
+    const rule = (typeof r === 'object' && r !== null ? r : {}) as Partial<Record<keyof RouteRule, unknown>>;
+    const prefix = rule.prefix === undefined ? '' : String(rule.prefix).replace(/^\+/, '');
+    const priority = rule.priority === undefined ? 1 : Number(rule.priority);
+    const weight = rule.weight === undefined ? 1 : Number(rule.weight);
+    if (typeof rule.channel !== 'string' || !CHANNEL_NAMES.includes(rule.channel)) problems.push(`ROUTES[${i}].channel must be one of ${CHANNEL_NAMES.join(', ')}`);
+    if (typeof rule.provider !== 'string' || !rule.provider) problems.push(`ROUTES[${i}].provider must name a provider of PROVIDERS (or sandbox)`);
+    if (!/^\d{0,15}$/.test(prefix)) problems.push(`ROUTES[${i}].prefix must be calling-code digits`);
+    if (!Number.isSafeInteger(priority) || !Number.isSafeInteger(weight) || weight < 1) problems.push(`ROUTES[${i}]: priority must be an integer and weight a whole number ≥ 1`);
+    return { channel: String(rule.channel), prefix, provider: String(rule.provider), priority, weight };
+  });
 }

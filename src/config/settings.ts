@@ -3,7 +3,7 @@
  * JSON config file, its default and what it means. The README's configuration table is printed
  * from this list (`npm run verity -- config`), so the two cannot drift apart.
  */
-export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'rule' | 'magic';
+export type SettingKind = 'string' | 'int' | 'bool' | 'list' | 'rule' | 'magic' | 'json';
 
 export interface Setting {
   env: string;
@@ -44,5 +44,16 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'LIMIT_START_PER_ACCOUNT', key: 'limits.startPerAccount', kind: 'rule', default: '1000/60', doc: 'Verification starts by one account.' },
   { env: 'IDEMPOTENCY_TTL_S', key: 'idempotencyTtlS', kind: 'int', default: '86400', doc: 'How long an `Idempotency-Key` replays its first response, seconds.' },
   { env: 'MAGIC_NUMBERS', key: 'sandbox.magic', kind: 'magic', default: '+15005550006:123456:delivered,+15005550001:123456:undeliverable,delivered@example.com:123456:delivered,undeliverable@example.com:123456:undeliverable', doc: 'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits.' },
+  { env: 'PROVIDERS', key: 'providers', kind: 'json', default: undefined, doc: 'JSON list of delivery providers, `{"name", "type", …options}` with type `smtp`, `smpp`, `http`, `twilio`, `vonage`, `whatsapp` or `sandbox` (options per type: see Delivery). None: every channel goes to the sandbox.', secret: true },
+  { env: 'ROUTES', key: 'routes', kind: 'json', default: undefined, doc: 'JSON list of routing rules `{"channel", "prefix"?, "provider", "priority"?, "weight"?}`: the longest matching calling-code prefix first, then lower priority, then weighted at random. None: each channel goes to the providers that declare it, in `PROVIDERS` order.' },
+  { env: 'DELIVERY_WORKER', key: 'delivery.worker', kind: 'bool', default: 'true', doc: 'Run the outbox worker inside the server. `false` when workers run alone (`npm run verity -- worker`).' },
+  { env: 'DELIVERY_POLL_MS', key: 'delivery.pollMs', kind: 'int', default: '1000', doc: 'How often an idle worker looks for due messages (a new message on the same instance wakes it at once).' },
+  { env: 'DELIVERY_CONCURRENCY', key: 'delivery.concurrency', kind: 'int', default: '16', doc: 'Messages one worker hands to providers at the same time.' },
+  { env: 'DELIVERY_MAX_ATTEMPTS', key: 'delivery.maxAttempts', kind: 'int', default: '8', doc: 'Hand-overs of one message (each may try every provider of its route) before it fails.' },
+  { env: 'DELIVERY_BACKOFF_MS', key: 'delivery.backoffMs', kind: 'int', default: '1000', doc: 'Wait before the first retry of a retryable failure; doubles per attempt, with full jitter.' },
+  { env: 'DELIVERY_BACKOFF_MAX_MS', key: 'delivery.backoffMaxMs', kind: 'int', default: '300000', doc: 'Longest wait between two attempts of one message.' },
+  { env: 'DELIVERY_LEASE_MS', key: 'delivery.leaseMs', kind: 'int', default: '60000', doc: 'How long a claimed message belongs to its worker; a message whose worker died is claimed again after it.' },
+  { env: 'BREAKER_THRESHOLD', key: 'delivery.breakerThreshold', kind: 'int', default: '5', doc: 'Consecutive retryable failures that open a provider’s circuit breaker (its traffic moves to the next provider of the route).' },
+  { env: 'BREAKER_HALF_OPEN_MS', key: 'delivery.breakerHalfOpenMs', kind: 'int', default: '30000', doc: 'How long an open breaker waits before it lets one trial send through.' },
   { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
 ];

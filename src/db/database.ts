@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationPr
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { initial } from './migrations/0001-initial.js';
+import { delivery } from './migrations/0002-delivery.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -104,7 +105,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
   };
 }
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial };
+const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -82,6 +82,9 @@ export interface VerificationTable {
   resend_cooldown_s: number;
   last_sent_at: number;
   expires_at: number;
+  workflow: string | null; // JSON [{channel, timeout_s}], the steps after which a failure moves on
+  step: number; // index of the workflow step under way
+  step_deadline: number | null; // when the current step times out (pending verifications only)
   created_at: number;
   updated_at: number;
 }
@@ -99,8 +102,22 @@ export interface MessageTable {
   provider_message_id: string | null;
   price_micros: number;
   error: string | null;
+  attempts: number; // hand-overs tried so far
+  next_attempt_at: number | null; // due time while queued; lease end while sending
   created_at: number;
   updated_at: number;
+}
+
+export interface MessageAttemptTable {
+  id: string;
+  message_id: string;
+  seq: number;
+  provider: string;
+  result: string; // sent | delivered | undeliverable (from the send or a later receipt) | error
+  provider_message_id: string | null;
+  error: string | null;
+  retryable: number | null;
+  created_at: number;
 }
 
 export interface SandboxMessageTable {
@@ -141,6 +158,7 @@ export interface Database {
   templates: TemplateTable;
   verifications: VerificationTable;
   messages: MessageTable;
+  message_attempts: MessageAttemptTable;
   sandbox_messages: SandboxMessageTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;

@@ -1,5 +1,8 @@
 import type { Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { TSchema } from 'typebox';
 import type { Database } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
 
 export interface OutboundMessage {
@@ -7,14 +10,21 @@ export interface OutboundMessage {
   accountId: string;
   verificationId: string;
   channel: Channel;
+  /** E.164 (`+5511987654321`) for phone channels, a lower-cased address for email. */
   to: string;
   text: string;
   subject?: string | undefined;
   html?: string | undefined;
   code: string;
+  /** Sender id / from address asked for by the caller; a provider falls back to its configured one. */
   sender: string | null;
+  locale: string;
 }
 
+/**
+ * Where a message stands at a provider. `sent`: the provider accepted it (a receipt may follow);
+ * `delivered`: the handset / mailbox has it; `undeliverable`: it will never arrive.
+ */
 export type DeliveryOutcome = 'sent' | 'delivered' | 'undeliverable';
 
 export interface SendReceipt {
@@ -35,26 +45,76 @@ export class ProviderError extends Error {
   }
 }
 
+export interface ProviderCapabilities {
+  channels: readonly Channel[];
+  /** Country calling codes served (`['55', '7']`); absent: every country. */
+  countries?: readonly string[] | undefined;
+  /** The longest text, in characters, the provider accepts (after its own splitting); absent: no limit. */
+  maxLength?: number | undefined;
+  /** Whether text outside the GSM 03.38 alphabet (Cyrillic, emoji, …) can be sent. */
+  unicode: boolean;
+}
+
+/** A delivery receipt: pushed by the provider (SMPP deliver_sm) or parsed from a vendor's callback. */
+export interface DeliveryReceipt {
+  providerMessageId: string;
+  status: DeliveryOutcome;
+  /** The provider's own error / status code, when it gave one (kept in the attempt log). */
+  errorCode?: string | undefined;
+}
+
+/** A vendor's HTTP status callback, as Verity received it at `/v1/providers/{name}/callback`. */
+export interface CallbackRequest {
+  method: string;
+  /** The full URL the vendor called (PUBLIC_URL + path + query): what vendors sign. */
+  url: string;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string>;
+  rawBody: string;
+}
+
 export interface MessageProvider {
+  /** The instance name from config (`smpp-main`), unique; shows in attempts and routes. */
   readonly name: string;
+  /** The adapter kind (`smpp`, `smtp`, `http`, `twilio`, `vonage`, `whatsapp`, `sandbox`). */
+  readonly type: string;
   /** Whether sends through this provider are charged to the account. */
   readonly billable: boolean;
-  readonly channels: readonly Channel[];
+  readonly capabilities: ProviderCapabilities;
+  /** Hands the message over; throws ProviderError (with `retryable`) when the provider refuses it. */
   send(message: OutboundMessage): Promise<SendReceipt>;
   /**
    * Set by providers whose delivery is itself a database write (the sandbox): the message is
    * delivered in the same transaction that creates it, so it can never be lost or doubled.
    */
   sendInTransaction?(trx: Transaction<Database>, message: OutboundMessage): Promise<SendReceipt>;
+  /**
+   * Parses a status callback; throws ProviderError('BAD_SIGNATURE', …, false) when the request
+   * does not carry the vendor's valid signature. Providers without callbacks leave it out.
+   */
+  parseCallback?(req: CallbackRequest): DeliveryReceipt[] | Promise<DeliveryReceipt[]>;
+  /** Releases connections (SMPP binds, SMTP pools). */
+  close?(): Promise<void>;
 }
 
-/** Picks the provider for a message. Routing rules arrive with real providers; today one serves all. */
-export class ProviderRegistry {
-  constructor(private readonly providers: readonly MessageProvider[]) {
-    if (providers.length === 0) throw new Error('at least one provider is required');
-  }
+/** What a provider factory gets besides its own options. */
+export interface ProviderContext {
+  name: string;
+  log: Logger;
+  clock: Clock;
+  /** Receipts that arrive on the provider's own connection (SMPP deliver_sm) go here. */
+  onReceipt: (receipt: DeliveryReceipt) => void;
+  /** The URL this provider's status callbacks must be sent to (`…/v1/providers/{name}/callback`). */
+  callbackUrl: string;
+}
 
-  pick(channel: Channel): MessageProvider {
-    return this.providers.find((p) => p.channels.includes(channel)) ?? (this.providers[0] as MessageProvider);
-  }
+/**
+ * One adapter kind: the TypeBox schema of its options (validated at boot and on the API), which
+ * option keys are secrets (write-only on the API, sealed at rest), and the factory.
+ */
+export interface ProviderDefinition<O = Record<string, unknown>> {
+  type: string;
+  options: TSchema;
+  secrets: readonly string[];
+  create(options: O, ctx: ProviderContext): MessageProvider;
 }

@@ -13,7 +13,8 @@ import type { InboxStore } from './inbox-store.js';
  */
 export class SandboxProvider implements MessageProvider {
   readonly name = 'sandbox';
-  readonly channels = CHANNELS;
+  readonly type = 'sandbox';
+  readonly capabilities = { channels: CHANNELS, unicode: true };
   private readonly outcomes: Map<string, MagicDestination['outcome']>;
 
   constructor(

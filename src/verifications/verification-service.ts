@@ -3,8 +3,10 @@ import type { PriceBook } from '../billing/price-book.js';
 import type { MagicDestination } from '../config/config.js';
 import type { CodeHasher } from '../crypto/code-hasher.js';
 import type { Sealer } from '../crypto/sealer.js';
-import type { Dispatcher } from '../delivery/dispatcher.js';
-import type { OutboundMessage, ProviderRegistry, SendReceipt } from '../delivery/provider.js';
+import type { MessageRow } from '../delivery/outbox-store.js';
+import type { DeliveryListener, MessagePayload } from '../delivery/outbox-worker.js';
+import type { DeliveryOutcome, MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
+import type { ProviderRouter } from '../delivery/router.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -46,6 +48,7 @@ export interface VerificationEvents {
   started(channel: string): void;
   approved(channel: string): void;
   failed(channel: string): void;
+  messageSent?(message: MessageRow, status: DeliveryOutcome): void;
 }
 
 export interface CheckResult extends VerificationView {
@@ -58,8 +61,11 @@ export interface VerificationServiceDeps {
   templates: TemplateStore;
   accounts: AccountStore;
   prices: PriceBook;
-  providers: ProviderRegistry;
-  dispatcher: Dispatcher;
+  router: ProviderRouter;
+  /** Where magic test destinations always go, whatever the routes say. */
+  sandbox: MessageProvider;
+  /** Told when a message is queued, so a worker on this instance sends it at once. */
+  outbox: { wake(): void };
   limiters: VerificationLimiters;
   hasher: CodeHasher;
   sealer: Sealer;
@@ -73,7 +79,7 @@ function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMI
 }
 
 /** The verification rules: issue, send, re-send, check, cancel. No HTTP and no SQL here. */
-export class VerificationService {
+export class VerificationService implements DeliveryListener {
   private readonly magic: Map<string, MagicDestination>;
 
   constructor(private readonly d: VerificationServiceDeps) {
@@ -126,6 +132,9 @@ export class VerificationService {
       resend_cooldown_s: settings.resendCooldownS,
       last_sent_at: now,
       expires_at: now + settings.ttlS * 1000,
+      workflow: null,
+      step: 0,
+      step_deadline: null,
       created_at: now,
       updated_at: now,
     };
@@ -240,8 +249,6 @@ export class VerificationService {
   ): Promise<VerificationStatus> {
     const { d } = this;
     const now = d.clock.now();
-    const provider = d.providers.pick(channel);
-    const price = provider.billable ? await d.prices.priceMicros(row.account_id, channel, row.to) : 0;
     const rendered: RenderedMessage = renderMessage({
       template,
       channel,
@@ -252,6 +259,9 @@ export class VerificationService {
       webotpDomain: settings.webotpDomain,
       androidAppHash: settings.androidAppHash,
     });
+    const provider = row.magic ? d.sandbox : d.router.first({ channel, to: row.to, text: rendered.text });
+    if (!provider) throw new AppError('NO_PROVIDER', `no provider is configured to deliver ${channel} to this destination`);
+    const price = provider.billable ? await d.prices.priceMicros(row.account_id, channel, row.to) : 0;
     const messageId = newId('msg');
     const outbound: OutboundMessage = {
       id: messageId,
@@ -264,7 +274,9 @@ export class VerificationService {
       html: rendered.html,
       code,
       sender: row.sender,
+      locale: row.locale,
     };
+    const payload: MessagePayload = { text: rendered.text, subject: rendered.subject, html: rendered.html, code, sender: row.sender };
     let receipt: SendReceipt | undefined;
     await d.store.transaction(async (trx) => {
       if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
@@ -280,18 +292,46 @@ export class VerificationService {
         channel,
         to: row.to,
         locale: row.locale,
-        payload_sealed: receipt ? null : d.sealer.seal(JSON.stringify({ ...rendered, code }), messageId),
+        payload_sealed: receipt ? null : d.sealer.seal(JSON.stringify(payload), messageId),
         status: receipt?.status ?? 'queued',
         provider: receipt ? provider.name : null,
         provider_message_id: receipt?.providerMessageId ?? null,
         price_micros: price,
         error: null,
+        attempts: receipt ? 1 : 0,
+        next_attempt_at: receipt ? null : now,
         created_at: now,
         updated_at: now,
       });
     });
-    const outcome = receipt ? await d.dispatcher.settled(row.id, channel, receipt) : await d.dispatcher.dispatch(outbound);
-    return outcome === 'failed' || outcome === 'undeliverable' ? 'failed' : 'pending';
+    if (!receipt) {
+      d.outbox.wake();
+      return 'pending';
+    }
+    if (receipt.status !== 'undeliverable') return 'pending';
+    return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
+  }
+
+  // ---- delivery events (DeliveryListener) ----
+
+  async isLive(message: MessageRow): Promise<boolean> {
+    const row = await this.d.store.byId(message.verification_id);
+    return row !== undefined && row.status === 'pending' && row.expires_at > this.d.clock.now();
+  }
+
+  async onSent(message: MessageRow, status: DeliveryOutcome): Promise<void> {
+    this.d.events.messageSent?.(message, status);
+  }
+
+  async onFailed(message: MessageRow): Promise<void> {
+    await this.deliveryFailed(message.verification_id, message.channel);
+  }
+
+  /** A message that cannot arrive ends its verification (once, whoever gets there first). */
+  private async deliveryFailed(verificationId: string, channel: string): Promise<boolean> {
+    if (!(await this.d.store.finish(verificationId, 'failed', this.d.clock.now()))) return false;
+    this.d.events.failed(channel);
+    return true;
   }
 
   private async templateFor(accountId: string, templateId: string | null | undefined, channel: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate> {

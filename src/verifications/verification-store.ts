@@ -17,11 +17,11 @@ export interface MessageResult {
 const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
   'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
   'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
-  'last_sent_at', 'expires_at', 'created_at', 'updated_at',
+  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'created_at', 'updated_at',
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
   'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
-  'price_micros', 'error', 'created_at', 'updated_at',
+  'price_micros', 'error', 'attempts', 'next_attempt_at', 'created_at', 'updated_at',
 ];
 
 function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
@@ -101,6 +101,11 @@ export class VerificationStore {
   async get(accountId: string, id: string): Promise<VerificationRow | undefined> {
     const r = await this.db.executeQuery<VerificationRow>(this.q.get.bind({ id, accountId }));
     return r.rows[0];
+  }
+
+  /** A verification by id alone, for the delivery path (which has no caller account). */
+  async byId(id: string): Promise<VerificationRow | undefined> {
+    return this.db.selectFrom('verifications').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   /**

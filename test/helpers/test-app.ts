@@ -62,6 +62,8 @@ export async function startTestApp(
     // Every injected request comes from 127.0.0.1; suites that test these limits set their own.
     LIMIT_START_PER_IP: '100000/60',
     LIMIT_START_PER_ACCOUNT: '100000/60',
+    // Suites drive the outbox themselves (worker.drain()) against the manual clock.
+    DELIVERY_WORKER: 'false',
     ...TEST_SECRETS,
     ...opts.env,
   });

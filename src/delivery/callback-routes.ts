@@ -1,0 +1,52 @@
+import { Type } from 'typebox';
+import { AppError } from '../errors/index.js';
+import { problems } from '../http/schemas.js';
+import type { App } from '../http/types.js';
+import { ProviderError, type CallbackRequest, type DeliveryReceipt } from './provider.js';
+import type { ProviderRouter } from './router.js';
+
+const CALLBACK_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Status callbacks from vendors (Twilio, Vonage, WhatsApp, a generic gateway). They carry no
+ * Verity credentials: each provider checks its vendor's own signature on the raw request, which
+ * is why the body is kept exactly as it arrived.
+ */
+export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: string, r: DeliveryReceipt) => Promise<void> | undefined, publicUrl: string) {
+  return async function routes(app: App): Promise<void> {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CALLBACK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+    const handler = async (req: { params: { name: string }; method: string; url: string; headers: Record<string, string | string[] | undefined>; query: unknown; body: unknown }) => {
+      const provider = router.get(req.params.name);
+      if (!provider?.parseCallback) throw new AppError('PROVIDER_NOT_FOUND', `no provider ${req.params.name} takes callbacks`);
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const call: CallbackRequest = {
+        method: req.method,
+        url: `${publicUrl.replace(/\/+$/, '')}${req.url}`,
+        headers,
+        query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+        rawBody: typeof req.body === 'string' ? req.body : '',
+      };
+      let receipts: DeliveryReceipt[];
+      try {
+        receipts = await provider.parseCallback(call);
+      } catch (err) {
+        if (err instanceof ProviderError && err.code === 'BAD_SIGNATURE') throw new AppError('INVALID_SIGNATURE');
+        throw new AppError('INVALID_CALLBACK', err instanceof ProviderError ? err.message : 'the callback could not be read');
+      }
+      for (const r of receipts) await onReceipt(provider.name, r);
+      return { received: receipts.length };
+    };
+
+    const schema = {
+      tags: ['delivery'],
+      summary: 'Status callback from a provider (delivery receipts); checked by the vendor’s signature',
+      params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
+      response: { 200: Type.Object({ received: Type.Integer() }), ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK') },
+    };
+    app.post('/v1/providers/:name/callback', { schema }, handler);
+    app.get('/v1/providers/:name/callback', { schema }, handler);
+  };
+}

@@ -1,0 +1,142 @@
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/database.js';
+import type { MessageAttemptTable, MessageTable } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
+import type { DeliveryOutcome } from './provider.js';
+
+export type MessageRow = MessageTable;
+
+export interface AttemptRecord {
+  provider: string;
+  result: 'sent' | 'delivered' | 'undeliverable' | 'error';
+  providerMessageId?: string | null | undefined;
+  error?: string | null | undefined;
+  retryable?: boolean | undefined;
+}
+
+/** SQL of the delivery outbox: claiming due messages, recording attempts and their outcomes. */
+export class OutboxStore {
+  constructor(private readonly handle: DatabaseHandle) {}
+
+  /**
+   * Claims up to `limit` due messages for `leaseMs`: queued ones whose time has come and sending
+   * ones whose worker's lease ran out. PostgreSQL lets instances claim side by side (SKIP LOCKED);
+   * SQLite has one writer, so the claim is atomic as it is.
+   */
+  async claim(now: number, leaseMs: number, limit: number): Promise<MessageRow[]> {
+    const postgres = this.handle.dialect === 'postgres';
+    return this.handle.write(async (trx) => {
+      let due = trx
+        .selectFrom('messages')
+        .select('id')
+        .where('status', 'in', ['queued', 'sending'])
+        .where('next_attempt_at', '<=', now)
+        .orderBy('next_attempt_at')
+        .limit(limit);
+      if (postgres) due = due.forUpdate().skipLocked();
+      return trx
+        .updateTable('messages')
+        .set({ status: 'sending', next_attempt_at: now + leaseMs, attempts: sql<number>`attempts + 1`, updated_at: now })
+        .where('id', 'in', due)
+        .returningAll()
+        .execute();
+    });
+  }
+
+  /** When the next message falls due (undefined: none waiting), so an idle worker can sleep until then. */
+  async nextDue(): Promise<number | undefined> {
+    const r = await this.handle.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('status', 'in', ['queued', 'sending'])
+      .executeTakeFirst();
+    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+  }
+
+  async get(id: string): Promise<MessageRow | undefined> {
+    return this.handle.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async attempts(messageId: string): Promise<MessageAttemptTable[]> {
+    return this.handle.db.selectFrom('message_attempts').selectAll().where('message_id', '=', messageId).orderBy('created_at').orderBy('seq').execute();
+  }
+
+  /** The provider took the message: the sealed payload (it holds the code) is dropped. */
+  async markSent(id: string, provider: string, providerMessageId: string, status: DeliveryOutcome, now: number, attempts: AttemptRecord[]): Promise<boolean> {
+    return this.handle.write(async (trx) => {
+      const res = await trx
+        .updateTable('messages')
+        .set({ status, provider, provider_message_id: providerMessageId, payload_sealed: null, next_attempt_at: null, error: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
+      return Number(res.numUpdatedRows) === 1;
+    });
+  }
+
+  /** Back in the queue until `at`, after a retryable failure. */
+  async reschedule(id: string, at: number, error: string, now: number, attempts: AttemptRecord[]): Promise<void> {
+    await this.handle.write(async (trx) => {
+      await trx
+        .updateTable('messages')
+        .set({ status: 'queued', next_attempt_at: at, error, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .execute();
+      for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
+    });
+  }
+
+  /** Given up: permanent refusal or the last attempt spent. True only for the caller that made the change. */
+  async markFailed(id: string, error: string, now: number, attempts: AttemptRecord[]): Promise<boolean> {
+    return this.handle.write(async (trx) => {
+      const res = await trx
+        .updateTable('messages')
+        .set({ status: 'failed', error, payload_sealed: null, next_attempt_at: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', ['queued', 'sending'])
+        .executeTakeFirst();
+      for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
+      return Number(res.numUpdatedRows) === 1;
+    });
+  }
+
+  /**
+   * Applies a delivery receipt to the message the provider knows by `providerMessageId`. A receipt
+   * only moves a message forward (sent → delivered | undeliverable); a repeated or late one changes
+   * nothing. Returns the message when this call changed it.
+   */
+  async applyReceipt(provider: string, providerMessageId: string, status: DeliveryOutcome, errorCode: string | undefined, now: number): Promise<MessageRow | undefined> {
+    if (status === 'sent') return undefined;
+    return this.handle.write(async (trx) => {
+      const row = await trx
+        .updateTable('messages')
+        .set({ status, error: status === 'undeliverable' ? (errorCode ?? 'UNDELIVERABLE') : null, updated_at: now })
+        .where('provider_message_id', '=', providerMessageId)
+        .where('provider', '=', provider)
+        .where('status', '=', 'sent')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await this.insertAttempt(trx, row.id, { provider, result: status, providerMessageId, error: errorCode ?? null }, now, 0);
+      return row;
+    });
+  }
+
+  private async insertAttempt(trx: Parameters<Parameters<DatabaseHandle['write']>[0]>[0], messageId: string, a: AttemptRecord, now: number, seq: number): Promise<void> {
+    await trx
+      .insertInto('message_attempts')
+      .values({
+        id: newId('att'),
+        message_id: messageId,
+        seq,
+        provider: a.provider,
+        result: a.result,
+        provider_message_id: a.providerMessageId ?? null,
+        error: a.error ?? null,
+        retryable: a.retryable === undefined ? null : a.retryable ? 1 : 0,
+        created_at: now,
+      })
+      .execute();
+  }
+}

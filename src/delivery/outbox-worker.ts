@@ -1,0 +1,194 @@
+import type { Logger } from 'pino';
+import type { DeliverySettings } from '../config/config.js';
+import type { Sealer } from '../crypto/sealer.js';
+import type { Clock } from '../lib/clock.js';
+import { maskDestination } from '../lib/mask.js';
+import type { Channel } from '../verifications/recipient.js';
+import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
+import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
+import type { ProviderRouter } from './router.js';
+
+/** What a queued message's sealed payload holds: everything needed to send it, code included. */
+export interface MessagePayload {
+  text: string;
+  subject?: string | undefined;
+  html?: string | undefined;
+  code: string;
+  sender: string | null;
+}
+
+/** How the rest of Verity hears about deliveries. */
+export interface DeliveryListener {
+  /** Whether the message is still worth sending (its verification is pending and unexpired). */
+  isLive(message: MessageRow): Promise<boolean>;
+  /** A provider took the message, or a receipt said it arrived. */
+  onSent(message: MessageRow, status: DeliveryOutcome): Promise<void>;
+  /** The message will not arrive: refused for good, retries spent, or an undeliverable receipt. */
+  onFailed(message: MessageRow, error: string): Promise<void>;
+}
+
+export interface DeliveryWorkerDeps {
+  store: OutboxStore;
+  router: ProviderRouter;
+  sealer: Sealer;
+  clock: Clock;
+  log: Logger;
+  settings: DeliverySettings;
+  listener: DeliveryListener;
+  random?: () => number;
+}
+
+const RECEIPT_RETRIES = 5;
+const RECEIPT_RETRY_MS = 1000;
+
+/** Wait before attempt `n + 1` after `n` failed ones: doubling from `base` up to `max`, half of it jittered. */
+export function backoffMs(n: number, base: number, max: number, random: () => number = Math.random): number {
+  const full = Math.min(max, base * 2 ** Math.max(0, n - 1));
+  return Math.round(full / 2 + (random() * full) / 2);
+}
+
+/**
+ * Takes due messages from the outbox and hands each to the providers of its route, in order,
+ * until one takes it. Every hand-over is recorded. A retryable failure puts the message back in
+ * the queue with backoff; a permanent one on every provider, or the last attempt spent, fails it.
+ * The sealed payload (it holds the code) is dropped as soon as the message is sent or failed.
+ */
+export class DeliveryWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly random: () => number;
+
+  constructor(private readonly d: DeliveryWorkerDeps) {
+    this.random = d.random ?? Math.random;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** A message was just queued on this instance: look now rather than at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Sends everything due now, and returns when nothing is left (tests and the CLI use it). */
+  async drain(): Promise<number> {
+    await this.running;
+    let total = 0;
+    for (;;) {
+      const n = await this.tick();
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  /** Applies a receipt; one that arrives before its send was recorded is tried again shortly. */
+  async receipt(provider: string, r: DeliveryReceipt, tries = 0): Promise<void> {
+    const row = await this.d.store.applyReceipt(provider, r.providerMessageId, r.status, r.errorCode, this.d.clock.now());
+    if (row) {
+      if (r.status === 'undeliverable') await this.d.listener.onFailed(row, r.errorCode ?? 'UNDELIVERABLE');
+      else await this.d.listener.onSent(row, r.status);
+      return;
+    }
+    if (tries < RECEIPT_RETRIES && r.status !== 'sent') {
+      setTimeout(() => void this.receipt(provider, r, tries + 1).catch((err: unknown) => this.d.log.warn({ err }, 'receipt failed')), RECEIPT_RETRY_MS).unref();
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    let wait = this.d.settings.pollMs;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && (await this.tick()) > 0);
+      } while (this.again && !this.stopped);
+      const next = await this.d.store.nextDue();
+      if (next !== undefined) wait = Math.min(wait, Math.max(10, next - this.d.clock.now()));
+    } catch (err) {
+      this.d.log.error({ err }, 'delivery worker tick failed');
+    }
+    this.schedule(wait);
+  }
+
+  /** Claims one batch and sends it; returns how many messages it claimed. */
+  private async tick(): Promise<number> {
+    const { settings } = this.d;
+    const batch = await this.d.store.claim(this.d.clock.now(), settings.leaseMs, settings.concurrency);
+    await Promise.all(batch.map((m) => this.deliver(m).catch((err: unknown) => this.d.log.error({ err, message_id: m.id }, 'delivery failed unexpectedly'))));
+    return batch.length;
+  }
+
+  private async deliver(m: MessageRow): Promise<void> {
+    const { store, clock, listener } = this.d;
+    if (!(await listener.isLive(m))) {
+      await store.markFailed(m.id, 'VERIFICATION_FINISHED', clock.now(), []);
+      return;
+    }
+    const payload = m.payload_sealed ? (JSON.parse(this.d.sealer.open(m.payload_sealed, m.id)) as MessagePayload) : undefined;
+    if (!payload) {
+      if (await store.markFailed(m.id, 'NO_PAYLOAD', clock.now(), [])) await listener.onFailed(m, 'NO_PAYLOAD');
+      return;
+    }
+    const message: OutboundMessage = {
+      id: m.id,
+      accountId: m.account_id,
+      verificationId: m.verification_id,
+      channel: m.channel as Channel,
+      to: m.to,
+      locale: m.locale,
+      ...payload,
+    };
+    const attempts: AttemptRecord[] = [];
+    for (const provider of this.d.router.candidates(message)) {
+      try {
+        const receipt = await this.d.router.send(provider, message);
+        const attempt: AttemptRecord = { provider: provider.name, result: receipt.status, providerMessageId: receipt.providerMessageId };
+        await this.recordSent(m, provider.name, receipt.providerMessageId, receipt.status, [...attempts, attempt]);
+        return;
+      } catch (err) {
+        const pe = err instanceof ProviderError ? err : new ProviderError('PROVIDER_EXCEPTION', 'the provider failed unexpectedly', true, err);
+        attempts.push({ provider: provider.name, result: 'error', error: pe.code, retryable: pe.retryable });
+        this.d.log.warn({ message_id: m.id, to: maskDestination(m.to), provider: provider.name, code: pe.code, retryable: pe.retryable }, 'send failed');
+      }
+    }
+    // The reason kept is the last provider's own answer; an open breaker only says it was skipped.
+    const last = attempts.filter((a) => a.error !== 'CIRCUIT_OPEN').at(-1)?.error ?? attempts.at(-1)?.error ?? 'NO_ROUTE';
+    const retry = attempts.some((a) => a.retryable) && m.attempts < this.d.settings.maxAttempts;
+    const now = clock.now();
+    if (retry) {
+      await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), last, now, attempts);
+    } else if (await store.markFailed(m.id, last, now, attempts)) {
+      await listener.onFailed(m, last);
+    }
+  }
+
+  private async recordSent(m: MessageRow, provider: string, providerMessageId: string, status: DeliveryOutcome, attempts: AttemptRecord[]): Promise<void> {
+    if (!(await this.d.store.markSent(m.id, provider, providerMessageId, status, this.d.clock.now(), attempts))) return;
+    if (status === 'undeliverable') await this.d.listener.onFailed(m, 'UNDELIVERABLE');
+    else await this.d.listener.onSent(m, status);
+  }
+}

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
+import { ConfigError } from '../config/config.js';
+import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
+import type { Clock } from '../lib/clock.js';
+import { smtpProvider } from './smtp/index.js';
+
+/** Every adapter kind PROVIDERS may name. */
+export const PROVIDER_TYPES: ReadonlyMap<string, ProviderDefinition<never>> = new Map<string, ProviderDefinition<never>>(
+  [smtpProvider].map((d) => [d.type, d as ProviderDefinition<never>]),
+);
+
+export interface BuildContext {
+  log: Logger;
+  clock: Clock;
+  publicUrl: string;
+  onReceipt: (provider: string, receipt: DeliveryReceipt) => void;
+}
+
+/** The callback URL a vendor is given for a provider's status reports. */
+export function callbackUrl(publicUrl: string, name: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/v1/providers/${encodeURIComponent(name)}/callback`;
+}
+
+/**
+ * Builds the PROVIDERS entries, each checked against its type's schema; every problem is reported
+ * at once, like the rest of the configuration. Option values never appear in the messages.
+ */
+export function buildProviders(entries: ReadonlyArray<Record<string, unknown>>, ctx: BuildContext, types = PROVIDER_TYPES): MessageProvider[] {
+  const problems: string[] = [];
+  const out: MessageProvider[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const { name, type, ...options } = entry as { name: string; type: string } & Record<string, unknown>;
+    const def = types.get(type);
+    if (!def) {
+      problems.push(`PROVIDERS[${i}] (${name}): unknown type "${type}"; one of ${[...types.keys()].join(', ')}`);
+      continue;
+    }
+    const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
+    const errors = [...Value.Errors(def.options, withDefaults)];
+    if (errors.length > 0) {
+      for (const e of errors.slice(0, 5)) problems.push(`PROVIDERS[${i}] (${name}): ${e.instancePath || '/'} ${e.message}`);
+      continue;
+    }
+    out.push(
+      def.create(withDefaults as never, {
+        name,
+        log: ctx.log.child({ provider: name }),
+        clock: ctx.clock,
+        onReceipt: (r) => ctx.onReceipt(name, r),
+        callbackUrl: callbackUrl(ctx.publicUrl, name),
+      }),
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
+}
