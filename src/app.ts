@@ -11,6 +11,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { TokenService } from './accounts/token-service.js';
 import { PriceBook } from './billing/price-book.js';
 import { resolveSecrets, type Config } from './config/index.js';
+import { publicUrl } from './config/public-url.js';
 import { CodeHasher } from './crypto/code-hasher.js';
 import { Sealer } from './crypto/sealer.js';
 import { migrate, openDatabase, type DatabaseHandle } from './db/database.js';
@@ -153,8 +154,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const onReceipt = (provider: string, r: DeliveryReceipt): void => {
     worker?.receipt(provider, r).catch((err: unknown) => logger.warn({ err, provider }, 'receipt failed'));
   };
-  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { log: logger, clock, publicUrl, onReceipt });
+  const baseUrl = publicUrl(config, config.port);
+  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { log: logger, clock, publicUrl: baseUrl, onReceipt });
   const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], {
     threshold: config.delivery.breakerThreshold,
     halfOpenMs: config.delivery.breakerHalfOpenMs,
@@ -212,7 +213,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   await app.register(oauthRoutes(keys, tokens));
-  await app.register(callbackRoutes(router, (provider, r) => worker?.receipt(provider, r), publicUrl));
+  await app.register(callbackRoutes(router, (provider, r) => worker?.receipt(provider, r), baseUrl));
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { buildApp } from './app.js';
+import { buildApp, createLogger } from './app.js';
 import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
 import { serve } from './server.js';
@@ -8,6 +8,8 @@ import { serve } from './server.js';
 const USAGE = `usage: verity <command>
 
   serve               run the HTTP server (the default)
+  worker              run only the delivery worker (no HTTP): send queued messages
+                      until stopped; pair with DELIVERY_WORKER=false on the servers
   migrate             apply database migrations and exit
   keys create [--json]
                       create an API key for the first account (creating that account
@@ -36,6 +38,25 @@ async function keysCreate(config: Config, json: boolean): Promise<void> {
   }
 }
 
+/** The outbox worker on its own: the same app without a listening socket. */
+async function runWorker(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  const app = await buildApp({ ...config, delivery: { ...config.delivery, worker: true } }, { logger });
+  logger.info({ providers: app.verity.router.all().map((p) => p.name) }, 'delivery worker running');
+  // The worker's own timers do not hold the process open (a server's socket does that); this does.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'delivery worker stopping');
+      clearInterval(keepAlive);
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  await app.close();
+}
+
 function configTable(): string {
   const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.replaceAll(',', ', ')}\``} | ${s.doc} |`);
   return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
@@ -49,6 +70,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       await serve(config);
+      return;
+    case 'worker':
+      await runWorker(config);
       return;
     case 'migrate': {
       const db = openDatabase(config.databaseUrl);

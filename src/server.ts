@@ -1,12 +1,9 @@
 import { buildApp, createLogger } from './app.js';
 import type { Config } from './config/index.js';
+import { publicUrl } from './config/public-url.js';
 import type { App } from './http/types.js';
 
-export function publicUrl(config: Config, port: number): string {
-  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${port}`;
-}
+export { publicUrl };
 
 /**
  * Boots the server: build, bootstrap an empty database, listen, print where to go. The API key
