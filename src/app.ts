@@ -42,6 +42,10 @@ import { ServiceStore } from './services/service-store.js';
 import { templateRoutes } from './templates/routes.js';
 import { TemplateStore } from './templates/template-store.js';
 import { verificationRoutes } from './verifications/routes.js';
+import { webhookRoutes } from './webhooks/routes.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
+import { WebhookService } from './webhooks/webhook-service.js';
+import { WebhookStore } from './webhooks/webhook-store.js';
 import { VerificationService } from './verifications/verification-service.js';
 import { VerificationStore } from './verifications/verification-store.js';
 import { packageVersion } from './lib/version.js';
@@ -71,6 +75,8 @@ export interface Verity {
   outbox: OutboxStore;
   worker: DeliveryWorker;
   router: ProviderRouter;
+  webhooks: WebhookService;
+  webhookSender: WebhookSender;
   metrics: Metrics;
   clock: Clock;
 }
@@ -162,6 +168,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   const sealer = new Sealer(secrets.encryptionKey);
   const outbox = new OutboxStore(database);
+  const webhookStore = new WebhookStore(database);
+  const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, pollMs: config.delivery.pollMs });
+  const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.webhooks.allowPrivate, () => webhookSender.wake());
   const verifications = new VerificationService({
     store: verificationStore,
     settings: new ServiceSettings(serviceStore, config.verification),
@@ -182,11 +191,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     clock,
     events: metrics,
     magic: config.sandbox.magic,
+    sink: webhooks,
   });
   worker = new DeliveryWorker({ store: outbox, router, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, webhooks, webhookSender, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -222,17 +232,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await scope.register(templateRoutes(templateStore, clock));
     await scope.register(accountRoutes(accounts, accountStore, keys, prices));
     await scope.register(sandboxRoutes(inbox));
+    await scope.register(webhookRoutes(webhooks));
   });
 
   const sweeper = setInterval(() => {
     Promise.all([verifications.sweep(), idempotency.sweep()]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
-  if (config.delivery.worker) worker.start();
+  if (config.delivery.worker) {
+    worker.start();
+    webhookSender.start();
+  }
 
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     await worker?.stop();
+    await webhooks.flush();
+    await webhookSender.stop();
     await router.close();
     await limiterFactory.close();
     redis?.disconnect();

@@ -19,8 +19,8 @@ const SQLITE = BACKENDS.find((b) => b.name === 'sqlite');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc';
-type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox';
+type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk';
+type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks';
 
 interface Route {
   group: Group;
@@ -79,10 +79,16 @@ const ROUTES: readonly Route[] = [
   { group: 'accounts', method: 'POST', path: '/v1/accounts/:id/credit', id: 'acc', json: true, keys: ['amount'], required: ['amount'] },
   { group: 'accounts', method: 'PUT', path: '/v1/accounts/:id/prices', id: 'acc', json: true, keys: ['prices'], required: ['prices'] },
   { group: 'sandbox', method: 'GET', path: '/v1/sandbox/messages', json: true },
+  { group: 'webhooks', method: 'POST', path: '/v1/webhooks', json: true, keys: ['url', 'events', 'service', 'description'], required: ['url'] },
+  { group: 'webhooks', method: 'GET', path: '/v1/webhooks', json: true },
+  { group: 'webhooks', method: 'GET', path: '/v1/webhooks/:id', id: 'whk', json: true },
+  { group: 'webhooks', method: 'DELETE', path: '/v1/webhooks/:id', id: 'whk', json: true },
+  { group: 'webhooks', method: 'GET', path: '/v1/webhooks/:id/deliveries', id: 'whk', json: true },
+  { group: 'webhooks', method: 'POST', path: '/v1/webhooks/:id/deliveries/:delivery_id/replay', id: 'whk', json: true },
 ];
 
-const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox'];
-const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc'];
+const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks'];
+const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** `METHOD /path` for every route in `app.printRoutes({ commonPrefix: false })`, HEAD left out. */
@@ -187,6 +193,10 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(fc.constantFrom(...pools.templates, 'tpl_1111111111111111111'));
     case 'locale':
       return mixed(locale);
+    case 'url':
+      return mixed(fc.constantFrom('http://127.0.0.1:9/hook', 'https://hooks.example.com/verity', 'http://169.254.169.254/latest', 'ftp://x/y', 'http://user:pw@h/x', 'http://[::1]/x', 'javascript:alert(1)'));
+    case 'events':
+      return mixed(fc.array(fc.constantFrom('verification.started', 'verification.approved', 'message.failed', 'nope'), { maxLength: 10 }));
     case 'code':
       return mixed(code);
     case 'code_length':
@@ -425,7 +435,8 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
   beforeAll(async () => {
     if (!SQLITE?.url) return;
     // 0 points disables a limit: rate limiting must not mask validation.
-    t = await startTestApp(SQLITE, { env: { LIMIT_START_PER_IP: '0/60', LIMIT_START_PER_ACCOUNT: '0/60', LIMIT_SEND_PER_DESTINATION: '0/600' } });
+    // Webhook endpoints on loopback are allowed so the setup can create one without a network.
+    t = await startTestApp(SQLITE, { env: { LIMIT_START_PER_IP: '0/60', LIMIT_START_PER_ACCOUNT: '0/60', LIMIT_SEND_PER_DESTINATION: '0/600', WEBHOOK_ALLOW_PRIVATE: 'true' } });
     tenant = await t.tenant({ balance: 10 });
     tokens = { operator: await token(t.operator), tenant: await token(tenant.key) };
     const operatorAccount = (await t.get('/v1/balance')).body.account_id as string;
@@ -447,6 +458,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     // Keys the fuzzer may revoke; the operator's and the tenant's own keys stay out of reach.
     const spareOp = await setupPost('/v1/keys', { name: 'spare' });
     const spareTen = await setupPost('/v1/keys', { name: 'spare' }, tenant.key);
+    const hooks = [await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/a' }), await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/b' }, tenant.key)];
 
     pools = {
       ids: {
@@ -455,6 +467,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
         tpl: [opTplSms.id, opTplEmail.id, tenTpl.id] as string[],
         vk: [spareOp.key_id, spareTen.key_id] as string[],
         acc: [operatorAccount, tenant.accountId, extra.account.id],
+        whk: hooks.map((h) => h.id as string),
       },
       services: [opSvc.id, opSvcEmail.id, tenSvc.id] as string[],
       templates: [opTplSms.id, opTplEmail.id, tenTpl.id] as string[],
@@ -490,7 +503,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
         const pool = r.id.kind === 'pool' ? pools.ids[r.route.id] : ID_KINDS.filter((k) => k !== r.route.id).flatMap((k) => pools.ids[k]);
         id = pool[r.id.i % pool.length] as string;
       }
-      path = path.replace(':id', id);
+      path = path.replace(':id', id).replace(':delivery_id', 'whd_1111111111111111111');
     }
     return path + r.query;
   }
@@ -545,7 +558,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
   function grow(r: FuzzRequest, res: { status: number; body: string }): void {
     if (res.status !== 201 || r.method !== 'POST') return;
     const body = JSON.parse(res.body) as { id?: string; key_id?: string; account?: { id: string } };
-    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc' } as const)[r.route.path as '/v1/keys'];
+    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc', '/v1/webhooks': 'whk' } as const)[r.route.path as '/v1/keys'];
     const id = body.account?.id ?? body.id ?? body.key_id;
     if (kind && id && pools.ids[kind].length < 200) pools.ids[kind].push(id);
   }

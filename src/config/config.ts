@@ -45,6 +45,7 @@ export interface Config {
   providers: Array<Record<string, unknown>> | undefined;
   routes: RouteRule[] | undefined;
   delivery: DeliverySettings;
+  webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
 
 export interface RouteRule {
@@ -235,6 +236,8 @@ function validate(cfg: Config, problems: string[]): void {
   if (d.leaseMs < 1000) problems.push('DELIVERY_LEASE_MS must be ≥ 1000');
   if (d.breakerThreshold < 1 || d.breakerHalfOpenMs < 1) problems.push('BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS must be ≥ 1');
   checkProviderList(cfg, problems);
+  const w = cfg.webhooks;
+  if (w.timeoutMs < 100 || w.maxAttempts < 1 || w.backoffMs < 1 || w.backoffMaxMs < w.backoffMs) problems.push('WEBHOOK_TIMEOUT_MS must be ≥ 100, WEBHOOK_MAX_ATTEMPTS ≥ 1, WEBHOOK_BACKOFF_MS ≥ 1 and WEBHOOK_BACKOFF_MAX_MS at least as long');
   for (const p of cfg.peppers ?? []) if (p.length < 32) problems.push('each of PEPPERS must be at least 32 characters');
   if (cfg.peppers && cfg.peppers.length === 0) problems.push('PEPPERS is set but empty');
   if (cfg.tokenSigningKey !== undefined && cfg.tokenSigningKey.length < 32) problems.push('TOKEN_SIGNING_KEY must be at least 32 characters');

@@ -120,6 +120,34 @@ export interface MessageAttemptTable {
   created_at: number;
 }
 
+export interface WebhookEndpointTable {
+  id: string;
+  account_id: string;
+  service_id: string | null;
+  url: string;
+  secret_sealed: string;
+  events: string | null; // JSON list of event types; null: every event
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  account_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string; // queued | sending | succeeded | failed
+  attempts: number;
+  next_attempt_at: number | null;
+  response_status: number | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SandboxMessageTable {
   id: string;
   account_id: string;
@@ -159,6 +187,8 @@ export interface Database {
   verifications: VerificationTable;
   messages: MessageTable;
   message_attempts: MessageAttemptTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
   sandbox_messages: SandboxMessageTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;

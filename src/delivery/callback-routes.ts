@@ -17,7 +17,9 @@ export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: str
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CALLBACK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-    const handler = async (req: { params: { name: string }; method: string; url: string; headers: Record<string, string | string[] | undefined>; query: unknown; body: unknown }) => {
+    type Req = { params: { name: string }; method: string; url: string; headers: Record<string, string | string[] | undefined>; query: unknown; body: unknown };
+    type Reply = { type(t: string): Reply };
+    const handler = async (req: Req, reply: Reply) => {
       const provider = router.get(req.params.name);
       if (!provider?.parseCallback) throw new AppError('PROVIDER_NOT_FOUND', `no provider ${req.params.name} takes callbacks`);
       const headers: Record<string, string | undefined> = {};
@@ -29,6 +31,11 @@ export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: str
         query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
         rawBody: typeof req.body === 'string' ? req.body : '',
       };
+      const challenge = req.method === 'GET' ? provider.answerChallenge?.(call) : undefined;
+      if (challenge !== undefined) {
+        reply.type('text/plain');
+        return challenge;
+      }
       let receipts: DeliveryReceipt[];
       try {
         receipts = await provider.parseCallback(call);
@@ -44,7 +51,7 @@ export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: str
       tags: ['delivery'],
       summary: 'Status callback from a provider (delivery receipts); checked by the vendor’s signature',
       params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
-      response: { 200: Type.Object({ received: Type.Integer() }), ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK') },
+      response: { 200: Type.Union([Type.Object({ received: Type.Integer() }), Type.String({ description: 'The echoed subscription challenge (WhatsApp)' })]), ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK') },
     };
     app.post('/v1/providers/:name/callback', { schema }, handler);
     app.get('/v1/providers/:name/callback', { schema }, handler);

@@ -93,6 +93,11 @@ export interface MessageProvider {
    * does not carry the vendor's valid signature. Providers without callbacks leave it out.
    */
   parseCallback?(req: CallbackRequest): DeliveryReceipt[] | Promise<DeliveryReceipt[]>;
+  /**
+   * Answers a vendor's subscription handshake (WhatsApp's GET with hub.challenge): the text to
+   * echo, or undefined when the request is not one or its verify token is wrong.
+   */
+  answerChallenge?(req: CallbackRequest): string | undefined;
   /** Releases connections (SMPP binds, SMTP pools). */
   close?(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { ConfigError, type RouteRule } from '../config/config.js';
+import { isGsm7 } from '../lib/gsm7.js';
 import type { Channel } from '../verifications/recipient.js';
 import { ProviderError, type MessageProvider, type OutboundMessage, type SendReceipt } from './provider.js';
 
@@ -8,11 +9,6 @@ export interface BreakerSettings {
   halfOpenMs: number;
 }
 
-// GSM 03.38 default alphabet and its extension table: text made only of these needs no unicode.
-const GSM7 = new Set(
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f',
-);
-export const isGsm7 = (text: string): boolean => [...text].every((ch) => GSM7.has(ch));
 
 /**
  * Chooses, for one message, the ordered providers to try: the rules of its channel whose prefix

@@ -3,11 +3,16 @@ import { Value } from 'typebox/value';
 import { ConfigError } from '../config/config.js';
 import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
 import type { Clock } from '../lib/clock.js';
+import { httpProvider } from './http-gateway/index.js';
+import { smppProvider } from './smpp/index.js';
 import { smtpProvider } from './smtp/index.js';
+import { twilioProvider } from './twilio/index.js';
+import { vonageProvider } from './vonage/index.js';
+import { whatsappProvider } from './whatsapp/index.js';
 
 /** Every adapter kind PROVIDERS may name. */
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderDefinition<never>> = new Map<string, ProviderDefinition<never>>(
-  [smtpProvider].map((d) => [d.type, d as ProviderDefinition<never>]),
+  [smtpProvider, smppProvider, httpProvider, twilioProvider, vonageProvider, whatsappProvider].map((d) => [d.type, d as ProviderDefinition<never>]),
 );
 
 export interface BuildContext {

@@ -7,6 +7,7 @@ import type { MessageRow } from '../delivery/outbox-store.js';
 import type { DeliveryListener, MessagePayload } from '../delivery/outbox-worker.js';
 import type { DeliveryOutcome, MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
 import type { ProviderRouter } from '../delivery/router.js';
+import type { EventSink, WebhookEventType } from '../webhooks/webhook-events.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -72,6 +73,12 @@ export interface VerificationServiceDeps {
   clock: Clock;
   events: VerificationEvents;
   magic: readonly MagicDestination[];
+  /** Hears verification.* and message.* events (webhooks). */
+  sink?: EventSink | undefined;
+}
+
+function messageData(m: MessageRow): Record<string, unknown> {
+  return { id: m.id, verification_id: m.verification_id, channel: m.channel, to: m.to, status: m.status, provider: m.provider, provider_message_id: m.provider_message_id, error: m.error };
 }
 
 function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: LimitResult, detail: string): AppError {
@@ -146,6 +153,7 @@ export class VerificationService implements DeliveryListener {
       throw err;
     }
     d.events.started(input.channel);
+    this.notify('verification.started', row);
     return toView(row, now);
   }
 
@@ -174,6 +182,7 @@ export class VerificationService implements DeliveryListener {
       if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
       if (!(await d.store.finish(id, 'approved', now))) throw await this.stateError(ctx.accountId, id);
       d.events.approved(row.channel);
+      this.notify('verification.approved', { ...row, status: 'approved', updated_at: now });
       return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
     }
     // A wrong guess that uses up the verification's attempts, or the destination's last guess,
@@ -181,7 +190,10 @@ export class VerificationService implements DeliveryListener {
     let status: VerificationStatus = 'pending';
     if (row.attempts >= row.max_attempts) status = 'max_attempts';
     else if (budgetLeft <= 0) status = 'blocked';
-    if (status !== 'pending' && (await d.store.finish(id, status, now))) d.events.failed(row.channel);
+    if (status !== 'pending' && (await d.store.finish(id, status, now))) {
+      d.events.failed(row.channel);
+      this.notify('verification.failed', { ...row, status, updated_at: now }, { reason: status });
+    }
     return { ...toView({ ...row, status }, now), valid: false };
   }
 
@@ -227,12 +239,15 @@ export class VerificationService implements DeliveryListener {
     const now = this.d.clock.now();
     await this.assertPending(row, now);
     if (!(await this.d.store.finish(id, 'canceled', now))) throw await this.stateError(accountId, id);
+    this.notify('verification.canceled', { ...row, status: 'canceled', updated_at: now });
     return toView({ ...row, status: 'canceled', updated_at: now }, now);
   }
 
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
-  sweep(): Promise<number> {
-    return this.d.store.sweepExpired(this.d.clock.now());
+  async sweep(): Promise<number> {
+    const expired = await this.d.store.sweepExpired(this.d.clock.now());
+    for (const row of expired) this.notify('verification.expired', row);
+    return expired.length;
   }
 
   /**
@@ -308,6 +323,8 @@ export class VerificationService implements DeliveryListener {
       d.outbox.wake();
       return 'pending';
     }
+    const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
+    this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
     if (receipt.status !== 'undeliverable') return 'pending';
     return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
   }
@@ -321,17 +338,32 @@ export class VerificationService implements DeliveryListener {
 
   async onSent(message: MessageRow, status: DeliveryOutcome): Promise<void> {
     this.d.events.messageSent?.(message, status);
+    const row = await this.d.store.byId(message.verification_id);
+    if (row) this.notifyMessage(status === 'delivered' ? 'message.delivered' : 'message.sent', row, { ...messageData(message), status });
   }
 
-  async onFailed(message: MessageRow): Promise<void> {
+  async onFailed(message: MessageRow, error: string): Promise<void> {
+    const row = await this.d.store.byId(message.verification_id);
+    if (row) this.notifyMessage('message.failed', row, { ...messageData(message), status: 'failed', error });
     await this.deliveryFailed(message.verification_id, message.channel);
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */
   private async deliveryFailed(verificationId: string, channel: string): Promise<boolean> {
-    if (!(await this.d.store.finish(verificationId, 'failed', this.d.clock.now()))) return false;
+    const now = this.d.clock.now();
+    if (!(await this.d.store.finish(verificationId, 'failed', now))) return false;
     this.d.events.failed(channel);
+    const row = await this.d.store.byId(verificationId);
+    if (row) this.notify('verification.failed', row, { reason: 'undeliverable' });
     return true;
+  }
+
+  private notify(type: WebhookEventType, row: VerificationRow, extra: Record<string, unknown> = {}): void {
+    this.d.sink?.emit({ type, accountId: row.account_id, serviceId: row.service_id, data: { ...toView(row, this.d.clock.now()), ...extra } });
+  }
+
+  private notifyMessage(type: WebhookEventType, row: VerificationRow, message: Record<string, unknown>): void {
+    this.d.sink?.emit({ type, accountId: row.account_id, serviceId: row.service_id, data: message });
   }
 
   private async templateFor(accountId: string, templateId: string | null | undefined, channel: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate> {
@@ -369,7 +401,9 @@ export class VerificationService implements DeliveryListener {
   /** The row's status now; a pending row past its expiry is recorded as expired on the way. */
   private async settle(row: VerificationRow, now: number): Promise<VerificationStatus> {
     const status = effectiveStatus(row, now);
-    if (status === 'expired' && row.status === 'pending') await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true });
+    if (status === 'expired' && row.status === 'pending' && (await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true }))) {
+      this.notify('verification.expired', { ...row, status: 'expired', updated_at: now });
+    }
     return status;
   }
 

@@ -147,16 +147,16 @@ export class VerificationStore {
   }
 
   /** Ends every pending verification past its expiry and drops its sealed code. */
-  async sweepExpired(now: number): Promise<number> {
-    const res = await this.handle.write((trx) =>
+  async sweepExpired(now: number): Promise<VerificationRow[]> {
+    return this.handle.write((trx) =>
       trx
         .updateTable('verifications')
         .set({ status: 'expired', code_sealed: null, updated_at: now })
         .where('status', '=', 'pending')
         .where('expires_at', '<=', now)
-        .executeTakeFirst(),
+        .returningAll()
+        .execute(),
     );
-    return Number(res.numUpdatedRows);
   }
 
   /** Records the provider's answer; once the provider has the message the code is no longer kept here. */

@@ -1,0 +1,121 @@
+import { Type } from 'typebox';
+import { IdParam, problems, Timestamp } from '../http/schemas.js';
+import { principalOf, type App } from '../http/types.js';
+import { WEBHOOK_EVENTS } from './webhook-events.js';
+import type { WebhookService } from './webhook-service.js';
+import type { DeliveryRow, EndpointRow } from './webhook-store.js';
+
+const EventType = Type.Enum([...WEBHOOK_EVENTS]);
+
+const Endpoint = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  service_id: Type.Union([Type.String(), Type.Null()]),
+  events: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Subscribed event types; null: every event' }),
+  description: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+});
+
+const Delivery = Type.Object({
+  id: Type.String(),
+  event_id: Type.String({ description: 'The webhook-id header' }),
+  event_type: Type.String(),
+  status: Type.Enum(['queued', 'sending', 'succeeded', 'failed']),
+  attempts: Type.Integer(),
+  response_status: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  next_attempt_at: Type.Union([Timestamp, Type.Null()]),
+  created_at: Timestamp,
+  payload: Type.Unknown(),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const endpointView = (e: EndpointRow) => ({
+  id: e.id,
+  url: e.url,
+  service_id: e.service_id,
+  events: e.events ? (JSON.parse(e.events) as string[]) : null,
+  description: e.description,
+  created_at: iso(e.created_at),
+});
+const deliveryView = (d: DeliveryRow) => ({
+  id: d.id,
+  event_id: d.event_id,
+  event_type: d.event_type,
+  status: d.status as 'queued' | 'sending' | 'succeeded' | 'failed',
+  attempts: d.attempts,
+  response_status: d.response_status,
+  error: d.error,
+  next_attempt_at: d.next_attempt_at === null ? null : iso(d.next_attempt_at),
+  created_at: iso(d.created_at),
+  payload: JSON.parse(d.payload) as unknown,
+});
+
+export function webhookRoutes(service: WebhookService) {
+  return async function routes(app: App): Promise<void> {
+    const tags = ['webhooks'];
+    app.post(
+      '/v1/webhooks',
+      {
+        schema: {
+          tags,
+          summary: 'Register a webhook endpoint; the signing secret is shown only in this answer',
+          body: Type.Object(
+            {
+              url: Type.String({ minLength: 8, maxLength: 2048 }),
+              events: Type.Optional(Type.Array(EventType, { minItems: 1, maxItems: WEBHOOK_EVENTS.length })),
+              service: Type.Optional(Type.String({ maxLength: 64, description: 'Only events of this service' })),
+              description: Type.Optional(Type.String({ maxLength: 200 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }), ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED') },
+        },
+      },
+      async (req, reply) => {
+        const { endpoint, secret } = await service.create(principalOf(req).accountId, req.body);
+        return reply.code(201).send({ ...endpointView(endpoint), secret });
+      },
+    );
+
+    app.get('/v1/webhooks', { schema: { tags, summary: 'List webhook endpoints', response: { 200: Type.Object({ webhooks: Type.Array(Endpoint) }), ...problems() } } }, async (req) => ({
+      webhooks: (await service.list(principalOf(req).accountId)).map(endpointView),
+    }));
+
+    app.get('/v1/webhooks/:id', { schema: { tags, summary: 'Read a webhook endpoint', params: IdParam('whk'), response: { 200: Endpoint, ...problems('WEBHOOK_NOT_FOUND') } } }, async (req) =>
+      endpointView(await service.get(principalOf(req).accountId, req.params.id)),
+    );
+
+    app.delete('/v1/webhooks/:id', { schema: { tags, summary: 'Delete a webhook endpoint', params: IdParam('whk'), response: { 204: Type.Null(), ...problems('WEBHOOK_NOT_FOUND') } } }, async (req, reply) => {
+      await service.remove(principalOf(req).accountId, req.params.id);
+      return reply.code(204).send(null);
+    });
+
+    app.get(
+      '/v1/webhooks/:id/deliveries',
+      {
+        schema: {
+          tags,
+          summary: 'The delivery log of an endpoint, newest first',
+          params: IdParam('whk'),
+          querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1 to 200, default 50' })) }),
+          response: { 200: Type.Object({ deliveries: Type.Array(Delivery) }), ...problems('WEBHOOK_NOT_FOUND') },
+        },
+      },
+      async (req) => ({ deliveries: (await service.deliveries(principalOf(req).accountId, req.params.id, Number(req.query.limit ?? 50))).map(deliveryView) }),
+    );
+
+    app.post(
+      '/v1/webhooks/:id/deliveries/:delivery_id/replay',
+      {
+        schema: {
+          tags,
+          summary: 'Send a past event to the endpoint again (same webhook-id)',
+          params: Type.Object({ id: IdParam('whk').properties.id, delivery_id: IdParam('whd').properties.id }),
+          response: { 202: Delivery, ...problems('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND') },
+        },
+      },
+      async (req, reply) => reply.code(202).send(deliveryView(await service.replay(principalOf(req).accountId, req.params.id, req.params.delivery_id))),
+    );
+  };
+}

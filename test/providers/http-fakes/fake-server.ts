@@ -1,0 +1,97 @@
+/**
+ * A loopback HTTP server standing in for a vendor's cloud API. Each vendor fake answers through a
+ * handler that checks the documented wire format and replies the way the vendor does.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { ManualClock } from '../../../src/lib/clock.js';
+import type { DeliveryReceipt, ProviderContext } from '../../../src/delivery/provider.js';
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface FakeReply {
+  status: number;
+  json?: unknown;
+}
+
+/** `hang`: accept the request and never answer (a vendor that stalls). */
+export type FakeHandler = (req: SeenRequest) => FakeReply | 'hang';
+
+export interface FakeServer {
+  /** `http://127.0.0.1:<port>`: the adapter's baseUrl. */
+  url: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+export async function startFake(handler: FakeHandler): Promise<FakeServer> {
+  const requests: SeenRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const seen: SeenRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(seen);
+      const reply = handler(seen);
+      if (reply === 'hang') return;
+      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(reply.json === undefined ? '' : JSON.stringify(reply.json));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // Keep-alive sockets from the client, and a hanging request, would hold close() open.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A base URL where nothing listens: a port that was free a moment ago. */
+export async function refusedUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+export function providerContext(name: string, receipts: DeliveryReceipt[] = []): ProviderContext {
+  return {
+    name,
+    log: pino({ level: 'silent' }),
+    clock: new ManualClock(),
+    onReceipt: (r) => receipts.push(r),
+    callbackUrl: `https://verity.example.com/v1/providers/${name}/callback`,
+  };
+}
+
+/** One-shot refusals queued by a harness's refuseNext. */
+export class RefusalQueue<K extends string = 'permanent' | 'temporary'> {
+  private next: K[] = [];
+  push(kind: K): void {
+    this.next.push(kind);
+  }
+  take(): K | undefined {
+    return this.next.shift();
+  }
+}
+
+/** Throws with a readable reason when a request breaks the documented format; the fake answers 400. */
+export class WireError extends Error {}
+export function expectWire(ok: boolean, what: string): void {
+  if (!ok) throw new WireError(what);
+}
