@@ -259,5 +259,15 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('circuit break
       expect((await message(v.id)).attemptsLog.map((a) => a.error)).toEqual(['CIRCUIT_OPEN', null]);
     });
 
+    it('keeps a message’s attempts while every provider of its route is skipped by an open breaker', async () => {
+      secondary.failures.push(...Array.from({ length: 3 }, temporary));
+      for (let i = 0; i < 3; i++) await start(`+551196111003${i}`);
+      await t.verity.worker.drain();
+      expect(t.verity.router.breakerState('secondary')).toBe('open');
+      const v = await start('+5511961110039');
+      await t.verity.worker.drain();
+      expect(await message(v.id)).toMatchObject({ status: 'queued', attempts: 0, error: 'CIRCUIT_OPEN' });
+    });
+
   });
 });

@@ -54,7 +54,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'DELIVERY_BACKOFF_MAX_MS', key: 'delivery.backoffMaxMs', kind: 'int', default: '300000', doc: 'Longest wait between two attempts of one message.' },
   { env: 'DELIVERY_LEASE_MS', key: 'delivery.leaseMs', kind: 'int', default: '60000', doc: 'How long a claimed message belongs to its worker; a message whose worker died is claimed again after it.' },
   { env: 'BREAKER_THRESHOLD', key: 'delivery.breakerThreshold', kind: 'int', default: '5', doc: 'Consecutive retryable failures that open a provider’s circuit breaker (its traffic moves to the next provider of the route).' },
-  { env: 'BREAKER_HALF_OPEN_MS', key: 'delivery.breakerHalfOpenMs', kind: 'int', default: '30000', doc: 'How long an open breaker waits before it lets one trial send through.' },
+  { env: 'BREAKER_HALF_OPEN_MS', key: 'delivery.breakerHalfOpenMs', kind: 'int', default: '10000', doc: 'How long an open breaker waits before it lets one trial send through.' },
   { env: 'WEBHOOK_ALLOW_PRIVATE', key: 'webhooks.allowPrivate', kind: 'bool', default: 'false', doc: 'Let webhook endpoints resolve to loopback, private or link-local addresses (off: such URLs are refused when saved and when called, against SSRF).' },
   { env: 'WEBHOOK_TIMEOUT_MS', key: 'webhooks.timeoutMs', kind: 'int', default: '10000', doc: 'How long a webhook endpoint has to answer.' },
   { env: 'WEBHOOK_MAX_ATTEMPTS', key: 'webhooks.maxAttempts', kind: 'int', default: '12', doc: 'Attempts per webhook delivery before it is marked failed (it can still be replayed).' },

@@ -76,11 +76,11 @@ export class OutboxStore {
   }
 
   /** Back in the queue until `at`, after a retryable failure. */
-  async reschedule(id: string, at: number, error: string, now: number, attempts: AttemptRecord[]): Promise<void> {
+  async reschedule(id: string, at: number, error: string, now: number, attempts: AttemptRecord[], opts: { refund?: boolean } = {}): Promise<void> {
     await this.handle.write(async (trx) => {
       await trx
         .updateTable('messages')
-        .set({ status: 'queued', next_attempt_at: at, error, updated_at: now })
+        .set({ status: 'queued', next_attempt_at: at, error, updated_at: now, ...(opts.refund ? { attempts: sql<number>`attempts - 1` } : {}) })
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .execute();

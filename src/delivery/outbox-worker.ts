@@ -177,8 +177,14 @@ export class DeliveryWorker {
     }
     // The reason kept is the last provider's own answer; an open breaker only says it was skipped.
     const last = attempts.filter((a) => a.error !== 'CIRCUIT_OPEN').at(-1)?.error ?? attempts.at(-1)?.error ?? 'NO_ROUTE';
-    const retry = attempts.some((a) => a.retryable) && m.attempts < this.d.settings.maxAttempts;
     const now = clock.now();
+    // Every provider of the route skipped by an open breaker: nothing was handed over, so the
+    // message keeps its attempt and waits for a breaker to let a trial through.
+    if (attempts.length > 0 && attempts.every((a) => a.error === 'CIRCUIT_OPEN')) {
+      await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), 'CIRCUIT_OPEN', now, attempts, { refund: true });
+      return;
+    }
+    const retry = attempts.some((a) => a.retryable) && m.attempts < this.d.settings.maxAttempts;
     if (retry) {
       await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), last, now, attempts);
     } else if (await store.markFailed(m.id, last, now, attempts)) {
