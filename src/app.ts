@@ -192,6 +192,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     events: metrics,
     magic: config.sandbox.magic,
     sink: webhooks,
+    log: logger,
   });
   worker = new DeliveryWorker({ store: outbox, router, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
@@ -239,13 +240,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     Promise.all([verifications.sweep(), idempotency.sweep()]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
+  // Workflow steps that time out move on within a second.
+  const stepper = setInterval(() => {
+    verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed'));
+  }, 1000);
+  stepper.unref();
   if (config.delivery.worker) {
     worker.start();
     webhookSender.start();
-  }
+  } else clearInterval(stepper);
 
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
+    clearInterval(stepper);
     await worker?.stop();
     await webhooks.flush();
     await webhookSender.stop();

@@ -35,8 +35,8 @@ interface Route {
   required?: readonly string[];
 }
 
-const START_KEYS = ['to', 'channel', 'service', 'locale', 'code_length', 'code', 'template', 'sender', 'metadata'] as const;
-const SERVICE_KEYS = ['name', 'brand', 'code_length', 'ttl_s', 'max_attempts', 'max_sends', 'resend_cooldown_s', 'channels', 'locale', 'webotp_domain', 'android_app_hash'] as const;
+const START_KEYS = ['to', 'channel', 'workflow', 'service', 'locale', 'code_length', 'code', 'template', 'sender', 'metadata'] as const;
+const SERVICE_KEYS = ['name', 'brand', 'code_length', 'ttl_s', 'max_attempts', 'max_sends', 'resend_cooldown_s', 'channels', 'locale', 'webotp_domain', 'android_app_hash', 'workflow'] as const;
 const TEMPLATE_KEYS = ['name', 'channel', 'locale', 'body', 'subject', 'html'] as const;
 
 /** Every route the app registers (HEAD twins aside), from src/app.ts, src/http/* and the route files. */
@@ -195,6 +195,8 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(locale);
     case 'url':
       return mixed(fc.constantFrom('http://127.0.0.1:9/hook', 'https://hooks.example.com/verity', 'http://169.254.169.254/latest', 'ftp://x/y', 'http://user:pw@h/x', 'http://[::1]/x', 'javascript:alert(1)'));
+    case 'workflow':
+      return mixed(fc.array(fc.record({ channel, timeout_s: fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 4000 })) }, { requiredKeys: ['channel'] }), { maxLength: 7 }));
     case 'events':
       return mixed(fc.array(fc.constantFrom('verification.started', 'verification.approved', 'message.failed', 'nope'), { maxLength: 10 }));
     case 'code':

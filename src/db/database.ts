@@ -7,6 +7,7 @@ import type { Database } from './schema.js';
 import { initial } from './migrations/0001-initial.js';
 import { delivery } from './migrations/0002-delivery.js';
 import { webhooks } from './migrations/0003-webhooks.js';
+import { workflows } from './migrations/0004-workflows.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -106,7 +107,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
   };
 }
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks };
+const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

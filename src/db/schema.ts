@@ -38,6 +38,7 @@ export interface ServiceTable {
   max_sends: number | null;
   resend_cooldown_s: number | null;
   channels: string | null; // JSON array of allowed channels; null = all
+  workflow: string | null; // JSON [{channel, timeout_s}]: used when a start names no channel
   locale: string | null;
   webotp_domain: string | null;
   android_app_hash: string | null;
@@ -103,6 +104,7 @@ export interface MessageTable {
   price_micros: number;
   error: string | null;
   attempts: number; // hand-overs tried so far
+  step: number; // the verification's workflow step this message was sent for
   next_attempt_at: number | null; // due time while queued; lease end while sending
   created_at: number;
   updated_at: number;

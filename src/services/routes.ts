@@ -5,7 +5,8 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { ChannelSchema, LocaleSchema } from '../verifications/schemas.js';
+import { ChannelSchema, LocaleSchema, WorkflowSchema } from '../verifications/schemas.js';
+import type { WorkflowStep } from '../verifications/workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 const Fields = {
@@ -19,6 +20,7 @@ const Fields = {
   locale: LocaleSchema,
   webotp_domain: Type.String({ pattern: '^[a-z0-9.-]{1,253}$', description: 'Adds the WebOTP line "@domain #code" to SMS' }),
   android_app_hash: Type.String({ pattern: '^[A-Za-z0-9+/]{11}$', description: 'Android SMS Retriever app hash' }),
+  workflow: WorkflowSchema,
 };
 const Nullable = <T extends (typeof Fields)[keyof typeof Fields]>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
 
@@ -35,6 +37,7 @@ const CreateBody = Type.Object(
     locale: Nullable(Fields.locale),
     webotp_domain: Nullable(Fields.webotp_domain),
     android_app_hash: Nullable(Fields.android_app_hash),
+    workflow: Nullable(Fields.workflow),
   },
   { additionalProperties: false },
 );
@@ -53,6 +56,7 @@ const Service = Type.Object({
   locale: Type.Union([Type.String(), Type.Null()]),
   webotp_domain: Type.Union([Type.String(), Type.Null()]),
   android_app_hash: Type.Union([Type.String(), Type.Null()]),
+  workflow: Type.Union([WorkflowSchema, Type.Null()]),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -63,7 +67,7 @@ function columns(b: Body): Partial<ServiceTable> {
   const out: Partial<ServiceTable> = {};
   for (const [k, v] of Object.entries(b)) {
     if (v === undefined) continue;
-    (out as Record<string, unknown>)[k] = k === 'channels' && v !== null ? JSON.stringify(v) : v;
+    (out as Record<string, unknown>)[k] = (k === 'channels' || k === 'workflow') && v !== null ? JSON.stringify(v) : v;
   }
   return out;
 }
@@ -72,6 +76,7 @@ function view(s: ServiceTable) {
   return {
     ...s,
     channels: s.channels ? (JSON.parse(s.channels) as string[]) : null,
+    workflow: s.workflow ? (JSON.parse(s.workflow) as WorkflowStep[]) : null,
     created_at: new Date(s.created_at).toISOString(),
     updated_at: new Date(s.updated_at).toISOString(),
     account_id: undefined,
@@ -86,7 +91,7 @@ export function serviceRoutes(store: ServiceStore, clock: Clock) {
       const row: ServiceTable = {
         id: newId('svc'), account_id: principalOf(req).accountId, name: req.body.name,
         brand: null, code_length: null, ttl_s: null, max_attempts: null, max_sends: null, resend_cooldown_s: null,
-        channels: null, locale: null, webotp_domain: null, android_app_hash: null, created_at: now, updated_at: now,
+        channels: null, locale: null, webotp_domain: null, android_app_hash: null, workflow: null, created_at: now, updated_at: now,
         ...columns(req.body),
       };
       await store.insert(row);

@@ -3,6 +3,7 @@ import type { ServiceTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import { resolveLocale, type Locale } from '../templates/index.js';
 import type { Channel } from '../verifications/recipient.js';
+import type { WorkflowStep } from '../verifications/workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 /** The settings one verification runs under: the service's choices over the server defaults. */
@@ -18,6 +19,8 @@ export interface EffectiveSettings {
   locale: Locale;
   webotpDomain: string | null;
   androidAppHash: string | null;
+  /** Used when a start names neither a channel nor a workflow. */
+  workflow: WorkflowStep[] | null;
 }
 
 export class ServiceSettings {
@@ -39,6 +42,7 @@ export class ServiceSettings {
       locale: resolveLocale(defaults.locale, 'en'),
       webotpDomain: null,
       androidAppHash: null,
+      workflow: null,
     };
   }
 
@@ -64,6 +68,7 @@ export class ServiceSettings {
       locale: s.locale ? resolveLocale(s.locale, b.locale) : b.locale,
       webotpDomain: s.webotp_domain,
       androidAppHash: s.android_app_hash,
+      workflow: s.workflow ? (JSON.parse(s.workflow) as WorkflowStep[]) : null,
     };
   }
 }

@@ -32,7 +32,7 @@ export function verificationRoutes(verifications: VerificationService, idempoten
         const run = async () => {
           const v = await verifications.start(
             { accountId: p.accountId, ip: req.ip },
-            { to: b.to, channel: b.channel, service: b.service, locale: b.locale, codeLength: b.code_length, code: b.code, template: b.template, sender: b.sender, metadata: b.metadata },
+            { to: b.to, channel: b.channel, workflow: b.workflow, service: b.service, locale: b.locale, codeLength: b.code_length, code: b.code, template: b.template, sender: b.sender, metadata: b.metadata },
           );
           return { statusCode: 201, body: v };
         };

@@ -5,10 +5,22 @@ export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'emai
 
 export const LocaleSchema = Type.Enum(['en', 'pt-BR', 'es', 'ru', 'id']);
 
+export const WorkflowSchema = Type.Array(
+  Type.Object(
+    {
+      channel: ChannelSchema,
+      timeout_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, description: 'Move to the next step when not approved within this time' })),
+    },
+    { additionalProperties: false },
+  ),
+  { minItems: 1, maxItems: 5, description: 'Channels tried in order, with the same code: a step that fails or times out starts the next' },
+);
+
 export const StartBody = Type.Object(
   {
     to: Type.String({ minLength: 3, maxLength: 254, description: 'E.164 phone number (+5511987654321) or email address' }),
-    channel: ChannelSchema,
+    channel: Type.Optional(ChannelSchema),
+    workflow: Type.Optional(WorkflowSchema),
     service: Type.Optional(Type.String({ maxLength: 64, description: 'Service id whose settings apply' })),
     locale: Type.Optional(Type.String({ maxLength: 35, description: 'BCP 47 language tag: en, pt-BR, es, ru, id' })),
     code_length: Type.Optional(Type.Integer({ minimum: 4, maximum: 10 })),

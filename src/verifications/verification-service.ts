@@ -18,12 +18,14 @@ import type { TemplateStore } from '../templates/template-store.js';
 import { CODE_PATTERN, generateCode } from './code.js';
 import { channelFits, normalizeRecipient, type Channel } from './recipient.js';
 import { finishedError } from './state-errors.js';
+import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from './workflow.js';
 import type { VerificationRow, VerificationStore } from './verification-store.js';
 import { effectiveStatus, toView, type VerificationStatus, type VerificationView } from './view.js';
 
 export interface StartInput {
   to: string;
-  channel: Channel;
+  channel?: Channel | undefined;
+  workflow?: WorkflowStep[] | undefined;
   service?: string | undefined;
   locale?: string | undefined;
   codeLength?: number | undefined;
@@ -50,6 +52,7 @@ export interface VerificationEvents {
   approved(channel: string): void;
   failed(channel: string): void;
   messageSent?(message: MessageRow, status: DeliveryOutcome): void;
+  stepStarted?(channel: string, why: 'failed' | 'timeout'): void;
 }
 
 export interface CheckResult extends VerificationView {
@@ -75,6 +78,7 @@ export interface VerificationServiceDeps {
   magic: readonly MagicDestination[];
   /** Hears verification.* and message.* events (webhooks). */
   sink?: EventSink | undefined;
+  log?: { warn(obj: object, msg: string): void } | undefined;
 }
 
 function messageData(m: MessageRow): Record<string, unknown> {
@@ -98,14 +102,14 @@ export class VerificationService implements DeliveryListener {
   async start(ctx: CallerContext, input: StartInput): Promise<VerificationView> {
     const { d } = this;
     const settings = await d.settings.resolve(ctx.accountId, input.service);
-    if (settings.channels && !settings.channels.has(input.channel)) {
-      throw new AppError('CHANNEL_NOT_ALLOWED', `the service allows ${[...settings.channels].join(', ')}`);
-    }
-    const recipient = normalizeRecipient(input.channel, input.to, this.isMagic);
+    const steps = plannedSteps(input.channel, input.workflow, settings.workflow);
+    const channel = (steps[0] as WorkflowStep).channel;
+    const recipient = normalizeRecipient(channel, input.to, this.isMagic);
+    checkSteps(steps, recipient.lineType, settings.channels);
     const magic = this.magic.get(recipient.to);
     if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     const locale = resolveLocale(input.locale, settings.locale);
-    const template = await this.templateFor(ctx.accountId, input.template, input.channel, locale, true);
+    const template = await this.templateFor(ctx.accountId, input.template, channel, locale, true);
     const code = magic?.code ?? input.code ?? generateCode(input.codeLength ?? settings.codeLength);
 
     await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
@@ -119,7 +123,7 @@ export class VerificationService implements DeliveryListener {
       id,
       account_id: ctx.accountId,
       service_id: settings.serviceId,
-      channel: input.channel,
+      channel,
       to: recipient.to,
       line_type: recipient.lineType,
       country: recipient.country,
@@ -139,22 +143,24 @@ export class VerificationService implements DeliveryListener {
       resend_cooldown_s: settings.resendCooldownS,
       last_sent_at: now,
       expires_at: now + settings.ttlS * 1000,
-      workflow: null,
+      workflow: steps.length > 1 ? JSON.stringify(steps) : null,
       step: 0,
-      step_deadline: null,
+      step_deadline: stepDeadline(steps, 0, now),
       created_at: now,
       updated_at: now,
     };
     try {
-      row.status = await this.send(row, input.channel, template, settings, code, async (trx) => d.store.insert(trx, row));
+      row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
     } catch (err) {
       // Nothing was sent, so the destination keeps its budget.
       if (!magic) await d.limiters.sendPerDestination.reward(destKey);
       throw err;
     }
-    d.events.started(input.channel);
+    d.events.started(channel);
     this.notify('verification.started', row);
-    return toView(row, now);
+    // A workflow may already have moved past a step the sandbox could not deliver.
+    const current = row.workflow && row.status === 'pending' ? ((await d.store.byId(id)) ?? row) : row;
+    return toView(current, now);
   }
 
   async get(accountId: string, id: string): Promise<VerificationView> {
@@ -217,16 +223,28 @@ export class VerificationService implements DeliveryListener {
     if (!row.code_sealed) throw await this.stateError(ctx.accountId, id);
     const code = d.sealer.open(row.code_sealed, id);
     const template = await this.templateFor(ctx.accountId, target === row.channel ? row.template_id : null, target, row.locale as Locale, false);
+    // A resend on a later step's channel jumps the workflow to that step.
+    const steps = parseWorkflow(row.workflow);
+    const found = steps ? steps.findIndex((s, i) => i > row.step && s.channel === target) : -1;
+    const jump = found > 0 ? { index: found, deadline: stepDeadline(steps, found, now) } : undefined;
     let lostRace = false;
     try {
-      const status = await this.send(row, target, template, settings, code, async (trx) => {
-        // Inside the write unit only the transaction may be used: a read through the pool would
-        // wait for the connection this unit holds on SQLite. The state is read after it ends.
-        if (!(await d.store.recordSend(trx, id, target, now))) {
-          lostRace = true;
-          throw new AppError('CONFLICT');
-        }
-      });
+      const status = await this.send(
+        row,
+        target,
+        template,
+        settings,
+        code,
+        async (trx) => {
+          // Inside the write unit only the transaction may be used: a read through the pool would
+          // wait for the connection this unit holds on SQLite. The state is read after it ends.
+          if (!(await d.store.recordSend(trx, id, target, now, jump))) {
+            lostRace = true;
+            throw new AppError('CONFLICT');
+          }
+        },
+        jump?.index ?? row.step,
+      );
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
       if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
@@ -261,6 +279,7 @@ export class VerificationService implements DeliveryListener {
     settings: EffectiveSettings,
     code: string,
     write: (trx: Parameters<Parameters<VerificationStore['transaction']>[0]>[0]) => Promise<void>,
+    step = row.step,
   ): Promise<VerificationStatus> {
     const { d } = this;
     const now = d.clock.now();
@@ -314,6 +333,7 @@ export class VerificationService implements DeliveryListener {
         price_micros: price,
         error: null,
         attempts: receipt ? 1 : 0,
+        step,
         next_attempt_at: receipt ? null : now,
         created_at: now,
         updated_at: now,
@@ -326,6 +346,7 @@ export class VerificationService implements DeliveryListener {
     const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
     this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
     if (receipt.status !== 'undeliverable') return 'pending';
+    if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
     return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
   }
 
@@ -345,7 +366,55 @@ export class VerificationService implements DeliveryListener {
   async onFailed(message: MessageRow, error: string): Promise<void> {
     const row = await this.d.store.byId(message.verification_id);
     if (row) this.notifyMessage('message.failed', row, { ...messageData(message), status: 'failed', error });
+    // A failed step moves the workflow on; only the last step's failure (or a stale one) ends it.
+    if (row && message.step === row.step && (await this.advance(row, 'failed'))) return;
+    if (row && message.step !== row.step) return;
     await this.deliveryFailed(message.verification_id, message.channel);
+  }
+
+  /** Moves every verification whose current step timed out to its next step. */
+  async sweepSteps(): Promise<number> {
+    let moved = 0;
+    for (const row of await this.d.store.dueSteps(this.d.clock.now())) if (await this.advance(row, 'timeout')) moved += 1;
+    return moved;
+  }
+
+  /**
+   * Starts the step after `row.step` with the same code, if there is one and nobody moved the
+   * verification first. Returns whether it moved.
+   */
+  private async advance(row: VerificationRow, why: 'failed' | 'timeout'): Promise<boolean> {
+    const { d } = this;
+    const steps = parseWorkflow(row.workflow);
+    const next = row.step + 1;
+    const step = steps?.[next];
+    const now = d.clock.now();
+    if (!steps || !step || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return false;
+    const code = d.sealer.open(row.code_sealed, row.id);
+    const settings = await d.settings.resolve(row.account_id, row.service_id).catch(() => d.settings.resolve(row.account_id, null));
+    const template = await this.templateFor(row.account_id, null, step.channel, row.locale as Locale, false);
+    let moved = false;
+    try {
+      await this.send(
+        row,
+        step.channel,
+        template,
+        settings,
+        code,
+        async (trx) => {
+          moved = await d.store.moveStep(trx, row.id, row.step, next, step.channel, stepDeadline(steps, next, now), now);
+          if (!moved) throw new AppError('CONFLICT');
+        },
+        next,
+      );
+    } catch (err) {
+      if (!moved) return false;
+      // The next step could not even be queued (no provider, no balance): the verification has nowhere to go.
+      this.d.log?.warn({ verification_id: row.id, err: err instanceof AppError ? err.code : 'ERROR' }, 'workflow step could not start');
+      return false;
+    }
+    d.events.stepStarted?.(step.channel, why);
+    return true;
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */

@@ -21,7 +21,7 @@ const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
   'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
-  'price_micros', 'error', 'attempts', 'next_attempt_at', 'created_at', 'updated_at',
+  'price_micros', 'error', 'attempts', 'next_attempt_at', 'step', 'created_at', 'updated_at',
 ];
 
 function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
@@ -133,10 +133,10 @@ export class VerificationStore {
   }
 
   /** Records one more send if the cooldown has passed and sends remain. */
-  async recordSend(trx: Db, id: string, channel: string, now: number): Promise<boolean> {
+  async recordSend(trx: Db, id: string, channel: string, now: number, jump?: { index: number; deadline: number | null }): Promise<boolean> {
     const res = await trx
       .updateTable('verifications')
-      .set({ sends: sql<number>`sends + 1`, last_sent_at: now, channel, updated_at: now })
+      .set({ sends: sql<number>`sends + 1`, last_sent_at: now, channel, updated_at: now, ...(jump ? { step: jump.index, step_deadline: jump.deadline } : {}) })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .where('expires_at', '>', now)
@@ -144,6 +144,35 @@ export class VerificationStore {
       .where(sql<boolean>`last_sent_at + resend_cooldown_s * 1000 <= ${now}`)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Moves a pending verification from workflow step `from` to `to` (and its channel); false when
+   * it is no longer at `from` (someone else moved it) or no longer pending. A step change is a send.
+   */
+  async moveStep(trx: Db, id: string, from: number, to: number, channel: string, deadline: number | null, now: number): Promise<boolean> {
+    const res = await trx
+      .updateTable('verifications')
+      .set({ step: to, channel, step_deadline: deadline, sends: sql<number>`sends + 1`, last_sent_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('step', '=', from)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Pending verifications whose current workflow step has timed out. */
+  async dueSteps(now: number, limit = 100): Promise<VerificationRow[]> {
+    return this.db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('step_deadline', 'is not', null)
+      .where('step_deadline', '<=', now)
+      .where('expires_at', '>', now)
+      .limit(limit)
+      .execute();
   }
 
   /** Ends every pending verification past its expiry and drops its sealed code. */
