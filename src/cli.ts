@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { buildApp, createLogger } from './app.js';
 import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
+import { PROVIDER_TYPES } from './providers/index.js';
 import { serve } from './server.js';
 
 const USAGE = `usage: verity <command>
@@ -15,6 +16,7 @@ const USAGE = `usage: verity <command>
                       create an API key for the first account (creating that account
                       on an empty database); --json prints {"key_id","secret"} only
   config              print every setting with its default, as a Markdown table
+  providers           print every provider type's options, as Markdown tables
 `;
 
 /** Commands other than serve keep stdout for their own output: logs go to stderr. */
@@ -57,6 +59,21 @@ async function runWorker(config: Config): Promise<void> {
   await app.close();
 }
 
+/** One table per provider type, read from the same schemas that validate PROVIDERS. */
+function providersTables(): string {
+  const out: string[] = [];
+  for (const def of PROVIDER_TYPES.values()) {
+    const schema = def.options as { properties?: Record<string, { description?: string; default?: unknown }>; required?: string[] };
+    out.push(`#### \`${def.type}\``, '', '| Option | Meaning |', '|---|---|');
+    for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+      const flags = [(schema.required ?? []).includes(key) && prop.default === undefined ? 'required' : '', def.secrets.includes(key) ? 'secret' : ''].filter(Boolean).join(', ');
+      out.push(`| \`${key}\`${flags ? ` (${flags})` : ''} | ${(prop.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
 function configTable(): string {
   const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.replaceAll(',', ', ')}\``} | ${s.doc} |`);
   return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
@@ -66,6 +83,7 @@ async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
   if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
+  if (command === 'providers') return void process.stdout.write(`${providersTables()}\n`);
   const config = loadConfig();
   switch (command) {
     case 'serve':
