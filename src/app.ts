@@ -20,8 +20,10 @@ import { callbackRoutes } from './delivery/callback-routes.js';
 import { OutboxStore } from './delivery/outbox-store.js';
 import { DeliveryWorker } from './delivery/outbox-worker.js';
 import type { DeliveryReceipt, MessageProvider } from './delivery/provider.js';
-import { ProviderRouter } from './delivery/router.js';
-import { buildProviders } from './providers/index.js';
+import { Breakers, ProviderRouter } from './delivery/router.js';
+import { AccountProviders } from './providers/account-providers.js';
+import { providerRoutes } from './providers/routes.js';
+import { buildProviders, PROVIDER_TYPES } from './providers/index.js';
 import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
 import { frameworkError, installErrorHandler } from './http/error-handler.js';
@@ -75,6 +77,8 @@ export interface Verity {
   outbox: OutboxStore;
   worker: DeliveryWorker;
   router: ProviderRouter;
+  breakers: Breakers;
+  accountProviders: AccountProviders;
   webhooks: WebhookService;
   webhookSender: WebhookSender;
   metrics: Metrics;
@@ -161,12 +165,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     worker?.receipt(provider, r).catch((err: unknown) => logger.warn({ err, provider }, 'receipt failed'));
   };
   const baseUrl = publicUrl(config, config.port);
-  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { log: logger, clock, publicUrl: baseUrl, onReceipt });
-  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], {
-    threshold: config.delivery.breakerThreshold,
-    halfOpenMs: config.delivery.breakerHalfOpenMs,
-  });
+  const buildContext = { log: logger, clock, publicUrl: baseUrl, onReceipt };
+  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], buildContext);
+  const breakers = new Breakers({ threshold: config.delivery.breakerThreshold, halfOpenMs: config.delivery.breakerHalfOpenMs });
+  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], breakers);
   const sealer = new Sealer(secrets.encryptionKey);
+  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, buildContext, router, config.routes ?? [], breakers, clock);
+  const routerFor = (accountId: string) => accountProviders.routerFor(accountId);
   const outbox = new OutboxStore(database);
   const webhookStore = new WebhookStore(database);
   const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, pollMs: config.delivery.pollMs });
@@ -177,7 +182,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     templates: templateStore,
     accounts: accountStore,
     prices,
-    router,
+    routerFor,
     sandbox,
     outbox: { wake: () => worker?.wake() },
     limiters: {
@@ -194,10 +199,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     sink: webhooks,
     log: logger,
   });
-  worker = new DeliveryWorker({ store: outbox, router, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
+  worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, webhooks, webhookSender, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -224,7 +229,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   await app.register(oauthRoutes(keys, tokens));
-  await app.register(callbackRoutes(router, (provider, r) => worker?.receipt(provider, r), baseUrl));
+  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl));
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate);
@@ -234,6 +239,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await scope.register(accountRoutes(accounts, accountStore, keys, prices));
     await scope.register(sandboxRoutes(inbox));
     await scope.register(webhookRoutes(webhooks));
+    await scope.register(providerRoutes(accountProviders));
   });
 
   const sweeper = setInterval(() => {
@@ -256,7 +262,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await worker?.stop();
     await webhooks.flush();
     await webhookSender.stop();
-    await router.close();
+    await Promise.allSettled(router.all().map((p) => p.close?.()));
+    await accountProviders.close();
     await limiterFactory.close();
     redis?.disconnect();
     await database.close();

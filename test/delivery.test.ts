@@ -250,7 +250,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('circuit break
       for (let i = 0; i < 3; i++) primary.failures.push(temporary());
       for (let i = 0; i < 3; i++) await start(`+551196111002${i}`);
       await t.verity.worker.drain();
-      expect(t.verity.router.breakerState('primary')).toBe('open');
+      expect(t.verity.breakers.state('primary')).toBe('open');
       const callsBefore = primary.calls;
       const v = await start('+5511961110029');
       await t.verity.worker.drain();
@@ -263,7 +263,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('circuit break
       secondary.failures.push(...Array.from({ length: 3 }, temporary));
       for (let i = 0; i < 3; i++) await start(`+551196111003${i}`);
       await t.verity.worker.drain();
-      expect(t.verity.router.breakerState('secondary')).toBe('open');
+      expect(t.verity.breakers.state('secondary')).toBe('open');
       const v = await start('+5511961110039');
       await t.verity.worker.drain();
       expect(await message(v.id)).toMatchObject({ status: 'queued', attempts: 0, error: 'CIRCUIT_OPEN' });

@@ -19,8 +19,8 @@ const SQLITE = BACKENDS.find((b) => b.name === 'sqlite');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk';
-type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks';
+type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv';
+type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers';
 
 interface Route {
   group: Group;
@@ -52,8 +52,8 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/docs/static/index.html', json: false },
   { group: 'public', method: 'GET', path: '/docs/static/swagger-initializer.js', json: false },
   { group: 'public', method: 'GET', path: '/docs/*', json: false },
-  { group: 'public', method: 'POST', path: '/v1/providers/:name/callback', json: true },
-  { group: 'public', method: 'GET', path: '/v1/providers/:name/callback', json: true },
+  { group: 'public', method: 'POST', path: '/v1/providers/:id/callback', id: 'prv', json: true },
+  { group: 'public', method: 'GET', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
@@ -85,10 +85,16 @@ const ROUTES: readonly Route[] = [
   { group: 'webhooks', method: 'DELETE', path: '/v1/webhooks/:id', id: 'whk', json: true },
   { group: 'webhooks', method: 'GET', path: '/v1/webhooks/:id/deliveries', id: 'whk', json: true },
   { group: 'webhooks', method: 'POST', path: '/v1/webhooks/:id/deliveries/:delivery_id/replay', id: 'whk', json: true },
+  { group: 'providers', method: 'POST', path: '/v1/providers', json: true, keys: ['name', 'type', 'options'], required: ['name', 'type', 'options'] },
+  { group: 'providers', method: 'GET', path: '/v1/providers', json: true },
+  { group: 'providers', method: 'GET', path: '/v1/providers/:id', id: 'prv', json: true },
+  { group: 'providers', method: 'DELETE', path: '/v1/providers/:id', id: 'prv', json: true },
+  { group: 'providers', method: 'GET', path: '/v1/routes', json: true },
+  { group: 'providers', method: 'PUT', path: '/v1/routes', json: true, keys: ['routes'], required: ['routes'] },
 ];
 
-const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks'];
-const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk'];
+const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers'];
+const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** `METHOD /path` for every route in `app.printRoutes({ commonPrefix: false })`, HEAD left out. */
@@ -195,6 +201,17 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(locale);
     case 'url':
       return mixed(fc.constantFrom('http://127.0.0.1:9/hook', 'https://hooks.example.com/verity', 'http://169.254.169.254/latest', 'ftp://x/y', 'http://user:pw@h/x', 'http://[::1]/x', 'javascript:alert(1)'));
+    case 'type':
+      return mixed(fc.constantFrom('http', 'smtp', 'smpp', 'twilio', 'vonage', 'whatsapp', 'fax'));
+    case 'options':
+      return mixed(fc.oneof(
+        fc.constant({ url: 'http://127.0.0.1:9/send', body: { to: '{to}', text: '{text}' } }),
+        fc.constant({ url: 'http://127.0.0.1:9/{nope}' }),
+        fc.constant({ host: '127.0.0.1', from: 'a@b.example', port: 1 }),
+        fc.dictionary(fc.string({ maxLength: 10 }), anyValue, { maxKeys: 5 }),
+      ));
+    case 'routes':
+      return mixed(fc.array(fc.record({ channel, provider: fc.constantFrom('sandbox', 'fuzz-gw', 'nobody'), prefix: fc.constantFrom('55', '+1', 'x', ''), priority: fc.integer({ min: -2000, max: 2000 }) }, { requiredKeys: ['channel', 'provider'] }), { maxLength: 5 }));
     case 'workflow':
       return mixed(fc.array(fc.record({ channel, timeout_s: fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 4000 })) }, { requiredKeys: ['channel'] }), { maxLength: 7 }));
     case 'events':
@@ -460,6 +477,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     // Keys the fuzzer may revoke; the operator's and the tenant's own keys stay out of reach.
     const spareOp = await setupPost('/v1/keys', { name: 'spare' });
     const spareTen = await setupPost('/v1/keys', { name: 'spare' }, tenant.key);
+    const prov = [await setupPost('/v1/providers', { name: 'fuzz-gw', type: 'http', options: { url: 'http://127.0.0.1:9/send', body: { to: '{to}', text: '{text}' } } })];
     const hooks = [await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/a' }), await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/b' }, tenant.key)];
 
     pools = {
@@ -470,6 +488,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
         vk: [spareOp.key_id, spareTen.key_id] as string[],
         acc: [operatorAccount, tenant.accountId, extra.account.id],
         whk: hooks.map((h) => h.id as string),
+        prv: prov.map((p) => p.id as string),
       },
       services: [opSvc.id, opSvcEmail.id, tenSvc.id] as string[],
       templates: [opTplSms.id, opTplEmail.id, tenTpl.id] as string[],
@@ -560,7 +579,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
   function grow(r: FuzzRequest, res: { status: number; body: string }): void {
     if (res.status !== 201 || r.method !== 'POST') return;
     const body = JSON.parse(res.body) as { id?: string; key_id?: string; account?: { id: string } };
-    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc', '/v1/webhooks': 'whk' } as const)[r.route.path as '/v1/keys'];
+    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc', '/v1/webhooks': 'whk', '/v1/providers': 'prv' } as const)[r.route.path as '/v1/keys'];
     const id = body.account?.id ?? body.id ?? body.key_id;
     if (kind && id && pools.ids[kind].length < 200) pools.ids[kind].push(id);
   }

@@ -150,6 +150,23 @@ export interface WebhookDeliveryTable {
   updated_at: number;
 }
 
+export interface AccountProviderTable {
+  id: string;
+  account_id: string;
+  name: string;
+  type: string;
+  options: string; // JSON, secrets left out
+  secrets_sealed: string | null; // AES-GCM of the JSON of the secret options
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountRoutesTable {
+  account_id: string;
+  routes: string; // JSON list of rules, as ROUTES
+  updated_at: number;
+}
+
 export interface SandboxMessageTable {
   id: string;
   account_id: string;
@@ -191,6 +208,8 @@ export interface Database {
   message_attempts: MessageAttemptTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
+  account_providers: AccountProviderTable;
+  account_routes: AccountRoutesTable;
   sandbox_messages: SandboxMessageTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;

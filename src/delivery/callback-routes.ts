@@ -2,8 +2,7 @@ import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { problems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import { ProviderError, type CallbackRequest, type DeliveryReceipt } from './provider.js';
-import type { ProviderRouter } from './router.js';
+import { ProviderError, type CallbackRequest, type DeliveryReceipt, type MessageProvider } from './provider.js';
 
 const CALLBACK_BODY_LIMIT = 64 * 1024;
 
@@ -12,16 +11,16 @@ const CALLBACK_BODY_LIMIT = 64 * 1024;
  * Verity credentials: each provider checks its vendor's own signature on the raw request, which
  * is why the body is kept exactly as it arrived.
  */
-export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: string, r: DeliveryReceipt) => Promise<void> | undefined, publicUrl: string) {
+export function callbackRoutes(providerNamed: (name: string) => Promise<MessageProvider | undefined>, onReceipt: (provider: string, r: DeliveryReceipt) => Promise<void> | undefined, publicUrl: string) {
   return async function routes(app: App): Promise<void> {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: CALLBACK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-    type Req = { params: { name: string }; method: string; url: string; headers: Record<string, string | string[] | undefined>; query: unknown; body: unknown };
+    type Req = { params: { id: string }; method: string; url: string; headers: Record<string, string | string[] | undefined>; query: unknown; body: unknown };
     type Reply = { type(t: string): Reply };
     const handler = async (req: Req, reply: Reply) => {
-      const provider = router.get(req.params.name);
-      if (!provider?.parseCallback) throw new AppError('PROVIDER_NOT_FOUND', `no provider ${req.params.name} takes callbacks`);
+      const provider = await providerNamed(req.params.id);
+      if (!provider?.parseCallback) throw new AppError('PROVIDER_NOT_FOUND', `no provider ${req.params.id} takes callbacks`);
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const call: CallbackRequest = {
@@ -50,10 +49,11 @@ export function callbackRoutes(router: ProviderRouter, onReceipt: (provider: str
     const schema = {
       tags: ['delivery'],
       summary: 'Status callback from a provider (delivery receipts); checked by the vendor’s signature',
-      params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
+      // The same parameter name as /v1/providers/:id: the router keeps one node for both.
+      params: Type.Object({ id: Type.String({ maxLength: 64, description: 'The provider’s name in PROVIDERS, or an account provider’s id (prv_…)' }) }),
       response: { 200: Type.Union([Type.Object({ received: Type.Integer() }), Type.String({ description: 'The echoed subscription challenge (WhatsApp)' })]), ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK') },
     };
-    app.post('/v1/providers/:name/callback', { schema }, handler);
-    app.get('/v1/providers/:name/callback', { schema }, handler);
+    app.post('/v1/providers/:id/callback', { schema }, handler);
+    app.get('/v1/providers/:id/callback', { schema }, handler);
   };
 }

@@ -6,7 +6,7 @@ import { maskDestination } from '../lib/mask.js';
 import type { Channel } from '../verifications/recipient.js';
 import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
 import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
-import type { ProviderRouter } from './router.js';
+import type { Breakers, ProviderRouter } from './router.js';
 
 /** What a queued message's sealed payload holds: everything needed to send it, code included. */
 export interface MessagePayload {
@@ -29,7 +29,9 @@ export interface DeliveryListener {
 
 export interface DeliveryWorkerDeps {
   store: OutboxStore;
-  router: ProviderRouter;
+  /** The router for an account's messages (its own providers and rules, or the server's). */
+  routerFor: (accountId: string) => Promise<ProviderRouter>;
+  breakers: Breakers;
   sealer: Sealer;
   clock: Clock;
   log: Logger;
@@ -163,9 +165,10 @@ export class DeliveryWorker {
       ...payload,
     };
     const attempts: AttemptRecord[] = [];
-    for (const provider of this.d.router.candidates(message)) {
+    const router = await this.d.routerFor(m.account_id);
+    for (const provider of router.candidates(message)) {
       try {
-        const receipt = await this.d.router.send(provider, message);
+        const receipt = await this.d.breakers.send(provider, message);
         const attempt: AttemptRecord = { provider: provider.name, result: receipt.status, providerMessageId: receipt.providerMessageId };
         await this.recordSent(m, provider.name, receipt.providerMessageId, receipt.status, [...attempts, attempt]);
         return;

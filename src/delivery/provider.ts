@@ -63,7 +63,7 @@ export interface DeliveryReceipt {
   errorCode?: string | undefined;
 }
 
-/** A vendor's HTTP status callback, as Verity received it at `/v1/providers/{name}/callback`. */
+/** A vendor's HTTP status callback, as Verity received it at `/v1/providers/{name or id}/callback`. */
 export interface CallbackRequest {
   method: string;
   /** The full URL the vendor called (PUBLIC_URL + path + query): what vendors sign. */
@@ -109,7 +109,7 @@ export interface ProviderContext {
   clock: Clock;
   /** Receipts that arrive on the provider's own connection (SMPP deliver_sm) go here. */
   onReceipt: (receipt: DeliveryReceipt) => void;
-  /** The URL this provider's status callbacks must be sent to (`…/v1/providers/{name}/callback`). */
+  /** The URL this provider's status callbacks must be sent to (`…/v1/providers/{name or id}/callback`). */
   callbackUrl: string;
 }
 

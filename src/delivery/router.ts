@@ -11,25 +11,64 @@ export interface BreakerSettings {
 
 
 /**
+ * One circuit breaker per provider, shared by every route that uses it: after `threshold`
+ * retryable failures in a row the provider is skipped until a trial send succeeds, so traffic
+ * moves to the next provider of the route.
+ */
+export class Breakers {
+  private readonly policies = new Map<string, CircuitBreakerPolicy>();
+
+  constructor(private readonly settings: BreakerSettings) {}
+
+  /** Sends through the provider's breaker; an open breaker is a retryable refusal, like a failure for now. */
+  async send(provider: MessageProvider, message: OutboundMessage): Promise<SendReceipt> {
+    try {
+      return await this.of(provider.name).execute(() => provider.send(message));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new ProviderError('CIRCUIT_OPEN', `${provider.name} is failing; its breaker is open`, true, err);
+      throw err;
+    }
+  }
+
+  state(name: string): 'closed' | 'open' | 'half-open' {
+    const state = this.policies.get(name)?.state ?? CircuitState.Closed;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  private of(name: string): CircuitBreakerPolicy {
+    let b = this.policies.get(name);
+    if (!b) {
+      // Only failures that say "try later" count: a refused number says nothing about the provider's health.
+      const counts = handleWhen((err) => !(err instanceof ProviderError) || err.retryable);
+      b = circuitBreaker(counts, { halfOpenAfter: this.settings.halfOpenMs, breaker: new ConsecutiveBreaker(this.settings.threshold) });
+      this.policies.set(name, b);
+    }
+    return b;
+  }
+}
+
+/**
  * Chooses, for one message, the ordered providers to try: the rules of its channel whose prefix
  * the destination starts with, longest prefix first, then lower priority, then weighted at
  * random; a provider that cannot carry the message (channel, country, length, alphabet) is
  * skipped. Without a matching rule, every provider that declares the channel, in configured order.
- * Each provider sits behind its own circuit breaker: after `threshold` retryable failures in a row
- * it is skipped until a trial send succeeds, so traffic moves to the next provider of the route.
  */
 export class ProviderRouter {
   private readonly byName: Map<string, MessageProvider>;
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
 
+  /**
+   * `aliases` lets rules name providers by another name than their own (an account's providers
+   * are named by their id everywhere else, and by the account's name for them in its rules).
+   */
   constructor(
     private readonly providers: readonly MessageProvider[],
     private readonly rules: readonly RouteRule[],
-    private readonly breaker: BreakerSettings,
+    readonly breakers: Breakers,
+    aliases: ReadonlyMap<string, MessageProvider> = new Map(),
     private readonly random: () => number = Math.random,
   ) {
     if (providers.length === 0) throw new Error('at least one provider is required');
-    this.byName = new Map(providers.map((p) => [p.name, p]));
+    this.byName = new Map([...providers.map((p) => [p.name, p] as const), ...aliases]);
     const unknown = rules.map((r, i) => [r, i] as const).filter(([r]) => !this.byName.has(r.provider));
     if (unknown.length > 0) throw new ConfigError(unknown.map(([r, i]) => `ROUTES[${i}].provider: no provider is named "${r.provider}"`));
   }
@@ -70,39 +109,6 @@ export class ProviderRouter {
       }
     }
     return ordered.filter((p) => fits(p, message.channel, digits, message.text));
-  }
-
-  /**
-   * Sends through one provider's breaker. An open breaker is a retryable refusal, so the caller
-   * moves on to the next provider exactly as if this one had failed for now.
-   */
-  async send(provider: MessageProvider, message: OutboundMessage): Promise<SendReceipt> {
-    try {
-      return await this.breakerOf(provider.name).execute(() => provider.send(message));
-    } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new ProviderError('CIRCUIT_OPEN', `${provider.name} is failing; its breaker is open`, true, err);
-      throw err;
-    }
-  }
-
-  breakerState(name: string): 'closed' | 'open' | 'half-open' {
-    const state = this.breakers.get(name)?.state ?? CircuitState.Closed;
-    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
-  }
-
-  async close(): Promise<void> {
-    await Promise.allSettled(this.providers.map((p) => p.close?.()));
-  }
-
-  private breakerOf(name: string): CircuitBreakerPolicy {
-    let b = this.breakers.get(name);
-    if (!b) {
-      // Only failures that say "try later" count: a refused number says nothing about the provider's health.
-      const counts = handleWhen((err) => !(err instanceof ProviderError) || err.retryable);
-      b = circuitBreaker(counts, { halfOpenAfter: this.breaker.halfOpenMs, breaker: new ConsecutiveBreaker(this.breaker.threshold) });
-      this.breakers.set(name, b);
-    }
-    return b;
   }
 
   private weightedShuffle(rules: RouteRule[]): RouteRule[] {

@@ -65,7 +65,8 @@ export interface VerificationServiceDeps {
   templates: TemplateStore;
   accounts: AccountStore;
   prices: PriceBook;
-  router: ProviderRouter;
+  /** The router for an account's messages (its own providers and rules, or the server's). */
+  routerFor: (accountId: string) => Promise<ProviderRouter>;
   /** Where magic test destinations always go, whatever the routes say. */
   sandbox: MessageProvider;
   /** Told when a message is queued, so a worker on this instance sends it at once. */
@@ -293,7 +294,7 @@ export class VerificationService implements DeliveryListener {
       webotpDomain: settings.webotpDomain,
       androidAppHash: settings.androidAppHash,
     });
-    const provider = row.magic ? d.sandbox : d.router.first({ channel, to: row.to, text: rendered.text });
+    const provider = row.magic ? d.sandbox : (await d.routerFor(row.account_id)).first({ channel, to: row.to, text: rendered.text });
     if (!provider) throw new AppError('NO_PROVIDER', `no provider is configured to deliver ${channel} to this destination`);
     const price = provider.billable ? await d.prices.priceMicros(row.account_id, channel, row.to) : 0;
     const messageId = newId('msg');

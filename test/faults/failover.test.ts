@@ -82,7 +82,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('SMS failover 
     expect(secondary.calls).toHaveLength(COUNT);
     // The primary was tried only until its breaker opened.
     expect(primary.calls).toHaveLength(THRESHOLD);
-    expect(t.verity.router.breakerState('primary')).toBe('open');
+    expect(t.verity.breakers.state('primary')).toBe('open');
     for (const v of started) {
       const sms = secondary.calls.filter((c) => c.to === v.to);
       expect(sms).toHaveLength(1);

@@ -1,0 +1,124 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
+
+const TOKEN = 'gw-secret-token-0123456789';
+const RECEIPT_TOKEN = 'receipt-token-abcdef';
+
+/** An SMS gateway on loopback that records each send. */
+async function gateway(): Promise<{ url: string; calls: Array<{ headers: IncomingHttpHeaders; body: { to: string; text: string } }>; close(): Promise<void> }> {
+  const calls: Array<{ headers: IncomingHttpHeaders; body: { to: string; text: string } }> = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      calls.push({ headers: req.headers, body: JSON.parse(body) as { to: string; text: string } });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: `gw-${calls.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('providers an account sets up for itself on %s', (_title, backend) => {
+  let t: TestApp;
+  let gw: Awaited<ReturnType<typeof gateway>>;
+  let tenant: Awaited<ReturnType<TestApp['tenant']>>;
+  let providerId: string;
+  beforeAll(async () => {
+    if (!backend.url) return;
+    gw = await gateway();
+    t = await startTestApp(backend);
+    tenant = await t.tenant({ postpaid: true });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gw?.close();
+  });
+  const options = () => ({
+    url: gw.url,
+    headers: { authorization: 'Bearer {secret.TOKEN}' },
+    secrets: { TOKEN, RECEIPT: RECEIPT_TOKEN },
+    body: { to: '{to}', text: '{text}' },
+    messageIdPath: 'id',
+    receipt: { idPath: 'id', statusPath: 'status', delivered: ['DELIVERED'], undeliverable: ['FAILED'], token: '{secret.RECEIPT}' },
+  });
+
+  describe.skipIf(!backend.url)('', () => {
+    it('adds a provider and never shows its secrets back', async () => {
+      const r = await t.post('/v1/providers', { name: 'my-gateway', type: 'http', options: options() }, tenant.key);
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ name: 'my-gateway', type: 'http', secrets_set: ['secrets'] });
+      expect(r.body.id).toMatch(/^prv_/);
+      expect(r.body.callback_url).toContain(`/v1/providers/${r.body.id}/callback`);
+      providerId = r.body.id;
+      const listed = await t.get('/v1/providers', tenant.key);
+      for (const body of [JSON.stringify(r.body), JSON.stringify(listed.body)]) {
+        expect(body).not.toContain(TOKEN);
+        expect(body).not.toContain(RECEIPT_TOKEN);
+      }
+      const raw = await t.verity.database.db.selectFrom('account_providers').selectAll().where('id', '=', providerId).executeTakeFirstOrThrow();
+      expect(JSON.stringify(raw)).not.toContain(TOKEN);
+    });
+
+    it('refuses options its type does not accept, and a name already taken', async () => {
+      const bad = await t.post('/v1/providers', { name: 'broken', type: 'http', options: { url: 42 } }, tenant.key);
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('INVALID_PROVIDER');
+      expect((await t.post('/v1/providers', { name: 'my-gateway', type: 'http', options: options() }, tenant.key)).body.code).toBe('PROVIDER_NAME_TAKEN');
+      expect((await t.post('/v1/providers', { name: 'x', type: 'fax', options: {} }, tenant.key)).body.code).toBe('VALIDATION_FAILED');
+    });
+
+    it('routes the account’s messages through its provider while others keep the server’s routes', async () => {
+      const routes = await t.app.inject({
+        method: 'PUT',
+        url: '/v1/routes',
+        headers: { authorization: t.auth(tenant.key), 'content-type': 'application/json' },
+        payload: JSON.stringify({ routes: [{ channel: 'sms', prefix: '+55', provider: 'my-gateway' }] }),
+      });
+      expect(routes.statusCode).toBe(200);
+      expect((await t.get('/v1/routes', tenant.key)).body.routes).toEqual([{ channel: 'sms', prefix: '55', provider: 'my-gateway', priority: 1, weight: 1 }]);
+
+      const mine = await t.post('/v1/verifications', { to: '+5511941110001', channel: 'sms' }, tenant.key);
+      await t.verity.worker.drain();
+      const call = gw.calls.at(-1);
+      expect(call?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(call?.body.to).toBe('+5511941110001');
+      const message = await t.verity.database.db.selectFrom('messages').selectAll().where('verification_id', '=', mine.body.id).executeTakeFirstOrThrow();
+      expect(message).toMatchObject({ status: 'sent', provider: providerId, provider_message_id: `gw-${gw.calls.length}` });
+      const code = /\b(\d{6})\b/.exec(call?.body.text ?? '')?.[1];
+      expect((await t.post(`/v1/verifications/${mine.body.id}/check`, { code }, tenant.key)).body.status).toBe('approved');
+
+      // The operator account has no routes of its own: the sandbox still takes its messages.
+      const before = gw.calls.length;
+      await t.post('/v1/verifications', { to: '+5511941110002', channel: 'sms' });
+      await t.verity.worker.drain();
+      expect(gw.calls).toHaveLength(before);
+      expect(await lastCode(t, '+5511941110002')).toMatch(/^\d{6}$/);
+
+      // The gateway's receipt, with its token, reaches the message through the provider's id.
+      const receipt = await t.app.inject({ method: 'POST', url: `/v1/providers/${providerId}/callback?token=${RECEIPT_TOKEN}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: message.provider_message_id, status: 'DELIVERED' }) });
+      expect(receipt.statusCode).toBe(200);
+      expect((await t.verity.outbox.get(message.id))?.status).toBe('delivered');
+      const forged = await t.app.inject({ method: 'POST', url: `/v1/providers/${providerId}/callback?token=wrong`, headers: { 'content-type': 'application/json' }, payload: '{}' });
+      expect(forged.statusCode).toBe(401);
+    });
+
+    it('keeps one account’s providers from another', async () => {
+      expect((await t.get(`/v1/providers/${providerId}`)).status).toBe(404);
+      expect((await t.get('/v1/providers')).body.providers).toEqual([]);
+      const stolen = await t.app.inject({ method: 'PUT', url: '/v1/routes', headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'my-gateway' }] }) });
+      expect(JSON.parse(stolen.body).code).toBe('PROVIDER_NOT_FOUND');
+    });
+
+    it('will not remove a provider a rule still names', async () => {
+      const del = () => t.app.inject({ method: 'DELETE', url: `/v1/providers/${providerId}`, headers: { authorization: t.auth(tenant.key) } });
+      expect(JSON.parse((await del()).body).code).toBe('PROVIDER_IN_USE');
+      await t.app.inject({ method: 'PUT', url: '/v1/routes', headers: { authorization: t.auth(tenant.key), 'content-type': 'application/json' }, payload: JSON.stringify({ routes: [] }) });
+      expect((await del()).statusCode).toBe(204);
+      expect((await t.get(`/v1/providers/${providerId}`, tenant.key)).status).toBe(404);
+    });
+  });
+});
