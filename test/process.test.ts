@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -99,6 +101,49 @@ describe('the server as a real process', () => {
       expect(b1.account_id).toBe(b2.account_id);
     } finally {
       await stop(child);
+    }
+  });
+
+  it('leaves delivery to a separate `verity worker` process when the server runs without one', async () => {
+    const texts: string[] = [];
+    const gateway = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        texts.push((JSON.parse(body) as { text: string }).text);
+        res.setHeader('content-type', 'application/json');
+        res.end('{"id":"gw-1"}');
+      });
+    });
+    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/send`;
+    const dir = tmp();
+    const env = {
+      ...process.env,
+      DATABASE_URL: `sqlite:${join(dir, 'verity.db')}`,
+      PROVIDERS: JSON.stringify([{ name: 'gw', type: 'http', url, body: { to: '{to}', text: '{text}' }, messageIdPath: 'id' }]),
+      DELIVERY_POLL_MS: '100',
+    };
+    const { child, base } = await startServer({ ...env, PORT: '0', HOST: '127.0.0.1', DELIVERY_WORKER: 'false' });
+    let worker: ChildProcess | undefined;
+    try {
+      const key = JSON.parse((await run(process.execPath, [CLI, 'keys', 'create', '--json'], { env })).stdout) as { key_id: string; secret: string };
+      const auth = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+      const started = await fetch(`${base}/v1/verifications`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+5511931110001', channel: 'sms' }) });
+      expect(started.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(texts).toHaveLength(0); // queued: nobody sends it
+
+      worker = spawn(process.execPath, [CLI, 'worker'], { env, stdio: 'ignore' });
+      const deadline = Date.now() + 10_000;
+      while (texts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toMatch(/\b\d{6}\b/);
+      expect(await stop(worker)).toBe(0);
+    } finally {
+      if (worker) await stop(worker);
+      await stop(child);
+      await new Promise<void>((resolve) => gateway.close(() => resolve()));
     }
   });
 
