@@ -1,0 +1,22 @@
+/** The sandbox provider under the shared contract: what it delivers lands in the dev inbox. */
+import { migrate, openDatabase } from '../../src/db/database.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { InboxStore } from '../../src/sandbox/inbox-store.js';
+import { SandboxProvider } from '../../src/sandbox/sandbox-provider.js';
+import { describeProviderContract } from './contract.js';
+
+describeProviderContract('sandbox', async () => {
+  const database = openDatabase('sqlite::memory:');
+  await migrate(database);
+  const inbox = new InboxStore(database);
+  const provider = new SandboxProvider(inbox, new ManualClock(), []);
+  return {
+    provider,
+    channel: 'sms',
+    to: '+5511987654321',
+    neverRefuses: 'the sandbox accepts every message; its failures are the forced outcomes of magic numbers',
+    received: async () => (await inbox.list('acc_contract', { to: '+5511987654321', limit: 200 })).reverse().map((m) => ({ to: m.to, text: m.text })),
+    refuseNext: () => undefined,
+    close: () => database.close(),
+  };
+});
