@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
+import { claimDue, nextDue } from '../db/due-queue.js';
 import type { MessageAttemptTable, MessageTable } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import type { DeliveryOutcome } from './provider.js';
@@ -18,39 +19,13 @@ export interface AttemptRecord {
 export class OutboxStore {
   constructor(private readonly handle: DatabaseHandle) {}
 
-  /**
-   * Claims up to `limit` due messages for `leaseMs`: queued ones whose time has come and sending
-   * ones whose worker's lease ran out. PostgreSQL lets instances claim side by side (SKIP LOCKED);
-   * SQLite has one writer, so the claim is atomic as it is.
-   */
-  async claim(now: number, leaseMs: number, limit: number): Promise<MessageRow[]> {
-    const postgres = this.handle.dialect === 'postgres';
-    return this.handle.write(async (trx) => {
-      let due = trx
-        .selectFrom('messages')
-        .select('id')
-        .where('status', 'in', ['queued', 'sending'])
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
-        .limit(limit);
-      if (postgres) due = due.forUpdate().skipLocked();
-      return trx
-        .updateTable('messages')
-        .set({ status: 'sending', next_attempt_at: now + leaseMs, attempts: sql<number>`attempts + 1`, updated_at: now })
-        .where('id', 'in', due)
-        .returningAll()
-        .execute();
-    });
+  /** Claims due messages for `leaseMs` (see claimDue). */
+  claim(now: number, leaseMs: number, limit: number): Promise<MessageRow[]> {
+    return claimDue(this.handle, 'messages', now, leaseMs, limit);
   }
 
-  /** When the next message falls due (undefined: none waiting), so an idle worker can sleep until then. */
-  async nextDue(): Promise<number | undefined> {
-    const r = await this.handle.db
-      .selectFrom('messages')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-      .where('status', 'in', ['queued', 'sending'])
-      .executeTakeFirst();
-    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+  nextDue(): Promise<number | undefined> {
+    return nextDue(this.handle, 'messages');
   }
 
   async get(id: string): Promise<MessageRow | undefined> {

@@ -3,6 +3,7 @@ import type { DeliverySettings } from '../config/config.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { Clock } from '../lib/clock.js';
 import { maskDestination } from '../lib/mask.js';
+import { PollLoop } from '../lib/poll-loop.js';
 import type { Channel } from '../verifications/recipient.js';
 import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
 import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
@@ -56,44 +57,30 @@ export function backoffMs(n: number, base: number, max: number, random: () => nu
  * The sealed payload (it holds the code) is dropped as soon as the message is sent or failed.
  */
 export class DeliveryWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private readonly loop: PollLoop;
   private readonly random: () => number;
 
   constructor(private readonly d: DeliveryWorkerDeps) {
     this.random = d.random ?? Math.random;
+    this.loop = new PollLoop('delivery worker', () => this.tick(), () => d.store.nextDue(), () => d.clock.now(), d.settings.pollMs, d.log);
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** A message was just queued on this instance: look now rather than at the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.wake();
   }
 
   /** Sends everything due now, and returns when nothing is left (tests and the CLI use it). */
-  async drain(): Promise<number> {
-    await this.running;
-    let total = 0;
-    for (;;) {
-      const n = await this.tick();
-      total += n;
-      if (n === 0) return total;
-    }
+  drain(): Promise<number> {
+    return this.loop.drain();
   }
 
   /** Applies a receipt; one that arrives before its send was recorded is tried again shortly. */
@@ -107,33 +94,6 @@ export class DeliveryWorker {
     if (tries < RECEIPT_RETRIES && r.status !== 'sent') {
       setTimeout(() => void this.receipt(provider, r, tries + 1).catch((err: unknown) => this.d.log.warn({ err }, 'receipt failed')), RECEIPT_RETRY_MS).unref();
     }
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-      });
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    let wait = this.d.settings.pollMs;
-    try {
-      do {
-        this.again = false;
-        while (!this.stopped && (await this.tick()) > 0);
-      } while (this.again && !this.stopped);
-      const next = await this.d.store.nextDue();
-      if (next !== undefined) wait = Math.min(wait, Math.max(10, next - this.d.clock.now()));
-    } catch (err) {
-      this.d.log.error({ err }, 'delivery worker tick failed');
-    }
-    this.schedule(wait);
   }
 
   /** Claims one batch and sends it; returns how many messages it claimed. */

@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import type { Sealer } from '../crypto/sealer.js';
 import { backoffMs } from '../delivery/outbox-worker.js';
 import type { Clock } from '../lib/clock.js';
+import { PollLoop } from '../lib/poll-loop.js';
 import { guardedLookup, isPublicAddress } from './ssrf-guard.js';
 import type { DeliveryRow, WebhookStore } from './webhook-store.js';
 
@@ -28,9 +29,7 @@ const BATCH = 16;
  */
 export class WebhookSender {
   private readonly agent: Agent;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly store: WebhookStore,
@@ -40,56 +39,31 @@ export class WebhookSender {
     private readonly s: WebhookSenderSettings,
   ) {
     this.agent = new Agent({ connect: { lookup: guardedLookup(s.allowPrivate) as never }, headersTimeout: s.timeoutMs, bodyTimeout: s.timeoutMs });
+    this.loop = new PollLoop('webhook sender', () => this.tick(), () => store.nextDue(), () => clock.now(), s.pollMs, log);
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await this.agent.close();
   }
 
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    this.loop.wake();
   }
 
-  /** Sends everything due now (tests use it with the worker stopped). */
-  async drain(): Promise<number> {
-    await this.running;
-    let total = 0;
-    for (;;) {
-      const batch = await this.store.claim(this.clock.now(), LEASE_MS, BATCH);
-      await Promise.all(batch.map((d) => this.deliver(d)));
-      total += batch.length;
-      if (batch.length === 0) return total;
-    }
+  /** Sends everything due now (tests use it with the loop stopped). */
+  drain(): Promise<number> {
+    return this.loop.drain();
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.loop().finally(() => (this.running = undefined));
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async loop(): Promise<void> {
-    let wait = this.s.pollMs;
-    try {
-      await this.drain();
-      const next = await this.store.nextDue();
-      if (next !== undefined) wait = Math.min(wait, Math.max(10, next - this.clock.now()));
-    } catch (err) {
-      this.log.error({ err }, 'webhook sender tick failed');
-    }
-    this.schedule(wait);
+  private async tick(): Promise<number> {
+    const batch = await this.store.claim(this.clock.now(), LEASE_MS, BATCH);
+    await Promise.all(batch.map((d) => this.deliver(d).catch((err: unknown) => this.log.error({ err, delivery_id: d.id }, 'webhook delivery failed unexpectedly'))));
+    return batch.length;
   }
 
   private async deliver(d: DeliveryRow): Promise<void> {

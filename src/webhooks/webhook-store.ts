@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
+import { claimDue, nextDue } from '../db/due-queue.js';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../db/schema.js';
 
 export type EndpointRow = WebhookEndpointTable;
@@ -43,34 +43,13 @@ export class WebhookStore {
     return this.handle.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).where('id', '=', id).executeTakeFirst();
   }
 
-  /** Due deliveries, claimed for `leaseMs` (SKIP LOCKED on PostgreSQL, as for messages). */
-  async claim(now: number, leaseMs: number, limit: number): Promise<DeliveryRow[]> {
-    const postgres = this.handle.dialect === 'postgres';
-    return this.handle.write(async (trx) => {
-      let due = trx
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('status', 'in', ['queued', 'sending'])
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
-        .limit(limit);
-      if (postgres) due = due.forUpdate().skipLocked();
-      return trx
-        .updateTable('webhook_deliveries')
-        .set({ status: 'sending', next_attempt_at: now + leaseMs, attempts: sql<number>`attempts + 1`, updated_at: now })
-        .where('id', 'in', due)
-        .returningAll()
-        .execute();
-    });
+  /** Claims due deliveries for `leaseMs`, as messages are claimed (see claimDue). */
+  claim(now: number, leaseMs: number, limit: number): Promise<DeliveryRow[]> {
+    return claimDue(this.handle, 'webhook_deliveries', now, leaseMs, limit);
   }
 
-  async nextDue(): Promise<number | undefined> {
-    const r = await this.handle.db
-      .selectFrom('webhook_deliveries')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-      .where('status', 'in', ['queued', 'sending'])
-      .executeTakeFirst();
-    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+  nextDue(): Promise<number | undefined> {
+    return nextDue(this.handle, 'webhook_deliveries');
   }
 
   /** Records one attempt's result: succeeded, failed for good, or queued again until `retryAt`. */
