@@ -45,6 +45,9 @@ import { templateRoutes } from './templates/routes.js';
 import { TemplateStore } from './templates/template-store.js';
 import { verificationRoutes } from './verifications/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
+import { OperatorStore } from './operator/operator-store.js';
+import { operatorRoutes } from './operator/routes.js';
+import { SilentEngine } from './operator/silent-engine.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
@@ -81,6 +84,8 @@ export interface Verity {
   accountProviders: AccountProviders;
   webhooks: WebhookService;
   webhookSender: WebhookSender;
+  operatorStore: OperatorStore;
+  silent: SilentEngine;
   metrics: Metrics;
   clock: Clock;
 }
@@ -200,9 +205,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     log: logger,
   });
   worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
+  const operatorStore = new OperatorStore(database);
+  const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -240,10 +247,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await scope.register(sandboxRoutes(inbox));
     await scope.register(webhookRoutes(webhooks));
     await scope.register(providerRoutes(accountProviders));
+    await scope.register(operatorRoutes(operatorStore, silent, clock));
   });
 
   const sweeper = setInterval(() => {
-    Promise.all([verifications.sweep(), idempotency.sweep()]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
+    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000)]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
   // Workflow steps that time out move on within a second.

@@ -20,7 +20,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv';
-type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers';
+type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers' | 'operator';
 
 interface Route {
   group: Group;
@@ -91,9 +91,13 @@ const ROUTES: readonly Route[] = [
   { group: 'providers', method: 'DELETE', path: '/v1/providers/:id', id: 'prv', json: true },
   { group: 'providers', method: 'GET', path: '/v1/routes', json: true },
   { group: 'providers', method: 'PUT', path: '/v1/routes', json: true, keys: ['routes'], required: ['routes'] },
+  { group: 'operator', method: 'GET', path: '/v1/operator/ranges', json: true },
+  { group: 'operator', method: 'PUT', path: '/v1/operator/ranges', json: true, keys: ['ranges'], required: ['ranges'] },
+  { group: 'operator', method: 'POST', path: '/v1/operator/cgnat', json: true },
+  { group: 'operator', method: 'POST', path: '/v1/operator/lookups', json: true, keys: ['msisdn', 'ip', 'port', 'timestamp'], required: ['msisdn', 'ip'] },
 ];
 
-const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers'];
+const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers', 'operator'];
 const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -212,6 +216,16 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       ));
     case 'routes':
       return mixed(fc.array(fc.record({ channel, provider: fc.constantFrom('sandbox', 'fuzz-gw', 'nobody'), prefix: fc.constantFrom('55', '+1', 'x', ''), priority: fc.integer({ min: -2000, max: 2000 }) }, { requiredKeys: ['channel', 'provider'] }), { maxLength: 5 }));
+    case 'ranges':
+      return mixed(fc.array(fc.constantFrom('201.10.0.0/16', '10.0.0.0/33', '::/0', '2804:14c::/32', 'x', '1.2.3.4'), { maxLength: 5 }));
+    case 'msisdn':
+      return mixed(phone);
+    case 'ip':
+      return mixed(fc.constantFrom('201.10.1.1', '::1', '2804:14c::10', '999.1.1.1', '', '::ffff:1.2.3.4'));
+    case 'port':
+      return mixed(fc.integer({ min: -10, max: 70_000 }));
+    case 'timestamp':
+      return mixed(fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday', '1970-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z'));
     case 'workflow':
       return mixed(fc.array(fc.record({ channel, timeout_s: fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 4000 })) }, { requiredKeys: ['channel'] }), { maxLength: 7 }));
     case 'events':

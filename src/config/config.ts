@@ -45,6 +45,7 @@ export interface Config {
   providers: Array<Record<string, unknown>> | undefined;
   routes: RouteRule[] | undefined;
   delivery: DeliverySettings;
+  operator: { toleranceS: number; retentionDays: number };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
 
@@ -236,6 +237,8 @@ function validate(cfg: Config, problems: string[]): void {
   if (d.leaseMs < 1000) problems.push('DELIVERY_LEASE_MS must be ≥ 1000');
   if (d.breakerThreshold < 1 || d.breakerHalfOpenMs < 1) problems.push('BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS must be ≥ 1');
   checkProviderList(cfg, problems);
+  if (cfg.operator.toleranceS < 0 || cfg.operator.toleranceS > 86_400) problems.push('SILENT_TOLERANCE_S must be between 0 and 86400');
+  if (cfg.operator.retentionDays < 1) problems.push('OPERATOR_RETENTION_DAYS must be ≥ 1');
   const w = cfg.webhooks;
   if (w.timeoutMs < 100 || w.maxAttempts < 1 || w.backoffMs < 1 || w.backoffMaxMs < w.backoffMs) problems.push('WEBHOOK_TIMEOUT_MS must be ≥ 100, WEBHOOK_MAX_ATTEMPTS ≥ 1, WEBHOOK_BACKOFF_MS ≥ 1 and WEBHOOK_BACKOFF_MAX_MS at least as long');
   for (const p of cfg.peppers ?? []) if (p.length < 32) problems.push('each of PEPPERS must be at least 32 characters');

@@ -60,5 +60,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'WEBHOOK_MAX_ATTEMPTS', key: 'webhooks.maxAttempts', kind: 'int', default: '12', doc: 'Attempts per webhook delivery before it is marked failed (it can still be replayed).' },
   { env: 'WEBHOOK_BACKOFF_MS', key: 'webhooks.backoffMs', kind: 'int', default: '5000', doc: 'Wait before the first webhook retry; doubles per attempt, with jitter.' },
   { env: 'WEBHOOK_BACKOFF_MAX_MS', key: 'webhooks.backoffMaxMs', kind: 'int', default: '3600000', doc: 'Longest wait between two attempts of one webhook delivery.' },
+  { env: 'SILENT_TOLERANCE_S', key: 'operator.toleranceS', kind: 'int', default: '30', doc: 'Silent verification: how far either side of the given time a session or CGNAT block may start or end and still count.' },
+  { env: 'OPERATOR_RETENTION_DAYS', key: 'operator.retentionDays', kind: 'int', default: '30', doc: 'Ended data sessions and CGNAT blocks older than this are deleted.' },
   { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
 ];

@@ -167,6 +167,32 @@ export interface AccountRoutesTable {
   updated_at: number;
 }
 
+export interface OperatorRangeTable {
+  account_id: string;
+  cidr: string;
+  created_at: number;
+}
+
+export interface OperatorSessionTable {
+  account_id: string;
+  session_id: string; // Acct-Session-Id
+  msisdn: string; // E.164
+  ip: string; // Framed-IP-Address, canonical text
+  started_at: number;
+  ended_at: number | null; // null while the session is up
+  updated_at: number;
+}
+
+export interface CgnatMappingTable {
+  account_id: string;
+  public_ip: string;
+  port_start: number;
+  port_end: number;
+  private_ip: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
 export interface SandboxMessageTable {
   id: string;
   account_id: string;
@@ -210,6 +236,9 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   account_providers: AccountProviderTable;
   account_routes: AccountRoutesTable;
+  operator_ranges: OperatorRangeTable;
+  operator_sessions: OperatorSessionTable;
+  cgnat_mappings: CgnatMappingTable;
   sandbox_messages: SandboxMessageTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;

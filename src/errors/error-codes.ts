@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'The webhook URL points at a non-public address' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
+  INVALID_CIDR: { status: 400, title: 'Not a CIDR block' },
   PROVIDER_NOT_FOUND: { status: 404, title: 'Provider not found' },
   INVALID_PROVIDER: { status: 400, title: 'The provider settings are not valid' },
   PROVIDER_NAME_TAKEN: { status: 409, title: 'A provider by that name exists' },

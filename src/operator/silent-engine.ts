@@ -1,0 +1,80 @@
+import type { Clock } from '../lib/clock.js';
+import { canonicalIp, contains, parseBlocks, type Block } from './ip.js';
+import type { OperatorStore } from './operator-store.js';
+
+/**
+ * The four answers, with the meanings of Claro SMV's 200 / 202 / 404 / 418: the number held the
+ * address then and its session is still up; it held it but the session has ended; it did not
+ * hold it; the address is not one of the operator's.
+ */
+export type SilentOutcome = 'verified_online' | 'verified_offline' | 'no_match' | 'outside_ranges';
+
+export interface SilentQuery {
+  msisdn: string;
+  ip: string;
+  port?: number | undefined;
+  /** When the device had that address (ms); default now. */
+  at?: number | undefined;
+  /** Only this operator's data (the API caller's); default: the operator whose ranges hold the IP. */
+  accountId?: string | undefined;
+}
+
+export interface SilentAnswer {
+  outcome: SilentOutcome;
+  /** The operator account whose data answered, when one did. */
+  operator: string | undefined;
+}
+
+const RANGES_CACHE_MS = 10_000;
+
+/**
+ * Answers "did MSISDN M hold public ip:port at time t", within a tolerance either side of t. With
+ * a port, the CGNAT port blocks of that public IP and time give the private addresses to look for;
+ * the public address itself is looked for too, for subscribers without CGNAT.
+ */
+export class SilentEngine {
+  private ranges: { at: number; byAccount: Map<string, Block[]> } | undefined;
+
+  constructor(
+    private readonly store: OperatorStore,
+    private readonly clock: Clock,
+    private readonly toleranceMs: number,
+  ) {}
+
+  /** Ranges changed on this instance: read them again on the next lookup. */
+  invalidate(): void {
+    this.ranges = undefined;
+  }
+
+  async lookup(q: SilentQuery): Promise<SilentAnswer> {
+    const ip = canonicalIp(q.ip);
+    if (!ip) return { outcome: 'outside_ranges', operator: undefined };
+    const owners = await this.owners(ip, q.accountId);
+    if (owners.length === 0) return { outcome: 'outside_ranges', operator: undefined };
+    const at = q.at ?? this.clock.now();
+    const from = at - this.toleranceMs;
+    const to = at + this.toleranceMs;
+    for (const operator of owners) {
+      const ips = q.port === undefined ? [ip] : [...(await this.store.privateIps(operator, ip, q.port, from, to)), ip];
+      const sessions = await this.store.sessionsOn(operator, ips, from, to);
+      const mine = sessions.filter((s) => s.msisdn === q.msisdn);
+      if (mine.length > 0) return { outcome: mine.some((s) => s.ended_at === null) ? 'verified_online' : 'verified_offline', operator };
+      if (q.accountId) return { outcome: 'no_match', operator };
+    }
+    return { outcome: 'no_match', operator: owners[0] };
+  }
+
+  private async owners(ip: string, only: string | undefined): Promise<string[]> {
+    const now = Date.now();
+    if (!this.ranges || now - this.ranges.at > RANGES_CACHE_MS) {
+      const byAccount = new Map<string, string[]>();
+      for (const r of await this.store.allRanges()) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.cidr]);
+      this.ranges = { at: now, byAccount: new Map([...byAccount].map(([k, v]) => [k, parseBlocks(v)])) };
+    }
+    const out: string[] = [];
+    for (const [account, blocks] of this.ranges.byAccount) {
+      if ((only === undefined || only === account) && contains(blocks, ip)) out.push(account);
+    }
+    return out;
+  }
+}
