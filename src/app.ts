@@ -48,6 +48,8 @@ import { webhookRoutes } from './webhooks/routes.js';
 import { OperatorStore } from './operator/operator-store.js';
 import { operatorRoutes } from './operator/routes.js';
 import { SilentEngine } from './operator/silent-engine.js';
+import { NvTokens } from './operator/camara/nv-tokens.js';
+import { camaraRoutes } from './operator/camara/routes.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
@@ -207,6 +209,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
   const operatorStore = new OperatorStore(database);
   const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
+  const nvTokens = new NvTokens(secrets.tokenSigningKey, database, clock);
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
   app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, metrics, clock } satisfies Verity);
@@ -236,6 +239,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   await app.register(oauthRoutes(keys, tokens));
+  await app.register(camaraRoutes(silent, nvTokens, keys, config.trustProxy));
   await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl));
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
@@ -251,7 +255,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
 
   const sweeper = setInterval(() => {
-    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000)]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
+    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000), nvTokens.purge(clock.now())]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
   // Workflow steps that time out move on within a second.

@@ -30,6 +30,8 @@ interface Route {
   id?: IdKind;
   /** Whether a 2xx answer is JSON (the docs UI, its static files and /metrics are not). */
   json: boolean;
+  /** The error format when it is not problem+json: a compat route answers in its vendor's own. */
+  errors?: 'camara';
   /** Body members this route knows, to build near-valid bodies; `required` ones are almost always sent. */
   keys?: readonly string[];
   required?: readonly string[];
@@ -54,6 +56,10 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/docs/*', json: false },
   { group: 'public', method: 'POST', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'public', method: 'GET', path: '/v1/providers/:id/callback', id: 'prv', json: true },
+  { group: 'public', method: 'GET', path: '/number-verification/v2/authorize', json: false, errors: 'camara' },
+  { group: 'public', method: 'POST', path: '/number-verification/v2/token', json: true, errors: 'camara', keys: ['grant_type', 'code', 'client_id', 'client_secret'], required: ['grant_type', 'code'] },
+  { group: 'public', method: 'POST', path: '/number-verification/v2/verify', json: true, errors: 'camara', keys: ['phoneNumber', 'hashedPhoneNumber'] },
+  { group: 'public', method: 'GET', path: '/number-verification/v2/device-phone-number', json: true, errors: 'camara' },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
@@ -226,6 +232,10 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(fc.integer({ min: -10, max: 70_000 }));
     case 'timestamp':
       return mixed(fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday', '1970-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z'));
+    case 'phoneNumber':
+      return mixed(phone);
+    case 'hashedPhoneNumber':
+      return mixed(fc.constantFrom('a'.repeat(64), 'zz', ''));
     case 'workflow':
       return mixed(fc.array(fc.record({ channel, timeout_s: fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 4000 })) }, { requiredKeys: ['channel'] }), { maxLength: 7 }));
     case 'events':
@@ -568,7 +578,10 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     expect(res.body, `secret leaked by ${what}`).not.toContain(t.operator.secret);
     expect(res.body, `secret leaked by ${what}`).not.toContain(tenant.key.secret);
 
-    if (res.statusCode >= 400) {
+    if (res.statusCode >= 400 && r.route.errors === 'camara' && res.statusCode !== 404) {
+      expect(String(res.headers['content-type']), what).toMatch(/^application\/json/);
+      expect(JSON.parse(res.body), what).toMatchObject({ status: res.statusCode, code: expect.any(String), message: expect.any(String) });
+    } else if (res.statusCode >= 400) {
       expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
       let problem: { code?: unknown; status?: unknown; request_id?: unknown };
       try {

@@ -193,6 +193,11 @@ export interface CgnatMappingTable {
   ended_at: number | null;
 }
 
+export interface SpentTokenTable {
+  jti: string;
+  expires_at: number;
+}
+
 export interface SandboxMessageTable {
   id: string;
   account_id: string;
@@ -239,6 +244,7 @@ export interface Database {
   operator_ranges: OperatorRangeTable;
   operator_sessions: OperatorSessionTable;
   cgnat_mappings: CgnatMappingTable;
+  spent_tokens: SpentTokenTable;
   sandbox_messages: SandboxMessageTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;

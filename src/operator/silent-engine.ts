@@ -64,6 +64,21 @@ export class SilentEngine {
     return { outcome: 'no_match', operator: owners[0] };
   }
 
+  /**
+   * The number whose session holds `ip:port` now, for network-based authentication: only when
+   * exactly one open session matches (an address shared or in doubt authenticates nobody).
+   */
+  async holderOf(ipText: string, port: number | undefined, at = this.clock.now()): Promise<string | undefined> {
+    const ip = canonicalIp(ipText);
+    if (!ip) return undefined;
+    const holders = new Set<string>();
+    for (const operator of await this.owners(ip, undefined)) {
+      const ips = port === undefined ? [ip] : [...(await this.store.privateIps(operator, ip, port, at, at)), ip];
+      for (const s of await this.store.sessionsOn(operator, ips, at, at)) if (s.ended_at === null) holders.add(s.msisdn);
+    }
+    return holders.size === 1 ? [...holders][0] : undefined;
+  }
+
   private async owners(ip: string, only: string | undefined): Promise<string[]> {
     const now = Date.now();
     if (!this.ranges || now - this.ranges.at > RANGES_CACHE_MS) {
