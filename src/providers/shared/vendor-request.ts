@@ -2,7 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { ProviderError } from '../../delivery/provider.js';
 
 export interface VendorCall {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   headers: Record<string, string>;
   body?: string | undefined;

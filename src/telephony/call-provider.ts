@@ -1,0 +1,86 @@
+import type { CallbackRequest, ProviderContext } from '../delivery/provider.js';
+
+/**
+ * What a call does once answered, step by step. Sounds are URLs the telephony provider fetches
+ * (Verity serves uploaded sounds itself); text is spoken by the provider's TTS in `locale`.
+ */
+export type CallStep =
+  | { say: string; locale: string }
+  | { play: string }
+  /** Waits for one key; `prompt` plays while waiting; no key within `timeoutS` ends the gather empty. */
+  | { gather: { timeoutS: number; prompt: Array<{ say: string; locale: string } | { play: string }> } }
+  | { hangup: true };
+
+export interface OutboundCall {
+  /** Verity's id for the call (`cal_…`); providers send it back in their events where they can. */
+  id: string;
+  accountId: string;
+  verificationId: string;
+  /** E.164, with +. */
+  to: string;
+  /** Caller id to present (E.164); null: the provider's configured number. A flash call's CLI carries the code. */
+  from: string | null;
+  script: CallStep[];
+  /** Hang up after ringing this long without an answer (a flash call rings briefly and is never answered). */
+  ringTimeoutS: number;
+}
+
+export type CallDisposition = 'completed' | 'no-answer' | 'busy' | 'failed' | 'rejected' | 'canceled';
+
+/** What happened on a call, as the provider reported it. */
+export type CallEvent =
+  | { type: 'ringing' }
+  | { type: 'answered' }
+  | { type: 'dtmf'; digits: string }
+  | { type: 'ended'; disposition: CallDisposition }
+  /** Somebody called one of our numbers (reverse call): from the caller, to our pool number, both E.164. */
+  | { type: 'inbound'; from: string; to: string };
+
+export interface CallEventRecord {
+  /** The provider's call id (for `inbound`, the id of the incoming call). */
+  providerCallId: string;
+  /** Verity's call id when the provider echoed it back; undefined for inbound calls. */
+  callId?: string | undefined;
+  event: CallEvent;
+}
+
+/** What the callback route answers the provider with: events, and the body the vendor expects (TwiML, NCCO). */
+export interface CallCallbackResult {
+  events: CallEventRecord[];
+  response?: { contentType: string; body: string } | undefined;
+}
+
+export interface CallProviderCapabilities {
+  /** Country calling codes served; absent: every country. */
+  countries?: readonly string[] | undefined;
+  /** Whether calls to our own numbers reach us (reverse call). */
+  inbound: boolean;
+  /** Whether the caller id can be set per call (flash call). */
+  customCallerId: boolean;
+}
+
+export interface CallProvider {
+  readonly name: string;
+  readonly type: string;
+  readonly capabilities: CallProviderCapabilities;
+  /** Places the call; throws ProviderError (with `retryable`) when the provider refuses it. */
+  placeCall(call: OutboundCall): Promise<{ providerCallId: string }>;
+  /**
+   * Reads a vendor callback (status, gather/DTMF, inbound call) and says what to answer; throws
+   * ProviderError('BAD_SIGNATURE', …, false) on a request without the vendor's valid signature.
+   * An inbound call is answered so that it costs the caller nothing where the vendor allows it
+   * (rejected, never answered).
+   */
+  parseCallback(req: CallbackRequest): CallCallbackResult | Promise<CallCallbackResult>;
+  /** Ends a call now (a flash call after it rang). */
+  hangup?(providerCallId: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** One telephony adapter kind, like ProviderDefinition for messages. */
+export interface CallProviderDefinition<O = Record<string, unknown>> {
+  type: string;
+  options: import('typebox').TSchema;
+  secrets: readonly string[];
+  create(options: O, ctx: ProviderContext): CallProvider;
+}
