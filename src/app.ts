@@ -50,6 +50,8 @@ import { operatorRoutes } from './operator/routes.js';
 import { SilentEngine } from './operator/silent-engine.js';
 import { NvTokens } from './operator/camara/nv-tokens.js';
 import { camaraRoutes } from './operator/camara/routes.js';
+import { startRadiusFeed } from './operator/radius-feed.js';
+import type { RadiusAccountingListener } from './operator/radius/index.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 import { WebhookService } from './webhooks/webhook-service.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
@@ -88,6 +90,8 @@ export interface Verity {
   webhookSender: WebhookSender;
   operatorStore: OperatorStore;
   silent: SilentEngine;
+  /** The RADIUS accounting listener, when RADIUS_PORT is set. */
+  radius: RadiusAccountingListener | undefined;
   metrics: Metrics;
   clock: Clock;
 }
@@ -210,9 +214,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const operatorStore = new OperatorStore(database);
   const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
   const nvTokens = new NvTokens(secrets.tokenSigningKey, database, clock);
+  const { radius: r } = config;
+  const radius = r.port !== undefined && r.secret ? await startRadiusFeed({ port: r.port, host: r.host, secret: r.secret, account: r.account }, operatorStore, accountStore, clock, logger) : undefined;
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -271,6 +277,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
     clearInterval(stepper);
+    await radius?.stop();
     await worker?.stop();
     await webhooks.flush();
     await webhookSender.stop();

@@ -46,6 +46,7 @@ export interface Config {
   routes: RouteRule[] | undefined;
   delivery: DeliverySettings;
   operator: { toleranceS: number; retentionDays: number };
+  radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
 
@@ -238,6 +239,8 @@ function validate(cfg: Config, problems: string[]): void {
   if (d.breakerThreshold < 1 || d.breakerHalfOpenMs < 1) problems.push('BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS must be ≥ 1');
   checkProviderList(cfg, problems);
   if (cfg.operator.toleranceS < 0 || cfg.operator.toleranceS > 86_400) problems.push('SILENT_TOLERANCE_S must be between 0 and 86400');
+  if (cfg.radius.port !== undefined && (cfg.radius.port < 0 || cfg.radius.port > 65535)) problems.push('RADIUS_PORT must be between 0 and 65535');
+  if (cfg.radius.port !== undefined && !cfg.radius.secret) problems.push('RADIUS_PORT needs RADIUS_SECRET');
   if (cfg.operator.retentionDays < 1) problems.push('OPERATOR_RETENTION_DAYS must be ≥ 1');
   const w = cfg.webhooks;
   if (w.timeoutMs < 100 || w.maxAttempts < 1 || w.backoffMs < 1 || w.backoffMaxMs < w.backoffMs) problems.push('WEBHOOK_TIMEOUT_MS must be ≥ 100, WEBHOOK_MAX_ATTEMPTS ≥ 1, WEBHOOK_BACKOFF_MS ≥ 1 and WEBHOOK_BACKOFF_MAX_MS at least as long');

@@ -62,5 +62,9 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'WEBHOOK_BACKOFF_MAX_MS', key: 'webhooks.backoffMaxMs', kind: 'int', default: '3600000', doc: 'Longest wait between two attempts of one webhook delivery.' },
   { env: 'SILENT_TOLERANCE_S', key: 'operator.toleranceS', kind: 'int', default: '30', doc: 'Silent verification: how far either side of the given time a session or CGNAT block may start or end and still count.' },
   { env: 'OPERATOR_RETENTION_DAYS', key: 'operator.retentionDays', kind: 'int', default: '30', doc: 'Ended data sessions and CGNAT blocks older than this are deleted.' },
+  { env: 'RADIUS_PORT', key: 'radius.port', kind: 'int', default: undefined, doc: 'UDP port of the RADIUS accounting listener (RFC 2866; usually 1813). Unset: no listener.' },
+  { env: 'RADIUS_HOST', key: 'radius.host', kind: 'string', default: '127.0.0.1', doc: 'Address the RADIUS listener binds; `0.0.0.0` to hear NASes on other hosts.' },
+  { env: 'RADIUS_SECRET', key: 'radius.secret', kind: 'string', default: undefined, doc: 'RADIUS shared secret; required with `RADIUS_PORT`. Packets with a wrong Request Authenticator are dropped.', secret: true },
+  { env: 'RADIUS_ACCOUNT', key: 'radius.account', kind: 'string', default: undefined, doc: 'The account (operator) whose sessions the RADIUS feed records; default the first account.' },
   { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
 ];
