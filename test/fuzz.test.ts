@@ -578,7 +578,8 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     expect(res.body, `secret leaked by ${what}`).not.toContain(t.operator.secret);
     expect(res.body, `secret leaked by ${what}`).not.toContain(tenant.key.secret);
 
-    if (res.statusCode >= 400 && r.route.errors === 'camara' && res.statusCode !== 404) {
+    // A compat route answers in its vendor's format; another method on its path never reaches it.
+    if (res.statusCode >= 400 && r.route.errors === 'camara' && r.method === r.route.method && res.statusCode !== 404) {
       expect(String(res.headers['content-type']), what).toMatch(/^application\/json/);
       expect(JSON.parse(res.body), what).toMatchObject({ status: res.statusCode, code: expect.any(String), message: expect.any(String) });
     } else if (res.statusCode >= 400) {
