@@ -6,12 +6,15 @@
  *   BENCH_WARMUP_S    warm-up seconds before each measured run (default 3)
  *   BENCH_CONNECTIONS autocannon connections (default 50)
  *   BENCH_CHECK_POOL  pending verifications prepared for the check scenario (default 3000)
+ *   BENCH_RADIUS      RADIUS Accounting-Requests sent to Verity's listener (default 100000)
+ *   BENCH_SESSIONS    data sessions loaded for the silent-lookup run (default 1000000)
  *   --cpu-prof        run Verity under `node --cpu-prof` and print where the profile went
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { preparePending } from './prepare.js';
 import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
 import type { LoadResult, LoadSpec, Scenario } from './spec.js';
@@ -19,6 +22,9 @@ import type { LoadResult, LoadSpec, Scenario } from './spec.js';
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const CLI = here('../src/cli.js');
 const LOAD = here('./load.js');
+const RADIUS_LOAD = here('./radius-load.js');
+const SILENT = here('./silent.js');
+const RADIUS_SECRET = 'bench-radius-secret';
 const BASELINE = here('./baseline-server.js');
 
 function intEnv(name: string, fallback: number, min: number): number {
@@ -32,6 +38,8 @@ const DURATION_S = intEnv('BENCH_DURATION_S', 10, 1);
 const WARMUP_S = intEnv('BENCH_WARMUP_S', 3, 0);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
 const CHECK_POOL = intEnv('BENCH_CHECK_POOL', 3000, 1);
+const RADIUS_PACKETS = intEnv('BENCH_RADIUS', 100_000, 1);
+const SESSIONS = intEnv('BENCH_SESSIONS', 1_000_000, 1);
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const GENEROUS = '100000000/60'; // the limiter code runs on every request but never refuses
 
@@ -78,9 +86,37 @@ function badShare(r: LoadResult): number {
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
 
+interface RadiusResult {
+  packets: number;
+  answered: number;
+  retransmitted: number;
+  lost: number;
+  seconds: number;
+  packets_per_s: number;
+}
+
+interface SilentResult {
+  sessions: number;
+  load_s: number;
+  lookups_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  outcomes: Record<string, number>;
+}
+
+/** A count from the stopped server's SQLite file: what it recorded, not what it answered. */
+function countRows(path: string, query: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare(query).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (DURATION_S < 10) process.stderr.write(`bench: BENCH_DURATION_S=${DURATION_S} < 10: a smoke run, not a reportable one\n`);
-  const [basePort, verityPort] = [await freePort(), await freePort()];
+  const [basePort, verityPort, radiusPort] = [await freePort(), await freePort(), await freePort()];
   const baseUrl = `http://127.0.0.1:${basePort}`;
   const verityUrl = `http://127.0.0.1:${verityPort}`;
 
@@ -95,6 +131,8 @@ async function main(): Promise<void> {
     LIMIT_SEND_PER_DESTINATION: GENEROUS,
     LIMIT_GUESS_PER_DESTINATION: GENEROUS,
     MAX_ATTEMPTS: '100', // the most Verity accepts: wrong-code checks must not end the verifications
+    RADIUS_PORT: String(radiusPort),
+    RADIUS_SECRET,
   };
   for (const k of ['VERITY_CONFIG', 'REDIS_URL', 'PUBLIC_URL', 'LIMITS_STORE', 'PEPPERS', 'ENCRYPTION_KEY', 'TOKEN_SIGNING_KEY', 'SECRETS_FILE']) delete verityEnv[k];
 
@@ -134,10 +172,17 @@ async function main(): Promise<void> {
   const check = await withRss(pid, load({ ...common, scenario: 'check', url: verityUrl, authorization, checks }));
   results.check = check.value;
   const rss = check.endMb;
+
+  process.stderr.write(`bench: radius: ${RADIUS_PACKETS} Accounting-Requests to the listener\n`);
+  const radius = lastJsonLine(await runNode('radius', [RADIUS_LOAD, String(radiusPort), RADIUS_SECRET, String(RADIUS_PACKETS)], process.env)) as RadiusResult;
   if (verity.child.exitCode !== null || verity.child.signalCode !== null) throw new Error('verity died during the run');
 
   verityStopping = true;
   await stopServer(verity);
+  const recorded = countRows(join(work, 'verity.db'), `select count(*) as n from operator_sessions where session_id like 'bench-%'`);
+
+  process.stderr.write(`bench: silent: loading ${SESSIONS} sessions, then lookups for ${DURATION_S}s\n`);
+  const silent = lastJsonLine(await runNode('silent', [SILENT, join(work, 'silent.db'), String(SESSIONS), String(DURATION_S)], process.env)) as SilentResult;
 
   // ---- readable summary ----
   const lines: string[] = ['', `Verity bench: ${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s measured per scenario, load from a separate process`];
@@ -151,6 +196,10 @@ async function main(): Promise<void> {
   }
   lines.push(`verity RSS: ${idleMb.toFixed(1)} MB idle, ${rss.toFixed(1)} MB at the end of the check load (peak ${Math.max(start.peakMb, check.peakMb).toFixed(1)} MB)`);
   lines.push('check = wrong code on a pending verification (counted attempt, 200 valid:false); see bench/load.ts');
+  lines.push(
+    `radius: ${radius.answered}/${radius.packets} Accounting-Requests answered in ${radius.seconds} s (${radius.packets_per_s} packets/s), ${radius.retransmitted} retransmitted, ${radius.lost} never answered, ${recorded} sessions recorded`,
+  );
+  lines.push(`silent: ${silent.lookups_per_s} lookups/s over ${silent.sessions} sessions (loaded in ${silent.load_s} s), p50 ${silent.p50_ms} ms, p99 ${silent.p99_ms} ms, results ${JSON.stringify(silent.outcomes)}`);
   for (const r of Object.values(results)) {
     const share = badShare(r);
     if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);
@@ -171,6 +220,10 @@ async function main(): Promise<void> {
     start_p99_ms: results.start.latencyP99Ms,
     check_p99_ms: results.check.latencyP99Ms,
     rss_mb: round(rss, 1),
+    silent_lookups_per_s: silent.lookups_per_s,
+    silent_p99_ms: silent.p99_ms,
+    radius_packets_per_s: radius.packets_per_s,
+    radius_lost: radius.packets - recorded,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
