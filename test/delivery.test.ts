@@ -33,6 +33,12 @@ class RecordingProvider implements MessageProvider {
   }
 }
 
+/** A verification's newest message row with its attempt log. */
+async function latestMessage(t: TestApp, verificationId: string) {
+  const row = await t.verity.database.db.selectFrom('messages').selectAll().where('verification_id', '=', verificationId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  return { ...row, attemptsLog: await t.verity.outbox.attempts(row.id) };
+}
+
 const temporary = () => new ProviderError('THROTTLED', 'slow down', true);
 const permanent = () => new ProviderError('INVALID_DESTINATION', 'no such number', false);
 
@@ -61,10 +67,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the delivery 
   });
   afterAll(async () => t?.close());
 
-  const message = async (verificationId: string) => {
-    const row = await t.verity.database.db.selectFrom('messages').selectAll().where('verification_id', '=', verificationId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-    return { ...row, attemptsLog: await t.verity.outbox.attempts(row.id) };
-  };
+  const message = (verificationId: string) => latestMessage(t, verificationId);
   const start = async (to: string, channel: Channel = 'sms') => {
     const r = await t.post('/v1/verifications', { to, channel });
     expect(r.status).toBe(201);
@@ -240,10 +243,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('circuit break
   });
   afterAll(async () => t?.close());
   const start = async (to: string) => (await t.post('/v1/verifications', { to, channel: 'sms' })).body as { id: string };
-  const message = async (verificationId: string) => {
-    const row = await t.verity.database.db.selectFrom('messages').selectAll().where('verification_id', '=', verificationId).executeTakeFirstOrThrow();
-    return { ...row, attemptsLog: await t.verity.outbox.attempts(row.id) };
-  };
+  const message = (verificationId: string) => latestMessage(t, verificationId);
 
   describe.skipIf(!backend.url)('', () => {
     it('opens a failing provider’s breaker, so later messages go straight to the next one', async () => {

@@ -1,4 +1,3 @@
-import { Value } from 'typebox/value';
 import type { RouteRule } from '../config/config.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { DatabaseHandle } from '../db/database.js';
@@ -8,7 +7,7 @@ import { ProviderRouter, type Breakers } from '../delivery/router.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { callbackUrl, type BuildContext } from './index.js';
+import { callbackUrl, checkOptions, type BuildContext } from './index.js';
 
 export interface NewProvider {
   name: string;
@@ -53,9 +52,8 @@ export class AccountProviders {
   async create(accountId: string, input: NewProvider): Promise<ProviderView> {
     const def = this.types.get(input.type);
     if (!def) throw new AppError('INVALID_PROVIDER', `type must be one of ${[...this.types.keys()].join(', ')}`);
-    const options = Value.Default(def.options, structuredClone(input.options)) as Record<string, unknown>;
-    const errors = [...Value.Errors(def.options, options)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
-    if (errors.length > 0) throw new AppError('INVALID_PROVIDER', errors.join('; '), { problems: errors });
+    const { options, problems } = checkOptions(def, input.options);
+    if (problems.length > 0) throw new AppError('INVALID_PROVIDER', problems.join('; '), { problems });
     const secrets = Object.fromEntries(def.secrets.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
     const plain = Object.fromEntries(Object.entries(options).filter(([k]) => !def.secrets.includes(k)));
     const now = this.clock.now();

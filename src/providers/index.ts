@@ -22,6 +22,16 @@ export interface BuildContext {
   onReceipt: (provider: string, receipt: DeliveryReceipt) => void;
 }
 
+/**
+ * A provider entry's options with its type's defaults filled in, and what its schema refuses
+ * (at most five problems, as `/path message`); the values themselves never appear.
+ */
+export function checkOptions(def: ProviderDefinition<never>, options: Record<string, unknown>): { options: Record<string, unknown>; problems: string[] } {
+  const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
+  const problems = [...Value.Errors(def.options, withDefaults)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  return { options: withDefaults, problems };
+}
+
 /** The callback URL a vendor is given for a provider's status reports. */
 export function callbackUrl(publicUrl: string, name: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/v1/providers/${encodeURIComponent(name)}/callback`;
@@ -41,12 +51,12 @@ export function buildProviders(entries: ReadonlyArray<Record<string, unknown>>, 
       problems.push(`PROVIDERS[${i}] (${name}): unknown type "${type}"; one of ${[...types.keys()].join(', ')}`);
       continue;
     }
-    const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
-    const errors = [...Value.Errors(def.options, withDefaults)];
-    if (errors.length > 0) {
-      for (const e of errors.slice(0, 5)) problems.push(`PROVIDERS[${i}] (${name}): ${e.instancePath || '/'} ${e.message}`);
+    const checked = checkOptions(def, options);
+    if (checked.problems.length > 0) {
+      for (const p of checked.problems) problems.push(`PROVIDERS[${i}] (${name}): ${p}`);
       continue;
     }
+    const withDefaults = checked.options;
     out.push(
       def.create(withDefaults as never, {
         name,

@@ -51,8 +51,6 @@ export interface VerificationEvents {
   started(channel: string): void;
   approved(channel: string): void;
   failed(channel: string): void;
-  messageSent?(message: MessageRow, status: DeliveryOutcome): void;
-  stepStarted?(channel: string, why: 'failed' | 'timeout'): void;
 }
 
 export interface CheckResult extends VerificationView {
@@ -359,7 +357,6 @@ export class VerificationService implements DeliveryListener {
   }
 
   async onSent(message: MessageRow, status: DeliveryOutcome): Promise<void> {
-    this.d.events.messageSent?.(message, status);
     const row = await this.d.store.byId(message.verification_id);
     if (row) this.notifyMessage(status === 'delivered' ? 'message.delivered' : 'message.sent', row, { ...messageData(message), status });
   }
@@ -411,10 +408,9 @@ export class VerificationService implements DeliveryListener {
     } catch (err) {
       if (!moved) return false;
       // The next step could not even be queued (no provider, no balance): the verification has nowhere to go.
-      this.d.log?.warn({ verification_id: row.id, err: err instanceof AppError ? err.code : 'ERROR' }, 'workflow step could not start');
+      this.d.log?.warn({ verification_id: row.id, after: why, err: err instanceof AppError ? err.code : 'ERROR' }, 'workflow step could not start');
       return false;
     }
-    d.events.stepStarted?.(step.channel, why);
     return true;
   }
 
