@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { TSchema } from 'typebox';
+import type { Clock } from '../lib/clock.js';
+import type { SilentResolver } from './silent-resolver.js';
+
+export interface SilentResolverContext {
+  /** The configured name of this resolver, for logs. */
+  name: string;
+  log: Logger;
+  clock: Clock;
+  /**
+   * Verity's public URL of `GET /v1/silent/{type}/callback`, for resolvers that send the device
+   * through the operator and back (CAMARA); used when their options name no redirect URI.
+   */
+  callbackUrl?: string | undefined;
+}
+
+/** One upstream silent-verification kind, like CallProviderDefinition for telephony. */
+export interface SilentResolverDefinition<O = Record<string, unknown>> {
+  type: string;
+  /** TypeBox schema of the options, validated before `create`. */
+  options: TSchema;
+  /** Option keys that are secrets (never logged, write-only on an API). */
+  secrets: readonly string[];
+  /** Throws an Error naming the bad option when the options cannot work together. */
+  create(options: O, ctx: SilentResolverContext): SilentResolver;
+}
+
+/**
+ * The operator's redirect back to Verity carries a state that is missing, forged, altered, from
+ * another configuration or past its time. The message is safe to show; the route answers 400.
+ */
+export class SilentStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SilentStateError';
+  }
+}
