@@ -58,6 +58,16 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { VerificationService } from './verifications/verification-service.js';
 import { VerificationStore } from './verifications/verification-store.js';
 import { packageVersion } from './lib/version.js';
+import { createHmac } from 'node:crypto';
+import { CallService } from './calls/call-service.js';
+import { CallStore } from './calls/call-store.js';
+import { NumberPool, NumberStore, numberRoutes } from './numbers/index.js';
+import { PhoneStore } from './sandbox/phone-store.js';
+import { phoneRoutes } from './sandbox/phone-routes.js';
+import { VirtualPhone } from './sandbox/virtual-phone.js';
+import { buildSilentRouter, type SilentRouter } from './silent/index.js';
+import { silentRoutes } from './silent/routes.js';
+import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
 
 const VERSION = packageVersion();
 const SWEEP_MS = 30_000;
@@ -65,7 +75,7 @@ const SWEEP_MS = 30_000;
 export interface BuildOptions {
   clock?: Clock;
   /** Replaces the providers of PROVIDERS (the sandbox is always there, by the name `sandbox`). */
-  providers?: (deps: { inbox: InboxStore; clock: Clock; onReceipt: (provider: string, r: DeliveryReceipt) => void }) => MessageProvider[];
+  providers?: (deps: { inbox: InboxStore; phones: PhoneStore; clock: Clock; onReceipt: (provider: string, r: DeliveryReceipt) => void }) => MessageProvider[];
   /** PostgreSQL schema for this app's tables (test suites use one each). */
   schema?: string;
   logger?: Logger;
@@ -92,6 +102,12 @@ export interface Verity {
   silent: SilentEngine;
   /** The RADIUS accounting listener, when RADIUS_PORT is set. */
   radius: RadiusAccountingListener | undefined;
+  calls: CallService;
+  callStore: CallStore;
+  numbers: NumberPool;
+  sounds: SoundStore;
+  phone: VirtualPhone;
+  silentRouter: SilentRouter;
   metrics: Metrics;
   clock: Clock;
 }
@@ -169,7 +185,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const inbox = new InboxStore(database);
   const verificationStore = new VerificationStore(database);
   const metrics = new Metrics();
-  const sandbox = new SandboxProvider(inbox, clock, config.sandbox.magic, config.sandbox.billable);
+  const phones = new PhoneStore(database);
+  const sandbox = new SandboxProvider(inbox, phones, clock, config.sandbox.magic, config.sandbox.billable);
   // Receipts can arrive as soon as a provider connects, before the worker exists.
   let worker: DeliveryWorker | undefined;
   const onReceipt = (provider: string, r: DeliveryReceipt): void => {
@@ -177,7 +194,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   };
   const baseUrl = publicUrl(config, config.port);
   const buildContext = { log: logger, clock, publicUrl: baseUrl, onReceipt };
-  const configured = opts.providers?.({ inbox, clock, onReceipt }) ?? buildProviders(config.providers ?? [], buildContext);
+  const configured = opts.providers?.({ inbox, phones, clock, onReceipt }) ?? buildProviders(config.providers ?? [], buildContext);
   const breakers = new Breakers({ threshold: config.delivery.breakerThreshold, halfOpenMs: config.delivery.breakerHalfOpenMs });
   const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], breakers);
   const sealer = new Sealer(secrets.encryptionKey);
@@ -187,9 +204,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const webhookStore = new WebhookStore(database);
   const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, pollMs: config.delivery.pollMs });
   const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.webhooks.allowPrivate, () => webhookSender.wake());
+  const numberStore = new NumberStore(database);
+  const numbers = new NumberPool(numberStore, config.inboundNumbers, Math.random, { clock });
+  const sounds = new SoundStore(database);
+  // A key of its own for sound URLs, derived so that it signs nothing else.
+  const soundKey = createHmac('sha256', secrets.tokenSigningKey).update('verity sound urls').digest();
+  // Long enough for any call placed while its verification lives, retries included.
+  const soundUrl = (id: string) => signedSoundUrl(baseUrl, id, soundKey, clock.now(), 86_400);
+  const operatorStore = new OperatorStore(database);
+  const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
+  const silentRouter = buildSilentRouter(config.silentRoutes ?? [], { engine: silent, log: logger, clock, publicUrl: baseUrl });
+  const serviceSettings = new ServiceSettings(serviceStore, config.verification);
   const verifications = new VerificationService({
     store: verificationStore,
-    settings: new ServiceSettings(serviceStore, config.verification),
+    settings: serviceSettings,
     templates: templateStore,
     accounts: accountStore,
     prices,
@@ -207,18 +235,33 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     clock,
     events: metrics,
     magic: config.sandbox.magic,
+    pools: numbers,
+    silent: silentRouter,
+    sounds: { exists: async (accountId, id) => (await sounds.get(accountId, id)) !== undefined, url: soundUrl },
+    callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
     sink: webhooks,
     log: logger,
   });
   worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
-  const operatorStore = new OperatorStore(database);
-  const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
+  const callStore = new CallStore(database);
+  const calls = new CallService({
+    calls: callStore,
+    outbox,
+    verifications,
+    verificationStore,
+    receipt: (provider, r) => worker?.receipt(provider, r) ?? Promise.resolve(),
+    brandOf: async (row) => (await serviceSettings.resolve(row.account_id, row.service_id).catch(() => serviceSettings.resolve(row.account_id, null))).brand,
+    soundUrl,
+    clock,
+    log: logger,
+  });
+  const phone = new VirtualPhone(phones, calls, operatorStore, silent, clock);
   const nvTokens = new NvTokens(secrets.tokenSigningKey, database, clock);
   const { radius: r } = config;
   const radius = r.port !== undefined && r.secret ? await startRadiusFeed({ port: r.port, host: r.host, secret: r.secret, account: r.account }, operatorStore, accountStore, clock, logger) : undefined;
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, calls, callStore, numbers, sounds, phone, silentRouter, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -246,7 +289,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(oauthRoutes(keys, tokens));
   await app.register(camaraRoutes(silent, nvTokens, keys, config.trustProxy));
-  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl));
+  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl, (provider, events) => calls.handle(provider, events)));
+  await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
+  await app.register(silentRoutes(silentRouter, verifications));
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate);
@@ -255,6 +300,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await scope.register(templateRoutes(templateStore, clock));
     await scope.register(accountRoutes(accounts, accountStore, keys, prices));
     await scope.register(sandboxRoutes(inbox));
+    await scope.register(phoneRoutes(phone, inbox));
+    await scope.register(numberRoutes(numbers, numberStore, clock));
+    await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
     await scope.register(webhookRoutes(webhooks));
     await scope.register(providerRoutes(accountProviders));
     await scope.register(operatorRoutes(operatorStore, silent, clock));

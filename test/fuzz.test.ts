@@ -19,8 +19,8 @@ const SQLITE = BACKENDS.find((b) => b.name === 'sqlite');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv';
-type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers' | 'operator';
+type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv' | 'snd' | 'vpc';
+type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers' | 'operator' | 'numbers' | 'sounds';
 
 interface Route {
   group: Group;
@@ -37,7 +37,7 @@ interface Route {
   required?: readonly string[];
 }
 
-const START_KEYS = ['to', 'channel', 'workflow', 'service', 'locale', 'code_length', 'code', 'template', 'sender', 'metadata'] as const;
+const START_KEYS = ['to', 'channel', 'workflow', 'service', 'locale', 'code_length', 'code', 'template', 'sender', 'metadata', 'ivr', 'device'] as const;
 const SERVICE_KEYS = ['name', 'brand', 'code_length', 'ttl_s', 'max_attempts', 'max_sends', 'resend_cooldown_s', 'channels', 'locale', 'webotp_domain', 'android_app_hash', 'workflow'] as const;
 const TEMPLATE_KEYS = ['name', 'channel', 'locale', 'body', 'subject', 'html'] as const;
 
@@ -60,6 +60,8 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'POST', path: '/number-verification/v2/token', json: true, errors: 'camara', keys: ['grant_type', 'code', 'client_id', 'client_secret'], required: ['grant_type', 'code'] },
   { group: 'public', method: 'POST', path: '/number-verification/v2/verify', json: true, errors: 'camara', keys: ['phoneNumber', 'hashedPhoneNumber'] },
   { group: 'public', method: 'GET', path: '/number-verification/v2/device-phone-number', json: true, errors: 'camara' },
+  { group: 'public', method: 'GET', path: '/v1/sounds/:id/audio', id: 'snd', json: false },
+  { group: 'public', method: 'GET', path: '/v1/silent/:name/callback', json: true },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
@@ -85,6 +87,20 @@ const ROUTES: readonly Route[] = [
   { group: 'accounts', method: 'POST', path: '/v1/accounts/:id/credit', id: 'acc', json: true, keys: ['amount'], required: ['amount'] },
   { group: 'accounts', method: 'PUT', path: '/v1/accounts/:id/prices', id: 'acc', json: true, keys: ['prices'], required: ['prices'] },
   { group: 'sandbox', method: 'GET', path: '/v1/sandbox/messages', json: true },
+  { group: 'sandbox', method: 'GET', path: '/v1/sandbox/phones/:number', json: true },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/calls/:id/answer', id: 'vpc', json: true },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/calls/:id/keys', id: 'vpc', json: true, keys: ['digits'], required: ['digits'] },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/calls/:id/hangup', id: 'vpc', json: true },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/dial', json: true, keys: ['to'], required: ['to'] },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/online', json: true, keys: ['ip', 'port'], required: ['ip'] },
+  { group: 'sandbox', method: 'POST', path: '/v1/sandbox/phones/:number/offline', json: true },
+  { group: 'numbers', method: 'POST', path: '/v1/numbers', json: true, keys: ['number', 'purpose', 'country'], required: ['number', 'purpose'] },
+  { group: 'numbers', method: 'GET', path: '/v1/numbers', json: true },
+  { group: 'numbers', method: 'DELETE', path: '/v1/numbers/:purpose/:number', json: true },
+  { group: 'sounds', method: 'POST', path: '/v1/sounds', json: true },
+  { group: 'sounds', method: 'GET', path: '/v1/sounds', json: true },
+  { group: 'sounds', method: 'GET', path: '/v1/sounds/:id', id: 'snd', json: true },
+  { group: 'sounds', method: 'DELETE', path: '/v1/sounds/:id', id: 'snd', json: true },
   { group: 'webhooks', method: 'POST', path: '/v1/webhooks', json: true, keys: ['url', 'events', 'service', 'description'], required: ['url'] },
   { group: 'webhooks', method: 'GET', path: '/v1/webhooks', json: true },
   { group: 'webhooks', method: 'GET', path: '/v1/webhooks/:id', id: 'whk', json: true },
@@ -103,8 +119,8 @@ const ROUTES: readonly Route[] = [
   { group: 'operator', method: 'POST', path: '/v1/operator/lookups', json: true, keys: ['msisdn', 'ip', 'port', 'timestamp'], required: ['msisdn', 'ip'] },
 ];
 
-const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers', 'operator'];
-const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv'];
+const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers', 'operator', 'numbers', 'sounds'];
+const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv', 'snd', 'vpc'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** `METHOD /path` for every route in `app.printRoutes({ commonPrefix: false })`, HEAD left out. */
@@ -160,7 +176,7 @@ const email = fc.oneof(
   fc.emailAddress(),
   fc.constantFrom('delivered@example.com', 'undeliverable@example.com', 'Ana.Silva@Example.COM', ' ana@example.com ', 'a@b', 'not-an-email', '+ana@example.com', `${'a'.repeat(250)}@example.com`),
 );
-const channel = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice', 'email') }, { weight: 1, arbitrary: fc.constantFrom('fax', 'SMS', '', 'push') });
+const channel = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email') }, { weight: 1, arbitrary: fc.constantFrom('fax', 'SMS', '', 'push') });
 const locale = fc.constantFrom('en', 'pt-BR', 'es', 'ru', 'id', 'in', 'xx', 'pt-PT', 'ru-RU,ru;q=0.9,en;q=0.8', 'constructor', '__proto__', '', ';;,,', 'x'.repeat(36));
 const code = fc.oneof(fc.stringMatching(/^[0-9]{4,10}$/), fc.constantFrom('123456', '000000', 'abc', '12', '12345678901', ''));
 const templateBody = fc.oneof(
@@ -236,6 +252,18 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(phone);
     case 'hashedPhoneNumber':
       return mixed(fc.constantFrom('a'.repeat(64), 'zz', ''));
+    case 'ivr':
+      return mixed(fc.record({ greeting_text: fc.constantFrom('Press 1', '', 'x'.repeat(501)), greeting_sound: fc.constantFrom('snd_0000000000000000000', 'snd_1111111111111111111', 'nope'), confirm_text: weirdString }, { requiredKeys: [] }));
+    case 'device':
+      return mixed(fc.record({ ip: fc.constantFrom('201.10.1.1', '::1', '999.1.1.1', ''), port: fc.integer({ min: -10, max: 70_000 }), timestamp: fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday') }, { requiredKeys: [] }));
+    case 'digits':
+      return mixed(fc.constantFrom('1', '2', '#', '12', '', 'x', '1'.repeat(11)));
+    case 'number':
+      return mixed(fc.constantFrom('+5511912345678', '+4420794600XXXX', '+1', 'x', '+55 11 91234-5678'));
+    case 'purpose':
+      return mixed(fc.constantFrom('reverse_call', 'flash_call', 'sms'));
+    case 'country':
+      return mixed(fc.constantFrom('BR', '*', 'br', 'UK', 'XX', ''));
     case 'workflow':
       return mixed(fc.array(fc.record({ channel, timeout_s: fc.oneof(fc.constant(undefined), fc.integer({ min: -5, max: 4000 })) }, { requiredKeys: ['channel'] }), { maxLength: 7 }));
     case 'events':
@@ -502,6 +530,8 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     const spareOp = await setupPost('/v1/keys', { name: 'spare' });
     const spareTen = await setupPost('/v1/keys', { name: 'spare' }, tenant.key);
     const prov = [await setupPost('/v1/providers', { name: 'fuzz-gw', type: 'http', options: { url: 'http://127.0.0.1:9/send', body: { to: '{to}', text: '{text}' } } })];
+    const sound = 'snd_0000000000000000000';
+    await t.verity.sounds.insert({ id: sound, account_id: operatorAccount, name: 'fuzz', content_type: 'audio/wav', size: 4, duration_ms: 1, data: 'AAAAAA==', created_at: 0 });
     const hooks = [await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/a' }), await setupPost('/v1/webhooks', { url: 'http://127.0.0.1:9/b' }, tenant.key)];
 
     pools = {
@@ -513,6 +543,8 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
         acc: [operatorAccount, tenant.accountId, extra.account.id],
         whk: hooks.map((h) => h.id as string),
         prv: prov.map((p) => p.id as string),
+        snd: [sound],
+        vpc: (await t.verity.phone.list(operatorAccount, '+551133334444', 5)).map((c) => c.id),
       },
       services: [opSvc.id, opSvcEmail.id, tenSvc.id] as string[],
       templates: [opTplSms.id, opTplEmail.id, tenTpl.id] as string[],
@@ -540,7 +572,8 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
   }
 
   function pathOf(r: FuzzRequest): string {
-    let path = r.route.path.replace('*', r.tail);
+    // The virtual phone the setup's voice verification rang, a pool purpose, a silent route name.
+    let path = r.route.path.replace('*', r.tail).replace(':number', '%2B551133334444').replace(':purpose', 'reverse_call').replace(':name', 'camara');
     if (r.route.id) {
       let id: string;
       if (r.id.kind === 'literal') id = r.id.text;

@@ -17,7 +17,7 @@ function verification(accountId: string, over: Partial<VerificationRow> = {}): V
     id: newId('ver'), account_id: accountId, service_id: null, channel: 'sms', to: '+5511987654321', line_type: 'mobile', country: 'BR',
     status: 'pending', code_hash: 'h', code_sealed: 's', code_length: 6, locale: 'en', template_id: null, sender: null, metadata: null,
     magic: 0, attempts: 0, max_attempts: 5, sends: 1, max_sends: 3, resend_cooldown_s: 30, last_sent_at: T0, expires_at: T0 + 600_000,
-    workflow: null, step: 0, step_deadline: null, created_at: T0, updated_at: T0, ...over,
+    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, created_at: T0, updated_at: T0, ...over,
   };
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { SETTINGS, type Setting } from './settings.js';
 import type { LimitRule } from '../limits/limiter.js';
 import { isPostgresUrl } from '../db/database-url.js';
+import { parseEntries, type PoolEntry } from '../numbers/pool-entry.js';
 
 export type MagicOutcome = 'delivered' | 'undeliverable';
 export interface MagicDestination { to: string; code: string; outcome: MagicOutcome }
@@ -46,6 +47,11 @@ export interface Config {
   routes: RouteRule[] | undefined;
   delivery: DeliverySettings;
   operator: { toleranceS: number; retentionDays: number };
+  /** The server's reverse-call and flash-call numbers (INBOUND_NUMBERS), checked at boot. */
+  inboundNumbers: PoolEntry[];
+  calls: { ringS: number; flashRingS: number; gatherS: number; soundMaxBytes: number; soundsPerAccount: number };
+  /** Silent-channel upstreams as written; each is checked against its type's schema when built. */
+  silentRoutes: Array<Record<string, unknown>> | undefined;
   radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
@@ -238,6 +244,19 @@ function validate(cfg: Config, problems: string[]): void {
   if (d.leaseMs < 1000) problems.push('DELIVERY_LEASE_MS must be ≥ 1000');
   if (d.breakerThreshold < 1 || d.breakerHalfOpenMs < 1) problems.push('BREAKER_THRESHOLD and BREAKER_HALF_OPEN_MS must be ≥ 1');
   checkProviderList(cfg, problems);
+  const numbers = parseEntries((cfg as { inboundNumbers?: unknown }).inboundNumbers ?? [], 'INBOUND_NUMBERS');
+  problems.push(...numbers.problems);
+  cfg.inboundNumbers = numbers.entries;
+  const c = cfg.calls;
+  if (c.ringS < 5 || c.ringS > 120) problems.push('CALL_RING_S must be between 5 and 120');
+  if (c.flashRingS < 1 || c.flashRingS > 30) problems.push('FLASH_CALL_RING_S must be between 1 and 30');
+  if (c.gatherS < 3 || c.gatherS > 10) problems.push('IVR_GATHER_S must be between 3 and 10');
+  if (c.soundMaxBytes < 1024 || c.soundMaxBytes > 10 * 1024 * 1024) problems.push('SOUND_MAX_BYTES must be between 1024 and 10485760');
+  if (c.soundsPerAccount < 0) problems.push('SOUNDS_PER_ACCOUNT must be ≥ 0');
+  if (cfg.silentRoutes !== undefined && !Array.isArray(cfg.silentRoutes)) {
+    problems.push('SILENT_ROUTES must be a JSON list');
+    cfg.silentRoutes = undefined;
+  }
   if (cfg.operator.toleranceS < 0 || cfg.operator.toleranceS > 86_400) problems.push('SILENT_TOLERANCE_S must be between 0 and 86400');
   if (cfg.radius.port !== undefined && (cfg.radius.port < 0 || cfg.radius.port > 65535)) problems.push('RADIUS_PORT must be between 0 and 65535');
   if (cfg.radius.port !== undefined && !cfg.radius.secret) problems.push('RADIUS_PORT needs RADIUS_SECRET');
@@ -259,7 +278,8 @@ export function decodeKey(text: string): Buffer | undefined {
   return b.length === 32 ? b : undefined;
 }
 
-const CHANNEL_NAMES = ['sms', 'whatsapp', 'rcs', 'voice', 'email'];
+// The channels a provider delivers; reverse_call and silent are not routed.
+const CHANNEL_NAMES = ['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'email'];
 
 /** The shape of PROVIDERS and ROUTES; each provider's own options are checked by its type. */
 function checkProviderList(cfg: Config, problems: string[]): void {

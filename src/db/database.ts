@@ -11,6 +11,7 @@ import { workflows } from './migrations/0004-workflows.js';
 import { accountProviders } from './migrations/0005-account-providers.js';
 import { operator } from './migrations/0006-operator.js';
 import { singleUse } from './migrations/0007-single-use.js';
+import { calls } from './migrations/0008-calls.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -110,7 +111,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
   };
 }
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows, '0005-account-providers': accountProviders, '0006-operator': operator, '0007-single-use': singleUse };
+const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows, '0005-account-providers': accountProviders, '0006-operator': operator, '0007-single-use': singleUse, '0008-calls': calls };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -86,6 +86,8 @@ export interface VerificationTable {
   workflow: string | null; // JSON [{channel, timeout_s}], the steps after which a failure moves on
   step: number; // index of the workflow step under way
   step_deadline: number | null; // when the current step times out (pending verifications only)
+  call_number: string | null; // reverse call: the pool number the user must call
+  channel_data: string | null; // JSON: the silent step's device, the IVR's prompts
   created_at: number;
   updated_at: number;
 }
@@ -223,6 +225,59 @@ export interface IdempotencyTable {
   created_at: number;
 }
 
+export interface CallTable {
+  id: string;
+  account_id: string;
+  verification_id: string | null;
+  message_id: string | null;
+  direction: string; // outbound | inbound
+  provider: string;
+  provider_call_id: string;
+  from: string;
+  to: string;
+  status: string; // ringing | answered | ended
+  digits: string | null;
+  disposition: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InboundNumberTable {
+  account_id: string;
+  number: string; // E.164; a flash-call CLI may end in X wildcards that the code fills
+  purpose: string; // reverse_call | flash_call
+  country: string; // ISO 3166 alpha-2 served, or '*'
+  created_at: number;
+}
+
+export interface SoundTable {
+  id: string;
+  account_id: string;
+  name: string;
+  content_type: string; // audio/wav | audio/mpeg
+  size: number;
+  duration_ms: number;
+  data: string; // base64
+  created_at: number;
+}
+
+export interface SandboxCallTable {
+  id: string;
+  account_id: string;
+  verification_id: string | null;
+  message_id: string | null;
+  direction: string; // outbound: rings the virtual phone; inbound: dialled by it
+  channel: string | null;
+  from: string;
+  to: string;
+  script: string; // JSON CallStep[]
+  status: string; // ringing | answered | ended
+  digits: string | null;
+  disposition: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -246,6 +301,10 @@ export interface Database {
   cgnat_mappings: CgnatMappingTable;
   spent_tokens: SpentTokenTable;
   sandbox_messages: SandboxMessageTable;
+  calls: CallTable;
+  inbound_numbers: InboundNumberTable;
+  sounds: SoundTable;
+  sandbox_calls: SandboxCallTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
 }

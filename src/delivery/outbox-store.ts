@@ -32,6 +32,10 @@ export class OutboxStore {
     return this.handle.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  byProviderId(provider: string, providerMessageId: string): Promise<MessageRow | undefined> {
+    return this.handle.db.selectFrom('messages').selectAll().where('provider', '=', provider).where('provider_message_id', '=', providerMessageId).executeTakeFirst();
+  }
+
   async attempts(messageId: string): Promise<MessageAttemptTable[]> {
     return this.handle.db.selectFrom('message_attempts').selectAll().where('message_id', '=', messageId).orderBy('created_at').orderBy('seq').execute();
   }

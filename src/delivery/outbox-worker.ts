@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { maskDestination } from '../lib/mask.js';
 import { PollLoop } from '../lib/poll-loop.js';
 import type { Channel } from '../verifications/recipient.js';
+import type { CallPlan } from '../calls/call-script.js';
 import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
 import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
 import type { Breakers, ProviderRouter } from './router.js';
@@ -16,6 +17,7 @@ export interface MessagePayload {
   html?: string | undefined;
   code: string;
   sender: string | null;
+  call?: CallPlan | undefined;
 }
 
 /** How the rest of Verity hears about deliveries. */

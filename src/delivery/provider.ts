@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
+import type { CallPlan } from '../calls/call-script.js';
 
 export interface OutboundMessage {
   id: string;
@@ -19,6 +20,8 @@ export interface OutboundMessage {
   /** Sender id / from address asked for by the caller; a provider falls back to its configured one. */
   sender: string | null;
   locale: string;
+  /** Call channels (voice, ivr, flash_call): what the call does and shows. */
+  call?: CallPlan | undefined;
 }
 
 /**

@@ -17,6 +17,10 @@ export type CgnatMapping = Omit<CgnatMappingTable, 'account_id'>;
 export class OperatorStore {
   constructor(private readonly handle: DatabaseHandle) {}
 
+  session(accountId: string, sessionId: string): Promise<OperatorSessionTable | undefined> {
+    return this.handle.db.selectFrom('operator_sessions').selectAll().where('account_id', '=', accountId).where('session_id', '=', sessionId).executeTakeFirst();
+  }
+
   async ranges(accountId: string): Promise<string[]> {
     const rows = await this.handle.db.selectFrom('operator_ranges').select('cidr').where('account_id', '=', accountId).orderBy('cidr').execute();
     return rows.map((r) => r.cidr);

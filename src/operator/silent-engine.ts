@@ -17,6 +17,13 @@ export interface SilentQuery {
   at?: number | undefined;
   /** Only this operator's data (the API caller's); default: the operator whose ranges hold the IP. */
   accountId?: string | undefined;
+  /** Also the simulated operator of this account's virtual phones (the sandbox); other accounts' never. */
+  sandboxOf?: string | undefined;
+}
+
+/** The operator-account key under which an account's virtual phones keep their simulated sessions. */
+export function simulatedOperator(accountId: string): string {
+  return `sandbox:${accountId}`;
 }
 
 export interface SilentAnswer {
@@ -49,7 +56,7 @@ export class SilentEngine {
   async lookup(q: SilentQuery): Promise<SilentAnswer> {
     const ip = canonicalIp(q.ip);
     if (!ip) return { outcome: 'outside_ranges', operator: undefined };
-    const owners = await this.owners(ip, q.accountId);
+    const owners = await this.owners(ip, q.accountId, q.sandboxOf);
     if (owners.length === 0) return { outcome: 'outside_ranges', operator: undefined };
     const at = q.at ?? this.clock.now();
     const from = at - this.toleranceMs;
@@ -79,7 +86,7 @@ export class SilentEngine {
     return holders.size === 1 ? [...holders][0] : undefined;
   }
 
-  private async owners(ip: string, only: string | undefined): Promise<string[]> {
+  private async owners(ip: string, only: string | undefined, sandboxOf?: string): Promise<string[]> {
     const now = Date.now();
     if (!this.ranges || now - this.ranges.at > RANGES_CACHE_MS) {
       const byAccount = new Map<string, string[]>();
@@ -88,7 +95,9 @@ export class SilentEngine {
     }
     const out: string[] = [];
     for (const [account, blocks] of this.ranges.byAccount) {
-      if ((only === undefined || only === account) && contains(blocks, ip)) out.push(account);
+      const simulated = account.startsWith('sandbox:');
+      if (simulated ? account !== (sandboxOf && simulatedOperator(sandboxOf)) : only !== undefined && only !== account) continue;
+      if (contains(blocks, ip)) out.push(account);
     }
     return out;
   }

@@ -9,10 +9,15 @@ import { smtpProvider } from './smtp/index.js';
 import { twilioProvider } from './twilio/index.js';
 import { vonageProvider } from './vonage/index.js';
 import { whatsappProvider } from './whatsapp/index.js';
+import { callChannelDefinition } from '../calls/call-channel-provider.js';
+import { twilioVoiceProvider } from '../telephony/twilio-voice/index.js';
+import { vonageVoiceProvider } from '../telephony/vonage-voice/index.js';
 
 /** Every adapter kind PROVIDERS may name. */
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderDefinition<never>> = new Map<string, ProviderDefinition<never>>(
-  [smtpProvider, smppProvider, httpProvider, twilioProvider, vonageProvider, whatsappProvider].map((d) => [d.type, d as ProviderDefinition<never>]),
+  [smtpProvider, smppProvider, httpProvider, twilioProvider, vonageProvider, whatsappProvider, callChannelDefinition(twilioVoiceProvider), callChannelDefinition(vonageVoiceProvider)].map(
+    (d) => [d.type, d as ProviderDefinition<never>],
+  ),
 );
 
 export interface BuildContext {

@@ -5,11 +5,16 @@ import type { MessageProvider, OutboundMessage, SendReceipt } from '../delivery/
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { CHANNELS } from '../verifications/recipient.js';
+import { isCallChannel } from '../verifications/recipient.js';
 import type { InboxStore } from './inbox-store.js';
+import type { PhoneStore } from './phone-store.js';
+
+/** The caller id a sandbox call shows when its plan names none. */
+export const SANDBOX_CALLER_ID = '+15005550000';
 
 /**
- * Delivers nothing to the outside world: every message lands in the dev inbox, and a magic
- * destination gets its forced outcome.
+ * Delivers nothing to the outside world: every message lands in the dev inbox, every call rings
+ * the number's virtual phone, and a magic destination gets its forced outcome.
  */
 export class SandboxProvider implements MessageProvider {
   readonly name = 'sandbox';
@@ -19,6 +24,7 @@ export class SandboxProvider implements MessageProvider {
 
   constructor(
     private readonly inbox: InboxStore,
+    private readonly phones: PhoneStore,
     private readonly clock: Clock,
     magic: readonly MagicDestination[],
     readonly billable = false,
@@ -36,7 +42,16 @@ export class SandboxProvider implements MessageProvider {
 
   private async deliver(m: OutboundMessage, trx?: Transaction<Database>): Promise<SendReceipt> {
     const outcome = this.outcomes.get(m.to) ?? 'delivered';
-    const id = newId('sbx');
+    const now = this.clock.now();
+    // A call is delivered once the phone answers it (the virtual phone's API does that).
+    const call = isCallChannel(m.channel) && m.call && outcome === 'delivered' ? m.call : undefined;
+    const id = newId(call ? 'vpc' : 'sbx');
+    if (call) {
+      await this.phones.insert({
+        id, account_id: m.accountId, verification_id: m.verificationId, message_id: m.id, direction: 'outbound', channel: m.channel,
+        from: call.from ?? SANDBOX_CALLER_ID, to: m.to, script: JSON.stringify(call.script), status: 'ringing', digits: null, disposition: null, created_at: now, updated_at: now,
+      }, trx);
+    }
     await this.inbox.insert({
       id,
       account_id: m.accountId,
@@ -49,8 +64,8 @@ export class SandboxProvider implements MessageProvider {
       html: m.html ?? null,
       code: m.code,
       outcome,
-      created_at: this.clock.now(),
+      created_at: now,
     }, trx);
-    return { providerMessageId: id, status: outcome };
+    return { providerMessageId: id, status: call ? 'sent' : outcome };
   }
 }

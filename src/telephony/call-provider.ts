@@ -72,6 +72,11 @@ export interface CallProvider {
    * (rejected, never answered).
    */
   parseCallback(req: CallbackRequest): CallCallbackResult | Promise<CallCallbackResult>;
+  /**
+   * The answer to a gather callback that continues the call with `script` (the IVR's confirmation
+   * or fallback) instead of hanging up at once.
+   */
+  continueWith(script: CallStep[]): { contentType: string; body: string };
   /** Ends a call now (a flash call after it rang). */
   hangup?(providerCallId: string): Promise<void>;
   close?(): Promise<void>;

@@ -5,15 +5,15 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { ChannelSchema, LocaleSchema } from '../verifications/schemas.js';
-import type { MessageChannel } from './channels.js';
+import { LocaleSchema } from '../verifications/schemas.js';
+import { MESSAGE_CHANNELS, type MessageChannel } from './channels.js';
 import { MAX_BODY_CHARS, MAX_HTML_CHARS, MAX_SUBJECT_CHARS, validateTemplate } from './template.js';
 import type { TemplateStore } from './template-store.js';
 
 const Body = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    channel: ChannelSchema,
+    channel: Type.Enum([...MESSAGE_CHANNELS], { description: 'The message channel the template is for' }),
     locale: LocaleSchema,
     body: Type.String({ minLength: 1, maxLength: MAX_BODY_CHARS * 2, description: 'Text with {code}, and optionally {brand} and {minutes}' }),
     subject: Type.Optional(Type.String({ maxLength: MAX_SUBJECT_CHARS * 2 })),

@@ -1,12 +1,25 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from '../errors/index.js';
 
-export const PHONE_CHANNELS = ['sms', 'whatsapp', 'rcs', 'voice'] as const;
+export const PHONE_CHANNELS = ['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent'] as const;
 export const CHANNELS = [...PHONE_CHANNELS, 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Channels that need a number able to receive messages; voice can also ring a fixed line. */
-const NEEDS_MOBILE: ReadonlySet<string> = new Set(['sms', 'whatsapp', 'rcs']);
+/** Channels that send Verity something to deliver (a message or an outbound call). */
+export const DELIVERED_CHANNELS = ['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'email'] as const;
+/** Channels delivered by placing a call. */
+export const CALL_CHANNELS = ['voice', 'ivr', 'flash_call'] as const;
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+
+export function isCallChannel(channel: string): channel is CallChannel {
+  return channel === 'voice' || channel === 'ivr' || channel === 'flash_call';
+}
+
+/**
+ * Channels that need a mobile line: messages, a caller id read by an app (flash call) and the
+ * mobile network's own data (silent). Voice, IVR and reverse call also work with a fixed line.
+ */
+const NEEDS_MOBILE: ReadonlySet<string> = new Set(['sms', 'whatsapp', 'rcs', 'flash_call', 'silent']);
 
 export type LineType = 'mobile' | 'fixed' | 'email';
 

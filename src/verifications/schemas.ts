@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import { Timestamp } from '../http/schemas.js';
 
-export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'email'], { description: 'Delivery channel' });
+export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email'], {
+  description: 'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
+});
 
 export const LocaleSchema = Type.Enum(['en', 'pt-BR', 'es', 'ru', 'id']);
 
@@ -16,6 +18,30 @@ export const WorkflowSchema = Type.Array(
   { minItems: 1, maxItems: 5, description: 'Channels tried in order, with the same code: a step that fails or times out starts the next' },
 );
 
+const SoundId = Type.String({ pattern: '^snd_[0-9A-Za-z]{1,40}$', description: 'An uploaded sound (POST /v1/sounds)' });
+const promptText = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });
+
+export const IvrSchema = Type.Object(
+  {
+    greeting_sound: Type.Optional(SoundId),
+    greeting_text: Type.Optional(promptText('Spoken while waiting for the key; default: the built-in text in the verification’s locale')),
+    confirm_sound: Type.Optional(SoundId),
+    confirm_text: Type.Optional(promptText('Spoken after 1')),
+    fallback_sound: Type.Optional(SoundId),
+    fallback_text: Type.Optional(promptText('Spoken after any other key')),
+  },
+  { additionalProperties: false, description: 'IVR prompts: a sound, or text for the provider’s speech (a sound wins when both are given)' },
+);
+
+export const DeviceSchema = Type.Object(
+  {
+    ip: Type.String({ minLength: 2, maxLength: 64, description: 'The public IP address the device’s app sees on mobile data' }),
+    port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'The public source port (behind CGNAT)' })),
+    timestamp: Type.Optional(Type.String({ format: 'date-time', description: 'When the device had that address; default now' })),
+  },
+  { additionalProperties: false, description: 'Silent verification: where the device is on its mobile network' },
+);
+
 export const StartBody = Type.Object(
   {
     to: Type.String({ minLength: 3, maxLength: 254, description: 'E.164 phone number (+5511987654321) or email address' }),
@@ -28,6 +54,8 @@ export const StartBody = Type.Object(
     template: Type.Optional(Type.String({ maxLength: 64, description: 'Template id' })),
     sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20, propertyNames: { maxLength: 64 }, description: 'Up to 20 keys of at most 64 characters, returned as given' })),
+    ivr: Type.Optional(IvrSchema),
+    device: Type.Optional(DeviceSchema),
   },
   { additionalProperties: false },
 );
@@ -51,6 +79,8 @@ export const Verification = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+    call_to: Type.Union([Type.String(), Type.Null()], { description: 'reverse_call: the number the user must call from the number being verified' }),
+    redirect_url: Type.Union([Type.String(), Type.Null()], { description: 'silent: the URL the device must open over mobile data, when its operator asks for it' }),
   },
   { $id: 'Verification' },
 );

@@ -13,11 +13,16 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Limiter, LimitResult } from '../limits/limiter.js';
 import type { EffectiveSettings, ServiceSettings } from '../services/service-settings.js';
-import { builtinTemplate, renderMessage, resolveLocale, validateTemplate, type Locale, type MessageTemplate, type RenderedMessage } from '../templates/index.js';
+import { builtinTemplate, MESSAGE_CHANNELS, resolveLocale, validateTemplate, type Locale, type MessageChannel, type MessageTemplate } from '../templates/index.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import { CODE_PATTERN, generateCode } from './code.js';
-import { channelFits, normalizeRecipient, type Channel } from './recipient.js';
+import { channelFits, normalizeRecipient, type Channel, type Recipient } from './recipient.js';
 import { finishedError } from './state-errors.js';
+import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
+import { codeFromCallerId, flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
+import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
+import { channelDataJson, parseChannelData, type ChannelData } from './channel-data.js';
+import { stepContent } from './step-content.js';
 import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from './workflow.js';
 import type { VerificationRow, VerificationStore } from './verification-store.js';
 import { effectiveStatus, toView, type VerificationStatus, type VerificationView } from './view.js';
@@ -33,7 +38,18 @@ export interface StartInput {
   template?: string | undefined;
   sender?: string | undefined;
   metadata?: Record<string, unknown> | undefined;
+  /** IVR prompts: uploaded sounds or text. */
+  ivr?: IvrPrompts | undefined;
+  /** Silent verification: the device's public address as its app sees it, and when (default now). */
+  device?: { ip: string; port?: number | undefined; at?: number | undefined } | undefined;
 }
+
+export interface NumberPicker {
+  pick(accountId: string, purpose: 'reverse_call' | 'flash_call', destination: { to: string; country: string | null }): Promise<string | undefined>;
+}
+
+/** A caller id as an app reads it (`+44 20 7946-0123`), accepted by check for flash calls. */
+const CALLER_ID = /^\+?[0-9][0-9 ()-]{3,30}$/;
 
 export interface CallerContext {
   accountId: string;
@@ -75,6 +91,13 @@ export interface VerificationServiceDeps {
   clock: Clock;
   events: VerificationEvents;
   magic: readonly MagicDestination[];
+  /** Reverse-call numbers and flash-call caller ids. */
+  pools: NumberPicker;
+  /** Asks the network (or an operator's API) about a silent verification's device. */
+  silent: { resolve(req: SilentRequest): Promise<SilentResult> };
+  /** Uploaded sounds an IVR may name, and the URL a provider fetches one from. */
+  sounds: { exists(accountId: string, id: string): Promise<boolean>; url(id: string): string };
+  callTiming: CallTiming;
   /** Hears verification.* and message.* events (webhooks). */
   sink?: EventSink | undefined;
   log?: { warn(obj: object, msg: string): void } | undefined;
@@ -109,7 +132,14 @@ export class VerificationService implements DeliveryListener {
     if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     const locale = resolveLocale(input.locale, settings.locale);
     const template = await this.templateFor(ctx.accountId, input.template, channel, locale, true);
-    const code = magic?.code ?? input.code ?? generateCode(input.codeLength ?? settings.codeLength);
+    const uses = (c: Channel) => steps.some((s) => s.channel === c);
+    let code = magic?.code ?? input.code;
+    let cli: string | undefined;
+    if (uses('flash_call')) ({ code, cli } = await this.flashCode(ctx.accountId, recipient, code, magic !== undefined, input.codeLength ?? settings.codeLength));
+    code ??= generateCode(input.codeLength ?? settings.codeLength);
+    const callNumber = uses('reverse_call') ? await this.poolNumber(ctx.accountId, 'reverse_call', recipient) : null;
+    if (uses('silent') && !input.device) throw new AppError('DEVICE_REQUIRED', 'a silent step needs device: {ip, port} as the device sees its public address');
+    if (input.ivr) await this.checkSounds(ctx.accountId, input.ivr);
 
     await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
     await this.enforce(d.limiters.startPerAccount, ctx.accountId, 'RATE_LIMITED', 'too many verifications for this account');
@@ -145,9 +175,16 @@ export class VerificationService implements DeliveryListener {
       workflow: steps.length > 1 ? JSON.stringify(steps) : null,
       step: 0,
       step_deadline: stepDeadline(steps, 0, now),
+      call_number: callNumber,
+      channel_data: null,
       created_at: now,
       updated_at: now,
     };
+    row.channel_data = channelDataJson({
+      device: uses('silent') && input.device ? { ip: input.device.ip, port: input.device.port, at: input.device.at ?? now } : undefined,
+      ivr: input.ivr,
+      flash_cli: cli ? d.sealer.seal(cli, id) : undefined,
+    });
     try {
       row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
     } catch (err) {
@@ -157,8 +194,9 @@ export class VerificationService implements DeliveryListener {
     }
     d.events.started(channel);
     this.notify('verification.started', row);
-    // A workflow may already have moved past a step the sandbox could not deliver.
-    const current = row.workflow && row.status === 'pending' ? ((await d.store.byId(id)) ?? row) : row;
+    // A workflow may already have moved past a step the sandbox could not deliver, and a silent
+    // step may have been given the address the device must open.
+    const current = (row.workflow || channel === 'silent') && row.status === 'pending' ? ((await d.store.byId(id)) ?? row) : row;
     return toView(current, now);
   }
 
@@ -168,7 +206,10 @@ export class VerificationService implements DeliveryListener {
 
   async check(ctx: CallerContext, id: string, code: string): Promise<CheckResult> {
     const { d } = this;
-    if (!CODE_PATTERN.test(code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
+    // A flash call's code is read from the caller id, which the app may report whole.
+    if (!CODE_PATTERN.test(code) && !(CALLER_ID.test(code) && (await d.store.get(ctx.accountId, id))?.channel === 'flash_call')) {
+      throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
+    }
     const now = d.clock.now();
     // The attempt is counted first, in one conditional update that also reads the row back:
     // no row means the verification is unknown, finished, expired or out of attempts.
@@ -183,7 +224,8 @@ export class VerificationService implements DeliveryListener {
       if (!r.allowed) throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; try again later');
       budgetLeft = r.remaining;
     }
-    if (d.hasher.verify(id, code, row.code_hash)) {
+    const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
+    if (d.hasher.verify(id, candidate, row.code_hash)) {
       if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
       if (!(await d.store.finish(id, 'approved', now))) throw await this.stateError(ctx.accountId, id);
       d.events.approved(row.channel);
@@ -210,6 +252,9 @@ export class VerificationService implements DeliveryListener {
     const target = channel ?? (row.channel as Channel);
     if (!channelFits(target, row.line_type as 'mobile' | 'fixed' | 'email')) {
       throw new AppError('CHANNEL_MISMATCH', `this ${row.line_type === 'email' ? 'address' : 'number'} cannot be reached on ${target}`);
+    }
+    if (target === 'reverse_call' || target === 'silent' || (target === 'flash_call' && !parseChannelData(row.channel_data).flash_cli)) {
+      throw new AppError('CHANNEL_MISMATCH', `${target} has nothing to send again; start a new verification`);
     }
     const settings = await d.settings.resolve(ctx.accountId, row.service_id).catch(() => d.settings.resolve(ctx.accountId, null));
     if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
@@ -274,7 +319,7 @@ export class VerificationService implements DeliveryListener {
   private async send(
     row: VerificationRow,
     channel: Channel,
-    template: MessageTemplate,
+    template: MessageTemplate | null,
     settings: EffectiveSettings,
     code: string,
     write: (trx: Parameters<Parameters<VerificationStore['transaction']>[0]>[0]) => Promise<void>,
@@ -282,15 +327,25 @@ export class VerificationService implements DeliveryListener {
   ): Promise<VerificationStatus> {
     const { d } = this;
     const now = d.clock.now();
-    const rendered: RenderedMessage = renderMessage({
-      template,
+    // Nothing goes out for these: the user calls us, or the network answers.
+    if (channel === 'reverse_call' || channel === 'silent') {
+      await d.store.transaction(write);
+      return channel === 'silent' ? this.runSilent({ ...row, step, channel }) : 'pending';
+    }
+    const data = parseChannelData(row.channel_data);
+    const rendered = stepContent({
       channel,
+      template,
       code,
       brand: settings.brand,
       minutes: Math.max(1, Math.ceil((row.expires_at - now) / 60_000)),
       locale: row.locale as Locale,
       webotpDomain: settings.webotpDomain,
       androidAppHash: settings.androidAppHash,
+      ivr: data.ivr,
+      flashCli: data.flash_cli ? d.sealer.open(data.flash_cli, row.id) : undefined,
+      timing: d.callTiming,
+      soundUrl: d.sounds.url,
     });
     const provider = row.magic ? d.sandbox : (await d.routerFor(row.account_id)).first({ channel, to: row.to, text: rendered.text });
     if (!provider) throw new AppError('NO_PROVIDER', `no provider is configured to deliver ${channel} to this destination`);
@@ -308,8 +363,9 @@ export class VerificationService implements DeliveryListener {
       code,
       sender: row.sender,
       locale: row.locale,
+      call: rendered.call,
     };
-    const payload: MessagePayload = { text: rendered.text, subject: rendered.subject, html: rendered.html, code, sender: row.sender };
+    const payload: MessagePayload = { text: rendered.text, subject: rendered.subject, html: rendered.html, code, sender: row.sender, call: rendered.call };
     let receipt: SendReceipt | undefined;
     await d.store.transaction(async (trx) => {
       if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
@@ -368,6 +424,75 @@ export class VerificationService implements DeliveryListener {
     if (row && message.step === row.step && (await this.advance(row, 'failed'))) return;
     if (row && message.step !== row.step) return;
     await this.deliveryFailed(message.verification_id, message.channel);
+  }
+
+  /**
+   * Ends a pending verification on an event from outside (a key pressed, a call received, the
+   * network's answer); true only for the caller that ended it.
+   */
+  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: string): Promise<boolean> {
+    const now = this.d.clock.now();
+    if (!(await this.d.store.finish(row.id, status, now))) return false;
+    if (status === 'approved') this.d.events.approved(row.channel);
+    else this.d.events.failed(row.channel);
+    this.notify(status === 'approved' ? 'verification.approved' : 'verification.failed', { ...row, status, updated_at: now }, reason ? { reason } : {});
+    return true;
+  }
+
+  /** A step that did not prove anything (a silent no-match, an unanswered IVR): the next step, or failed. */
+  async fallThrough(row: VerificationRow, reason: string): Promise<VerificationStatus> {
+    if (await this.advance(row, 'failed')) return ((await this.d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
+    return (await this.conclude(row, 'failed', reason)) ? 'failed' : (((await this.d.store.byId(row.id))?.status ?? 'failed') as VerificationStatus);
+  }
+
+  /** Approves every reverse-call verification of `from` waiting for a call to `to`; how many it approved. */
+  async inboundCall(from: string, to: string, account?: string): Promise<number> {
+    let approved = 0;
+    for (const row of await this.d.store.awaitingCall(from, to, this.d.clock.now())) {
+      if ((account === undefined || row.account_id === account) && (await this.conclude(row, 'approved'))) approved += 1;
+    }
+    return approved;
+  }
+
+  /** The network's answer about a silent step (now, or after the device's round trip to its operator). */
+  async silentAnswer(verificationId: string, outcome: string): Promise<VerificationStatus> {
+    const row = await this.d.store.byId(verificationId);
+    if (!row || row.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
+    if (outcome === 'verified_online' || outcome === 'verified_offline') return (await this.conclude(row, 'approved')) ? 'approved' : 'pending';
+    return this.fallThrough(row, `silent_${outcome}`);
+  }
+
+  private async runSilent(row: VerificationRow): Promise<VerificationStatus> {
+    const data = parseChannelData(row.channel_data);
+    const result = await this.d.silent.resolve({ verificationId: row.id, accountId: row.account_id, msisdn: row.to, device: data.device }).catch((): SilentResult => ({ outcome: 'error' }));
+    if ('redirect' in result) {
+      await this.d.store.setChannelData(row.id, channelDataJson({ ...data, redirect: result.redirect }) ?? '{}', this.d.clock.now());
+      return 'pending';
+    }
+    return this.silentAnswer(row.id, result.outcome);
+  }
+
+  /** The flash call's code and caller id: the code fills the pool pattern's wildcards, or is a full number's last digits. */
+  private async flashCode(accountId: string, to: Recipient, asked: string | undefined, magic: boolean, length: number): Promise<{ code: string; cli: string }> {
+    const entry = await this.poolNumber(accountId, 'flash_call', to);
+    const fixed = flashCodeOf(entry, Math.min(6, Math.max(4, length)));
+    if (fixed) return { code: fixed, cli: entry };
+    const n = flashCodeLength(entry);
+    if (asked !== undefined && asked.length !== n && !magic) throw new AppError('INVALID_CODE_FORMAT', `flash call codes have ${n} digits here`);
+    const code = asked?.length === n ? asked : generateCode(n);
+    return { code, cli: flashCli(entry, code) };
+  }
+
+  private async poolNumber(accountId: string, purpose: 'reverse_call' | 'flash_call', to: Recipient): Promise<string> {
+    const n = await this.d.pools.pick(accountId, purpose, to);
+    if (!n) throw new AppError('NO_POOL_NUMBER', `no ${purpose === 'reverse_call' ? 'inbound number' : 'flash-call caller id'} is configured for this destination`);
+    return n;
+  }
+
+  private async checkSounds(accountId: string, ivr: IvrPrompts): Promise<void> {
+    for (const id of [ivr.greeting_sound, ivr.confirm_sound, ivr.fallback_sound]) {
+      if (id && !(await this.d.sounds.exists(accountId, id))) throw new AppError('SOUND_NOT_FOUND', `no sound ${id}`);
+    }
   }
 
   /** Moves every verification whose current step timed out to its next step. */
@@ -432,7 +557,13 @@ export class VerificationService implements DeliveryListener {
     this.d.sink?.emit({ type, accountId: row.account_id, serviceId: row.service_id, data: message });
   }
 
-  private async templateFor(accountId: string, templateId: string | null | undefined, channel: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate> {
+  /** The step's message template; null for the channels that send no templated message. */
+  private async templateFor(accountId: string, templateId: string | null | undefined, step: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate | null> {
+    if (!(MESSAGE_CHANNELS as readonly string[]).includes(step)) {
+      if (templateId && strict) throw new AppError('INVALID_TEMPLATE', `${step} does not use a message template`);
+      return null;
+    }
+    const channel = step as MessageChannel;
     if (!templateId) return builtinTemplate(channel, locale);
     const t = await this.d.templates.get(accountId, templateId);
     if (!t) {

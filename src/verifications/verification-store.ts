@@ -17,7 +17,7 @@ export interface MessageResult {
 const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
   'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
   'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
-  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'created_at', 'updated_at',
+  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'created_at', 'updated_at',
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
   'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
@@ -160,6 +160,25 @@ export class VerificationStore {
       .where('expires_at', '>', now)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Pending, unexpired reverse-call verifications of `to` waiting for a call to `callNumber`. */
+  async awaitingCall(to: string, callNumber: string, now: number): Promise<VerificationRow[]> {
+    return this.db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('to', '=', to)
+      .where('call_number', '=', callNumber)
+      .where('status', '=', 'pending')
+      .where('channel', '=', 'reverse_call')
+      .where('expires_at', '>', now)
+      .limit(100)
+      .execute();
+  }
+
+  /** Replaces a verification's channel data (the silent step's redirect, once the operator gave one). */
+  async setChannelData(id: string, channelData: string, now: number): Promise<void> {
+    await this.handle.write((trx) => trx.updateTable('verifications').set({ channel_data: channelData, updated_at: now }).where('id', '=', id).execute());
   }
 
   /** Pending verifications whose current workflow step has timed out. */

@@ -1,3 +1,4 @@
+import { parseChannelData } from './channel-data.js';
 import type { VerificationRow } from './verification-store.js';
 
 export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts' | 'failed' | 'blocked';
@@ -20,6 +21,8 @@ export interface VerificationView {
   created_at: string;
   updated_at: string;
   metadata: Record<string, unknown> | null;
+  call_to: string | null;
+  redirect_url: string | null;
 }
 
 /** The status a reader sees: a pending row past its expiry reads as expired without waiting for the sweeper. */
@@ -48,5 +51,7 @@ export function toView(row: VerificationRow, now: number): VerificationView {
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    call_to: row.channel === 'reverse_call' && status === 'pending' ? row.call_number : null,
+    redirect_url: row.channel === 'silent' && status === 'pending' ? (parseChannelData(row.channel_data).redirect ?? null) : null,
   };
 }

@@ -2,6 +2,7 @@
 import { migrate, openDatabase } from '../../src/db/database.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { InboxStore } from '../../src/sandbox/inbox-store.js';
+import { PhoneStore } from '../../src/sandbox/phone-store.js';
 import { SandboxProvider } from '../../src/sandbox/sandbox-provider.js';
 import { describeProviderContract } from './contract.js';
 
@@ -9,7 +10,7 @@ describeProviderContract('sandbox', async () => {
   const database = openDatabase('sqlite::memory:');
   await migrate(database);
   const inbox = new InboxStore(database);
-  const provider = new SandboxProvider(inbox, new ManualClock(), []);
+  const provider = new SandboxProvider(inbox, new PhoneStore(database), new ManualClock(), []);
   return {
     provider,
     channel: 'sms',

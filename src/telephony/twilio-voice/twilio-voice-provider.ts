@@ -1,6 +1,6 @@
 import { ProviderError, type CallbackRequest, type ProviderContext } from '../../delivery/provider.js';
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
-import type { CallCallbackResult, CallProvider, CallProviderCapabilities, OutboundCall } from '../call-provider.js';
+import type { CallCallbackResult, CallProvider, CallProviderCapabilities, CallStep, OutboundCall } from '../call-provider.js';
 import { parseCallCallback } from './call-callback.js';
 import type { ResolvedTwilioVoiceOptions } from './options.js';
 import { CALL_NOT_IN_PROGRESS, twilioCallError, twilioCode } from './twilio-call-errors.js';
@@ -56,6 +56,10 @@ export class TwilioVoiceProvider implements CallProvider {
 
   parseCallback(req: CallbackRequest): CallCallbackResult {
     return parseCallCallback(req, this.o.authToken);
+  }
+
+  continueWith(script: CallStep[]): { contentType: string; body: string } {
+    return { contentType: 'text/xml; charset=utf-8', body: scriptTwiml(script, { voices: this.o.voices, gatherUrl: this.ctx.callbackUrl }) };
   }
 
   /** Ends the call whatever its state: `completed` also stops one still ringing (a flash call). */

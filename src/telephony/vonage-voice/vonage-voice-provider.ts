@@ -1,6 +1,6 @@
 import { ProviderError, type CallbackRequest, type ProviderContext } from '../../delivery/provider.js';
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
-import type { CallCallbackResult, CallProvider, CallProviderCapabilities, OutboundCall } from '../call-provider.js';
+import type { CallCallbackResult, CallProvider, CallProviderCapabilities, CallStep, OutboundCall } from '../call-provider.js';
 import { apiToken } from './api-token.js';
 import { parseCallWebhook } from './call-webhook.js';
 import { scriptNcco } from './ncco.js';
@@ -57,6 +57,10 @@ export class VonageVoiceProvider implements CallProvider {
   async parseCallback(req: CallbackRequest): Promise<CallCallbackResult> {
     if (this.signatureSecret) await verifyWebhook(req, this.signatureSecret, this.ctx.clock);
     return parseCallWebhook(req, this.signatureSecret !== undefined);
+  }
+
+  continueWith(script: CallStep[]): { contentType: string; body: string } {
+    return { contentType: 'application/json', body: JSON.stringify(scriptNcco(script, this.ctx.callbackUrl)) };
   }
 
   async hangup(providerCallId: string): Promise<void> {

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { OutboxStore } from '../delivery/outbox-store.js';
+import type { DeliveryReceipt } from '../delivery/provider.js';
+import type { Clock } from '../lib/clock.js';
+import { newId } from '../lib/ids.js';
+import { maskDestination } from '../lib/mask.js';
+import type { Locale } from '../templates/index.js';
+import type { CallDisposition, CallEventRecord, CallStep } from '../telephony/call-provider.js';
+import { parseChannelData } from '../verifications/channel-data.js';
+import type { VerificationService } from '../verifications/verification-service.js';
+import type { VerificationRow, VerificationStore } from '../verifications/verification-store.js';
+import { ivrFollowUp } from './call-script.js';
+import type { CallStore } from './call-store.js';
+
+export interface CallServiceDeps {
+  calls: CallStore;
+  outbox: OutboxStore;
+  verifications: VerificationService;
+  verificationStore: VerificationStore;
+  /** The delivery path's receipt handler: a call answered is a message delivered, one never answered is undeliverable. */
+  receipt: (provider: string, r: DeliveryReceipt) => Promise<void>;
+  brandOf: (row: VerificationRow) => Promise<string>;
+  soundUrl: (id: string) => string;
+  clock: Clock;
+  log: Logger;
+}
+
+/** What to say next on the call, when the events call for more than the provider's default answer. */
+export type CallContinuation = CallStep[] | undefined;
+
+// A flash call is meant to ring and be dropped: every end but a network failure means it rang.
+const FLASH_FAILED: ReadonlySet<CallDisposition> = new Set(['failed']);
+
+/**
+ * The call channels' rules, fed by call events from any telephony provider (the sandbox's virtual
+ * phone included): an IVR key approves or fails, an unanswered call moves the workflow on, and an
+ * inbound call from a number waiting for a reverse call approves it.
+ */
+export class CallService {
+  constructor(private readonly d: CallServiceDeps) {}
+
+  /**
+   * Applies a provider's call events; returns what the call should do next when that is more than
+   * the provider's default answer. `account`: inbound calls approve only that account's
+   * verifications (a virtual phone's call proves nothing to anybody else).
+   */
+  async handle(provider: string, events: readonly CallEventRecord[], account?: string): Promise<CallContinuation> {
+    let next: CallContinuation;
+    for (const e of events) {
+      if (e.event.type === 'inbound') await this.inbound(provider, e.providerCallId, e.event.from, e.event.to, account);
+      else next = (await this.outbound(provider, e)) ?? next;
+    }
+    return next;
+  }
+
+  private async inbound(provider: string, providerCallId: string, from: string, to: string, account: string | undefined): Promise<void> {
+    const now = this.d.clock.now();
+    // A repeated callback for the same call changes nothing.
+    const fresh = await this.d.calls.insertNew({
+      id: newId('cal'), account_id: account ?? '', verification_id: null, message_id: null, direction: 'inbound', provider, provider_call_id: providerCallId,
+      from, to, status: 'ended', digits: null, disposition: 'rejected', created_at: now, updated_at: now,
+    });
+    if (!fresh) return;
+    const approved = await this.d.verifications.inboundCall(from, to, account);
+    this.d.log.info({ provider, from: maskDestination(from), approved }, 'inbound call');
+  }
+
+  private async outbound(provider: string, e: CallEventRecord): Promise<CallContinuation> {
+    const { d } = this;
+    const message = e.callId ? await d.outbox.get(e.callId) : await d.outbox.byProviderId(provider, e.providerCallId);
+    // A call id echoed by another provider's callback is not that provider's call.
+    if (!message || (message.provider !== null && message.provider !== provider)) return undefined;
+    const now = d.clock.now();
+    await d.calls.insertNew({
+      id: newId('cal'), account_id: message.account_id, verification_id: message.verification_id, message_id: message.id, direction: 'outbound', provider,
+      provider_call_id: e.providerCallId, from: '', to: message.to, status: 'ringing', digits: null, disposition: null, created_at: now, updated_at: now,
+    });
+    const row = await d.verificationStore.byId(message.verification_id);
+    const current = row !== undefined && row.status === 'pending' && row.step === message.step && row.expires_at > now;
+    const receipt = (status: DeliveryReceipt['status'], errorCode?: string) => d.receipt(provider, { providerMessageId: e.providerCallId, status, errorCode });
+    const ev = e.event;
+    switch (ev.type) {
+      case 'ringing':
+        return undefined;
+      case 'answered':
+        await d.calls.update(provider, e.providerCallId, { status: 'answered' }, now);
+        await receipt('delivered');
+        return undefined;
+      case 'dtmf': {
+        await d.calls.update(provider, e.providerCallId, { status: 'answered', digits: ev.digits }, now);
+        if (message.channel !== 'ivr' || !row) return undefined;
+        const confirmed = ev.digits.startsWith('1');
+        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_other_key');
+        const prompts = parseChannelData(row.channel_data).ivr ?? {};
+        return ivrFollowUp(confirmed && current, prompts, { locale: row.locale as Locale, brand: await d.brandOf(row), soundUrl: d.soundUrl });
+      }
+      case 'ended': {
+        const known = await d.calls.get(provider, e.providerCallId);
+        await d.calls.update(provider, e.providerCallId, { status: 'ended', disposition: ev.disposition }, now);
+        const answered = ev.disposition === 'completed' || known?.status === 'answered';
+        if (message.channel === 'flash_call') return void (await receipt(FLASH_FAILED.has(ev.disposition) ? 'undeliverable' : 'delivered', ev.disposition.toUpperCase()));
+        if (!answered) return void (await receipt('undeliverable', ev.disposition.toUpperCase().replace('-', '_')));
+        // Answered, and the IVR heard no key before the call ended.
+        if (message.channel === 'ivr' && current && row && !known?.digits) await d.verifications.conclude(row, 'failed', 'ivr_no_key');
+        return undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { Type } from 'typebox';
+import { AppError } from '../errors/index.js';
+import { problems, Timestamp } from '../http/schemas.js';
+import { principalOf, type App } from '../http/types.js';
+import type { InboxStore } from './inbox-store.js';
+import type { PhoneCallRow } from './phone-store.js';
+import type { VirtualPhone } from './virtual-phone.js';
+
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+const Step = Type.Union([
+  Type.Object({ say: Type.String(), locale: Type.String() }),
+  Type.Object({ play: Type.String() }),
+  Type.Object({ gather: Type.Object({ timeoutS: Type.Number(), prompt: Type.Array(Type.Union([Type.Object({ say: Type.String(), locale: Type.String() }), Type.Object({ play: Type.String() })])) }) }),
+  Type.Object({ hangup: Type.Boolean() }),
+]);
+
+const Call = Type.Object({
+  id: Type.String(),
+  direction: Type.Enum(['outbound', 'inbound'], { description: 'outbound: Verity rang this phone; inbound: this phone dialled a number' }),
+  channel: Type.Union([Type.String(), Type.Null()]),
+  verification_id: Type.Union([Type.String(), Type.Null()]),
+  from: Type.String(),
+  to: Type.String(),
+  status: Type.Enum(['ringing', 'answered', 'ended']),
+  digits: Type.Union([Type.String(), Type.Null()]),
+  disposition: Type.Union([Type.String(), Type.Null()]),
+  script: Type.Array(Step, { description: 'What the call says and does once answered' }),
+  created_at: Timestamp,
+});
+
+const Action = Type.Object({ call: Call, heard: Type.Array(Step, { description: 'What the phone hears now' }) });
+
+const Params = Type.Object({ number: Type.String({ maxLength: 32, description: 'The phone’s E.164 number (+ may be written %2B)' }) });
+const CallParams = Type.Object({ ...Params.properties, id: Type.String({ maxLength: 64 }) });
+
+function view(c: PhoneCallRow) {
+  return {
+    id: c.id, direction: c.direction as 'outbound' | 'inbound', channel: c.channel, verification_id: c.verification_id, from: c.from, to: c.to,
+    status: c.status as 'ringing' | 'answered' | 'ended', digits: c.digits, disposition: c.disposition, script: JSON.parse(c.script) as never, created_at: new Date(c.created_at).toISOString(),
+  };
+}
+
+/** A number as typed: `+` arrives as a space unless encoded, and people paste spaces and dashes. */
+function phone(raw: string): string {
+  const n = `+${raw.replace(/[^0-9]/g, '')}`;
+  if (!E164.test(n)) throw new AppError('INVALID_PHONE_NUMBER', 'the phone number must be in international format, like +5511987654321');
+  return n;
+}
+
+/** The virtual phone (sandbox): drive the call channels and silent verification by hand or from tests. */
+export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
+  return async function routes(app: App): Promise<void> {
+    const tags = ['sandbox'];
+    const callErrors = problems('CALL_NOT_FOUND', 'CALL_STATE', 'INVALID_PHONE_NUMBER');
+
+    app.get('/v1/sandbox/phones/:number', {
+      schema: {
+        tags, summary: 'A virtual phone: its calls (newest first), the messages it received, and its data session on the simulated operator',
+        params: Params,
+        response: {
+          200: Type.Object({
+            number: Type.String(),
+            online: Type.Union([Type.Object({ ip: Type.String(), since: Timestamp }), Type.Null()]),
+            calls: Type.Array(Call),
+            messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
+          }),
+          ...problems('INVALID_PHONE_NUMBER'),
+        },
+      },
+    }, async (req) => {
+      const accountId = principalOf(req).accountId;
+      const number = phone(req.params.number);
+      const [calls, messages, online] = await Promise.all([phones.list(accountId, number, 50), inbox.list(accountId, { to: number, limit: 50 }), phones.status(accountId, number)]);
+      return {
+        number,
+        online: online && { ip: online.ip, since: new Date(online.since).toISOString() },
+        calls: calls.map(view),
+        messages: messages.map((m) => ({ id: m.id, verification_id: m.verification_id, channel: m.channel, text: m.text, created_at: new Date(m.created_at).toISOString() })),
+      };
+    });
+
+    app.post('/v1/sandbox/phones/:number/calls/:id/answer', { schema: { tags, summary: 'Answer a ringing call', params: CallParams, response: { 200: Action, ...callErrors } } }, async (req) => {
+      const r = await phones.answer(principalOf(req).accountId, phone(req.params.number), req.params.id);
+      return { call: view(r.call), heard: r.heard as never };
+    });
+
+    app.post('/v1/sandbox/phones/:number/calls/:id/keys', {
+      schema: {
+        tags, summary: 'Press keys on an answered call (the IVR reads the first)',
+        params: CallParams,
+        body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#]{1,10}$' }) }, { additionalProperties: false }),
+        response: { 200: Action, ...callErrors },
+      },
+    }, async (req) => {
+      const r = await phones.press(principalOf(req).accountId, phone(req.params.number), req.params.id, req.body.digits);
+      return { call: view(r.call), heard: r.heard as never };
+    });
+
+    app.post('/v1/sandbox/phones/:number/calls/:id/hangup', { schema: { tags, summary: 'Hang up (a ringing call is declined)', params: CallParams, response: { 200: Action, ...callErrors } } }, async (req) => {
+      const r = await phones.hangup(principalOf(req).accountId, phone(req.params.number), req.params.id);
+      return { call: view(r.call), heard: [] };
+    });
+
+    app.post('/v1/sandbox/phones/:number/dial', {
+      schema: {
+        tags, summary: 'Call a number from this phone (a reverse call: it approves this account’s verifications waiting for this phone to call that number)',
+        params: Params,
+        body: Type.Object({ to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ call: Call }), ...problems('INVALID_PHONE_NUMBER') },
+      },
+    }, async (req) => {
+      const call = await phones.dial(principalOf(req).accountId, phone(req.params.number), phone(req.body.to));
+      return { call: view(call) };
+    });
+
+    app.post('/v1/sandbox/phones/:number/online', {
+      schema: {
+        tags, summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
+        params: Params,
+        body: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
+      },
+    }, async (req, reply) => {
+      await phones.online(principalOf(req).accountId, phone(req.params.number), req.body.ip);
+      return reply.code(204).send(null);
+    });
+
+    app.post('/v1/sandbox/phones/:number/offline', { schema: { tags, summary: 'End the phone’s data session on the simulated operator', params: Params, response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') } } }, async (req, reply) => {
+      await phones.offline(principalOf(req).accountId, phone(req.params.number));
+      return reply.code(204).send(null);
+    });
+  };
+}

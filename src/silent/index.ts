@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
+import { ConfigError } from '../config/config.js';
+import type { Clock } from '../lib/clock.js';
+import type { SilentEngine } from '../operator/silent-engine.js';
+import { camaraResolver } from './camara/index.js';
+import { claroSmvResolver } from './claro-smv/index.js';
+import type { SilentResolverDefinition } from './definition.js';
+import { LocalSilentResolver } from './local-resolver.js';
+import { SilentRouter, type SilentRoute } from './silent-router.js';
+
+export { SilentRouter } from './silent-router.js';
+export { LocalSilentResolver } from './local-resolver.js';
+export { SilentStateError } from './definition.js';
+export type { SilentDevice, SilentRequest, SilentResolver, SilentResult } from './silent-resolver.js';
+
+/** Upstream kinds SILENT_ROUTES may name besides `local`. */
+export const SILENT_TYPES: ReadonlyMap<string, SilentResolverDefinition<never>> = new Map<string, SilentResolverDefinition<never>>(
+  [claroSmvResolver, camaraResolver].map((d) => [d.type, d as SilentResolverDefinition<never>]),
+);
+
+export interface SilentBuildContext {
+  engine: SilentEngine;
+  log: Logger;
+  clock: Clock;
+  publicUrl: string;
+}
+
+/** Where an operator sends the device back after network-based authentication. */
+export function silentCallbackUrl(publicUrl: string, name: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/v1/silent/${encodeURIComponent(name)}/callback`;
+}
+
+/**
+ * Builds the router from SILENT_ROUTES entries `{name, prefix?, type, …options}`: `local` (the
+ * operator engine; `operator` limits it to one operator account) or an upstream kind. Every
+ * problem is reported at once; option values never appear in the messages.
+ */
+export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>>, ctx: SilentBuildContext): SilentRouter {
+  const problems: string[] = [];
+  const routes: SilentRoute[] = [];
+  const names = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    const { name, type, prefix, ...options } = entry as { name?: unknown; type?: unknown; prefix?: unknown } & Record<string, unknown>;
+    const where = `SILENT_ROUTES[${i}]`;
+    if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name) || names.has(name)) {
+      problems.push(`${where} needs a unique name (lower-case letters, digits, - and _)`);
+      continue;
+    }
+    names.add(name);
+    const digits = prefix === undefined ? '' : String(prefix).replace(/^\+/, '');
+    if (!/^\d{0,15}$/.test(digits)) problems.push(`${where} (${name}): prefix must be calling-code digits`);
+    if (type === 'local') {
+      const operator = options.operator;
+      if (operator !== undefined && typeof operator !== 'string') problems.push(`${where} (${name}): operator must be an account id`);
+      routes.push({ name, prefix: digits, resolver: new LocalSilentResolver(ctx.engine, typeof operator === 'string' ? operator : undefined) });
+      continue;
+    }
+    const def = typeof type === 'string' ? SILENT_TYPES.get(type) : undefined;
+    if (!def) {
+      problems.push(`${where} (${name}): type must be local or one of ${[...SILENT_TYPES.keys()].join(', ')}`);
+      continue;
+    }
+    const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
+    const errors = [...Value.Errors(def.options, withDefaults)].slice(0, 5);
+    if (errors.length > 0) {
+      for (const e of errors) problems.push(`${where} (${name}): ${e.instancePath || '/'} ${e.message}`);
+      continue;
+    }
+    try {
+      routes.push({ name, prefix: digits, resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name) }) });
+    } catch (err) {
+      problems.push(`${where} (${name}): ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return new SilentRouter(routes, new LocalSilentResolver(ctx.engine));
+}
