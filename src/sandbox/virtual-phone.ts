@@ -39,11 +39,12 @@ export class VirtualPhone {
   async press(accountId: string, number: string, id: string, digits: string): Promise<PhoneAction> {
     const call = await this.own(accountId, number, id);
     if (call.status !== 'answered') throw notNow(call);
-    await this.store.move(id, ['answered'], { digits: (call.digits ?? '') + digits }, this.clock.now());
+    const pressed = { ...call, digits: (call.digits ?? '') + digits };
+    await this.store.move(id, ['answered'], { digits: pressed.digits }, this.clock.now());
     const heard = (await this.report(call, { type: 'dtmf', digits })) ?? [];
     // The IVR's answer ends with a hangup: the call is over once it has been heard.
-    if (heard.some((s) => 'hangup' in s)) return { call: await this.end(call, 'completed'), heard };
-    return { call: { ...call, digits: (call.digits ?? '') + digits }, heard };
+    if (heard.some((s) => 'hangup' in s)) return { call: await this.end(pressed, 'completed'), heard };
+    return { call: pressed, heard };
   }
 
   async hangup(accountId: string, number: string, id: string): Promise<PhoneAction> {
