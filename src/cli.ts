@@ -4,6 +4,7 @@ import { buildApp, createLogger } from './app.js';
 import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
 import { PROVIDER_TYPES } from './providers/index.js';
+import { SILENT_TYPES } from './silent/index.js';
 import { serve } from './server.js';
 
 const USAGE = `usage: verity <command>
@@ -16,7 +17,7 @@ const USAGE = `usage: verity <command>
                       create an API key for the first account (creating that account
                       on an empty database); --json prints {"key_id","secret"} only
   config              print every setting with its default, as a Markdown table
-  providers           print every provider type's options, as Markdown tables
+  providers           print every provider type's and silent upstream's options, as Markdown tables
 `;
 
 /** Commands other than serve keep stdout for their own output: logs go to stderr. */
@@ -59,10 +60,10 @@ async function runWorker(config: Config): Promise<void> {
   await app.close();
 }
 
-/** One table per provider type, read from the same schemas that validate PROVIDERS. */
+/** One table per provider type (PROVIDERS) and silent upstream (SILENT_ROUTES), read from the schemas that validate them. */
 function providersTables(): string {
   const out: string[] = [];
-  for (const def of PROVIDER_TYPES.values()) {
+  for (const def of [...PROVIDER_TYPES.values(), ...SILENT_TYPES.values()]) {
     const schema = def.options as { properties?: Record<string, { description?: string; default?: unknown }>; required?: string[] };
     out.push(`#### \`${def.type}\``, '', '| Option | Meaning |', '|---|---|');
     for (const [key, prop] of Object.entries(schema.properties ?? {})) {
