@@ -152,14 +152,32 @@ async function limiterStore(config: Config, database: DatabaseHandle, redis: Red
  * metrics), then the domain services, then the routes. It does not listen; `server.ts` does.
  */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
-  const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config);
   const secrets = resolveSecrets(config);
-
   const database = openDatabase(config.databaseUrl, opts.schema ? { schema: opts.schema } : {});
-  await migrate(database, opts.schema);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
   redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  try {
+    await migrate(database, opts.schema);
+    return await assemble(config, opts, { logger, secrets, database, redis });
+  } catch (err) {
+    // A configuration the providers or upstreams refuse must not leave connections open behind it.
+    redis?.disconnect();
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+interface Infrastructure {
+  logger: Logger;
+  secrets: ReturnType<typeof resolveSecrets>;
+  database: DatabaseHandle;
+  redis: Redis | undefined;
+}
+
+async function assemble(config: Config, opts: BuildOptions, infra: Infrastructure): Promise<App> {
+  const { logger, secrets, database, redis } = infra;
+  const clock = opts.clock ?? systemClock;
   const limiterFactory: LimiterFactory = await createLimiterFactory(await limiterStore(config, database, redis));
 
   const app = fastify({
@@ -289,7 +307,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   await app.register(oauthRoutes(keys, tokens));
   await app.register(camaraRoutes(silent, nvTokens, keys, config.trustProxy));
-  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl, (provider, events) => calls.handle(provider, events)));
+  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl, 
+    // An account's own provider speaks only for that account: its callbacks cannot approve anybody else's verifications.
+    async (provider, events) => calls.handle(provider, events, await accountProviders.ownerOf(provider))));
   await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
   await app.register(silentRoutes(silentRouter, verifications));
   const authenticate = authenticator(keys, tokens);

@@ -48,7 +48,7 @@ export class CallService {
     let next: CallContinuation;
     for (const e of events) {
       if (e.event.type === 'inbound') await this.inbound(provider, e.providerCallId, e.event.from, e.event.to, account);
-      else next = (await this.outbound(provider, e)) ?? next;
+      else next = (await this.outbound(provider, e, account)) ?? next;
     }
     return next;
   }
@@ -65,11 +65,12 @@ export class CallService {
     this.d.log.info({ provider, from: maskDestination(from), approved }, 'inbound call');
   }
 
-  private async outbound(provider: string, e: CallEventRecord): Promise<CallContinuation> {
+  private async outbound(provider: string, e: CallEventRecord, account: string | undefined): Promise<CallContinuation> {
     const { d } = this;
     const message = e.callId ? await d.outbox.get(e.callId) : await d.outbox.byProviderId(provider, e.providerCallId);
-    // A call id echoed by another provider's callback is not that provider's call.
-    if (!message || (message.provider !== null && message.provider !== provider)) return undefined;
+    // A call id echoed by another provider's callback is not that provider's call, and an
+    // account's own provider never speaks for another account's calls.
+    if (!message || (message.provider !== null && message.provider !== provider) || (account !== undefined && message.account_id !== account)) return undefined;
     const now = d.clock.now();
     await d.calls.insertNew({
       id: newId('cal'), account_id: message.account_id, verification_id: message.verification_id, message_id: message.id, direction: 'outbound', provider,

@@ -142,6 +142,13 @@ export class AccountProviders {
     return row ? this.instance(row) : undefined;
   }
 
+  /** The account that owns a provider (`prv_…`); undefined for the server's own (PROVIDERS, sandbox). */
+  async ownerOf(name: string): Promise<string | undefined> {
+    if (this.global.get(name) || !name.startsWith('prv_')) return undefined;
+    const row = await this.handle.db.selectFrom('account_providers').select('account_id').where('id', '=', name).executeTakeFirst();
+    return row?.account_id;
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.instances.values()].map((i) => i.provider.close?.()));
     this.instances.clear();

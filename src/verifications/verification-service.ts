@@ -439,7 +439,7 @@ export class VerificationService implements DeliveryListener {
     return true;
   }
 
-  /** A step that did not prove anything (a silent no-match, an unanswered IVR): the next step, or failed. */
+  /** A step that did not prove anything (a silent no-match or an operator that could not answer): the next step, or failed. */
   async fallThrough(row: VerificationRow, reason: string): Promise<VerificationStatus> {
     if (await this.advance(row, 'failed')) return ((await this.d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
     return (await this.conclude(row, 'failed', reason)) ? 'failed' : (((await this.d.store.byId(row.id))?.status ?? 'failed') as VerificationStatus);
