@@ -145,6 +145,16 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call channels
       expect((await verification(id)).status).toBe('failed');
     });
 
+    it('ivr: an answered call that ends without a key fails the verification', async () => {
+      const { id, call, twiml } = await placed({ to: '+5511987654330', channel: 'ivr' });
+      expect((await statusCallback(call, 'in-progress')).statusCode).toBe(200);
+      const silence = await press(call, twiml, '');
+      expect([silence.statusCode, silence.body]).toEqual([200, '<Response><Hangup/></Response>']);
+      expect((await verification(id)).status).toBe('pending');
+      expect((await statusCallback(call, 'completed')).statusCode).toBe(200);
+      expect((await verification(id)).status).toBe('failed');
+    });
+
     it('ivr: refuses a gather with a forged or tampered signature and changes nothing', async () => {
       const { id, call, twiml } = await placed({ to: '+5511987654325', channel: 'ivr' });
       const forged = await press(call, twiml, '1', 'not-the-auth-token');
@@ -191,6 +201,19 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call channels
       const b = await start({ to, channel: 'reverse_call' });
       await twilio('/v1/providers/tw/callback', twilioInboundParams(ACCOUNT, `CA${randomBytes(16).toString('hex')}`, to, POOL));
       expect([(await verification(a.id)).status, (await verification(b.id)).status]).toEqual(['approved', 'approved']);
+    });
+
+    it('reverse_call: an account’s own voice provider cannot approve another account’s verification', async () => {
+      const to = '+5511987654330';
+      const v = await start({ to, channel: 'reverse_call' });
+      const tenant = await t.tenant();
+      const ownToken = 'tenant-chosen-auth-token';
+      const created = await t.post('/v1/providers', { name: 'mine', type: 'twilio-voice', options: { accountSid: ACCOUNT, authToken: ownToken, from: FROM, baseUrl: fake.url } }, tenant.key);
+      expect(created.status).toBe(201);
+      const path = `/v1/providers/${created.body.id as string}/callback`;
+      const forged = await twilio(path, twilioInboundParams(ACCOUNT, `CA${randomBytes(16).toString('hex')}`, to, POOL), ownToken);
+      expect(forged.statusCode).toBe(200);
+      expect((await verification(v.id)).status).toBe('pending');
     });
 
     it('reverse_call: the same inbound callback delivered twice at once approves once', async () => {
@@ -282,7 +305,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('IVR through V
 
       const input = call?.body.ncco as Array<{ eventUrl?: string[] }>;
       const r = await vonage(input[1]?.eventUrl?.[0] ?? '', { ...common, dtmf: { digits: '1', timed_out: false } });
-      expect([r.statusCode, r.headers['content-type']]).toEqual([200, 'application/json']);
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toMatch(/^application\/json/);
       expect(JSON.parse(r.body)).toEqual([{ action: 'talk', text: CONFIRM, language: 'en-US' }]);
       expect((await t.get(`/v1/verifications/${v.body.id}`)).body.status).toBe('approved');
       expect(fake.violations).toEqual([]);
