@@ -67,6 +67,10 @@ import { phoneRoutes } from './sandbox/phone-routes.js';
 import { VirtualPhone } from './sandbox/virtual-phone.js';
 import { buildSilentRouter, type SilentRouter } from './silent/index.js';
 import { silentRoutes } from './silent/routes.js';
+import { claroRoutes } from './compat/claro/routes.js';
+import { EventFanout } from './compat/compat-deps.js';
+import { credentialRoutes } from './compat/credentials/routes.js';
+import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
 
 const VERSION = packageVersion();
@@ -104,6 +108,7 @@ export interface Verity {
   radius: RadiusAccountingListener | undefined;
   calls: CallService;
   callStore: CallStore;
+  vendorCredentials: VendorCredentials;
   numbers: NumberPool;
   sounds: SoundStore;
   phone: VirtualPhone;
@@ -233,6 +238,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
   const silentRouter = buildSilentRouter(config.silentRoutes ?? [], { engine: silent, log: logger, clock, publicUrl: baseUrl });
   const serviceSettings = new ServiceSettings(serviceStore, config.verification);
+  const events = new EventFanout(webhooks);
   const verifications = new VerificationService({
     store: verificationStore,
     settings: serviceSettings,
@@ -257,7 +263,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     silent: silentRouter,
     sounds: { exists: async (accountId, id) => (await sounds.get(accountId, id)) !== undefined, url: soundUrl },
     callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
-    sink: webhooks,
+    sink: events,
     log: logger,
   });
   worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
@@ -273,13 +279,14 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     clock,
     log: logger,
   });
+  const vendorCredentials = new VendorCredentials(database, sealer, clock);
   const phone = new VirtualPhone(phones, calls, operatorStore, silent, clock);
   const nvTokens = new NvTokens(secrets.tokenSigningKey, database, clock);
   const { radius: r } = config;
   const radius = r.port !== undefined && r.secret ? await startRadiusFeed({ port: r.port, host: r.host, secret: r.secret, account: r.account }, operatorStore, accountStore, clock, logger) : undefined;
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, calls, callStore, numbers, sounds, phone, silentRouter, metrics, clock } satisfies Verity);
+  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, calls, callStore, vendorCredentials, numbers, sounds, phone, silentRouter, metrics, clock } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -312,6 +319,12 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     async (provider, events) => calls.handle(provider, events, await accountProviders.ownerOf(provider))));
   await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
   await app.register(silentRoutes(silentRouter, verifications));
+  // Vendor APIs for clients moving over, each at its vendor's own paths.
+  const { compat } = config;
+  if (compat.vendors.includes('claro')) {
+    const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity claro tokens').digest();
+    await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
+  }
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate);
@@ -322,6 +335,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await scope.register(sandboxRoutes(inbox));
     await scope.register(phoneRoutes(phone, inbox));
     await scope.register(numberRoutes(numbers, numberStore, clock));
+    await scope.register(credentialRoutes(vendorCredentials));
     await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
     await scope.register(webhookRoutes(webhooks));
     await scope.register(providerRoutes(accountProviders));

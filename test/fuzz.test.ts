@@ -19,8 +19,8 @@ const SQLITE = BACKENDS.find((b) => b.name === 'sqlite');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv' | 'snd' | 'vpc';
-type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers' | 'operator' | 'numbers' | 'sounds';
+type IdKind = 'ver' | 'svc' | 'tpl' | 'vk' | 'acc' | 'whk' | 'prv' | 'snd' | 'vpc' | 'vcr';
+type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | 'accounts' | 'sandbox' | 'webhooks' | 'providers' | 'operator' | 'numbers' | 'sounds' | 'compat';
 
 interface Route {
   group: Group;
@@ -31,7 +31,7 @@ interface Route {
   /** Whether a 2xx answer is JSON (the docs UI, its static files and /metrics are not). */
   json: boolean;
   /** The error format when it is not problem+json: a compat route answers in its vendor's own. */
-  errors?: 'camara';
+  errors?: 'camara' | 'vendor';
   /** Body members this route knows, to build near-valid bodies; `required` ones are almost always sent. */
   keys?: readonly string[];
   required?: readonly string[];
@@ -62,6 +62,12 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/number-verification/v2/device-phone-number', json: true, errors: 'camara' },
   { group: 'public', method: 'GET', path: '/v1/sounds/:id/audio', id: 'snd', json: false },
   { group: 'public', method: 'GET', path: '/v1/silent/:name/callback', json: true },
+  { group: 'public', method: 'POST', path: '/oauth2/v1/token', json: true, errors: 'vendor', keys: ['grant_type'] },
+  { group: 'public', method: 'POST', path: '/identity/v1/mobileidentities/smvs', json: true, errors: 'vendor', keys: ['data'] },
+  { group: 'compat', method: 'POST', path: '/v1/compat/credentials', json: true, keys: ['vendor', 'login', 'settings'], required: ['vendor'] },
+  { group: 'compat', method: 'GET', path: '/v1/compat/credentials', json: true },
+  { group: 'compat', method: 'PATCH', path: '/v1/compat/credentials/:id', id: 'vcr', json: true, keys: ['settings'], required: ['settings'] },
+  { group: 'compat', method: 'DELETE', path: '/v1/compat/credentials/:id', id: 'vcr', json: true },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
@@ -119,8 +125,8 @@ const ROUTES: readonly Route[] = [
   { group: 'operator', method: 'POST', path: '/v1/operator/lookups', json: true, keys: ['msisdn', 'ip', 'port', 'timestamp'], required: ['msisdn', 'ip'] },
 ];
 
-const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers', 'operator', 'numbers', 'sounds'];
-const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv', 'snd', 'vpc'];
+const GROUPS: readonly Group[] = ['public', 'oauth', 'verifications', 'services', 'templates', 'accounts', 'sandbox', 'webhooks', 'providers', 'operator', 'numbers', 'sounds', 'compat'];
+const ID_KINDS: readonly IdKind[] = ['ver', 'svc', 'tpl', 'vk', 'acc', 'whk', 'prv', 'snd', 'vpc', 'vcr'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 /** `METHOD /path` for every route in `app.printRoutes({ commonPrefix: false })`, HEAD left out. */
@@ -252,6 +258,14 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(phone);
     case 'hashedPhoneNumber':
       return mixed(fc.constantFrom('a'.repeat(64), 'zz', ''));
+    case 'vendor':
+      return mixed(fc.constantFrom('claro', 'zadarma', 'smsc', 'messagecentral', 'twilio'));
+    case 'login':
+      return mixed(fc.constantFrom('acme-login', 'x', 'C-1234', 'a b'));
+    case 'settings':
+      return mixed(fc.constantFrom({ notify_url: 'https://app.example/notify' }, { callback_url: 1 }, {}));
+    case 'data':
+      return mixed(fc.record({ msisdn: fc.constantFrom('5511987654321', 5511987654321, 'x'), ip: fc.constantFrom('198.51.100.7', '::1', 'x'), port: fc.integer({ min: -1, max: 70_000 }), timestamp: fc.constantFrom(1767225600, 1.7e9, 'now', -1) }, { requiredKeys: [] }));
     case 'ivr':
       return mixed(fc.record({ greeting_text: fc.constantFrom('Press 1', '', 'x'.repeat(501)), greeting_sound: fc.constantFrom('snd_0000000000000000000', 'snd_1111111111111111111', 'nope'), confirm_text: weirdString }, { requiredKeys: [] }));
     case 'device':
@@ -545,6 +559,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
         prv: prov.map((p) => p.id as string),
         snd: [sound],
         vpc: (await t.verity.phone.list(operatorAccount, '+551133334444', 5)).map((c) => c.id),
+        vcr: [((await setupPost('/v1/compat/credentials', { vendor: 'claro' })) as { id: string }).id],
       },
       services: [opSvc.id, opSvcEmail.id, tenSvc.id] as string[],
       templates: [opTplSms.id, opTplEmail.id, tenTpl.id] as string[],
@@ -615,6 +630,10 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
     if (res.statusCode >= 400 && r.route.errors === 'camara' && r.method === r.route.method && res.statusCode !== 404) {
       expect(String(res.headers['content-type']), what).toMatch(/^application\/json/);
       expect(JSON.parse(res.body), what).toMatchObject({ status: res.statusCode, code: expect.any(String), message: expect.any(String) });
+    } else if (res.statusCode >= 400 && r.route.errors === 'vendor' && r.method === r.route.method && res.statusCode !== 404) {
+      // A vendor's own error format: JSON, whatever its shape.
+      expect(String(res.headers['content-type']), what).toMatch(/^application\/json/);
+      expect(() => JSON.parse(res.body), what).not.toThrow();
     } else if (res.statusCode >= 400) {
       expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
       let problem: { code?: unknown; status?: unknown; request_id?: unknown };

@@ -52,6 +52,7 @@ export interface Config {
   calls: { ringS: number; flashRingS: number; gatherS: number; soundMaxBytes: number; soundsPerAccount: number };
   /** Silent-channel upstreams as written; each is checked against its type's schema when built. */
   silentRoutes: Array<Record<string, unknown>> | undefined;
+  compat: { vendors: string[]; claro: { customerIds: string[]; toleranceS: number; tokenTtlS: number } };
   radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
@@ -253,6 +254,12 @@ function validate(cfg: Config, problems: string[]): void {
   if (c.gatherS < 3 || c.gatherS > 10) problems.push('IVR_GATHER_S must be between 3 and 10');
   if (c.soundMaxBytes < 1024 || c.soundMaxBytes > 10 * 1024 * 1024) problems.push('SOUND_MAX_BYTES must be between 1024 and 10485760');
   if (c.soundsPerAccount < 0) problems.push('SOUNDS_PER_ACCOUNT must be ≥ 0');
+  const known = ['claro', 'zadarma', 'smsc', 'messagecentral'];
+  cfg.compat.vendors ??= [];
+  for (const v of cfg.compat.vendors) if (!known.includes(v)) problems.push(`COMPAT_VENDORS: unknown vendor "${v}"; one of ${known.join(', ')}`);
+  cfg.compat.claro.customerIds ??= [];
+  if (cfg.compat.claro.toleranceS < 0 || cfg.compat.claro.toleranceS > 86_400) problems.push('COMPAT_CLARO_TOLERANCE_S must be between 0 and 86400');
+  if (cfg.compat.claro.tokenTtlS < 60) problems.push('COMPAT_CLARO_TOKEN_TTL_S must be ≥ 60');
   if (cfg.silentRoutes !== undefined && !Array.isArray(cfg.silentRoutes)) {
     problems.push('SILENT_ROUTES must be a JSON list');
     cfg.silentRoutes = undefined;

@@ -73,5 +73,9 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'SOUND_MAX_BYTES', key: 'calls.soundMaxBytes', kind: 'int', default: '1048576', doc: 'Largest sound file an account may upload (wav or mp3).' },
   { env: 'SOUNDS_PER_ACCOUNT', key: 'calls.soundsPerAccount', kind: 'int', default: '50', doc: 'Sounds one account may keep.' },
   { env: 'SILENT_ROUTES', key: 'silentRoutes', kind: 'json', default: undefined, doc: 'JSON list of upstreams for the `silent` channel, `{"name", "prefix"?, "type", …options}` with type `local` (this server’s operator data; `operator` limits it to one account), `claro-smv` or `camara` (options: see Silent verification). The longest matching calling-code prefix wins; none: the local engine, which also knows each account’s virtual phones.', secret: true },
+  { env: 'COMPAT_VENDORS', key: 'compat.vendors', kind: 'list', default: 'claro,zadarma,smsc,messagecentral', doc: 'Vendor APIs served for clients moving over (`claro`, `zadarma`, `smsc`, `messagecentral`); empty for none. Each answers at the vendor’s own paths with credentials from `POST /v1/compat/credentials`.' },
+  { env: 'COMPAT_CLARO_CUSTOMER_IDS', key: 'compat.claro.customerIds', kind: 'list', default: 'claro', doc: 'Claro SMV: `X-CustomerID` values accepted; any other answers 403.' },
+  { env: 'COMPAT_CLARO_TOLERANCE_S', key: 'compat.claro.toleranceS', kind: 'int', default: '300', doc: 'Claro SMV: how far either side of the request’s timestamp a data session may start or end (Claro’s Java sample sends a float timestamp, good to about 128 s).' },
+  { env: 'COMPAT_CLARO_TOKEN_TTL_S', key: 'compat.claro.tokenTtlS', kind: 'int', default: '3599', doc: 'Claro SMV: lifetime of an access token from `/oauth2/v1/token`, seconds.' },
   { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
 ];

@@ -278,6 +278,16 @@ export interface SandboxCallTable {
   updated_at: number;
 }
 
+export interface VendorCredentialTable {
+  id: string;
+  account_id: string;
+  vendor: string; // claro | zadarma | smsc | messagecentral
+  login: string; // key, login or customerId
+  secret_sealed: string;
+  settings: string | null; // JSON
+  created_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -305,6 +315,7 @@ export interface Database {
   inbound_numbers: InboundNumberTable;
   sounds: SoundTable;
   sandbox_calls: SandboxCallTable;
+  vendor_credentials: VendorCredentialTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
 }

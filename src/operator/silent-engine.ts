@@ -17,6 +17,8 @@ export interface SilentQuery {
   at?: number | undefined;
   /** Only this operator's data (the API caller's); default: the operator whose ranges hold the IP. */
   accountId?: string | undefined;
+  /** How far either side of `at` a session may start or end; default the engine's setting. */
+  toleranceMs?: number | undefined;
   /** Also the simulated operator of this account's virtual phones (the sandbox); other accounts' never. */
   sandboxOf?: string | undefined;
 }
@@ -59,8 +61,9 @@ export class SilentEngine {
     const owners = await this.owners(ip, q.accountId, q.sandboxOf);
     if (owners.length === 0) return { outcome: 'outside_ranges', operator: undefined };
     const at = q.at ?? this.clock.now();
-    const from = at - this.toleranceMs;
-    const to = at + this.toleranceMs;
+    const tolerance = q.toleranceMs ?? this.toleranceMs;
+    const from = at - tolerance;
+    const to = at + tolerance;
     for (const operator of owners) {
       const ips = q.port === undefined ? [ip] : [...(await this.store.privateIps(operator, ip, q.port, from, to)), ip];
       const sessions = await this.store.sessionsOn(operator, ips, from, to);

@@ -1,0 +1,56 @@
+import { Type } from 'typebox';
+import { AppError } from '../../errors/index.js';
+import { problems, Timestamp } from '../../http/schemas.js';
+import { principalOf, type App } from '../../http/types.js';
+import { VENDORS, type VendorCredential, type VendorCredentials } from './vendor-credentials.js';
+
+const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean()]), {
+  maxProperties: 10,
+  description: 'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go); SMSC `callback_url` (the handler called after a wait_call)',
+});
+
+const Credential = Type.Object({
+  id: Type.String(),
+  vendor: Type.Enum([...VENDORS]),
+  login: Type.String({ description: 'Claro key, Zadarma key, SMSC login or Message Central customerId' }),
+  settings: Settings,
+  created_at: Timestamp,
+});
+
+const Issued = Type.Object({ ...Credential.properties, secret: Type.String({ description: 'Shown only here: Claro secret, Zadarma secret, SMSC password (also its apikey), Message Central password' }) });
+
+const view = (c: Omit<VendorCredential, 'secret'>) => ({ id: c.id, vendor: c.vendor, login: c.login, settings: c.settings as Record<string, string>, created_at: new Date(c.createdAt).toISOString() });
+
+/** An account's credentials in the vendors' own forms, for clients moving over to Verity. */
+export function credentialRoutes(store: VendorCredentials) {
+  return async function routes(app: App): Promise<void> {
+    const tags = ['compat'];
+    app.post('/v1/compat/credentials', {
+      schema: {
+        tags, summary: 'Issue a credential in a vendor’s form (the secret is shown once)',
+        body: Type.Object({ vendor: Type.Enum([...VENDORS]), login: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@-]{3,64}$', description: 'SMSC login or Message Central customerId to use (default generated)' })), settings: Type.Optional(Settings) }, { additionalProperties: false }),
+        response: { 201: Issued, ...problems('CONFLICT') },
+      },
+    }, async (req, reply) => {
+      const b = req.body;
+      if (b.login && (b.vendor === 'claro' || b.vendor === 'zadarma')) throw new AppError('VALIDATION_FAILED', `${b.vendor} keys are generated; leave login out`);
+      const c = await store.create(principalOf(req).accountId, b.vendor, { login: b.login, settings: b.settings });
+      if (!c) throw new AppError('CONFLICT', 'that login is taken');
+      return reply.code(201).send({ ...view(c), secret: c.secret });
+    });
+    app.get('/v1/compat/credentials', { schema: { tags, summary: 'The account’s vendor credentials (secrets are never shown again)', response: { 200: Type.Object({ credentials: Type.Array(Credential) }), ...problems() } } }, async (req) => ({
+      credentials: (await store.list(principalOf(req).accountId)).map(view),
+    }));
+    const Params = Type.Object({ id: Type.String({ pattern: '^vcr_[0-9A-Za-z]{1,40}$' }) });
+    app.patch('/v1/compat/credentials/:id', {
+      schema: { tags, summary: 'Replace a credential’s vendor settings', params: Params, body: Type.Object({ settings: Settings }, { additionalProperties: false }), response: { 204: Type.Null(), ...problems('NOT_FOUND') } },
+    }, async (req, reply) => {
+      if (!(await store.setSettings(principalOf(req).accountId, req.params.id, req.body.settings))) throw new AppError('NOT_FOUND', 'no such credential');
+      return reply.code(204).send(null);
+    });
+    app.delete('/v1/compat/credentials/:id', { schema: { tags, summary: 'Revoke a credential', params: Params, response: { 204: Type.Null(), ...problems('NOT_FOUND') } } }, async (req, reply) => {
+      if (!(await store.remove(principalOf(req).accountId, req.params.id))) throw new AppError('NOT_FOUND', 'no such credential');
+      return reply.code(204).send(null);
+    });
+  };
+}
