@@ -68,7 +68,8 @@ import { VirtualPhone } from './sandbox/virtual-phone.js';
 import { buildSilentRouter, type SilentRouter } from './silent/index.js';
 import { silentRoutes } from './silent/routes.js';
 import { claroRoutes } from './compat/claro/routes.js';
-import { EventFanout } from './compat/compat-deps.js';
+import { EventFanout, type CompatDeps } from './compat/compat-deps.js';
+import { smscRoutes } from './compat/smsc/index.js';
 import { credentialRoutes } from './compat/credentials/routes.js';
 import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
@@ -324,6 +325,11 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   if (compat.vendors.includes('claro')) {
     const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity claro tokens').digest();
     await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
+  }
+  const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, soundUrl, events, clock, log: logger, publicUrl: baseUrl };
+  if (compat.vendors.includes('smsc')) {
+    // The handler callback goes where the account says, under the same SSRF rule as webhooks.
+    await app.register(smscRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, ...compat.smsc }, (k) => vendorCredentials.findBySecret('smsc', k)));
   }
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {

@@ -3,6 +3,7 @@ import { SETTINGS, type Setting } from './settings.js';
 import type { LimitRule } from '../limits/limiter.js';
 import { isPostgresUrl } from '../db/database-url.js';
 import { parseEntries, type PoolEntry } from '../numbers/pool-entry.js';
+import { DEFAULT_SMSC_SETTINGS } from '../compat/smsc/settings.js';
 
 export type MagicOutcome = 'delivered' | 'undeliverable';
 export interface MagicDestination { to: string; code: string; outcome: MagicOutcome }
@@ -52,7 +53,12 @@ export interface Config {
   calls: { ringS: number; flashRingS: number; gatherS: number; soundMaxBytes: number; soundsPerAccount: number };
   /** Silent-channel upstreams as written; each is checked against its type's schema when built. */
   silentRoutes: Array<Record<string, unknown>> | undefined;
-  compat: { vendors: string[]; claro: { customerIds: string[]; toleranceS: number; tokenTtlS: number } };
+  compat: {
+    vendors: string[];
+    claro: { customerIds: string[]; toleranceS: number; tokenTtlS: number };
+    /** Overrides of a vendor's own settings, checked against its defaults' keys and types. */
+    smsc: Record<string, unknown>;
+  };
   radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
 }
@@ -258,6 +264,7 @@ function validate(cfg: Config, problems: string[]): void {
   cfg.compat.vendors ??= [];
   for (const v of cfg.compat.vendors) if (!known.includes(v)) problems.push(`COMPAT_VENDORS: unknown vendor "${v}"; one of ${known.join(', ')}`);
   cfg.compat.claro.customerIds ??= [];
+  cfg.compat.smsc = vendorSettings('COMPAT_SMSC', cfg.compat.smsc, DEFAULT_SMSC_SETTINGS, problems);
   if (cfg.compat.claro.toleranceS < 0 || cfg.compat.claro.toleranceS > 86_400) problems.push('COMPAT_CLARO_TOLERANCE_S must be between 0 and 86400');
   if (cfg.compat.claro.tokenTtlS < 60) problems.push('COMPAT_CLARO_TOKEN_TTL_S must be ≥ 60');
   if (cfg.silentRoutes !== undefined && !Array.isArray(cfg.silentRoutes)) {
@@ -276,6 +283,24 @@ function validate(cfg: Config, problems: string[]): void {
   if (cfg.encryptionKey !== undefined && decodeKey(cfg.encryptionKey) === undefined) {
     problems.push('ENCRYPTION_KEY must be 32 bytes written as 64 hex digits or base64');
   }
+}
+
+/**
+ * A vendor's settings object from the environment: only the vendor's own keys, each of the type its
+ * default has, so a typo fails at boot instead of silently keeping the default.
+ */
+function vendorSettings(where: string, raw: unknown, defaults: object, problems: string[]): Record<string, unknown> {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push(`${where} must be a JSON object`);
+    return {};
+  }
+  const known = defaults as Record<string, unknown>;
+  for (const [k, v] of Object.entries(raw)) {
+    if (!Object.hasOwn(known, k)) problems.push(`${where}: unknown key "${k}"; one of ${Object.keys(known).join(', ')}`);
+    else if (typeof v !== typeof known[k]) problems.push(`${where}.${k} must be a ${typeof known[k]}`);
+  }
+  return raw as Record<string, unknown>;
 }
 
 /** A 32-byte key written as hex or base64; undefined when it is neither. */

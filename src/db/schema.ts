@@ -284,6 +284,7 @@ export interface VendorCredentialTable {
   vendor: string; // claro | zadarma | smsc | messagecentral
   login: string; // key, login or customerId
   secret_sealed: string;
+  secret_digest: string | null; // sha256 hex of vendor:secret, to find a credential by its secret
   settings: string | null; // JSON
   created_at: number;
 }

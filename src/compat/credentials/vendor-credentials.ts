@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Sealer } from '../../crypto/sealer.js';
 import type { DatabaseHandle } from '../../db/database.js';
@@ -46,6 +46,10 @@ function issue(vendor: Vendor, login: string | undefined): { login: string; secr
   }
 }
 
+function digest(vendor: Vendor, secret: string): string {
+  return createHash('sha256').update(`${vendor}:${secret}`).digest('hex');
+}
+
 /** Vendor-form credentials of Verity accounts; secrets sealed at rest, bound to their row. */
 export class VendorCredentials {
   private readonly db: Kysely<Database>;
@@ -63,7 +67,7 @@ export class VendorCredentials {
     const id = newId('vcr');
     const { login, secret } = issue(vendor, opts.login);
     const row: VendorCredentialTable = {
-      id, account_id: accountId, vendor, login, secret_sealed: this.sealer.seal(secret, id), settings: opts.settings ? JSON.stringify(opts.settings) : null, created_at: this.clock.now(),
+      id, account_id: accountId, vendor, login, secret_sealed: this.sealer.seal(secret, id), secret_digest: digest(vendor, secret), settings: opts.settings ? JSON.stringify(opts.settings) : null, created_at: this.clock.now(),
     };
     const res = await this.handle.write((trx) => trx.insertInto('vendor_credentials').values(row).onConflict((oc) => oc.columns(['vendor', 'login']).doNothing()).executeTakeFirst());
     if (Number(res.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
@@ -74,6 +78,14 @@ export class VendorCredentials {
   async find(vendor: Vendor, login: string): Promise<VendorCredential | undefined> {
     const row = await this.db.selectFrom('vendor_credentials').selectAll().where('vendor', '=', vendor).where('login', '=', login).executeTakeFirst();
     return row && this.view(row);
+  }
+
+  /** The credential whose secret this is (SMSC's `apikey` alone). */
+  async findBySecret(vendor: Vendor, secret: string): Promise<VendorCredential | undefined> {
+    const row = await this.db.selectFrom('vendor_credentials').selectAll().where('vendor', '=', vendor).where('secret_digest', '=', digest(vendor, secret)).executeTakeFirst();
+    // The digest found it; the sealed secret confirms it.
+    const found = row && this.view(row);
+    return found && found.secret === secret ? found : undefined;
   }
 
   async list(accountId: string): Promise<Array<Omit<VendorCredential, 'secret'>>> {
