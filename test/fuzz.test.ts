@@ -64,6 +64,8 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/v1/silent/:name/callback', json: true },
   { group: 'public', method: 'POST', path: '/oauth2/v1/token', json: true, errors: 'vendor', keys: ['grant_type'] },
   { group: 'public', method: 'POST', path: '/identity/v1/mobileidentities/smvs', json: true, errors: 'vendor', keys: ['data'] },
+  // SMSC answers in its own formats (plain text, CSV, XML or JSON by fmt), always HTTP 200.
+  ...(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const).map((method): Route => ({ group: 'public', method, path: '/sys/wait_call.php', json: false, keys: ['login', 'psw', 'apikey', 'phone', 'fmt', 'charset'] })),
   { group: 'compat', method: 'POST', path: '/v1/compat/credentials', json: true, keys: ['vendor', 'login', 'settings'], required: ['vendor'] },
   { group: 'compat', method: 'GET', path: '/v1/compat/credentials', json: true },
   { group: 'compat', method: 'PATCH', path: '/v1/compat/credentials/:id', id: 'vcr', json: true, keys: ['settings'], required: ['settings'] },
@@ -258,10 +260,18 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(phone);
     case 'hashedPhoneNumber':
       return mixed(fc.constantFrom('a'.repeat(64), 'zz', ''));
+    case 'login':
+    case 'psw':
+    case 'apikey':
+      return mixed(fc.constantFrom('acme', 'x', '', 'd41d8cd98f00b204e9800998ecf8427e'));
+    case 'phone':
+      return mixed(fc.constantFrom('5511987654321', '+5511987654321', '1', 'x'));
+    case 'fmt':
+      return mixed(fc.constantFrom(0, 1, 2, 3, '3', 9));
+    case 'charset':
+      return mixed(fc.constantFrom('utf-8', 'koi8-r', 'windows-1251', 'ebcdic'));
     case 'vendor':
       return mixed(fc.constantFrom('claro', 'zadarma', 'smsc', 'messagecentral', 'twilio'));
-    case 'login':
-      return mixed(fc.constantFrom('acme-login', 'x', 'C-1234', 'a b'));
     case 'settings':
       return mixed(fc.constantFrom({ notify_url: 'https://app.example/notify' }, { callback_url: 1 }, {}));
     case 'data':
