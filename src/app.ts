@@ -69,7 +69,9 @@ import { buildSilentRouter, type SilentRouter } from './silent/index.js';
 import { silentRoutes } from './silent/routes.js';
 import { claroRoutes } from './compat/claro/routes.js';
 import { EventFanout, type CompatDeps } from './compat/compat-deps.js';
+import { messageCentralRoutes, SqlVerificationNumbers } from './compat/messagecentral/index.js';
 import { smscRoutes } from './compat/smsc/index.js';
+import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, zadarmaRoutes } from './compat/zadarma/index.js';
 import { credentialRoutes } from './compat/credentials/routes.js';
 import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
@@ -281,6 +283,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     log: logger,
   });
   const vendorCredentials = new VendorCredentials(database, sealer, clock);
+  const mcNumbers = new SqlVerificationNumbers(database);
   const phone = new VirtualPhone(phones, calls, operatorStore, silent, clock);
   const nvTokens = new NvTokens(secrets.tokenSigningKey, database, clock);
   const { radius: r } = config;
@@ -327,9 +330,17 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
   }
   const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, soundUrl, events, clock, log: logger, publicUrl: baseUrl };
+  if (compat.vendors.includes('zadarma')) {
+    await app.register(zadarmaRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }));
+  }
   if (compat.vendors.includes('smsc')) {
     // The handler callback goes where the account says, under the same SSRF rule as webhooks.
     await app.register(smscRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, ...compat.smsc }, (k) => vendorCredentials.findBySecret('smsc', k)));
+  }
+  if (compat.vendors.includes('messagecentral')) {
+    // HS512 tokens under a key of their own, derived so that it signs nothing else.
+    const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity messagecentral tokens').digest();
+    await app.register(messageCentralRoutes(compatDeps, { ...compat.messagecentral, signingKey, numbers: mcNumbers }));
   }
   const authenticate = authenticator(keys, tokens);
   await app.register(async (scope: App) => {
@@ -341,7 +352,13 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await scope.register(sandboxRoutes(inbox));
     await scope.register(phoneRoutes(phone, inbox));
     await scope.register(numberRoutes(numbers, numberStore, clock));
-    await scope.register(credentialRoutes(vendorCredentials));
+    // Zadarma checks a notification URL when it is saved: it must echo zd_echo back.
+    const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma } as { notifyEchoCheck: boolean; notifyTimeoutMs: number };
+    await scope.register(credentialRoutes(vendorCredentials, async (vendor, settings) => {
+      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string' || !zadarmaEcho.notifyEchoCheck) return undefined;
+      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, config.webhooks.allowPrivate);
+      return r.ok ? undefined : r.problem;
+    }));
     await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
     await scope.register(webhookRoutes(webhooks));
     await scope.register(providerRoutes(accountProviders));
@@ -349,7 +366,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   });
 
   const sweeper = setInterval(() => {
-    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000), nvTokens.purge(clock.now())]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
+    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000), nvTokens.purge(clock.now()), mcNumbers.purge(clock.now() - 2 * 86_400_000)]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
   // Workflow steps that time out move on within a second.

@@ -4,6 +4,8 @@ import type { LimitRule } from '../limits/limiter.js';
 import { isPostgresUrl } from '../db/database-url.js';
 import { parseEntries, type PoolEntry } from '../numbers/pool-entry.js';
 import { DEFAULT_SMSC_SETTINGS } from '../compat/smsc/settings.js';
+import { DEFAULT_ZADARMA_SETTINGS } from '../compat/zadarma/settings.js';
+import { DEFAULT_MESSAGECENTRAL_SETTINGS, messageCentralSettingsProblems } from '../compat/messagecentral/settings.js';
 
 export type MagicOutcome = 'delivered' | 'undeliverable';
 export interface MagicDestination { to: string; code: string; outcome: MagicOutcome }
@@ -58,6 +60,8 @@ export interface Config {
     claro: { customerIds: string[]; toleranceS: number; tokenTtlS: number };
     /** Overrides of a vendor's own settings, checked against its defaults' keys and types. */
     smsc: Record<string, unknown>;
+    zadarma: Record<string, unknown>;
+    messagecentral: Record<string, unknown>;
   };
   radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
   webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
@@ -265,6 +269,9 @@ function validate(cfg: Config, problems: string[]): void {
   for (const v of cfg.compat.vendors) if (!known.includes(v)) problems.push(`COMPAT_VENDORS: unknown vendor "${v}"; one of ${known.join(', ')}`);
   cfg.compat.claro.customerIds ??= [];
   cfg.compat.smsc = vendorSettings('COMPAT_SMSC', cfg.compat.smsc, DEFAULT_SMSC_SETTINGS, problems);
+  cfg.compat.zadarma = vendorSettings('COMPAT_ZADARMA', cfg.compat.zadarma, DEFAULT_ZADARMA_SETTINGS, problems);
+  cfg.compat.messagecentral = vendorSettings('COMPAT_MESSAGECENTRAL', cfg.compat.messagecentral, DEFAULT_MESSAGECENTRAL_SETTINGS, problems);
+  problems.push(...messageCentralSettingsProblems({ ...DEFAULT_MESSAGECENTRAL_SETTINGS, ...cfg.compat.messagecentral }).map((p) => `COMPAT_MESSAGECENTRAL: ${p}`));
   if (cfg.compat.claro.toleranceS < 0 || cfg.compat.claro.toleranceS > 86_400) problems.push('COMPAT_CLARO_TOLERANCE_S must be between 0 and 86400');
   if (cfg.compat.claro.tokenTtlS < 60) problems.push('COMPAT_CLARO_TOKEN_TTL_S must be ≥ 60');
   if (cfg.silentRoutes !== undefined && !Array.isArray(cfg.silentRoutes)) {

@@ -78,5 +78,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'COMPAT_CLARO_TOLERANCE_S', key: 'compat.claro.toleranceS', kind: 'int', default: '300', doc: 'Claro SMV: how far either side of the request’s timestamp a data session may start or end (Claro’s Java sample sends a float timestamp, good to about 128 s).' },
   { env: 'COMPAT_CLARO_TOKEN_TTL_S', key: 'compat.claro.tokenTtlS', kind: 'int', default: '3599', doc: 'Claro SMV: lifetime of an access token from `/oauth2/v1/token`, seconds.' },
   { env: 'COMPAT_SMSC', key: 'compat.smsc', kind: 'json', default: undefined, doc: 'SMSC `wait_call` settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"duplicateLimit": 50, "phoneFormat": "digits"}`).' },
+  { env: 'COMPAT_ZADARMA', key: 'compat.zadarma', kind: 'json', default: undefined, doc: 'Zadarma settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"rateLimitPerMin": 100, "notifyEvent": "NOTIFY_END"}`).' },
+  { env: 'COMPAT_MESSAGECENTRAL', key: 'compat.messagecentral', kind: 'json', default: undefined, doc: 'Message Central VerifyNow settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"errorHttpStatus": 400}`).' },
   { env: 'SANDBOX_BILLABLE', key: 'sandbox.billable', kind: 'bool', default: 'false', doc: 'Charge sandbox sends at the account’s prices, to rehearse billing before going live.' },
 ];

@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 
@@ -46,4 +47,12 @@ export async function hostAllowed(url: URL, allowPrivate: boolean): Promise<bool
   return new Promise((resolve) => {
     dnsLookup(host, { all: true }, (err, addresses) => resolve(!err && addresses.length > 0 && addresses.every((a) => isPublicAddress(a.address))));
   });
+}
+
+/**
+ * An HTTP client for URLs an account chose (webhooks, vendor notifications): every connection's
+ * resolved address is checked, so DNS rebinding cannot reach what the URL check allowed.
+ */
+export function guardedAgent(allowPrivate: boolean, timeoutMs: number): Agent {
+  return new Agent({ connect: { lookup: guardedLookup(allowPrivate) as never }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
 }

@@ -2,11 +2,11 @@ import { Type } from 'typebox';
 import { AppError } from '../../errors/index.js';
 import { problems, Timestamp } from '../../http/schemas.js';
 import { principalOf, type App } from '../../http/types.js';
-import { VENDORS, type VendorCredential, type VendorCredentials } from './vendor-credentials.js';
+import { VENDORS, type Vendor, type VendorCredential, type VendorCredentials } from './vendor-credentials.js';
 
 const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean()]), {
   maxProperties: 10,
-  description: 'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go); SMSC `callback_url` (the handler called after a wait_call)',
+  description: 'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go; it must echo `zd_echo` when saved), `notify_event`, `template_<n>`, `email_template`; SMSC `callback_url` (the handler called after a wait_call); Message Central `service` (the Verity service whose settings apply)',
 });
 
 const Credential = Type.Object({
@@ -22,7 +22,10 @@ const Issued = Type.Object({ ...Credential.properties, secret: Type.String({ des
 const view = (c: Omit<VendorCredential, 'secret'>) => ({ id: c.id, vendor: c.vendor, login: c.login, settings: c.settings as Record<string, string>, created_at: new Date(c.createdAt).toISOString() });
 
 /** An account's credentials in the vendors' own forms, for clients moving over to Verity. */
-export function credentialRoutes(store: VendorCredentials) {
+/** Checks a vendor's settings before they are stored (Zadarma's zd_echo on a notify URL); the problem, if any. */
+export type SettingsCheck = (vendor: Vendor, settings: Record<string, unknown>) => Promise<string | undefined>;
+
+export function credentialRoutes(store: VendorCredentials, check: SettingsCheck = async () => undefined) {
   return async function routes(app: App): Promise<void> {
     const tags = ['compat'];
     app.post('/v1/compat/credentials', {
@@ -34,6 +37,8 @@ export function credentialRoutes(store: VendorCredentials) {
     }, async (req, reply) => {
       const b = req.body;
       if (b.login && (b.vendor === 'claro' || b.vendor === 'zadarma')) throw new AppError('VALIDATION_FAILED', `${b.vendor} keys are generated; leave login out`);
+      const problem = b.settings && (await check(b.vendor, b.settings));
+      if (problem) throw new AppError('VALIDATION_FAILED', problem);
       const c = await store.create(principalOf(req).accountId, b.vendor, { login: b.login, settings: b.settings });
       if (!c) throw new AppError('CONFLICT', 'that login is taken');
       return reply.code(201).send({ ...view(c), secret: c.secret });
@@ -45,7 +50,12 @@ export function credentialRoutes(store: VendorCredentials) {
     app.patch('/v1/compat/credentials/:id', {
       schema: { tags, summary: 'Replace a credential’s vendor settings', params: Params, body: Type.Object({ settings: Settings }, { additionalProperties: false }), response: { 204: Type.Null(), ...problems('NOT_FOUND') } },
     }, async (req, reply) => {
-      if (!(await store.setSettings(principalOf(req).accountId, req.params.id, req.body.settings))) throw new AppError('NOT_FOUND', 'no such credential');
+      const accountId = principalOf(req).accountId;
+      const cred = (await store.list(accountId)).find((c) => c.id === req.params.id);
+      if (!cred) throw new AppError('NOT_FOUND', 'no such credential');
+      const problem = await check(cred.vendor, req.body.settings);
+      if (problem) throw new AppError('VALIDATION_FAILED', problem);
+      if (!(await store.setSettings(accountId, req.params.id, req.body.settings))) throw new AppError('NOT_FOUND', 'no such credential');
       return reply.code(204).send(null);
     });
     app.delete('/v1/compat/credentials/:id', { schema: { tags, summary: 'Revoke a credential', params: Params, response: { 204: Type.Null(), ...problems('NOT_FOUND') } } }, async (req, reply) => {

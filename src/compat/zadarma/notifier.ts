@@ -1,0 +1,97 @@
+import { request } from 'undici';
+import type { WebhookEvent } from '../../webhooks/webhook-events.js';
+import { guardedAgent, hostAllowed } from '../../webhooks/ssrf-guard.js';
+import type { CompatDeps } from '../compat-deps.js';
+import { callOutcome, notification, type CallOutcome } from './notify-payload.js';
+import { checkNotifyUrl, notifyUrl } from './notify-url.js';
+import type { NotifyEvent, ZadarmaSettings } from './settings.js';
+
+/**
+ * Sends call_button results to the notify URL of the credential that started them, as Zadarma's
+ * NOTIFY_END (or NOTIFY_OUT_END) form POST with its `Signature` header. Best effort: a few tries
+ * with doubling waits, off the request path, and nothing survives a restart.
+ */
+export class ZadarmaNotifier {
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** URLs that echoed zd_echo back, so the check runs once per URL and process. */
+  private readonly echoed = new Set<string>();
+  private readonly agent: ReturnType<typeof guardedAgent>;
+
+  constructor(
+    private readonly deps: Pick<CompatDeps, 'credentials' | 'log'>,
+    private readonly s: ZadarmaSettings,
+  ) {
+    this.agent = guardedAgent(s.allowPrivate, s.notifyTimeoutMs);
+  }
+
+  /** The event listener: returns at once; the sending happens after. */
+  readonly onEvent = (e: WebhookEvent): void => {
+    if (this.closed) return;
+    const outcome = callOutcome(e);
+    if (!outcome) return;
+    const key = (e.data.metadata as { key?: unknown }).key;
+    if (typeof key !== 'string') return;
+    this.deliver(e.accountId, key, outcome).catch((err: unknown) => this.deps.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'zadarma notification failed'));
+  };
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private async deliver(accountId: string, key: string, outcome: CallOutcome): Promise<void> {
+    const cred = await this.deps.credentials.find('zadarma', key);
+    // A credential revoked (or never this account's) takes its notifications with it.
+    if (!cred || cred.accountId !== accountId) return;
+    const url = notifyUrl(cred.settings.notify_url);
+    if (!url) return;
+    const event: NotifyEvent = cred.settings.notify_event === 'NOTIFY_OUT_END' || cred.settings.notify_event === 'NOTIFY_END' ? cred.settings.notify_event : this.s.notifyEvent;
+    const n = notification(event, outcome, cred.secret, { timeZone: this.s.notifyTimeZone, internal: this.s.notifyInternal });
+    const where = { credential: cred.id, host: url.host };
+    if (this.s.notifyEchoCheck && !this.echoed.has(url.href)) {
+      const check = await checkNotifyUrl(url.href, this.s.notifyTimeoutMs, this.s.allowPrivate);
+      if (!check.ok) return void this.deps.log.warn({ ...where, problem: check.problem }, 'zadarma notify_url failed its zd_echo check; notification dropped');
+      this.echoed.add(url.href);
+    }
+    for (let attempt = 1; attempt <= this.s.notifyAttempts && !this.closed; attempt++) {
+      const status = await this.post(url, n.body, n.signature);
+      if (status >= 200 && status < 300) return;
+      this.deps.log.warn({ ...where, attempt, status }, 'zadarma notification not accepted');
+      if (attempt < this.s.notifyAttempts) await this.sleep(this.s.notifyRetryDelayMs * 2 ** (attempt - 1));
+    }
+  }
+
+  /** The HTTP status, or 0 when there was none. */
+  private async post(url: URL, body: string, signature: string): Promise<number> {
+    const t = this.s.notifyTimeoutMs;
+    try {
+      if (!(await hostAllowed(url, this.s.allowPrivate))) return 0;
+      const res = await request(url, {
+        dispatcher: this.agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', signature },
+        body,
+        headersTimeout: t,
+        bodyTimeout: t,
+        signal: AbortSignal.timeout(t),
+      });
+      await res.body.dump();
+      return res.statusCode;
+    } catch {
+      return 0;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref();
+      this.timers.add(timer);
+    });
+  }
+}
