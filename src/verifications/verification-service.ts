@@ -40,6 +40,8 @@ export interface StartInput {
   metadata?: Record<string, unknown> | undefined;
   /** IVR prompts: uploaded sounds or text. */
   ivr?: IvrPrompts | undefined;
+  /** Email only: this message instead of a stored template (vendor APIs that send the text with the request). */
+  content?: { subject?: string | undefined; body: string } | undefined;
   /** Silent verification: the device's public address as its app sees it, and when (default now). */
   device?: { ip: string; port?: number | undefined; at?: number | undefined } | undefined;
 }
@@ -131,7 +133,7 @@ export class VerificationService implements DeliveryListener {
     const magic = this.magic.get(recipient.to);
     if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     const locale = resolveLocale(input.locale, settings.locale);
-    const template = await this.templateFor(ctx.accountId, input.template, channel, locale, true);
+    const template = input.content ? this.inlineTemplate(channel, input.content, locale) : await this.templateFor(ctx.accountId, input.template, channel, locale, true);
     const uses = (c: Channel) => steps.some((s) => s.channel === c);
     let code = magic?.code ?? input.code;
     let cli: string | undefined;
@@ -555,6 +557,15 @@ export class VerificationService implements DeliveryListener {
 
   private notifyMessage(type: WebhookEventType, row: VerificationRow, message: Record<string, unknown>): void {
     this.d.sink?.emit({ type, accountId: row.account_id, serviceId: row.service_id, data: message });
+  }
+
+  /** A message given with the request, checked like a stored template; email only. */
+  private inlineTemplate(channel: Channel, content: { subject?: string | undefined; body: string }, locale: Locale): MessageTemplate {
+    if (channel !== 'email') throw new AppError('INVALID_TEMPLATE', 'only an email can bring its own text');
+    const tpl: MessageTemplate = { body: content.body, subject: content.subject ?? builtinTemplate('email', locale).subject };
+    const problems = validateTemplate('email', tpl);
+    if (problems.length > 0) throw new AppError('INVALID_TEMPLATE', problems.join('; '));
+    return tpl;
   }
 
   /** The step's message template; null for the channels that send no templated message. */

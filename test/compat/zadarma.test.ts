@@ -275,6 +275,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
       expect([started.status, started.headers.get('content-type'), started.body]).toEqual([200, 'application/json; charset=utf-8', { status: 'success', request_id: expect.any(String) }]);
       await t.verity.worker.drain();
       const code = await lastCode(t, to);
+      // The email is the one the request wrote: its subject, and its body with the code in place of {#code#}.
+      const inbox = (await t.get(`/v1/sandbox/messages?to=${encodeURIComponent(to)}&limit=1`)).body.messages[0] as { subject: string; text: string };
+      expect([inbox.subject, inbox.text]).toEqual(['Your *code*', `Code: ${code} ~ thanks`]);
       const checked = await tsSdkCall(base, key, secret, '/v1/verify/check', { request_id: started.body.request_id as string, code });
       expect(checked.body).toEqual({ status: 'success', message: 'Code is correct' });
       const noPlaceholder = await tsSdkCall(base, key, secret, '/v1/verify/', { channel: 'email', to, email_body: 'no code here' });

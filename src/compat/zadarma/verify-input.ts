@@ -1,3 +1,4 @@
+import { validateTemplate } from '../../templates/index.js';
 import type { StartInput } from '../../verifications/verification-service.js';
 import type { VendorCredential } from '../credentials/vendor-credentials.js';
 import { invalid, required, ZadarmaError } from './errors.js';
@@ -45,8 +46,8 @@ function template(settings: Record<string, unknown>, id: string): string {
 
 /**
  * `POST /v1/verify/` params as Verity's start input. Params a channel does not use are ignored,
- * as Zadarma does. `email_subject` and `email_body` are checked but not sent: Verity renders
- * email from templates only, so a credential names one with its `email_template` setting.
+ * as Zadarma does. An email's `email_subject` and `email_body` (with `{#code#}`) are the message
+ * sent; without a body, the credential's `email_template` setting or the built-in email is used.
  */
 export function startInput(channel: ZadarmaChannel, params: Map<string, string>, cred: VendorCredential): StartInput {
   const rawTo = params.get('to')?.trim();
@@ -71,9 +72,14 @@ export function startInput(channel: ZadarmaChannel, params: Map<string, string>,
       input.sender = from;
       const body = params.get('email_body');
       if (body !== undefined && body !== '' && !body.includes(CODE_PLACEHOLDER)) throw invalid('email_body');
-      text(params, 'email_subject', 200);
+      const subject = text(params, 'email_subject', 200);
       const t = cred.settings.email_template;
-      if (typeof t === 'string' && TEMPLATE_ID.test(t)) input.template = t;
+      if (body) {
+        input.content = { subject, body: body.replaceAll(CODE_PLACEHOLDER, '{code}') };
+        // Checked here as the template it becomes, so a refusal names Zadarma's parameter.
+        if (validateTemplate('email', { body: input.content.body, subject: subject ?? 'subject' }).length > 0) throw invalid('email_body');
+      }
+      else if (typeof t === 'string' && TEMPLATE_ID.test(t)) input.template = t;
       break;
     }
     case 'call_button': {
