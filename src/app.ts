@@ -265,6 +265,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     pools: numbers,
     silent: silentRouter,
     sounds: { exists: async (accountId, id) => (await sounds.get(accountId, id)) !== undefined, url: soundUrl },
+    silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
     callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
     sink: events,
     log: logger,
@@ -322,7 +323,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     // An account's own provider speaks only for that account: its callbacks cannot approve anybody else's verifications.
     async (provider, events) => calls.handle(provider, events, await accountProviders.ownerOf(provider))));
   await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
-  await app.register(silentRoutes(silentRouter, verifications));
+  await app.register(silentRoutes(silentRouter, verifications, config.trustProxy));
   // Vendor APIs for clients moving over, each at its vendor's own paths.
   const { compat } = config;
   if (compat.vendors.includes('claro')) {

@@ -224,10 +224,26 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
     expect((await start({ to: MOBILE, channel: 'silent', device: { ip: '192.0.2.11' } })).status).toBe('failed');
   });
 
+  it('silent: without an address from the app, the device checks in over its mobile data and is recognized', async () => {
+    if (!backend.url) return;
+    await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/online`, { ip: '198.51.100.20' });
+    const v = (await start({ to: MOBILE, channel: 'silent' })) as unknown as { id: string; status: string; redirect_url: string };
+    expect(v.status).toBe('pending');
+    const link = new URL(v.redirect_url);
+    expect(link.pathname).toMatch(/^\/v1\/silent\/device\/[\w.-]+$/);
+    const checkIn = (from: string, path = link.pathname) => t.app.inject({ method: 'GET', url: path, remoteAddress: from });
+    expect((await checkIn('198.51.100.20')).json()).toEqual({ verification_id: v.id, status: 'approved' });
+    // A replayed link changes nothing, whoever opens it.
+    expect((await checkIn('203.0.113.1')).json()).toEqual({ verification_id: v.id, status: 'approved' });
+    const forged = await checkIn('198.51.100.20', `${link.pathname}x`);
+    expect([forged.statusCode, forged.json().code]).toEqual([400, 'INVALID_CALLBACK']);
+    const elsewhere = (await start({ to: MOBILE, workflow: [{ channel: 'silent' }, { channel: 'sms' }] })) as unknown as { id: string; redirect_url: string };
+    expect((await checkIn('203.0.113.1', new URL(elsewhere.redirect_url).pathname)).json()).toEqual({ verification_id: elsewhere.id, status: 'pending' });
+    expect((await t.get(`/v1/verifications/${elsewhere.id}`)).body.channel).toBe('sms');
+  });
+
   it('refuses what a channel cannot start without', async () => {
     if (!backend.url) return;
-    const noDevice = await t.post('/v1/verifications', { to: MOBILE, channel: 'silent' });
-    expect([noDevice.status, noDevice.body.code]).toEqual([400, 'DEVICE_REQUIRED']);
     const other = await t.tenant();
     const noPool = await t.app.inject({ method: 'POST', url: '/v1/verifications', headers: { authorization: t.auth(other.key), 'content-type': 'application/json' }, payload: JSON.stringify({ to: '+4915123456789', channel: 'reverse_call' }) });
     expect([noPool.statusCode, noPool.json().code]).toEqual([422, 'NO_POOL_NUMBER']);

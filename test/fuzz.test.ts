@@ -62,6 +62,7 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/number-verification/v2/device-phone-number', json: true, errors: 'camara' },
   { group: 'public', method: 'GET', path: '/v1/sounds/:id/audio', id: 'snd', json: false },
   { group: 'public', method: 'GET', path: '/v1/silent/:name/callback', json: true },
+  { group: 'public', method: 'GET', path: '/v1/silent/device/:token', json: true },
   { group: 'public', method: 'POST', path: '/oauth2/v1/token', json: true, errors: 'vendor', keys: ['grant_type'] },
   { group: 'public', method: 'POST', path: '/identity/v1/mobileidentities/smvs', json: true, errors: 'vendor', keys: ['data'] },
   // SMSC answers in its own formats (plain text, CSV, XML or JSON by fmt), always HTTP 200.
@@ -625,7 +626,7 @@ describe.skipIf(!SQLITE?.url)('fuzz: random requests on every route (sqlite)', (
 
   function pathOf(r: FuzzRequest): string {
     // The virtual phone the setup's voice verification rang, a pool purpose, a silent route name.
-    let path = r.route.path.replace('*', r.tail).replace(':number', '%2B551133334444').replace(':purpose', 'reverse_call').replace(':name', 'camara');
+    let path = r.route.path.replace('*', r.tail).replace(':number', '%2B551133334444').replace(':purpose', 'reverse_call').replace(':name', 'camara').replace(':token', 'v1.AAAA.BBBB.CCCC');
     if (r.route.id) {
       let id: string;
       if (r.id.kind === 'literal') id = r.id.text;

@@ -11,8 +11,32 @@ import type { SilentRouter } from './silent-router.js';
  * no Verity credentials: the sealed state says which verification it is for, and only a pending
  * silent step takes the answer, so a replayed redirect changes nothing.
  */
-export function silentRoutes(router: SilentRouter, verifications: VerificationService) {
+export function silentRoutes(router: SilentRouter, verifications: VerificationService, trustProxy: boolean) {
   return async function routes(app: App): Promise<void> {
+    app.get(
+      '/v1/silent/device/:token',
+      {
+        schema: {
+          tags: ['verifications'],
+          summary: 'A silent verification’s check-in link, opened by the device over its mobile data: its source address is what the network is asked about',
+          params: Type.Object({ token: Type.String({ maxLength: 2048 }) }),
+          response: {
+            200: Type.Object({ verification_id: Type.String(), status: Type.String() }),
+            302: Type.Null({ description: 'To the operator, when it authenticates the device itself (CAMARA)' }),
+            ...problems('INVALID_CALLBACK'),
+          },
+        },
+      },
+      async (req, reply) => {
+        // Behind a proxy you run, the device's source port comes in X-Client-Port, as CAMARA has it.
+        const header = trustProxy ? Number(req.headers['x-client-port']) : NaN;
+        const port = Number.isInteger(header) && header >= 0 && header <= 65535 ? header : req.socket.remotePort;
+        const r = await verifications.silentCheckIn(req.params.token, { ip: req.ip, port });
+        if (r.redirect) return reply.redirect(r.redirect, 302);
+        return { verification_id: r.verificationId, status: r.status };
+      },
+    );
+
     app.get(
       '/v1/silent/:name/callback',
       {

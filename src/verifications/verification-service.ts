@@ -100,6 +100,8 @@ export interface VerificationServiceDeps {
   /** Uploaded sounds an IVR may name, and the URL a provider fetches one from. */
   sounds: { exists(accountId: string, id: string): Promise<boolean>; url(id: string): string };
   callTiming: CallTiming;
+  /** Where a device checks in over its mobile data when the app does not know its public address. */
+  silentCheckInUrl: (token: string) => string;
   /** Hears verification.* and message.* events (webhooks). */
   sink?: EventSink | undefined;
   log?: { warn(obj: object, msg: string): void } | undefined;
@@ -140,7 +142,6 @@ export class VerificationService implements DeliveryListener {
     if (uses('flash_call')) ({ code, cli } = await this.flashCode(ctx.accountId, recipient, code, magic !== undefined, input.codeLength ?? settings.codeLength));
     code ??= generateCode(input.codeLength ?? settings.codeLength);
     const callNumber = uses('reverse_call') ? await this.poolNumber(ctx.accountId, 'reverse_call', recipient) : null;
-    if (uses('silent') && !input.device) throw new AppError('DEVICE_REQUIRED', 'a silent step needs device: {ip, port} as the device sees its public address');
     if (input.ivr) await this.checkSounds(ctx.accountId, input.ivr);
 
     await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
@@ -464,8 +465,44 @@ export class VerificationService implements DeliveryListener {
     return this.fallThrough(row, `silent_${outcome}`);
   }
 
+  /**
+   * The device opened its check-in URL over mobile data: its source address is the one to ask the
+   * network about. Answers the status after that, or where the operator wants the device next.
+   */
+  async silentCheckIn(token: string, device: { ip: string; port: number | undefined }): Promise<{ verificationId: string; status: VerificationStatus; redirect?: string | undefined }> {
+    const { d } = this;
+    let id: string;
+    try {
+      id = d.sealer.open(token, 'silent-check-in');
+    } catch {
+      throw new AppError('INVALID_CALLBACK', 'the check-in link is not valid');
+    }
+    const row = await d.store.byId(id);
+    const now = d.clock.now();
+    if (!row || row.status !== 'pending' || row.channel !== 'silent' || row.expires_at <= now) return { verificationId: id, status: (row ? effectiveStatus(row, now) : 'expired') };
+    const data = parseChannelData(row.channel_data);
+    // One check-in per step: a replayed link cannot swap the device for another.
+    if (data.device) return { verificationId: id, status: 'pending', redirect: this.operatorRedirect(data.redirect) };
+    const updated = { ...row, channel_data: channelDataJson({ ...data, device: { ...device, at: now } }) };
+    await d.store.setChannelData(id, updated.channel_data ?? '{}', now);
+    const status = await this.runSilent(updated);
+    return { verificationId: id, status, redirect: status === 'pending' ? this.operatorRedirect(parseChannelData((await d.store.byId(id))?.channel_data ?? null).redirect) : undefined };
+  }
+
+  /** Where an operator sends the device next (CAMARA); never the check-in link itself. */
+  private operatorRedirect(url: string | undefined): string | undefined {
+    return url && !url.startsWith(this.d.silentCheckInUrl('')) ? url : undefined;
+  }
+
   private async runSilent(row: VerificationRow): Promise<VerificationStatus> {
     const data = parseChannelData(row.channel_data);
+    if (!data.device) {
+      // The app could not say where the device is: the device itself checks in over its mobile data.
+      // The sealed id is URL-safe as it is, and short enough for one path segment.
+      const token = this.d.sealer.seal(row.id, 'silent-check-in');
+      await this.d.store.setChannelData(row.id, channelDataJson({ ...data, redirect: this.d.silentCheckInUrl(token) }) ?? '{}', this.d.clock.now());
+      return 'pending';
+    }
     const result = await this.d.silent.resolve({ verificationId: row.id, accountId: row.account_id, msisdn: row.to, device: data.device }).catch((): SilentResult => ({ outcome: 'error' }));
     if ('redirect' in result) {
       await this.d.store.setChannelData(row.id, channelDataJson({ ...data, redirect: result.redirect }) ?? '{}', this.d.clock.now());

@@ -212,13 +212,27 @@ describe('Message Central VerifyNow compat API', () => {
       expect(await codeFor('user@example.com')).toMatch(/^\d{4}$/);
     });
 
+    it('SAUTH: the device opens authUrl over its mobile data, and validateOtp answers the network’s verdict without a code', async () => {
+      const number = mobile();
+      // The test's "device" reaches the server from 127.0.0.1: that is its address on the simulated operator.
+      expect((await t.post(`/v1/sandbox/phones/%2B91${number}/online`, { ip: '127.0.0.1' })).status).toBe(204);
+      const [status, sent] = await body(await send(`countryCode=91&flowType=SAUTH&mobileNumber=${number}`));
+      expect([status, sent.responseCode]).toEqual([200, 200]);
+      const authUrl = String(sent.data?.authUrl);
+      const validate = async () => body(await api(`/verification/v3/validateOtp?verificationId=${String(sent.data?.verificationId)}`, { headers: { authToken: tok } }));
+      expect((await validate())[1]).toMatchObject({ responseCode: 700, data: { errorMessage: 'VERIFICATION_PENDING' } });
+      const device = await fetch(authUrl.replace(/^https?:\/\/[^/]+/, base));
+      expect(await device.json()).toMatchObject({ status: 'approved' });
+      expect((await validate())[1]).toMatchObject({ responseCode: 200, data: { verificationStatus: 'VERIFICATION_COMPLETED' } });
+    });
+
     it('answers the vendor’s codes for what it refuses, at HTTP 400, in the same envelope', async () => {
       const number = mobile();
       const cases: Array<[string, number, string | null]> = [
         [`countryCode=91&flowType=SMS&mobileNumber=${number}&customerId=C-SOMEONEELSE`, 501, 'INVALID_CUSTOMER_ID'],
         [`countryCode=999&flowType=SMS&mobileNumber=${number}`, 511, 'INVALID_COUNTRY_CODE'],
         [`countryCode=91&flowType=SMS&mobileNumber=${number}&otpLength=9`, 400, 'otpLength must be between 4 and 8'],
-        [`countryCode=91&flowType=SAUTH&mobileNumber=${number}`, 400, 'flowType SAUTH is not supported'],
+        [`countryCode=91&flowType=FAX&mobileNumber=${number}`, 400, 'flowType FAX is not supported'],
         [`countryCode=91&mobileNumber=${number}`, 400, 'flowType is required'],
         ['countryCode=91&flowType=SMS&mobileNumber=12', 400, 'mobileNumber must be the national number in digits'],
         ['countryCode=91&flowType=SMS&mobileNumber=5555555555', 400, 'countryCode and mobileNumber are not a valid phone number'],

@@ -24,8 +24,8 @@ export interface MessageCentralSettings {
   /** otpLength when the request gives none (default 4, the vendor's). */
   defaultOtpLength: number;
   /**
-   * flowType → Verity channel. A flowType missing here answers 400 BAD_REQUEST. SAUTH is left out
-   * by default: the send request carries no device address, which Verity's silent channel needs.
+   * flowType → Verity channel. A flowType missing here answers 400 BAD_REQUEST. SAUTH is silent
+   * verification: the send answers `authUrl`, which the device opens over its mobile data.
    */
   flows: Readonly<Record<string, Channel>>;
 }
@@ -36,7 +36,7 @@ export const DEFAULT_MESSAGECENTRAL_SETTINGS: MessageCentralSettings = {
   tokenTtlS: 1825 * 86_400,
   resendWindowS: 60,
   defaultOtpLength: 4,
-  flows: { SMS: 'sms', WHATSAPP: 'whatsapp', RCS: 'rcs', AUDIO: 'voice', EMAIL: 'email' },
+  flows: { SMS: 'sms', WHATSAPP: 'whatsapp', RCS: 'rcs', AUDIO: 'voice', EMAIL: 'email', SAUTH: 'silent' },
 };
 
 const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;

@@ -46,11 +46,18 @@ export function validateRoute(c: McContext) {
     let fields: ValidateFields = { number: id && /^\d{1,19}$/.test(id) ? id : null, mobileNumber: null, status: null, transactionId: null };
     try {
       if (!id) throw new McError(400, 'verificationId is required');
-      const code = param(p, 'code');
-      if (!code) throw new McError(400, 'code is required');
       const known = fields.number ? await c.numbers.find(cred.accountId, fields.number) : undefined;
       if (!known) throw new McError(505);
       fields = { ...fields, mobileNumber: mobileOf(known.to), transactionId: known.verificationId };
+      // SAUTH has no code: the answer is where the network's check left the verification.
+      const v = await c.deps.verifications.get(cred.accountId, known.verificationId);
+      if (v.channel === 'silent') {
+        if (v.status === 'approved') return answer(c, reply, 200, validateData(200, null, { ...fields, status: 'VERIFICATION_COMPLETED' }));
+        if (v.status === 'expired') throw new McError(705);
+        return answer(c, reply, 700, validateData(700, v.status === 'pending' ? 'VERIFICATION_PENDING' : 'VERIFICATION_FAILED', { ...fields, status: v.status === 'pending' ? null : 'VERIFICATION_FAILED' }));
+      }
+      const code = param(p, 'code');
+      if (!code) throw new McError(400, 'code is required');
       const r = await c.deps.verifications.check({ accountId: cred.accountId, ip: req.ip }, known.verificationId, code.slice(0, 64));
       if (r.valid) return answer(c, reply, 200, validateData(200, null, { ...fields, status: 'VERIFICATION_COMPLETED' }));
       const status = r.status === 'pending' ? null : 'VERIFICATION_FAILED';
