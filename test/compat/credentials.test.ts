@@ -58,3 +58,24 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('vendor creden
     expect(await t.verity.vendorCredentials.find('claro', mine.body.login as string)).toBeUndefined();
   });
 });
+
+describe('COMPAT_VENDORS', () => {
+  it('serves only the vendors it names', async () => {
+    const t = await startTestApp(BACKENDS[0]!, { env: { COMPAT_VENDORS: 'claro' } });
+    try {
+      expect(t.app.hasRoute({ method: 'POST', url: '/oauth2/v1/token' })).toBe(true);
+      for (const [method, url] of [['POST', '/v1/verify/'], ['GET', '/sys/wait_call.php'], ['POST', '/verification/v3/send']] as const) {
+        expect(t.app.hasRoute({ method, url }), url).toBe(false);
+        expect((await t.app.inject({ method, url })).statusCode, url).toBe(404);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a vendor it does not know, and a vendor setting with a typo, at boot', async () => {
+    await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_VENDORS: 'claro,twilio' } })).rejects.toThrow(/COMPAT_VENDORS: unknown vendor "twilio"/);
+    await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_SMSC: '{"duplicateLimt": 5}' } })).rejects.toThrow(/COMPAT_SMSC: unknown key "duplicateLimt"/);
+    await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_ZADARMA: '{"rateLimitPerMin": "100"}' } })).rejects.toThrow(/COMPAT_ZADARMA.rateLimitPerMin must be a number/);
+  });
+});
