@@ -140,7 +140,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
     const dialed = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL });
     expect(dialed.body.call).toMatchObject({ direction: 'inbound', from: MOBILE, to: POOL, disposition: 'rejected' });
     const done = (await t.get(`/v1/verifications/${v.id}`)).body;
-    expect(done).toMatchObject({ status: 'approved', call_to: null });
+    expect(done).toMatchObject({ status: 'approved', call_to: POOL });
   });
 
   it('reverse call: two simultaneous calls approve once', async () => {

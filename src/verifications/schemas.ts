@@ -79,7 +79,7 @@ export const Verification = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-    call_to: Type.Union([Type.String(), Type.Null()], { description: 'reverse_call: the number the user must call from the number being verified' }),
+    call_to: Type.Union([Type.String(), Type.Null()], { description: 'reverse_call: the number the user must call (or called) from the number being verified' }),
     redirect_url: Type.Union([Type.String(), Type.Null()], { description: 'silent: the URL the device must open over mobile data, when its operator asks for it' }),
   },
   { $id: 'Verification' },

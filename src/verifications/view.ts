@@ -51,7 +51,7 @@ export function toView(row: VerificationRow, now: number): VerificationView {
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
-    call_to: row.channel === 'reverse_call' && status === 'pending' ? row.call_number : null,
+    call_to: row.channel === 'reverse_call' ? row.call_number : null,
     redirect_url: row.channel === 'silent' && status === 'pending' ? (parseChannelData(row.channel_data).redirect ?? null) : null,
   };
 }

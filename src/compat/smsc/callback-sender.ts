@@ -14,10 +14,6 @@ export interface SmscCallbackDeps {
   log: Pick<Logger, 'warn'>;
 }
 
-// Approved events no longer show the number that was called, so it is kept from the start
-// until then; bounded, oldest forgotten first (a callback then carries an empty `to`).
-const MAX_REMEMBERED = 50_000;
-
 const digits = (s: string) => s.replace(/[^0-9]/g, '');
 
 /**
@@ -26,7 +22,6 @@ const digits = (s: string) => s.replace(/[^0-9]/g, '');
  * request, retried with backoff on a failure or a non-2xx answer, then dropped with a warning.
  */
 export class SmscCallbackSender {
-  private readonly called = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly agent: Agent;
   private closed = false;
@@ -38,19 +33,13 @@ export class SmscCallbackSender {
     this.agent = new Agent({ connect: { lookup: guardedLookup(s.allowPrivate) as never }, headersTimeout: s.callbackTimeoutMs, bodyTimeout: s.callbackTimeoutMs });
   }
 
-  /** The number a verification's subscriber was told to call. */
-  remember(verificationId: string, callTo: string): void {
-    this.called.set(verificationId, callTo);
-    if (this.called.size > MAX_REMEMBERED) this.called.delete(this.called.keys().next().value as string);
-  }
-
   /** An event listener: never throws, never waits. */
   handle(e: WebhookEvent): void {
     const meta = e.data.metadata as Record<string, unknown> | null | undefined;
     if (e.type !== 'verification.approved' || meta?.compat !== 'smsc' || typeof meta.login !== 'string') return;
     const id = String(e.data.id);
-    const to = this.called.get(id) ?? '';
-    this.called.delete(id);
+    // The approved verification still names the number that was called.
+    const to = typeof e.data.call_to === 'string' ? e.data.call_to : '';
     this.notify(e, meta.login, id, to).catch((err: unknown) => this.d.log.warn({ err, verification_id: id }, 'smsc callback failed unexpectedly'));
   }
 

@@ -72,7 +72,6 @@ export function smscRoutes(deps: CompatDeps, settings: Partial<SmscSettings> = {
         if (!duplicates.hit(`${cred.id}\n${phone}`, deps.clock.now())) throw new SmscError(9);
         const v = await deps.verifications.start({ accountId: cred.accountId, ip: req.ip }, { to: `+${phone}`, channel: 'reverse_call', metadata: { compat: 'smsc', login: cred.login } });
         if (!v.call_to) throw new SmscError(1);
-        callbacks.remember(v.id, v.call_to);
         const callTo = s.phoneFormat === 'e164' ? v.call_to : v.call_to.replace(/^\+/, '');
         return send(reply, wire, 200, phoneBody(wire.fmt, callTo));
       },
