@@ -5,31 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
+import { silentWav as wav } from './helpers/audio.js';
 
 const MOBILE = '+5511987654321';
 const FIXED = '+551133334444';
 const POOL = '+5511955550000';
 const enc = encodeURIComponent;
-
-/** A WAV file of `ms` milliseconds of 8 kHz 16-bit mono silence. */
-function wav(ms: number): Buffer {
-  const data = Buffer.alloc(Math.round((8000 * 2 * ms) / 1000));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and network channels through the sandbox on %s', (_title, backend) => {
   let t: TestApp;

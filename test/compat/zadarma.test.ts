@@ -16,6 +16,7 @@ import { notification, zadarmaTime } from '../../src/compat/zadarma/notify-paylo
 import { newId } from '../../src/lib/ids.js';
 import { fromRequestId, toRequestId } from '../../src/compat/zadarma/request-id.js';
 import { buildParamsStr, signatureMatches, zadarmaSignature } from '../../src/compat/zadarma/signature.js';
+import { silentWav as wav } from '../helpers/audio.js';
 
 interface ApiCall {
   baseURL?: string;
@@ -32,26 +33,6 @@ const MOBILE = '+5511987654321';
 const FIXED = '+551133334444';
 const DOC_SECRET = 'secret_code_from_user_panel';
 const enc = encodeURIComponent;
-
-/** A WAV file of `ms` milliseconds of 8 kHz 16-bit mono silence. */
-function wav(ms: number): Buffer {
-  const data = Buffer.alloc(Math.round((8000 * 2 * ms) / 1000));
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(8000, 24);
-  h.writeUInt32LE(16000, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
-}
 
 /** base64 of the hex HMAC-SHA1, as Zadarma's PHP examples and docs compute it. */
 const hexB64 = (secret: string, text: string) => Buffer.from(createHmac('sha1', secret).update(text).digest('hex')).toString('base64');
