@@ -1,16 +1,22 @@
 /** The sandbox provider under the shared contract: what it delivers lands in the dev inbox. */
 import { migrate, openDatabase } from '../../src/db/database.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { InboxStore } from '../../src/sandbox/inbox-store.js';
 import { PhoneStore } from '../../src/sandbox/phone-store.js';
 import { SandboxProvider } from '../../src/sandbox/sandbox-provider.js';
 import { describeProviderContract } from './contract.js';
 
+/** A clock one millisecond later at every reading, so the inbox lists deliveries in their order. */
+function tickingClock(): Clock {
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  return { now: () => (t += 1) };
+}
+
 describeProviderContract('sandbox', async () => {
   const database = openDatabase('sqlite::memory:');
   await migrate(database);
   const inbox = new InboxStore(database);
-  const provider = new SandboxProvider(inbox, new PhoneStore(database), new ManualClock(), []);
+  const provider = new SandboxProvider(inbox, new PhoneStore(database), tickingClock(), []);
   return {
     provider,
     channel: 'sms',

@@ -59,8 +59,10 @@ export function claroRoutes(creds: VendorCredentials, engine: SilentEngine, cloc
     // Claro's PHP sample posts JSON that is not JSON: every body is read as text here.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => done(null, body));
-    app.setErrorHandler((err: { statusCode?: number }, _req, reply) => {
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    app.setErrorHandler((err: { statusCode?: number; status?: number }, _req, reply) => {
+      // Fastify's own errors carry statusCode, Verity's (a NUL in the URL, …) status.
+      const code = err.statusCode ?? err.status;
+      const status = code && code >= 400 && code < 500 ? code : 500;
       void reply.code(status).type(JSON_TYPE).send(fault(status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? 'messaging.runtime.error' : 'protocol.http.BadRequest'));
     });
     const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type(JSON_TYPE).send(body);
