@@ -50,6 +50,15 @@ export async function hostAllowed(url: URL, allowPrivate: boolean): Promise<bool
 }
 
 /**
+ * Throws the connect-time guard's error for a URL whose host is a literal non-public address: a
+ * literal never goes through DNS, so the guarded lookup cannot see it.
+ */
+export function refuseLiteral(url: URL, allowPrivate: boolean): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && ipaddr.isValid(host) && !isPublicAddress(host)) throw Object.assign(new BlockedAddressError(host), { code: 'EADDRBLOCKED' });
+}
+
+/**
  * An HTTP client for URLs an account chose (webhooks, vendor notifications): every connection's
  * resolved address is checked, so DNS rebinding cannot reach what the URL check allowed.
  */

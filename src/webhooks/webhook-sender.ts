@@ -1,12 +1,11 @@
-import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
 import type { Sealer } from '../crypto/sealer.js';
 import { backoffMs } from '../delivery/outbox-worker.js';
 import type { Clock } from '../lib/clock.js';
 import { PollLoop } from '../lib/poll-loop.js';
-import { guardedLookup, isPublicAddress } from './ssrf-guard.js';
+import { guardedAgent, refuseLiteral } from './ssrf-guard.js';
 import type { DeliveryRow, WebhookStore } from './webhook-store.js';
 
 export interface WebhookSenderSettings {
@@ -38,7 +37,7 @@ export class WebhookSender {
     private readonly log: Logger,
     private readonly s: WebhookSenderSettings,
   ) {
-    this.agent = new Agent({ connect: { lookup: guardedLookup(s.allowPrivate) as never }, headersTimeout: s.timeoutMs, bodyTimeout: s.timeoutMs });
+    this.agent = guardedAgent(s.allowPrivate, s.timeoutMs);
     this.loop = new PollLoop('webhook sender', () => this.tick(), () => store.nextDue(), () => clock.now(), s.pollMs, log);
   }
 
@@ -73,9 +72,7 @@ export class WebhookSender {
     let error: string | null = null;
     try {
       const url = new URL(endpoint.url);
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      // A literal address never goes through DNS, so the connect-time guard cannot see it.
-      if (!this.s.allowPrivate && ipaddr.isValid(host) && !isPublicAddress(host)) throw Object.assign(new Error('blocked'), { code: 'EADDRBLOCKED' });
+      refuseLiteral(url, this.s.allowPrivate);
       const secret = this.sealer.open(endpoint.secret_sealed, endpoint.id);
       const signature = new Webhook(secret).sign(d.event_id, new Date(this.clock.now()), d.payload);
       const res = await request(url, {

@@ -1,8 +1,7 @@
-import ipaddr from 'ipaddr.js';
 import type { Logger } from 'pino';
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
 import type { Clock } from '../../lib/clock.js';
-import { guardedLookup, isPublicAddress } from '../../webhooks/ssrf-guard.js';
+import { guardedAgent, refuseLiteral } from '../../webhooks/ssrf-guard.js';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
 import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import { callbackRequest, type CallbackRequest } from './callback-request.js';
@@ -30,7 +29,7 @@ export class SmscCallbackSender {
     private readonly d: SmscCallbackDeps,
     private readonly s: SmscSettings,
   ) {
-    this.agent = new Agent({ connect: { lookup: guardedLookup(s.allowPrivate) as never }, headersTimeout: s.callbackTimeoutMs, bodyTimeout: s.callbackTimeoutMs });
+    this.agent = guardedAgent(s.allowPrivate, s.callbackTimeoutMs);
   }
 
   /** An event listener: never throws, never waits. */
@@ -64,9 +63,7 @@ export class SmscCallbackSender {
     if (this.closed) return;
     let error: string | undefined;
     try {
-      const host = new URL(req.url).hostname.replace(/^\[|\]$/g, '');
-      // A literal address never goes through DNS, so the connect-time guard cannot see it.
-      if (!this.s.allowPrivate && ipaddr.isValid(host) && !isPublicAddress(host)) throw Object.assign(new Error('blocked'), { code: 'EADDRBLOCKED' });
+      refuseLiteral(new URL(req.url), this.s.allowPrivate);
       const res = await request(req.url, {
         method: 'POST',
         dispatcher: this.agent,

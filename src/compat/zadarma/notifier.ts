@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
-import { guardedAgent, hostAllowed } from '../../webhooks/ssrf-guard.js';
+import { guardedAgent, refuseLiteral } from '../../webhooks/ssrf-guard.js';
 import type { CompatDeps } from '../compat-deps.js';
 import { callOutcome, notification, type CallOutcome } from './notify-payload.js';
 import { checkNotifyUrl, notifyUrl } from './notify-url.js';
@@ -67,7 +67,7 @@ export class ZadarmaNotifier {
   private async post(url: URL, body: string, signature: string): Promise<number> {
     const t = this.s.notifyTimeoutMs;
     try {
-      if (!(await hostAllowed(url, this.s.allowPrivate))) return 0;
+      refuseLiteral(url, this.s.allowPrivate);
       const res = await request(url, {
         dispatcher: this.agent,
         method: 'POST',
