@@ -101,13 +101,13 @@ export function claroRoutes(creds: VendorCredentials, engine: SilentEngine, cloc
     });
 
     /** The credential behind a token, while both are valid. */
-    async function bearer(token: string | undefined): Promise<VendorCredential | undefined> {
+    async function bearer(token: string | undefined): Promise<Omit<VendorCredential, 'secret'> | undefined> {
       if (!token) return undefined;
       try {
         const { payload } = await jwtVerify(token, s.signingKey, { audience: AUDIENCE, algorithms: ['HS256'], currentDate: new Date(clock.now()) });
-        const all = typeof payload.acc === 'string' ? await creds.list(payload.acc) : [];
-        const found = all.find((c) => c.id === payload.sub && c.vendor === 'claro');
-        return found && { ...found, secret: '' };
+        // The credential must still exist: revoking it ends its tokens.
+        const found = typeof payload.acc === 'string' && typeof payload.sub === 'string' ? await creds.get(payload.acc, payload.sub) : undefined;
+        return found?.vendor === 'claro' ? found : undefined;
       } catch {
         return undefined;
       }

@@ -51,7 +51,7 @@ export function credentialRoutes(store: VendorCredentials, check: SettingsCheck 
       schema: { tags, summary: 'Replace a credential’s vendor settings', params: Params, body: Type.Object({ settings: Settings }, { additionalProperties: false }), response: { 204: Type.Null(), ...problems('NOT_FOUND') } },
     }, async (req, reply) => {
       const accountId = principalOf(req).accountId;
-      const cred = (await store.list(accountId)).find((c) => c.id === req.params.id);
+      const cred = await store.get(accountId, req.params.id);
       if (!cred) throw new AppError('NOT_FOUND', 'no such credential');
       const problem = await check(cred.vendor, req.body.settings);
       if (problem) throw new AppError('VALIDATION_FAILED', problem);

@@ -88,12 +88,16 @@ export class VendorCredentials {
     return found && found.secret === secret ? found : undefined;
   }
 
+  /** An account's credentials, secrets left sealed. */
   async list(accountId: string): Promise<Array<Omit<VendorCredential, 'secret'>>> {
     const rows = await this.db.selectFrom('vendor_credentials').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => {
-      const { secret: _secret, ...rest } = this.view(r);
-      return rest;
-    });
+    return rows.map((r) => this.meta(r));
+  }
+
+  /** One of an account's credentials, secret left sealed. */
+  async get(accountId: string, id: string): Promise<Omit<VendorCredential, 'secret'> | undefined> {
+    const row = await this.db.selectFrom('vendor_credentials').selectAll().where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row && this.meta(row);
   }
 
   async setSettings(accountId: string, id: string, settings: Record<string, unknown>): Promise<boolean> {
@@ -106,10 +110,11 @@ export class VendorCredentials {
     return Number(res.numDeletedRows) === 1;
   }
 
+  private meta(r: VendorCredentialTable): Omit<VendorCredential, 'secret'> {
+    return { id: r.id, accountId: r.account_id, vendor: r.vendor as Vendor, login: r.login, settings: r.settings ? (JSON.parse(r.settings) as Record<string, unknown>) : {}, createdAt: r.created_at };
+  }
+
   private view(r: VendorCredentialTable): VendorCredential {
-    return {
-      id: r.id, accountId: r.account_id, vendor: r.vendor as Vendor, login: r.login, secret: this.sealer.open(r.secret_sealed, r.id),
-      settings: r.settings ? (JSON.parse(r.settings) as Record<string, unknown>) : {}, createdAt: r.created_at,
-    };
+    return { ...this.meta(r), secret: this.sealer.open(r.secret_sealed, r.id) };
   }
 }
