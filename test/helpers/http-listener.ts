@@ -1,6 +1,6 @@
 /**
- * A loopback HTTP server standing in for an operator's cloud API. Unlike the message-provider
- * fakes it can answer with any body text and headers (Apigee's exact token line, a 302 redirect).
+ * A loopback HTTP server standing in for a vendor's or operator's cloud API: it records every
+ * request and answers with any status, headers and body text (Apigee's exact token line, a 302).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

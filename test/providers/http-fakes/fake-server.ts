@@ -2,19 +2,14 @@
  * A loopback HTTP server standing in for a vendor's cloud API. Each vendor fake answers through a
  * handler that checks the documented wire format and replies the way the vendor does.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer } from 'node:http';
+import { listen, type SeenRequest } from '../../helpers/http-listener.js';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { ManualClock } from '../../../src/lib/clock.js';
 import type { DeliveryReceipt, ProviderContext } from '../../../src/delivery/provider.js';
 
-export interface SeenRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
+export type { SeenRequest } from '../../helpers/http-listener.js';
 
 export interface FakeReply {
   status: number;
@@ -31,33 +26,12 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFake(handler: FakeHandler): Promise<FakeServer> {
-  const requests: SeenRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake');
-      const seen: SeenRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      requests.push(seen);
-      const reply = handler(seen);
-      if (reply === 'hang') return;
-      res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(reply.json === undefined ? '' : JSON.stringify(reply.json));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Keep-alive sockets from the client, and a hanging request, would hold close() open.
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startFake(handler: FakeHandler): Promise<FakeServer> {
+  return listen((req) => {
+    const reply = handler(req);
+    if (reply === 'hang') return reply;
+    return { status: reply.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: reply.json === undefined ? '' : JSON.stringify(reply.json) };
+  }, []);
 }
 
 /** A base URL where nothing listens: a port that was free a moment ago. */
