@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../src/accounts/account-store.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../src/db/database.js';
@@ -159,6 +160,23 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
       expect(await idem.get(accountId, 'k1')).toMatchObject({ state: 'done', status_code: 201 });
       expect(await idem.sweep(T0 + 1)).toBe(1);
       expect(await idem.get(accountId, 'k1')).toBeUndefined();
+    });
+
+    it('finds reverse-call verifications by destination and number, from an index that holds only those', async () => {
+      const to = '+5511912340000';
+      const waiting = verification(accountId, { to, channel: 'reverse_call', call_number: '+551130000000' });
+      const other = verification(accountId, { to, channel: 'reverse_call', call_number: '+551130000001' });
+      const sms = verification(accountId, { to });
+      await store.transaction(async (trx) => {
+        for (const v of [waiting, other, sms]) await store.insert(trx, v);
+      });
+      expect((await store.awaitingCall(to, '+551130000000', T0)).map((r) => r.id)).toEqual([waiting.id]);
+      // Partial: a start on any other channel writes nothing to it.
+      const definition =
+        backend.name === 'postgres'
+          ? (await sql<{ d: string }>`select indexdef as d from pg_indexes where indexname = 'verifications_call_number' and schemaname = ${schema ?? 'public'}`.execute(h.db)).rows[0]?.d
+          : (await sql<{ d: string }>`select sql as d from sqlite_master where name = 'verifications_call_number'`.execute(h.db)).rows[0]?.d;
+      expect(definition).toMatch(/where[\s(]+"?call_number"? is not null/i);
     });
 
     it('lists the inbox newest first for its own account only', async () => {
