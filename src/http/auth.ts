@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyService, Principal } from '../accounts/key-service.js';
 import type { TokenService } from '../accounts/token-service.js';
 import { AppError } from '../errors/index.js';
@@ -12,20 +12,15 @@ export function parseBasic(header: string | undefined): { id: string; secret: st
   return { id: decoded.slice(0, i), secret: decoded.slice(i + 1) };
 }
 
-/** Resolves the caller from `Authorization`: an API key over Basic, or a Bearer access token. */
+/**
+ * Resolves the caller from `Authorization`: an API key over Basic, or a Bearer access token.
+ * A callback hook, so a key seen moments ago (the common case) costs no promise.
+ */
 export function authenticator(keys: KeyService, tokens: TokenService) {
-  return async function authenticate(req: FastifyRequest): Promise<void> {
-    const header = req.headers.authorization;
-    if (!header) throw new AppError('UNAUTHORIZED', 'send an API key as HTTP Basic key_id:secret, or a Bearer token from POST /oauth/token');
-    // A header seen moments ago resolves from memory; the key service owns that cache and drops
-    // an entry when its key is revoked or its time is up.
-    const known = keys.recallHeader(header);
-    if (known) {
-      req.principal = known;
-      return;
-    }
+  async function resolve(header: string): Promise<Principal> {
     let principal: Principal | undefined;
-    if (/^bearer /i.test(header)) {
+    const bearer = /^bearer /i.test(header);
+    if (bearer) {
       principal = await tokens.verify(header.slice(7).trim());
     } else {
       const basic = parseBasic(header);
@@ -34,8 +29,27 @@ export function authenticator(keys: KeyService, tokens: TokenService) {
     }
     if (!principal) throw new AppError('INVALID_CREDENTIALS', 'the API key or token is not valid');
     // Bearer tokens are not remembered: their expiry is checked on every request.
-    if (!/^bearer /i.test(header)) keys.rememberHeader(header, principal);
-    req.principal = principal;
+    if (!bearer) keys.rememberHeader(header, principal);
+    return principal;
+  }
+
+  return function authenticate(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+    const header = req.headers.authorization;
+    if (!header) return done(new AppError('UNAUTHORIZED', 'send an API key as HTTP Basic key_id:secret, or a Bearer token from POST /oauth/token'));
+    // A header seen moments ago resolves from memory; the key service owns that cache and drops
+    // an entry when its key is revoked or its time is up.
+    const known = keys.recallHeader(header);
+    if (known) {
+      req.principal = known;
+      return done();
+    }
+    resolve(header).then(
+      (principal) => {
+        req.principal = principal;
+        done();
+      },
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
   };
 }
 

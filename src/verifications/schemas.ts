@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Timestamp } from '../http/schemas.js';
+import { NullableString, Timestamp } from '../http/schemas.js';
 
 export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email'], {
   description: 'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
@@ -63,24 +63,24 @@ export const StartBody = Type.Object(
 export const Verification = Type.Object(
   {
     id: Type.String(),
-    service_id: Type.Union([Type.String(), Type.Null()]),
+    service_id: NullableString(Type.String()),
     to: Type.String(),
     channel: Type.String(),
     status: Type.Enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts', 'failed', 'blocked']),
     locale: Type.String(),
-    country: Type.Union([Type.String(), Type.Null()]),
+    country: NullableString(Type.String()),
     line_type: Type.String(),
     attempts: Type.Integer(),
     max_attempts: Type.Integer(),
     sends: Type.Integer(),
     max_sends: Type.Integer(),
-    next_send_at: Type.Union([Timestamp, Type.Null()]),
+    next_send_at: NullableString(Timestamp),
     expires_at: Timestamp,
     created_at: Timestamp,
     updated_at: Timestamp,
     metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-    call_to: Type.Union([Type.String(), Type.Null()], { description: 'reverse_call: the number the user must call (or called) from the number being verified' }),
-    redirect_url: Type.Union([Type.String(), Type.Null()], { description: 'silent: the URL the device must open over mobile data, when its operator asks for it' }),
+    call_to: NullableString(Type.String(), { description: 'reverse_call: the number the user must call (or called) from the number being verified' }),
+    redirect_url: NullableString(Type.String(), { description: 'silent: the URL the device must open over mobile data, when its operator asks for it' }),
   },
   { $id: 'Verification' },
 );

@@ -589,7 +589,20 @@ export class VerificationService implements DeliveryListener {
   }
 
   private notify(type: WebhookEventType, row: VerificationRow, extra: Record<string, unknown> = {}): void {
-    this.d.sink?.emit({ type, accountId: row.account_id, serviceId: row.service_id, data: { ...toView(row, this.d.clock.now()), ...extra } });
+    const { sink } = this.d;
+    if (!sink) return;
+    // The view is built only when a listener reads it, from the row as it is now.
+    const snapshot = { ...row };
+    const now = this.d.clock.now();
+    let data: Record<string, unknown> | undefined;
+    sink.emit({
+      type,
+      accountId: row.account_id,
+      serviceId: row.service_id,
+      get data() {
+        return (data ??= { ...toView(snapshot, now), ...extra });
+      },
+    });
   }
 
   private notifyMessage(type: WebhookEventType, row: VerificationRow, message: Record<string, unknown>): void {

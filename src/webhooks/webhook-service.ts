@@ -22,6 +22,11 @@ const ENDPOINT_CACHE_MS = 5_000;
  * subscribed endpoint, written before anything is sent, so a crash or a down receiver loses
  * nothing: the sender retries from the table.
  */
+/** Whether an endpoint subscribed to this event (its service, or all; its types, or all). */
+function wants(e: EndpointRow, event: WebhookEvent): boolean {
+  return (e.service_id === null || e.service_id === event.serviceId) && (e.events === null || (JSON.parse(e.events) as string[]).includes(event.type));
+}
+
 export class WebhookService implements EventSink {
   // Most events belong to accounts with no endpoint at all; asking the database each time would
   // cost every verification a query.
@@ -101,6 +106,10 @@ export class WebhookService implements EventSink {
   }
 
   emit(event: WebhookEvent): void {
+    // Most events have no endpoint to go to: when the account's endpoints are known, that is
+    // settled here without a promise, and the event's data is never built.
+    const hit = this.cache.get(event.accountId);
+    if (hit && Date.now() - hit.at < ENDPOINT_CACHE_MS && !hit.endpoints.some((e) => wants(e, event))) return;
     const p = this.enqueue(event)
       .catch((err: unknown) => this.log.error({ err, type: event.type }, 'webhook event not recorded'))
       .finally(() => this.recording.delete(p));
@@ -113,9 +122,7 @@ export class WebhookService implements EventSink {
   }
 
   private async enqueue(event: WebhookEvent): Promise<void> {
-    const targets = (await this.endpointsOf(event.accountId)).filter(
-      (e) => (e.service_id === null || e.service_id === event.serviceId) && (e.events === null || (JSON.parse(e.events) as string[]).includes(event.type)),
-    );
+    const targets = (await this.endpointsOf(event.accountId)).filter((e) => wants(e, event));
     if (targets.length === 0) return;
     const now = this.clock.now();
     const eventId = newId('evt');
