@@ -34,8 +34,9 @@ export class SmscCallbackSender {
 
   /** An event listener: never throws, never waits. */
   handle(e: WebhookEvent): void {
+    if (e.type !== 'verification.approved') return;
     const meta = e.data.metadata as Record<string, unknown> | null | undefined;
-    if (e.type !== 'verification.approved' || meta?.compat !== 'smsc' || typeof meta.login !== 'string') return;
+    if (meta?.compat !== 'smsc' || typeof meta.login !== 'string') return;
     const id = String(e.data.id);
     // The approved verification still names the number that was called.
     const to = typeof e.data.call_to === 'string' ? e.data.call_to : '';

@@ -25,6 +25,8 @@ export interface CallOutcome {
  * other key was pressed, so any key but 1 reads as none (`callback_dtmf` empty).
  */
 export function callOutcome(e: WebhookEvent): CallOutcome | undefined {
+  // The type first: reading an event's data builds it.
+  if (e.type !== 'verification.approved' && e.type !== 'verification.expired' && e.type !== 'verification.failed') return undefined;
   const d = e.data;
   const meta = d.metadata as Record<string, unknown> | null | undefined;
   if (meta?.compat !== 'zadarma' || d.channel !== 'ivr' || typeof d.id !== 'string' || typeof d.to !== 'string') return undefined;
