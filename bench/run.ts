@@ -2,6 +2,9 @@
  * `npm run bench`: Verity against a bare Fastify 5 baseline, each loaded by autocannon from a
  * separate process. Human-readable summary first; the LAST stdout line is one JSON object.
  *
+ *   BENCH_ROUNDS      rounds of baseline, start and check, one after the other (default 3); the
+ *                     summary gives the median of each figure (ratios: the median of each round's
+ *                     own ratio) and the worst p99, since the baseline alone drifts from run to run
  *   BENCH_DURATION_S  measured seconds per scenario (default 10; below 10 is a smoke run only)
  *   BENCH_WARMUP_S    warm-up seconds before each measured run (default 3)
  *   BENCH_CONNECTIONS autocannon connections (default 50)
@@ -34,6 +37,7 @@ function intEnv(name: string, fallback: number, min: number): number {
   return v;
 }
 
+const ROUNDS = intEnv('BENCH_ROUNDS', 3, 1);
 const DURATION_S = intEnv('BENCH_DURATION_S', 10, 1);
 const WARMUP_S = intEnv('BENCH_WARMUP_S', 3, 0);
 const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
@@ -85,6 +89,18 @@ function badShare(r: LoadResult): number {
 }
 
 const round = (v: number, digits: number): number => Number(v.toFixed(digits));
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+interface Round {
+  baseline: LoadResult;
+  start: LoadResult;
+  check: LoadResult;
+}
 
 interface RadiusResult {
   packets: number;
@@ -156,22 +172,27 @@ async function main(): Promise<void> {
   const idleMb = rssMb(pid) ?? 0;
 
   const common = { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S };
-  const results: Partial<Record<Scenario, LoadResult>> = {};
-  results.baseline = await load({ ...common, scenario: 'baseline', url: baseUrl });
-  await stopServer(baseline); // frees its CPU for the Verity runs
-
-  const start = await withRss(pid, load({ ...common, scenario: 'start', url: verityUrl, authorization }));
-  results.start = start.value;
-
-  process.stderr.write(`bench: preparing ${CHECK_POOL} pending verifications for the check scenario\n`);
-  const t0 = Date.now();
-  const checks = await preparePending(verityUrl, authorization, CHECK_POOL);
-  process.stderr.write(`bench: prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-  const perVerification = (results.start.rps * 4 * (DURATION_S + WARMUP_S)) / CHECK_POOL;
-  if (perVerification > 95) process.stderr.write(`bench: warning: ~${perVerification.toFixed(0)} checks per verification may exceed MAX_ATTEMPTS=100; raise BENCH_CHECK_POOL\n`);
-  const check = await withRss(pid, load({ ...common, scenario: 'check', url: verityUrl, authorization, checks }));
-  results.check = check.value;
-  const rss = check.endMb;
+  const rounds: Round[] = [];
+  let rss = 0;
+  let peakMb = 0;
+  for (let r = 1; r <= ROUNDS; r++) {
+    process.stderr.write(`bench: round ${r} of ${ROUNDS}\n`);
+    // The baseline stays up between its runs but idle: nothing loads it while Verity is measured.
+    const baselineResult = await load({ ...common, scenario: 'baseline', url: baseUrl });
+    const start = await withRss(pid, load({ ...common, scenario: 'start', url: verityUrl, authorization }));
+    // A fresh pool each round, so no verification runs out of attempts.
+    process.stderr.write(`bench: preparing ${CHECK_POOL} pending verifications for the check scenario\n`);
+    const t0 = Date.now();
+    const checks = await preparePending(verityUrl, authorization, CHECK_POOL);
+    process.stderr.write(`bench: prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const perVerification = (start.value.rps * 4 * (DURATION_S + WARMUP_S)) / CHECK_POOL;
+    if (perVerification > 95) process.stderr.write(`bench: warning: ~${perVerification.toFixed(0)} checks per verification may exceed MAX_ATTEMPTS=100; raise BENCH_CHECK_POOL\n`);
+    const check = await withRss(pid, load({ ...common, scenario: 'check', url: verityUrl, authorization, checks }));
+    rounds.push({ baseline: baselineResult, start: start.value, check: check.value });
+    rss = check.endMb;
+    peakMb = Math.max(peakMb, start.peakMb, check.peakMb);
+  }
+  await stopServer(baseline);
 
   process.stderr.write(`bench: radius: ${RADIUS_PACKETS} Accounting-Requests to the listener\n`);
   const radius = lastJsonLine(await runNode('radius', [RADIUS_LOAD, String(radiusPort), RADIUS_SECRET, String(RADIUS_PACKETS)], process.env)) as RadiusResult;
@@ -184,23 +205,41 @@ async function main(): Promise<void> {
   process.stderr.write(`bench: silent: loading ${SESSIONS} sessions, then lookups for ${DURATION_S}s\n`);
   const silent = lastJsonLine(await runNode('silent', [SILENT, join(work, 'silent.db'), String(SESSIONS), String(DURATION_S)], process.env)) as SilentResult;
 
+  const med = (pick: (rd: Round) => number): number => median(rounds.map(pick));
+  const worst = (pick: (rd: Round) => number): number => Math.max(...rounds.map(pick));
+  const core = {
+    rounds: ROUNDS,
+    start_rps: round(med((rd) => rd.start.rps), 1),
+    check_rps: round(med((rd) => rd.check.rps), 1),
+    baseline_rps: round(med((rd) => rd.baseline.rps), 1),
+    start_ratio: round(med((rd) => rd.start.rps / rd.baseline.rps), 3),
+    check_ratio: round(med((rd) => rd.check.rps / rd.baseline.rps), 3),
+    start_p99_ms: worst((rd) => rd.start.latencyP99Ms),
+    check_p99_ms: worst((rd) => rd.check.latencyP99Ms),
+    rss_mb: round(rss, 1),
+  };
+
   // ---- readable summary ----
   const lines: string[] = ['', `Verity bench: ${CONNECTIONS} connections, ${WARMUP_S}s warm-up + ${DURATION_S}s measured per scenario, load from a separate process`];
-  lines.push('scenario   req/s      p50 ms   p99 ms   mean ms  requests  non-2xx  conn-errors  status codes');
-  for (const name of ['baseline', 'start', 'check'] as const) {
-    const r = results[name];
-    if (!r) continue;
-    lines.push(
-      `${name.padEnd(10)} ${r.rps.toFixed(1).padStart(9)} ${String(r.latencyP50Ms).padStart(8)} ${String(r.latencyP99Ms).padStart(8)} ${r.latencyMeanMs.toFixed(2).padStart(9)} ${String(r.requests).padStart(9)} ${String(r.non2xx).padStart(8)} ${String(r.errors).padStart(12)}  ${JSON.stringify(r.statusCodes)}`,
-    );
-  }
-  lines.push(`verity RSS: ${idleMb.toFixed(1)} MB idle, ${rss.toFixed(1)} MB at the end of the check load (peak ${Math.max(start.peakMb, check.peakMb).toFixed(1)} MB)`);
+  lines.push('round scenario   req/s      p50 ms   p99 ms   mean ms  requests  non-2xx  conn-errors  status codes');
+  rounds.forEach((rd, i) => {
+    for (const r of [rd.baseline, rd.start, rd.check]) {
+      lines.push(
+        `${String(i + 1).padEnd(5)} ${r.scenario.padEnd(10)} ${r.rps.toFixed(1).padStart(9)} ${String(r.latencyP50Ms).padStart(8)} ${String(r.latencyP99Ms).padStart(8)} ${r.latencyMeanMs.toFixed(2).padStart(9)} ${String(r.requests).padStart(9)} ${String(r.non2xx).padStart(8)} ${String(r.errors).padStart(12)}  ${JSON.stringify(r.statusCodes)}`,
+      );
+    }
+    lines.push(`      ratios: start ${(rd.start.rps / rd.baseline.rps).toFixed(3)}, check ${(rd.check.rps / rd.baseline.rps).toFixed(3)}`);
+  });
+  lines.push(
+    `median of ${ROUNDS} round(s): baseline ${core.baseline_rps} req/s; start ${core.start_rps} req/s, ratio ${core.start_ratio}; check ${core.check_rps} req/s, ratio ${core.check_ratio}; worst p99 start ${core.start_p99_ms} ms, check ${core.check_p99_ms} ms`,
+  );
+  lines.push(`verity RSS: ${idleMb.toFixed(1)} MB idle, ${rss.toFixed(1)} MB at the end of the last check load (peak ${peakMb.toFixed(1)} MB)`);
   lines.push('check = wrong code on a pending verification (counted attempt, 200 valid:false); see bench/load.ts');
   lines.push(
     `radius: ${radius.answered}/${radius.packets} Accounting-Requests answered in ${radius.seconds} s (${radius.packets_per_s} packets/s), ${radius.retransmitted} retransmitted, ${radius.lost} never answered, ${recorded} sessions recorded`,
   );
   lines.push(`silent: ${silent.lookups_per_s} lookups/s over ${silent.sessions} sessions (loaded in ${silent.load_s} s), p50 ${silent.p50_ms} ms, p99 ${silent.p99_ms} ms, results ${JSON.stringify(silent.outcomes)}`);
-  for (const r of Object.values(results)) {
+  for (const r of rounds.flatMap((rd) => [rd.baseline, rd.start, rd.check])) {
     const share = badShare(r);
     if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);
   }
@@ -210,16 +249,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
-  const base = results.baseline.rps;
   const summary = {
-    start_rps: round(results.start.rps, 1),
-    check_rps: round(results.check.rps, 1),
-    baseline_rps: round(base, 1),
-    start_ratio: round(results.start.rps / base, 3),
-    check_ratio: round(results.check.rps / base, 3),
-    start_p99_ms: results.start.latencyP99Ms,
-    check_p99_ms: results.check.latencyP99Ms,
-    rss_mb: round(rss, 1),
+    ...core,
     silent_lookups_per_s: silent.lookups_per_s,
     silent_p99_ms: silent.p99_ms,
     radius_packets_per_s: radius.packets_per_s,
