@@ -83,6 +83,22 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('webhooks on %
       expect(approved?.data).toMatchObject({ id: v.body.id, status: 'approved', channel: 'sms' });
     });
 
+    it('sends an account its events from the moment it registers an endpoint, though earlier events found none', async () => {
+      const { key } = await t.tenant({ postpaid: true });
+      // No endpoint yet: this event is settled by the endpoint cache and goes nowhere.
+      const before = await t.post('/v1/verifications', { to: '+5511971110002', channel: 'sms' }, key);
+      await drain();
+      const r = await t.post('/v1/webhooks', { url: rx.url, events: ['verification.started'] }, key);
+      expect(r.status).toBe(201);
+      const after = await t.post('/v1/verifications', { to: '+5511971110003', channel: 'sms' }, key);
+      await drain();
+      const ids = rx.hits.map((h) => (JSON.parse(h.body) as { data: { id?: string } }).data.id);
+      expect(ids).toContain(after.body.id);
+      expect(ids).not.toContain(before.body.id);
+      const started = rx.hits.map((h) => JSON.parse(h.body) as { data: Record<string, unknown> }).find((e) => e.data.id === after.body.id);
+      expect(started?.data).toMatchObject({ status: 'pending', channel: 'sms', to: '+5511971110003' });
+    });
+
     it('retries a failed delivery with backoff and keeps a delivery log', async () => {
       rx.answers.push(500);
       const before = rx.hits.length;
