@@ -1,5 +1,5 @@
 import type { Locale } from '../templates/index.js';
-import type { CallStep } from '../telephony/call-provider.js';
+import type { CallStep, PromptStep } from '../telephony/call-provider.js';
 import { ivrPromptText, type IvrPromptKind } from './ivr-prompts.js';
 
 /** What an outbound call does: the script, the caller id to show and how long it may ring. */
@@ -59,7 +59,7 @@ export function flashPlan(cli: string, timing: CallTiming): CallPlan {
   return { from: cli, script: [{ hangup: true }], ringTimeoutS: timing.flashRingS };
 }
 
-function prompt(kind: IvrPromptKind, p: IvrPrompts, ctx: PromptContext): { say: string; locale: string } | { play: string } {
+function prompt(kind: IvrPromptKind, p: IvrPrompts, ctx: PromptContext): PromptStep {
   const sound = p[`${kind}_sound`];
   if (sound) return { play: ctx.soundUrl(sound) };
   return { say: p[`${kind}_text`] ?? ivrPromptText(kind, ctx.locale, ctx.brand), locale: ctx.locale };

@@ -76,6 +76,12 @@ export interface CallbackRequest {
   rawBody: string;
 }
 
+/** A callback's header by its lower-case name, whatever case the vendor sent it in. */
+export function callbackHeader(req: CallbackRequest, name: string): string | undefined {
+  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
 export interface MessageProvider {
   /** The instance name from config (`smpp-main`), unique; shows in attempts and routes. */
   readonly name: string;

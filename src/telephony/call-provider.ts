@@ -1,14 +1,16 @@
 import type { CallbackRequest, ProviderContext } from '../delivery/provider.js';
 
+/** One thing a call says: text spoken by the provider's TTS in `locale`, or a sound fetched from its URL. */
+export type PromptStep = { say: string; locale: string } | { play: string };
+
 /**
  * What a call does once answered, step by step. Sounds are URLs the telephony provider fetches
  * (Verity serves uploaded sounds itself); text is spoken by the provider's TTS in `locale`.
  */
 export type CallStep =
-  | { say: string; locale: string }
-  | { play: string }
+  | PromptStep
   /** Waits for one key; `prompt` plays while waiting; no key within `timeoutS` ends the gather empty. */
-  | { gather: { timeoutS: number; prompt: Array<{ say: string; locale: string } | { play: string }> } }
+  | { gather: { timeoutS: number; prompt: PromptStep[] } }
   | { hangup: true };
 
 export interface OutboundCall {
@@ -42,6 +44,15 @@ export interface CallEventRecord {
   /** Verity's call id when the provider echoed it back; undefined for inbound calls. */
   callId?: string | undefined;
   event: CallEvent;
+}
+
+export function eventRecord(providerCallId: string, callId: string | undefined, event: CallEvent): CallEventRecord {
+  return callId ? { providerCallId, callId, event } : { providerCallId, event };
+}
+
+/** The provider's callback URL with what the vendor's request is about; vendors sign it exactly as given here. */
+export function callbackUrlFor(base: string, event: 'status' | 'gather', callId: string): string {
+  return `${base}${base.includes('?') ? '&' : '?'}event=${event}&call=${encodeURIComponent(callId)}`;
 }
 
 /** What the callback route answers the provider with: events, and the body the vendor expects (TwiML, NCCO). */

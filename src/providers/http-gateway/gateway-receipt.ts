@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ProviderError, type CallbackRequest, type DeliveryReceipt } from '../../delivery/provider.js';
+import { callbackHeader, ProviderError, type CallbackRequest, type DeliveryReceipt } from '../../delivery/provider.js';
 import { isRecord, parseJson, readScalar } from './json-path.js';
 import type { ReceiptOptions } from './options.js';
 
@@ -10,7 +10,7 @@ import type { ReceiptOptions } from './options.js';
  */
 export function parseGatewayReceipts(req: CallbackRequest, rules: ReceiptOptions, token: string | undefined): DeliveryReceipt[] {
   if (token !== undefined) {
-    const given = req.query.token ?? header(req, 'x-verity-token');
+    const given = req.query.token ?? callbackHeader(req, 'x-verity-token');
     if (given === undefined || !sameSecret(given, token)) {
       throw new ProviderError('BAD_SIGNATURE', 'the delivery report does not carry the configured token', false);
     }
@@ -33,7 +33,7 @@ export function parseGatewayReceipts(req: CallbackRequest, rules: ReceiptOptions
 function records(req: CallbackRequest): unknown[] {
   const raw = req.rawBody.trim();
   if (req.method.toUpperCase() === 'GET' || raw === '') return [req.query];
-  const type = header(req, 'content-type') ?? '';
+  const type = callbackHeader(req, 'content-type') ?? '';
   if (type.includes('json') || raw.startsWith('{') || raw.startsWith('[')) {
     const doc = parseJson(raw);
     if (Array.isArray(doc)) return doc;
@@ -41,11 +41,6 @@ function records(req: CallbackRequest): unknown[] {
     throw new ProviderError('INVALID_CALLBACK', 'the delivery report is not valid JSON', false);
   }
   return [Object.fromEntries(new URLSearchParams(raw))];
-}
-
-function header(req: CallbackRequest, name: string): string | undefined {
-  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
 
 /** Constant-time comparison; hashing first makes the lengths equal, so the length leaks nothing either. */

@@ -26,14 +26,22 @@ const RETRYABLE: ReadonlyMap<number, string> = new Map([
   [20503, 'PROVIDER_UNAVAILABLE'], // Service unavailable
 ]);
 
+/** Twilio error codes that say more than the HTTP status: final ones and ones worth retrying. */
+export interface TwilioCodes {
+  permanent: ReadonlyMap<number, string>;
+  retryable: ReadonlyMap<number, string>;
+}
+
+const MESSAGE_CODES: TwilioCodes = { permanent: PERMANENT, retryable: RETRYABLE };
+
 /**
- * The ProviderError for a refused API call. Twilio's own `message` is left out: it quotes the
- * phone number ("The 'To' number +1555… is not valid").
+ * The ProviderError for a refused API call (`what` was refused: the message, the call). Twilio's
+ * own `message` is left out: it quotes the phone number ("The 'To' number +1555… is not valid").
  */
-export function twilioError(httpStatus: number, twilioCode: number | undefined): ProviderError {
-  const detail = `twilio refused the message (HTTP ${httpStatus}${twilioCode !== undefined ? `, error ${twilioCode}` : ''})`;
-  const known = twilioCode !== undefined ? (PERMANENT.get(twilioCode) ?? RETRYABLE.get(twilioCode)) : undefined;
-  if (known !== undefined) return new ProviderError(known, detail, RETRYABLE.has(twilioCode ?? 0));
+export function twilioError(httpStatus: number, twilioCode: number | undefined, codes: TwilioCodes = MESSAGE_CODES, what = 'the message'): ProviderError {
+  const detail = `twilio refused ${what} (HTTP ${httpStatus}${twilioCode !== undefined ? `, error ${twilioCode}` : ''})`;
+  const known = twilioCode !== undefined ? (codes.permanent.get(twilioCode) ?? codes.retryable.get(twilioCode)) : undefined;
+  if (known !== undefined) return new ProviderError(known, detail, codes.retryable.has(twilioCode ?? 0));
   if (httpStatus === 429) return new ProviderError('THROTTLED', detail, true);
   if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail, true);
   if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail, false);

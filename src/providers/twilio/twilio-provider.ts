@@ -3,6 +3,7 @@ import type { ResolvedTwilioOptions } from './options.js';
 import { parseStatusCallback } from './status-callback.js';
 import { twilioError } from './twilio-errors.js';
 import { vendorRequest } from '../shared/vendor-request.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 /** SMS through Twilio Programmable Messaging (POST /2010-04-01/Accounts/{sid}/Messages.json). */
 export class TwilioProvider implements MessageProvider {
@@ -33,7 +34,7 @@ export class TwilioProvider implements MessageProvider {
       body: this.form(message).toString(),
       timeoutMs: this.o.timeoutMs,
     });
-    const json = parseObject(reply.body);
+    const json = parseJsonObject(reply.body);
     if (reply.status < 200 || reply.status > 299) throw twilioError(reply.status, typeof json?.code === 'number' ? json.code : undefined);
     if (typeof json?.sid !== 'string' || json.sid === '') {
       // Not retryable: Twilio said yes, so sending again could deliver the code twice.
@@ -55,14 +56,5 @@ export class TwilioProvider implements MessageProvider {
     form.set('Body', m.text);
     if (this.o.statusCallback) form.set('StatusCallback', this.ctx.callbackUrl);
     return form;
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }

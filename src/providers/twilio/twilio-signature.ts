@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { callbackHeader, ProviderError, type CallbackRequest } from '../../delivery/provider.js';
 
 /**
  * Twilio's request signature (https://www.twilio.com/docs/usage/webhooks/webhooks-security): the
@@ -42,4 +43,18 @@ function compare(a: string, b: string): number {
 
 function sameDigest(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+/**
+ * The parameters of a Twilio webhook (`what` names it in the refusal), once X-Twilio-Signature is
+ * checked: the form of a POST, or the query of a GET, whose URL is signed as a whole.
+ */
+export function signedTwilioParams(req: CallbackRequest, authToken: string, what: string): URLSearchParams {
+  const post = req.method.toUpperCase() === 'POST';
+  const form = new URLSearchParams(post ? req.rawBody : '');
+  const signature = callbackHeader(req, 'x-twilio-signature');
+  if (!signature || !isTwilioSigned(authToken, req.url, [...form], signature)) {
+    throw new ProviderError('BAD_SIGNATURE', `the ${what} does not carry a valid X-Twilio-Signature`, false);
+  }
+  return post ? form : new URLSearchParams(req.query);
 }

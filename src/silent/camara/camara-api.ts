@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
 import type { ResolvedCamaraOptions } from './options.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 export const VENDOR = 'the CAMARA operator';
 
@@ -22,7 +23,7 @@ export async function exchangeCode(o: ResolvedCamaraOptions, code: string): Prom
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: o.redirectUri }).toString(),
     timeoutMs: o.timeoutMs,
   });
-  const body = parseObject(reply.body);
+  const body = parseJsonObject(reply.body);
   if (reply.status !== 200) return { ok: false, detail: `token endpoint answered HTTP ${reply.status}${oauthError(body)}` };
   const token = body?.['access_token'];
   if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) return { ok: false, detail: 'token endpoint sent no access_token' };
@@ -38,7 +39,7 @@ export async function verifyNumber(o: ResolvedCamaraOptions, token: string, msis
     body: JSON.stringify({ phoneNumber: msisdn }),
     timeoutMs: o.timeoutMs,
   });
-  const body = parseObject(reply.body);
+  const body = parseJsonObject(reply.body);
   const verified = body?.['devicePhoneNumberVerified'];
   if (reply.status === 200 && typeof verified === 'boolean') return { ok: true, value: verified };
   return { ok: false, detail: `verify answered HTTP ${reply.status}${camaraCode(body)}` };
@@ -55,13 +56,4 @@ function oauthError(body: Record<string, unknown> | undefined): string {
 function camaraCode(body: Record<string, unknown> | undefined): string {
   const c = body?.['code'];
   return typeof c === 'string' && SAFE_CODE.test(c) ? ` ${c}` : '';
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ResolvedClaroSmvOptions } from './options.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 export const VENDOR = 'Claro SMV';
 
@@ -51,7 +52,7 @@ export class ClaroTokenSource {
       timeoutMs: this.o.timeoutMs,
     });
     if (reply.status !== 200) throw new ClaroTokenError(`${VENDOR} refused the token request (HTTP ${reply.status})`);
-    const body = parseObject(reply.body);
+    const body = parseJsonObject(reply.body);
     const token = body?.['access_token'];
     if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) throw new ClaroTokenError(`${VENDOR} sent a token answer without an access_token`);
     // Apigee writes every value as a string: "3599".
@@ -61,14 +62,5 @@ export class ClaroTokenSource {
     const margin = Math.min(60_000, lifetimeMs / 10);
     this.cached = { token, refreshAt: this.clock.now() + lifetimeMs - margin };
     return token;
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }

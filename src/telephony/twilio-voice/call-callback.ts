@@ -1,6 +1,6 @@
-import { ProviderError, type CallbackRequest } from '../../delivery/provider.js';
-import { isTwilioSigned } from '../../providers/twilio/twilio-signature.js';
-import type { CallCallbackResult, CallDisposition, CallEvent, CallEventRecord } from '../call-provider.js';
+import type { CallbackRequest } from '../../delivery/provider.js';
+import { signedTwilioParams } from '../../providers/twilio/twilio-signature.js';
+import { eventRecord, type CallCallbackResult, type CallDisposition, type CallEvent } from '../call-provider.js';
 import { HANGUP_TWIML, REJECT_TWIML } from './twiml.js';
 
 const TWIML = 'text/xml; charset=utf-8';
@@ -23,14 +23,7 @@ const STATUS_EVENTS: ReadonlyMap<string, CallEvent> = new Map<string, CallEvent>
  * Every one must carry a valid X-Twilio-Signature over the full URL and the POST parameters.
  */
 export function parseCallCallback(req: CallbackRequest, authToken: string): CallCallbackResult {
-  const post = req.method.toUpperCase() === 'POST';
-  const form = new URLSearchParams(post ? req.rawBody : '');
-  const signature = headerValue(req, 'x-twilio-signature');
-  // A GET carries its parameters in the URL, which is signed as a whole.
-  if (!signature || !isTwilioSigned(authToken, req.url, [...form], signature)) {
-    throw new ProviderError('BAD_SIGNATURE', 'the voice callback does not carry a valid X-Twilio-Signature', false);
-  }
-  const p = post ? form : new URLSearchParams(req.query);
+  const p = signedTwilioParams(req, authToken, 'voice callback');
   const sid = p.get('CallSid') ?? '';
   const callId = req.query.call || undefined;
   const kind = req.query.event ?? (callId ? 'status' : p.get('Direction') === 'inbound' ? 'inbound' : 'status');
@@ -39,7 +32,7 @@ export function parseCallCallback(req: CallbackRequest, authToken: string): Call
     // No key within the timeout comes as an empty Digits (actionOnEmptyResult): no event, the
     // call simply ends, and its status callback reports that.
     const digits = p.get('Digits') ?? '';
-    const events = sid && /^[0-9*#]+$/.test(digits) ? [record(sid, callId, { type: 'dtmf', digits })] : [];
+    const events = sid && /^[0-9*#]+$/.test(digits) ? [eventRecord(sid, callId, { type: 'dtmf', digits })] : [];
     return { events, response: { contentType: TWIML, body: HANGUP_TWIML } };
   }
   if (kind === 'inbound') {
@@ -51,20 +44,11 @@ export function parseCallCallback(req: CallbackRequest, authToken: string): Call
     const from = p.get('From') ?? '';
     const to = p.get('To') ?? '';
     // A withheld caller id ("anonymous") cannot be matched to anybody.
-    const events = sid && E164.test(from) && E164.test(to) ? [record(sid, undefined, { type: 'inbound', from, to })] : [];
+    const events = sid && E164.test(from) && E164.test(to) ? [eventRecord(sid, undefined, { type: 'inbound', from, to })] : [];
     return { events, response };
   }
   // Status callbacks of inbound calls (a number's own status URL) are not calls Verity placed.
   if (p.get('Direction') === 'inbound') return { events: [] };
   const event = STATUS_EVENTS.get(p.get('CallStatus') ?? '');
-  return { events: sid && event ? [record(sid, callId, event)] : [] };
-}
-
-function record(providerCallId: string, callId: string | undefined, event: CallEvent): CallEventRecord {
-  return callId ? { providerCallId, callId, event } : { providerCallId, event };
-}
-
-function headerValue(req: CallbackRequest, name: string): string | undefined {
-  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
+  return { events: sid && event ? [eventRecord(sid, callId, event)] : [] };
 }

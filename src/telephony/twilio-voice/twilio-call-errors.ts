@@ -1,4 +1,6 @@
-import { ProviderError } from '../../delivery/provider.js';
+import type { ProviderError } from '../../delivery/provider.js';
+import { parseJsonObject } from '../../lib/json.js';
+import { twilioError, type TwilioCodes } from '../../providers/twilio/twilio-errors.js';
 
 // Twilio's documented error codes (https://www.twilio.com/docs/api/errors) for creating a call that
 // say more than the HTTP status does. Anything else falls back on the status: 429 and 5xx
@@ -23,30 +25,18 @@ const RETRYABLE: ReadonlyMap<number, string> = new Map([
   [20503, 'PROVIDER_UNAVAILABLE'], // Service unavailable
 ]);
 
+const CALL_CODES: TwilioCodes = { permanent: PERMANENT, retryable: RETRYABLE };
+
 /** Updating a call that has already ended: for a hangup, the call is over either way. */
 export const CALL_NOT_IN_PROGRESS = 21220;
 
-/**
- * The ProviderError for a refused API call. Twilio's own `message` is left out: it quotes the
- * phone number ("The phone number you are attempting to call, +1555…, is not valid").
- */
+/** The ProviderError for a refused call API request (`what`: the call, the hangup). */
 export function twilioCallError(httpStatus: number, twilioCode: number | undefined, what = 'the call'): ProviderError {
-  const detail = `twilio refused ${what} (HTTP ${httpStatus}${twilioCode !== undefined ? `, error ${twilioCode}` : ''})`;
-  const known = twilioCode !== undefined ? (PERMANENT.get(twilioCode) ?? RETRYABLE.get(twilioCode)) : undefined;
-  if (known !== undefined) return new ProviderError(known, detail, RETRYABLE.has(twilioCode ?? 0));
-  if (httpStatus === 429) return new ProviderError('THROTTLED', detail, true);
-  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail, true);
-  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail, false);
-  return new ProviderError('REJECTED', detail, false);
+  return twilioError(httpStatus, twilioCode, CALL_CODES, what);
 }
 
 /** Twilio's error code from an error body `{code, message, more_info, status}`, if it has one. */
 export function twilioCode(body: string): number | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    const code = typeof v === 'object' && v !== null ? (v as { code?: unknown }).code : undefined;
-    return typeof code === 'number' && Number.isInteger(code) ? code : undefined;
-  } catch {
-    return undefined;
-  }
+  const code = parseJsonObject(body)?.code;
+  return typeof code === 'number' && Number.isInteger(code) ? code : undefined;
 }

@@ -1,10 +1,11 @@
 import { ProviderError, type CallbackRequest, type ProviderContext } from '../../delivery/provider.js';
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
-import type { CallCallbackResult, CallProvider, CallProviderCapabilities, CallStep, OutboundCall } from '../call-provider.js';
+import { callbackUrlFor, type CallCallbackResult, type CallProvider, type CallProviderCapabilities, type CallStep, type OutboundCall } from '../call-provider.js';
 import { parseCallCallback } from './call-callback.js';
 import type { ResolvedTwilioVoiceOptions } from './options.js';
 import { CALL_NOT_IN_PROGRESS, twilioCallError, twilioCode } from './twilio-call-errors.js';
 import { scriptTwiml } from './twiml.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 // Twilio's documented limit for the inline `Twiml` parameter.
 const MAX_TWIML_LENGTH = 4000;
@@ -32,7 +33,7 @@ export class TwilioVoiceProvider implements CallProvider {
   async placeCall(call: OutboundCall): Promise<{ providerCallId: string }> {
     const from = call.from ?? this.o.from;
     if (!from) throw new ProviderError('NO_CALLER_ID', 'the call has no caller id and the provider has no `from` configured', false);
-    const twiml = scriptTwiml(call.script, { voices: this.o.voices, gatherUrl: this.callbackFor('gather', call.id) });
+    const twiml = scriptTwiml(call.script, { voices: this.o.voices, gatherUrl: callbackUrlFor(this.ctx.callbackUrl, 'gather', call.id) });
     if (twiml.length > MAX_TWIML_LENGTH) {
       throw new ProviderError('SCRIPT_TOO_LONG', `the call script is ${twiml.length} characters of TwiML, over Twilio's ${MAX_TWIML_LENGTH}`, false);
     }
@@ -40,7 +41,7 @@ export class TwilioVoiceProvider implements CallProvider {
       To: call.to,
       From: from,
       Twiml: twiml,
-      StatusCallback: this.callbackFor('status', call.id),
+      StatusCallback: callbackUrlFor(this.ctx.callbackUrl, 'status', call.id),
       StatusCallbackMethod: 'POST',
       Timeout: String(Math.min(MAX_RING_S, Math.max(1, Math.round(call.ringTimeoutS)))),
     });
@@ -81,20 +82,9 @@ export class TwilioVoiceProvider implements CallProvider {
       timeoutMs: this.o.timeoutMs,
     });
   }
-
-  /** The callback URL with what Twilio's request is about; Twilio signs it exactly as given here. */
-  private callbackFor(event: 'status' | 'gather', callId: string): string {
-    const base = this.ctx.callbackUrl;
-    return `${base}${base.includes('?') ? '&' : '?'}event=${event}&call=${encodeURIComponent(callId)}`;
-  }
 }
 
 function parseSid(text: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    const sid = typeof v === 'object' && v !== null ? (v as { sid?: unknown }).sid : undefined;
-    return typeof sid === 'string' && sid !== '' ? sid : undefined;
-  } catch {
-    return undefined;
-  }
+  const sid = parseJsonObject(text)?.sid;
+  return typeof sid === 'string' && sid !== '' ? sid : undefined;
 }

@@ -1,7 +1,5 @@
-import type { CallStep } from '../call-provider.js';
-import { twilioLanguage } from './tts-language.js';
-
-type PromptStep = { say: string; locale: string } | { play: string };
+import type { CallStep, PromptStep } from '../call-provider.js';
+import { ttsLanguage } from '../tts-language.js';
 
 export interface TwimlContext {
   voices: Readonly<Record<string, string>>;
@@ -41,7 +39,7 @@ function gather(timeoutS: number, steps: readonly PromptStep[], ctx: TwimlContex
 
 function prompt(step: PromptStep, ctx: TwimlContext): string {
   if ('play' in step) return `<Play>${escapeXml(step.play)}</Play>`;
-  const language = twilioLanguage(step.locale);
+  const language = ttsLanguage(step.locale);
   const voice = ctx.voices[language];
   return `<Say language="${language}"${voice ? ` voice="${escapeXml(voice)}"` : ''}>${escapeXml(step.say)}</Say>`;
 }

@@ -1,5 +1,5 @@
 import { ProviderError, type CallbackRequest } from '../../delivery/provider.js';
-import type { CallCallbackResult, CallEvent, CallEventRecord } from '../call-provider.js';
+import { eventRecord, type CallCallbackResult, type CallEvent } from '../call-provider.js';
 
 // An empty NCCO: Vonage has nothing left to do and ends the call.
 const END_CALL = { contentType: 'application/json', body: '[]' };
@@ -37,20 +37,20 @@ export function parseCallWebhook(req: CallbackRequest, reportInbound: boolean): 
   if (kind === 'gather') {
     // New payloads nest the key under dtmf.digits; old ones sent a string. No key: no event.
     const digits = typeof p.dtmf === 'object' && p.dtmf !== null ? text((p.dtmf as Record<string, unknown>).digits) : text(p.dtmf);
-    const events = uuid && /^[0-9*#]+$/.test(digits) ? [record(uuid, callId, { type: 'dtmf', digits })] : [];
+    const events = uuid && /^[0-9*#]+$/.test(digits) ? [eventRecord(uuid, callId, { type: 'dtmf', digits })] : [];
     return { events, response: END_CALL };
   }
   if (kind === 'inbound') {
     const from = e164(text(p.from));
     const to = e164(text(p.to));
     // Without signed webhooks anybody could claim a call from any number: such claims are ignored.
-    const events = reportInbound && uuid && from && to ? [record(uuid, undefined, { type: 'inbound', from, to })] : [];
+    const events = reportInbound && uuid && from && to ? [eventRecord(uuid, undefined, { type: 'inbound', from, to })] : [];
     return { events, response: END_CALL };
   }
   // Events of inbound calls (an application event_url pointing here) are not calls Verity placed.
   if (p.direction === 'inbound') return { events: [] };
   const event = STATUS_EVENTS.get(text(p.status));
-  return { events: uuid && event ? [record(uuid, callId, event)] : [] };
+  return { events: uuid && event ? [eventRecord(uuid, callId, event)] : [] };
 }
 
 function params(req: CallbackRequest): Record<string, unknown> {
@@ -74,8 +74,4 @@ function e164(n: string): string | undefined {
 
 function text(v: unknown): string {
   return typeof v === 'string' ? v : '';
-}
-
-function record(providerCallId: string, callId: string | undefined, event: CallEvent): CallEventRecord {
-  return callId ? { providerCallId, callId, event } : { providerCallId, event };
 }

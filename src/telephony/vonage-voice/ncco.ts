@@ -1,22 +1,11 @@
-import type { CallStep } from '../call-provider.js';
-
-type PromptStep = { say: string; locale: string } | { play: string };
+import type { CallStep, PromptStep } from '../call-provider.js';
+import { ttsLanguage } from '../tts-language.js';
 
 export type NccoAction =
   | { action: 'talk'; text: string; language: string; bargeIn?: boolean }
   | { action: 'stream'; streamUrl: string[]; bargeIn?: boolean }
   | { action: 'input'; type: ['dtmf']; dtmf: { maxDigits: 1; timeOut: number }; eventUrl: string[]; eventMethod: 'POST' }
   | { action: 'wait'; timeout: number };
-
-// Verity locales to the Vonage TTS languages Verity writes voice scripts in. Anything else is
-// spoken as en-US rather than refused: the text is chosen upstream, and the digits still carry.
-const LANGUAGES: ReadonlyMap<string, string> = new Map([
-  ['en', 'en-US'],
-  ['pt', 'pt-BR'],
-  ['es', 'es-ES'],
-  ['ru', 'ru-RU'],
-  ['id', 'id-ID'],
-]);
 
 // Vonage waits at most 10 seconds for a key (dtmf.timeOut 0–10).
 const MAX_DTMF_TIMEOUT_S = 10;
@@ -63,9 +52,5 @@ function input(timeoutS: number, eventUrl: string): NccoAction {
 
 function action(step: PromptStep): NccoAction & { action: 'talk' | 'stream' } {
   if ('play' in step) return { action: 'stream', streamUrl: [step.play] };
-  return { action: 'talk', text: step.say, language: vonageLanguage(step.locale) };
-}
-
-export function vonageLanguage(locale: string): string {
-  return LANGUAGES.get(locale.split(/[-_]/)[0]?.toLowerCase() ?? '') ?? 'en-US';
+  return { action: 'talk', text: step.say, language: ttsLanguage(step.locale) };
 }

@@ -1,12 +1,13 @@
 import { ProviderError, type CallbackRequest, type ProviderContext } from '../../delivery/provider.js';
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
-import type { CallCallbackResult, CallProvider, CallProviderCapabilities, CallStep, OutboundCall } from '../call-provider.js';
+import { callbackUrlFor, type CallCallbackResult, type CallProvider, type CallProviderCapabilities, type CallStep, type OutboundCall } from '../call-provider.js';
 import { apiToken } from './api-token.js';
 import { parseCallWebhook } from './call-webhook.js';
 import { scriptNcco } from './ncco.js';
 import type { ResolvedVonageVoiceOptions } from './options.js';
 import { vonageCallError } from './vonage-call-errors.js';
 import { verifyWebhook } from './webhook-signature.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 // Vonage rings for 1 to 120 seconds (ringing_timer).
 const MAX_RING_S = 120;
@@ -35,8 +36,8 @@ export class VonageVoiceProvider implements CallProvider {
     const body = {
       to: [{ type: 'phone', number: digits(call.to) }],
       from: { type: 'phone', number: digits(from) },
-      ncco: scriptNcco(call.script, this.callbackFor('gather', call.id)),
-      event_url: [this.callbackFor('status', call.id)],
+      ncco: scriptNcco(call.script, callbackUrlFor(this.ctx.callbackUrl, 'gather', call.id)),
+      event_url: [callbackUrlFor(this.ctx.callbackUrl, 'status', call.id)],
       event_method: 'POST',
       ringing_timer: Math.min(MAX_RING_S, Math.max(1, Math.round(call.ringTimeoutS))),
     };
@@ -80,11 +81,6 @@ export class VonageVoiceProvider implements CallProvider {
   private async auth(): Promise<Record<string, string>> {
     return { authorization: `Bearer ${await apiToken(this.o.applicationId, this.o.privateKey, this.ctx.clock)}` };
   }
-
-  private callbackFor(event: 'status' | 'gather', callId: string): string {
-    const base = this.ctx.callbackUrl;
-    return `${base}${base.includes('?') ? '&' : '?'}event=${event}&call=${encodeURIComponent(callId)}`;
-  }
 }
 
 // Vonage numbers are international format without the +.
@@ -93,11 +89,6 @@ function digits(e164: string): string {
 }
 
 function parseUuid(text: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    const uuid = typeof v === 'object' && v !== null ? (v as { uuid?: unknown }).uuid : undefined;
-    return typeof uuid === 'string' && uuid !== '' ? uuid : undefined;
-  } catch {
-    return undefined;
-  }
+  const uuid = parseJsonObject(text)?.uuid;
+  return typeof uuid === 'string' && uuid !== '' ? uuid : undefined;
 }

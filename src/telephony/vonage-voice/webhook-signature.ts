@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { ProviderError, type CallbackRequest } from '../../delivery/provider.js';
+import { callbackHeader, ProviderError, type CallbackRequest } from '../../delivery/provider.js';
 import type { Clock } from '../../lib/clock.js';
+import { parseJsonObject } from '../../lib/json.js';
 
 /**
  * Checks a signed Voice API webhook (https://developer.vonage.com/en/getting-started/concepts/webhooks#decoding-signed-webhooks):
@@ -11,7 +12,7 @@ import type { Clock } from '../../lib/clock.js';
  * what a forger wants to choose.
  */
 export async function verifyWebhook(req: CallbackRequest, secret: Uint8Array, clock: Clock): Promise<void> {
-  const token = /^Bearer\s+(\S+)$/i.exec(headerValue(req, 'authorization') ?? '')?.[1];
+  const token = /^Bearer\s+(\S+)$/i.exec(callbackHeader(req, 'authorization') ?? '')?.[1];
   if (!token) throw bad('the webhook does not carry a Vonage signature');
   let claims: Record<string, unknown>;
   try {
@@ -39,7 +40,7 @@ function payloadSpellings(req: CallbackRequest): string[] {
     return [JSON.stringify(Object.fromEntries(query)), JSON.stringify(Object.fromEntries(vendorOnly))];
   }
   const spellings = [raw];
-  const body = jsonObject(raw);
+  const body = parseJsonObject(raw);
   if (body) spellings.push(JSON.stringify(body), JSON.stringify({ ...Object.fromEntries(query), ...body }));
   return spellings;
 }
@@ -50,15 +51,6 @@ function queryPairs(req: CallbackRequest): Array<[string, string]> {
     return [...new URL(req.url).searchParams];
   } catch {
     return Object.entries(req.query);
-  }
-}
-
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -74,9 +66,4 @@ function sameHex(expected: string, given: string): boolean {
 
 function bad(message: string, cause?: unknown): ProviderError {
   return new ProviderError('BAD_SIGNATURE', message, false, cause);
-}
-
-function headerValue(req: CallbackRequest, name: string): string | undefined {
-  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
