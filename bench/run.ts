@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { preparePending } from './prepare.js';
 import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
-import type { LoadResult, LoadSpec, Scenario } from './spec.js';
+import type { LoadResult, LoadSpec } from './spec.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const CLI = here('../src/cli.js');

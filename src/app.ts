@@ -222,9 +222,9 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const buildContext = { log: logger, clock, publicUrl: baseUrl, onReceipt };
   const configured = opts.providers?.({ inbox, phones, clock, onReceipt }) ?? buildProviders(config.providers ?? [], buildContext);
   const breakers = new Breakers({ threshold: config.delivery.breakerThreshold, halfOpenMs: config.delivery.breakerHalfOpenMs });
-  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? [], breakers);
+  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? []);
   const sealer = new Sealer(secrets.encryptionKey);
-  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, buildContext, router, config.routes ?? [], breakers, clock);
+  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, buildContext, router, config.routes ?? [], clock);
   const routerFor = (accountId: string) => accountProviders.routerFor(accountId);
   const outbox = new OutboxStore(database);
   const webhookStore = new WebhookStore(database);
@@ -330,13 +330,13 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity claro tokens').digest();
     await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
   }
-  const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, soundUrl, events, clock, log: logger, publicUrl: baseUrl };
+  const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, events, clock, log: logger };
   if (compat.vendors.includes('zadarma')) {
     await app.register(zadarmaRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }));
   }
   if (compat.vendors.includes('smsc')) {
     // The handler callback goes where the account says, under the same SSRF rule as webhooks.
-    await app.register(smscRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, ...compat.smsc }, (k) => vendorCredentials.findBySecret('smsc', k)));
+    await app.register(smscRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, ...compat.smsc }));
   }
   if (compat.vendors.includes('messagecentral')) {
     // HS512 tokens under a key of their own, derived so that it signs nothing else.

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { maskDestination } from '../lib/mask.js';
 import type { Locale } from '../templates/index.js';
-import type { CallDisposition, CallEventRecord, CallStep } from '../telephony/call-provider.js';
+import type { CallEventRecord, CallStep } from '../telephony/call-provider.js';
 import { parseChannelData } from '../verifications/channel-data.js';
 import type { VerificationService } from '../verifications/verification-service.js';
 import type { VerificationRow, VerificationStore } from '../verifications/verification-store.js';
@@ -27,9 +27,6 @@ export interface CallServiceDeps {
 
 /** What to say next on the call, when the events call for more than the provider's default answer. */
 export type CallContinuation = CallStep[] | undefined;
-
-// A flash call is meant to ring and be dropped: every end but a network failure means it rang.
-const FLASH_FAILED: ReadonlySet<CallDisposition> = new Set(['failed']);
 
 /**
  * The call channels' rules, fed by call events from any telephony provider (the sandbox's virtual
@@ -76,8 +73,11 @@ export class CallService {
       id: newId('cal'), account_id: message.account_id, verification_id: message.verification_id, message_id: message.id, direction: 'outbound', provider,
       provider_call_id: e.providerCallId, from: '', to: message.to, status: 'ringing', digits: null, disposition: null, created_at: now, updated_at: now,
     });
-    const row = await d.verificationStore.byId(message.verification_id);
-    const current = row !== undefined && row.status === 'pending' && row.step === message.step && row.expires_at > now;
+    // The verification, read only by the events that act on it; current: still waiting on this call's step.
+    const verification = async () => {
+      const row = await d.verificationStore.byId(message.verification_id);
+      return { row, current: row !== undefined && row.status === 'pending' && row.step === message.step && row.expires_at > now };
+    };
     const receipt = (status: DeliveryReceipt['status'], errorCode?: string) => d.receipt(provider, { providerMessageId: e.providerCallId, status, errorCode });
     const ev = e.event;
     switch (ev.type) {
@@ -89,7 +89,9 @@ export class CallService {
         return undefined;
       case 'dtmf': {
         await d.calls.update(provider, e.providerCallId, { status: 'answered', digits: ev.digits }, now);
-        if (message.channel !== 'ivr' || !row) return undefined;
+        if (message.channel !== 'ivr') return undefined;
+        const { row, current } = await verification();
+        if (!row) return undefined;
         const confirmed = ev.digits.startsWith('1');
         if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_other_key');
         const prompts = parseChannelData(row.channel_data).ivr ?? {};
@@ -99,10 +101,13 @@ export class CallService {
         const known = await d.calls.get(provider, e.providerCallId);
         await d.calls.update(provider, e.providerCallId, { status: 'ended', disposition: ev.disposition }, now);
         const answered = ev.disposition === 'completed' || known?.status === 'answered';
-        if (message.channel === 'flash_call') return void (await receipt(FLASH_FAILED.has(ev.disposition) ? 'undeliverable' : 'delivered', ev.disposition.toUpperCase()));
+        // A flash call is meant to ring and be dropped: every end but a network failure means it rang.
+        if (message.channel === 'flash_call') return void (await receipt(ev.disposition === 'failed' ? 'undeliverable' : 'delivered', ev.disposition.toUpperCase()));
         if (!answered) return void (await receipt('undeliverable', ev.disposition.toUpperCase().replace('-', '_')));
         // Answered, and the IVR heard no key before the call ended.
-        if (message.channel === 'ivr' && current && row && !known?.digits) await d.verifications.conclude(row, 'failed', 'ivr_no_key');
+        if (message.channel !== 'ivr' || known?.digits) return undefined;
+        const { row, current } = await verification();
+        if (current && row) await d.verifications.conclude(row, 'failed', 'ivr_no_key');
         return undefined;
       }
     }

@@ -36,8 +36,4 @@ export class CallStore {
   get(provider: string, providerCallId: string): Promise<CallRow | undefined> {
     return this.db.selectFrom('calls').selectAll().where('provider', '=', provider).where('provider_call_id', '=', providerCallId).executeTakeFirst();
   }
-
-  forVerification(accountId: string, verificationId: string): Promise<CallRow[]> {
-    return this.db.selectFrom('calls').selectAll().where('account_id', '=', accountId).where('verification_id', '=', verificationId).orderBy('created_at').orderBy('id').execute();
-  }
 }

@@ -31,11 +31,7 @@ export interface CompatDeps {
   verifications: VerificationService;
   accounts: AccountStore;
   sounds: SoundStore;
-  /** A fresh signed URL of an uploaded sound. */
-  soundUrl: (id: string) => string;
   events: Pick<EventFanout, 'subscribe'>;
   clock: Clock;
   log: Logger;
-  /** Verity's public base URL. */
-  publicUrl: string;
 }

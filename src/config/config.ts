@@ -3,6 +3,7 @@ import { SETTINGS, type Setting } from './settings.js';
 import type { LimitRule } from '../limits/limiter.js';
 import { isPostgresUrl } from '../db/database-url.js';
 import { parseEntries, type PoolEntry } from '../numbers/pool-entry.js';
+import { DELIVERED_CHANNELS } from '../verifications/recipient.js';
 import { DEFAULT_SMSC_SETTINGS } from '../compat/smsc/settings.js';
 import { DEFAULT_ZADARMA_SETTINGS } from '../compat/zadarma/settings.js';
 import { DEFAULT_MESSAGECENTRAL_SETTINGS, messageCentralSettingsProblems } from '../compat/messagecentral/settings.js';
@@ -318,7 +319,7 @@ export function decodeKey(text: string): Buffer | undefined {
 }
 
 // The channels a provider delivers; reverse_call and silent are not routed.
-const CHANNEL_NAMES = ['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'email'];
+const CHANNEL_NAMES: readonly string[] = DELIVERED_CHANNELS;
 
 /** The shape of PROVIDERS and ROUTES; each provider's own options are checked by its type. */
 function checkProviderList(cfg: Config, problems: string[]): void {

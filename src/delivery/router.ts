@@ -63,7 +63,6 @@ export class ProviderRouter {
   constructor(
     private readonly providers: readonly MessageProvider[],
     private readonly rules: readonly RouteRule[],
-    readonly breakers: Breakers,
     aliases: ReadonlyMap<string, MessageProvider> = new Map(),
     private readonly random: () => number = Math.random,
   ) {

@@ -50,7 +50,6 @@ export const ERROR_CODES = {
   INSUFFICIENT_BALANCE: { status: 402, title: 'The balance does not cover this send' },
   NO_PROVIDER: { status: 422, title: 'No provider can deliver this message' },
   NO_POOL_NUMBER: { status: 422, title: 'No pool number serves this destination' },
-  DEVICE_REQUIRED: { status: 400, title: 'Silent verification needs the device address' },
   INVALID_WEBHOOK_URL: { status: 400, title: 'The webhook URL is not valid' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'The webhook URL points at a non-public address' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },

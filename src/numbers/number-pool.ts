@@ -1,10 +1,6 @@
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { NumberStore } from './number-store.js';
-import type { NumberPurpose, PoolEntry } from './pool-entry.js';
-
-export type { NumberPurpose, PoolEntry } from './pool-entry.js';
-export { parseEntry, parseEntries, canonicalNumber, PURPOSES } from './pool-entry.js';
-export { flashCli, flashCodeLength, flashCodeOf, codeFromCallerId, FULL_NUMBER_CODE_LENGTH } from './flash-cli.js';
+import { PURPOSES, type NumberPurpose, type PoolEntry } from './pool-entry.js';
 
 export interface PoolOptions {
   clock?: Clock;
@@ -58,7 +54,7 @@ export class NumberPool {
 
   /** Forgets an account's cached entries; the API calls it after changing them. */
   invalidate(accountId: string): void {
-    for (const purpose of ['reverse_call', 'flash_call'] as const) this.cache.delete(key(accountId, purpose));
+    for (const purpose of PURPOSES) this.cache.delete(key(accountId, purpose));
   }
 
   private accountEntries(accountId: string, purpose: NumberPurpose): Promise<PoolEntry[]> {

@@ -78,9 +78,10 @@ export class SilentEngine {
    * The number whose session holds `ip:port` now, for network-based authentication: only when
    * exactly one open session matches (an address shared or in doubt authenticates nobody).
    */
-  async holderOf(ipText: string, port: number | undefined, at = this.clock.now()): Promise<string | undefined> {
+  async holderOf(ipText: string, port: number | undefined): Promise<string | undefined> {
     const ip = canonicalIp(ipText);
     if (!ip) return undefined;
+    const at = this.clock.now();
     const holders = new Set<string>();
     for (const operator of await this.owners(ip, undefined)) {
       const ips = port === undefined ? [ip] : [...(await this.store.privateIps(operator, ip, port, at, at)), ip];

@@ -3,7 +3,7 @@ import type { Sealer } from '../crypto/sealer.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { AccountProviderTable } from '../db/schema.js';
 import type { MessageProvider, ProviderDefinition } from '../delivery/provider.js';
-import { ProviderRouter, type Breakers } from '../delivery/router.js';
+import { ProviderRouter } from '../delivery/router.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
@@ -36,7 +36,7 @@ const CACHE_MS = 10_000;
  */
 export class AccountProviders {
   private readonly routers = new Map<string, { at: number; router: ProviderRouter | undefined }>();
-  private readonly instances = new Map<string, { updatedAt: number; provider: MessageProvider }>();
+  private readonly instances = new Map<string, { updatedAt: number; accountId: string; provider: MessageProvider }>();
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -45,7 +45,6 @@ export class AccountProviders {
     private readonly ctx: BuildContext,
     private readonly global: ProviderRouter,
     private readonly globalRules: readonly RouteRule[],
-    private readonly breakers: Breakers,
     private readonly clock: Clock,
   ) {}
 
@@ -128,7 +127,7 @@ export class AccountProviders {
     if (rows.length > 0 || rules) {
       const own = rows.map((r) => this.instance(r));
       const aliases = new Map(rows.map((r, i) => [r.name, own[i] as MessageProvider]));
-      router = new ProviderRouter([...own, ...this.global.all()], rules ?? this.globalRules, this.breakers, aliases);
+      router = new ProviderRouter([...own, ...this.global.all()], rules ?? this.globalRules, aliases);
     }
     this.routers.set(accountId, { at: Date.now(), router });
     return router ?? this.global;
@@ -145,6 +144,9 @@ export class AccountProviders {
   /** The account that owns a provider (`prv_…`); undefined for the server's own (PROVIDERS, sandbox). */
   async ownerOf(name: string): Promise<string | undefined> {
     if (this.global.get(name) || !name.startsWith('prv_')) return undefined;
+    // A callback has just looked its provider up by name, which left the instance here.
+    const live = this.instances.get(name);
+    if (live) return live.accountId;
     const row = await this.handle.db.selectFrom('account_providers').select('account_id').where('id', '=', name).executeTakeFirst();
     return row?.account_id;
   }
@@ -164,7 +166,7 @@ export class AccountProviders {
     if (hit && hit.updatedAt === row.updated_at) return hit.provider;
     if (hit) void hit.provider.close?.();
     const provider = this.build(row);
-    this.instances.set(row.id, { updatedAt: row.updated_at, provider });
+    this.instances.set(row.id, { updatedAt: row.updated_at, accountId: row.account_id, provider });
     return provider;
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
+import type { TSchema } from 'typebox';
 import { ConfigError } from '../config/config.js';
 import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
 import type { Clock } from '../lib/clock.js';
@@ -31,7 +32,7 @@ export interface BuildContext {
  * A provider entry's options with its type's defaults filled in, and what its schema refuses
  * (at most five problems, as `/path message`); the values themselves never appear.
  */
-export function checkOptions(def: ProviderDefinition<never>, options: Record<string, unknown>): { options: Record<string, unknown>; problems: string[] } {
+export function checkOptions(def: { options: TSchema }, options: Record<string, unknown>): { options: Record<string, unknown>; problems: string[] } {
   const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
   const problems = [...Value.Errors(def.options, withDefaults)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
   return { options: withDefaults, problems };

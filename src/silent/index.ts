@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { Value } from 'typebox/value';
 import { ConfigError } from '../config/config.js';
+import { checkOptions } from '../providers/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { SilentEngine } from '../operator/silent-engine.js';
 import { camaraResolver } from './camara/index.js';
@@ -10,9 +10,6 @@ import { LocalSilentResolver } from './local-resolver.js';
 import { SilentRouter, type SilentRoute } from './silent-router.js';
 
 export { SilentRouter } from './silent-router.js';
-export { LocalSilentResolver } from './local-resolver.js';
-export { SilentStateError } from './definition.js';
-export type { SilentDevice, SilentRequest, SilentResolver, SilentResult } from './silent-resolver.js';
 
 /** Upstream kinds SILENT_ROUTES may name besides `local`. */
 export const SILENT_TYPES: ReadonlyMap<string, SilentResolverDefinition<never>> = new Map<string, SilentResolverDefinition<never>>(
@@ -61,10 +58,9 @@ export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>
       problems.push(`${where} (${name}): type must be local or one of ${[...SILENT_TYPES.keys()].join(', ')}`);
       continue;
     }
-    const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
-    const errors = [...Value.Errors(def.options, withDefaults)].slice(0, 5);
-    if (errors.length > 0) {
-      for (const e of errors) problems.push(`${where} (${name}): ${e.instancePath || '/'} ${e.message}`);
+    const { options: withDefaults, problems: refused } = checkOptions(def, options);
+    if (refused.length > 0) {
+      for (const r of refused) problems.push(`${where} (${name}): ${r}`);
       continue;
     }
     try {

@@ -32,8 +32,4 @@ export class SilentRouter {
   named(name: string): SilentResolver | undefined {
     return this.routes.find((r) => r.name === name)?.resolver;
   }
-
-  all(): readonly SilentRoute[] {
-    return this.routes;
-  }
 }

@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import { NullableString, Timestamp } from '../http/schemas.js';
+import { CHANNELS } from './recipient.js';
 
-export const ChannelSchema = Type.Enum(['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email'], {
+export const ChannelSchema = Type.Enum([...CHANNELS], {
   description: 'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
 });
 

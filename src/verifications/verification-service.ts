@@ -21,7 +21,7 @@ import { finishedError } from './state-errors.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import { codeFromCallerId, flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
-import { channelDataJson, parseChannelData, type ChannelData } from './channel-data.js';
+import { channelDataJson, parseChannelData } from './channel-data.js';
 import { stepContent } from './step-content.js';
 import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from './workflow.js';
 import type { VerificationRow, VerificationStore } from './verification-store.js';

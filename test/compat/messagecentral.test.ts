@@ -286,7 +286,7 @@ describe('Message Central VerifyNow compat API', () => {
     const signingKey = randomBytes(64);
     beforeAll(async () => {
       other = fastify().withTypeProvider() as unknown as App;
-      await other.register(messageCentralRoutes(depsOf(t, base), { errorHttpStatus: 200, tokenErrorHttpStatus: 401, resendWindowS: 0, signingKey, flows: { SMS: 'sms', SAUTH: 'sms' } }));
+      await other.register(messageCentralRoutes(depsOf(t), { errorHttpStatus: 200, tokenErrorHttpStatus: 401, resendWindowS: 0, signingKey, flows: { SMS: 'sms', SAUTH: 'sms' } }));
     });
     afterAll(async () => other?.close());
     const inject = async (method: 'GET' | 'POST', url: string, tok?: string) => {
@@ -313,17 +313,17 @@ describe('Message Central VerifyNow compat API', () => {
 
     it('refuse to start with settings that cannot work, naming each', () => {
       const bad = { errorHttpStatus: 500, flows: { SAUTH: 'silently' } } as unknown as MessageCentralOptions;
-      expect(() => messageCentralRoutes(depsOf(t, base), bad)).toThrow(/errorHttpStatus must be an HTTP status from 200 to 499; flows must map flowTypes to channels/);
+      expect(() => messageCentralRoutes(depsOf(t), bad)).toThrow(/errorHttpStatus must be an HTTP status from 200 to 499; flows must map flowTypes to channels/);
     });
   });
 });
 
 /** What the server hands a vendor's routes, from a test app's parts. */
-function depsOf(t: TestApp, publicUrl: string): CompatDeps {
+function depsOf(t: TestApp): CompatDeps {
   const v = t.verity;
   return {
-    credentials: v.vendorCredentials, verifications: v.verifications, accounts: v.accountStore, sounds: v.sounds, soundUrl: () => '',
-    events: { subscribe: () => undefined }, clock: t.clock, log: pino({ level: 'silent' }), publicUrl,
+    credentials: v.vendorCredentials, verifications: v.verifications, accounts: v.accountStore, sounds: v.sounds,
+    events: { subscribe: () => undefined }, clock: t.clock, log: pino({ level: 'silent' }),
   };
 }
 

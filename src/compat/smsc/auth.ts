@@ -2,9 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { VendorCredential, VendorCredentials } from '../credentials/vendor-credentials.js';
 import type { SmscParams } from './params.js';
 
-/** Finds the SMSC credential whose secret is this API key (a request with `apikey` and no login). */
-export type SmscApiKeyFinder = (apikey: string) => Promise<VendorCredential | undefined>;
-
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const md5Hex = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -19,15 +16,15 @@ const present = (v: string | undefined): v is string => v !== undefined && v.len
 /**
  * The credential behind `login` + `psw` or `apikey`, or undefined. `psw` is the password itself
  * or the hex MD5 of it (node-smsc and the Ruby gem send the MD5); the API key is the
- * credential's secret, so `apikey` alone needs `findApiKey`, and with a login it is checked
- * against that login's secret.
+ * credential's secret, so `apikey` alone finds the credential by its secret, and with a login it
+ * is checked against that login's secret.
  */
-export async function authenticate(creds: Pick<VendorCredentials, 'find'>, p: SmscParams, findApiKey?: SmscApiKeyFinder): Promise<VendorCredential | undefined> {
+export async function authenticate(creds: Pick<VendorCredentials, 'find' | 'findBySecret'>, p: SmscParams): Promise<VendorCredential | undefined> {
   const login = p.get('login');
   const psw = p.get('psw');
   const apikey = p.get('apikey');
   if (present(apikey)) {
-    const cred = present(login) ? await creds.find('smsc', login) : await findApiKey?.(apikey);
+    const cred = present(login) ? await creds.find('smsc', login) : await creds.findBySecret('smsc', apikey);
     return cred && same(apikey, cred.secret) ? cred : undefined;
   }
   if (!present(login) || !present(psw)) return undefined;

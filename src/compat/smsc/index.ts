@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../http/types.js';
 import type { CompatDeps } from '../compat-deps.js';
-import { authenticate, type SmscApiKeyFinder } from './auth.js';
+import { authenticate } from './auth.js';
 import { SmscCallbackSender } from './callback-sender.js';
 import { SmscError, smscErrorOf } from './errors.js';
 import { readParams } from './params.js';
@@ -10,7 +10,6 @@ import { WindowCounter } from './window-counter.js';
 import { contentType, errorBody, fmtOf, phoneBody, type Wire } from './wire-format.js';
 
 export type { SmscSettings } from './settings.js';
-export type { SmscApiKeyFinder } from './auth.js';
 export { DEFAULT_SMSC_SETTINGS } from './settings.js';
 
 export const SMSC_PATH = '/sys/wait_call.php';
@@ -28,10 +27,9 @@ function subscriberDigits(raw: string | undefined): string | undefined {
  * SMSC's "confirm a number with a call" (`/sys/wait_call.php`, GET or form POST) over Verity's
  * reverse_call channel: the answer is the pool number the subscriber must call from `phone`;
  * the call approves the verification, and the credential's `callback_url` handler hears of it.
- * Clients written for SMSC work by changing the host. `findApiKey` resolves an `apikey` sent
- * without a login.
+ * Clients written for SMSC work by changing the host.
  */
-export function smscRoutes(deps: CompatDeps, settings: Partial<SmscSettings> = {}, findApiKey?: SmscApiKeyFinder) {
+export function smscRoutes(deps: CompatDeps, settings: Partial<SmscSettings> = {}) {
   const s: SmscSettings = { ...DEFAULT_SMSC_SETTINGS, ...settings };
   return async function routes(app: App): Promise<void> {
     const callbacks = new SmscCallbackSender(deps, s);
@@ -65,7 +63,7 @@ export function smscRoutes(deps: CompatDeps, settings: Partial<SmscSettings> = {
         const p = readParams(req, s.defaultCharset);
         const wire: Wire = { fmt: fmtOf(p.get('fmt')), charset: p.charset };
         wires.set(req, wire);
-        const cred = await authenticate(deps.credentials, p, findApiKey);
+        const cred = await authenticate(deps.credentials, p);
         if (!cred) throw new SmscError(2);
         const phone = subscriberDigits(p.get('phone'));
         if (!phone) throw new SmscError(1);

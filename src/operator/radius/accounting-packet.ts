@@ -33,7 +33,7 @@ export function checkAccountingRequest(datagram: Buffer, secret: Buffer): Reques
 }
 
 /** RFC 2866 §3: MD5(Code + Identifier + Length + 16 zero octets + Attributes + Secret). */
-export function requestAuthenticator(packet: Buffer, secret: Buffer): Buffer {
+function requestAuthenticator(packet: Buffer, secret: Buffer): Buffer {
   return createHash('md5')
     .update(packet.subarray(0, 4))
     .update(ZERO_AUTHENTICATOR)

@@ -28,10 +28,6 @@ export class DuplicateCache {
     return `${nas}|${packet.toString('latin1', 1, 20)}`;
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /**
    * If `key` was seen within the window: its response (to send again now), or, while it is still
    * being stored, undefined after adding `to` to those answered when the store completes.
@@ -48,10 +44,8 @@ export class DuplicateCache {
   }
 
   /** Remembers the response for the window and returns every sender owed it. */
-  answered(key: string, response: Buffer, now: number, to?: ReplyTo): ReplyTo[] {
-    const entry = this.entries.get(key);
-    const waiting = entry?.waiting ?? [];
-    if (to) waiting.push(to);
+  answered(key: string, response: Buffer, now: number): ReplyTo[] {
+    const waiting = this.entries.get(key)?.waiting ?? [];
     this.entries.set(key, { response, waiting: [], expiresAt: now + this.windowMs });
     return waiting;
   }
