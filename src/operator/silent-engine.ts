@@ -43,6 +43,8 @@ const RANGES_CACHE_MS = 10_000;
  */
 export class SilentEngine {
   private ranges: { at: number; byAccount: Map<string, Block[]> } | undefined;
+  /** The read under way, shared by every lookup that finds the ranges stale meanwhile. */
+  private loading: Promise<Map<string, Block[]>> | undefined;
 
   constructor(
     private readonly store: OperatorStore,
@@ -53,6 +55,7 @@ export class SilentEngine {
   /** Ranges changed on this instance: read them again on the next lookup. */
   invalidate(): void {
     this.ranges = undefined;
+    this.loading = undefined;
   }
 
   async lookup(q: SilentQuery): Promise<SilentAnswer> {
@@ -91,18 +94,41 @@ export class SilentEngine {
   }
 
   private async owners(ip: string, only: string | undefined, sandboxOf?: string): Promise<string[]> {
-    const now = Date.now();
-    if (!this.ranges || now - this.ranges.at > RANGES_CACHE_MS) {
-      const byAccount = new Map<string, string[]>();
-      for (const r of await this.store.allRanges()) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r.cidr]);
-      this.ranges = { at: now, byAccount: new Map([...byAccount].map(([k, v]) => [k, parseBlocks(v)])) };
-    }
     const out: string[] = [];
-    for (const [account, blocks] of this.ranges.byAccount) {
+    for (const [account, blocks] of await this.rangesByAccount()) {
       const simulated = account.startsWith('sandbox:');
       if (simulated ? account !== (sandboxOf && simulatedOperator(sandboxOf)) : only !== undefined && only !== account) continue;
       if (contains(blocks, ip)) out.push(account);
     }
     return out;
+  }
+
+  private rangesByAccount(): Promise<Map<string, Block[]>> | Map<string, Block[]> {
+    if (this.ranges && Date.now() - this.ranges.at <= RANGES_CACHE_MS) return this.ranges.byAccount;
+    if (!this.loading) {
+      // An invalidation while reading leaves this read out of the cache.
+      const loading: Promise<Map<string, Block[]>> = this.loadRanges().then(
+        (byAccount) => {
+          if (this.loading === loading) [this.ranges, this.loading] = [{ at: Date.now(), byAccount }, undefined];
+          return byAccount;
+        },
+        (err: unknown) => {
+          if (this.loading === loading) this.loading = undefined;
+          throw err;
+        },
+      );
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  private async loadRanges(): Promise<Map<string, Block[]>> {
+    const cidrs = new Map<string, string[]>();
+    for (const r of await this.store.allRanges()) {
+      const list = cidrs.get(r.account_id);
+      if (list) list.push(r.cidr);
+      else cidrs.set(r.account_id, [r.cidr]);
+    }
+    return new Map([...cidrs].map(([k, v]) => [k, parseBlocks(v)]));
   }
 }

@@ -108,9 +108,9 @@ export class WebhookService implements EventSink {
   emit(event: WebhookEvent): void {
     // Most events have no endpoint to go to: when the account's endpoints are known, that is
     // settled here without a promise, and the event's data is never built.
-    const hit = this.cache.get(event.accountId);
-    if (hit && Date.now() - hit.at < ENDPOINT_CACHE_MS && !hit.endpoints.some((e) => wants(e, event))) return;
-    const p = this.enqueue(event)
+    const known = this.cached(event.accountId)?.filter((e) => wants(e, event));
+    if (known?.length === 0) return;
+    const p = this.enqueue(event, known)
       .catch((err: unknown) => this.log.error({ err, type: event.type }, 'webhook event not recorded'))
       .finally(() => this.recording.delete(p));
     this.recording.add(p);
@@ -121,8 +121,9 @@ export class WebhookService implements EventSink {
     await Promise.all([...this.recording]);
   }
 
-  private async enqueue(event: WebhookEvent): Promise<void> {
-    const targets = (await this.endpointsOf(event.accountId)).filter((e) => wants(e, event));
+  /** `targets`: the endpoints that want the event, when already known. */
+  private async enqueue(event: WebhookEvent, targets?: EndpointRow[]): Promise<void> {
+    targets ??= (await this.endpointsOf(event.accountId)).filter((e) => wants(e, event));
     if (targets.length === 0) return;
     const now = this.clock.now();
     const eventId = newId('evt');
@@ -148,11 +149,16 @@ export class WebhookService implements EventSink {
   }
 
   private async endpointsOf(accountId: string): Promise<EndpointRow[]> {
-    const hit = this.cache.get(accountId);
-    const now = Date.now();
-    if (hit && now - hit.at < ENDPOINT_CACHE_MS) return hit.endpoints;
+    const hit = this.cached(accountId);
+    if (hit) return hit;
     const endpoints = await this.store.endpoints(accountId);
-    this.cache.set(accountId, { at: now, endpoints });
+    this.cache.set(accountId, { at: Date.now(), endpoints });
     return endpoints;
+  }
+
+  /** The account's endpoints while the cached list is fresh. */
+  private cached(accountId: string): EndpointRow[] | undefined {
+    const hit = this.cache.get(accountId);
+    return hit && Date.now() - hit.at < ENDPOINT_CACHE_MS ? hit.endpoints : undefined;
   }
 }
