@@ -302,14 +302,16 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
         expect(answered.body.heard[0].gather.prompt[0].play).toContain(`/v1/sounds/${sounds['greeting.wav']}/audio`);
         const pressed = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/calls/${ringing?.id}/keys`, { digits });
         const post = await until(() => hook.heard.slice(before).find((h) => h.method === 'POST'));
-        return { heard: pressed.body.heard as Array<{ play?: string }>, post };
+        return { heard: pressed.body.heard as Array<{ play?: string }>, post, seen: hook.heard.slice(before) };
       };
 
       it('pressing 1 plays button_1 and POSTs NOTIFY_END, signed, to the notify URL after its zd_echo check', async () => {
-        const { heard, post } = await press('1');
+        const { heard, post, seen } = await press('1');
         expect(heard[0]?.play).toContain(`/v1/sounds/${sounds['thanks.wav']}/audio`);
-        const echo = hook.heard.find((h) => h.method === 'GET');
+        // The notifier's own check, before its first POST (the one made when the URL was saved came earlier).
+        const echo = seen.find((h) => h.method === 'GET');
         expect(echo?.url).toMatch(/^\/zadarma\?zd_echo=[0-9a-f]+$/);
+        expect(seen.indexOf(echo!)).toBeLessThan(seen.indexOf(post));
         expect(post.url).toBe('/zadarma');
         expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
         const f = Object.fromEntries(new URLSearchParams(post.body));

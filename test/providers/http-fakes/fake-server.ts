@@ -65,7 +65,4 @@ export class RefusalQueue<K extends string = 'permanent' | 'temporary'> {
 }
 
 /** Throws with a readable reason when a request breaks the documented format; the fake answers 400. */
-export class WireError extends Error {}
-export function expectWire(ok: boolean, what: string): void {
-  if (!ok) throw new WireError(what);
-}
+export { expectWire, WireError } from '../../helpers/http-listener.js';
