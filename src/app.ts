@@ -234,7 +234,9 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const numbers = new NumberPool(numberStore, config.inboundNumbers, Math.random, { clock });
   const sounds = new SoundStore(database);
   // A key of its own for sound URLs, derived so that it signs nothing else.
-  const soundKey = createHmac('sha256', secrets.tokenSigningKey).update('verity sound urls').digest();
+  // Keys for Verity's own signed tokens and URLs, each derived from the token signing key for one use.
+  const derivedKey = (use: string): Buffer => createHmac('sha256', secrets.tokenSigningKey).update(`verity ${use}`).digest();
+  const soundKey = derivedKey('sound urls');
   // Long enough for any call placed while its verification lives, retries included.
   const soundUrl = (id: string) => signedSoundUrl(baseUrl, id, soundKey, clock.now(), 86_400);
   const operatorStore = new OperatorStore(database);
@@ -278,7 +280,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     verifications,
     verificationStore,
     receipt: (provider, r) => worker?.receipt(provider, r) ?? Promise.resolve(),
-    brandOf: async (row) => (await serviceSettings.resolve(row.account_id, row.service_id).catch(() => serviceSettings.resolve(row.account_id, null))).brand,
+    brandOf: async (row) => (await serviceSettings.resolveOrDefault(row.account_id, row.service_id)).brand,
     soundUrl,
     clock,
     log: logger,
@@ -327,7 +329,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   // Vendor APIs for clients moving over, each at its vendor's own paths.
   const { compat } = config;
   if (compat.vendors.includes('claro')) {
-    const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity claro tokens').digest();
+    const signingKey = derivedKey('claro tokens');
     await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
   }
   const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, events, clock, log: logger };
@@ -340,7 +342,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   }
   if (compat.vendors.includes('messagecentral')) {
     // HS512 tokens under a key of their own, derived so that it signs nothing else.
-    const signingKey = createHmac('sha256', secrets.tokenSigningKey).update('verity messagecentral tokens').digest();
+    const signingKey = derivedKey('messagecentral tokens');
     await app.register(messageCentralRoutes(compatDeps, { ...compat.messagecentral, signingKey, numbers: mcNumbers }));
   }
   const authenticate = authenticator(keys, tokens);
@@ -370,15 +372,14 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000), nvTokens.purge(clock.now()), mcNumbers.purge(clock.now() - 2 * 86_400_000)]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
-  // Workflow steps that time out move on within a second.
-  const stepper = setInterval(() => {
-    verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed'));
-  }, 1000);
-  stepper.unref();
+  // Workflow steps that time out move on within a second, on instances that run the worker.
+  const stepper = config.delivery.worker
+    ? setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref()
+    : undefined;
   if (config.delivery.worker) {
     worker.start();
     webhookSender.start();
-  } else clearInterval(stepper);
+  }
 
   app.addHook('onClose', async () => {
     clearInterval(sweeper);

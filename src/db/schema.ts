@@ -289,6 +289,15 @@ export interface VendorCredentialTable {
   created_at: number;
 }
 
+/** The numeric verificationIds handed to Message Central clients (migration 0011). */
+export interface MessageCentralNumberTable {
+  account_id: string;
+  number: string;
+  verification_id: string;
+  destination: string;
+  created_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -317,6 +326,7 @@ export interface Database {
   sounds: SoundTable;
   sandbox_calls: SandboxCallTable;
   vendor_credentials: VendorCredentialTable;
+  messagecentral_numbers: MessageCentralNumberTable;
   idempotency_keys: IdempotencyTable;
   meta: MetaTable;
 }

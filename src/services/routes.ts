@@ -6,7 +6,7 @@ import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { ChannelSchema, LocaleSchema, WorkflowSchema } from '../verifications/schemas.js';
-import type { WorkflowStep } from '../verifications/workflow.js';
+import { parseWorkflow } from '../verifications/workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 const Fields = {
@@ -76,7 +76,7 @@ function view(s: ServiceTable) {
   return {
     ...s,
     channels: s.channels ? (JSON.parse(s.channels) as string[]) : null,
-    workflow: s.workflow ? (JSON.parse(s.workflow) as WorkflowStep[]) : null,
+    workflow: parseWorkflow(s.workflow),
     created_at: new Date(s.created_at).toISOString(),
     updated_at: new Date(s.updated_at).toISOString(),
     account_id: undefined,

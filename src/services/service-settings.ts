@@ -3,7 +3,7 @@ import type { ServiceTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import { resolveLocale, type Locale } from '../templates/index.js';
 import type { Channel } from '../verifications/recipient.js';
-import type { WorkflowStep } from '../verifications/workflow.js';
+import { parseWorkflow, type WorkflowStep } from '../verifications/workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 /** The settings one verification runs under: the service's choices over the server defaults. */
@@ -54,6 +54,11 @@ export class ServiceSettings {
     return this.merge(s);
   }
 
+  /** For a verification already started: its service's settings, or the defaults once the service is gone. */
+  resolveOrDefault(accountId: string, serviceId: string | null): Promise<EffectiveSettings> {
+    return this.resolve(accountId, serviceId).catch(() => this.base);
+  }
+
   merge(s: ServiceTable): EffectiveSettings {
     const b = this.base;
     return {
@@ -68,7 +73,7 @@ export class ServiceSettings {
       locale: s.locale ? resolveLocale(s.locale, b.locale) : b.locale,
       webotpDomain: s.webotp_domain,
       androidAppHash: s.android_app_hash,
-      workflow: s.workflow ? (JSON.parse(s.workflow) as WorkflowStep[]) : null,
+      workflow: parseWorkflow(s.workflow),
     };
   }
 }

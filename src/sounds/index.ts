@@ -1,6 +1,6 @@
 export { inspectSound, DEFAULT_MAX_DURATION_S } from './sound-check.js';
 export type { SoundCheck, SoundContentType } from './sound-check.js';
-export { SoundStore } from './sound-store.js';
+export { newSoundRow, SoundStore } from './sound-store.js';
 export type { SoundCursor, SoundMeta } from './sound-store.js';
 export { signedSoundUrl, checkSoundUrl, DEFAULT_URL_TTL_S } from './sound-url.js';
 export type { UrlCheck } from './sound-url.js';

@@ -3,10 +3,9 @@ import { AppError } from '../errors/index.js';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
-import { newId } from '../lib/ids.js';
 import { decodeCursor, encodeCursor } from './sound-cursor.js';
 import { DEFAULT_MAX_DURATION_S, inspectSound } from './sound-check.js';
-import type { SoundMeta, SoundStore } from './sound-store.js';
+import { newSoundRow, type SoundMeta, type SoundStore } from './sound-store.js';
 import { checkSoundUrl, DEFAULT_URL_TTL_S, signedSoundUrl } from './sound-url.js';
 
 export interface SoundRouteOptions {
@@ -79,16 +78,7 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
         if (!Buffer.isBuffer(req.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the audio file as the body, with a content type of ${UPLOAD_CONTENT_TYPES.join(', ')}`);
         const found = inspectSound(req.body, maxDurationS);
         if ('problem' in found) throw new AppError('INVALID_SOUND', found.problem);
-        const row = {
-          id: newId('snd'),
-          account_id: principalOf(req).accountId,
-          name: req.query.name,
-          content_type: found.contentType,
-          size: req.body.length,
-          duration_ms: found.durationMs,
-          data: req.body.toString('base64'),
-          created_at: opts.clock.now(),
-        };
+        const row = newSoundRow(principalOf(req).accountId, req.query.name, req.body, found, opts.clock.now());
         if (!(await store.insert(row, maxPerAccount))) throw new AppError('SOUND_LIMIT_REACHED', `an account may hold at most ${maxPerAccount} sounds; delete one first`);
         return reply.code(201).send(view(row));
       },

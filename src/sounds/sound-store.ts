@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import type { SoundTable } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
 import type { SoundContentType } from './sound-check.js';
 
 /** A sound without its audio: what lists and reads return. */
@@ -10,6 +11,11 @@ export type SoundMeta = Omit<SoundTable, 'data'>;
 export interface SoundCursor {
   createdAt: number;
   id: string;
+}
+
+/** A new sound's row: its audio, checked by inspectSound, stored as base64. */
+export function newSoundRow(accountId: string, name: string, bytes: Buffer, found: { contentType: SoundContentType; durationMs: number }, now: number): SoundTable {
+  return { id: newId('snd'), account_id: accountId, name, content_type: found.contentType, size: bytes.length, duration_ms: found.durationMs, data: bytes.toString('base64'), created_at: now };
 }
 
 const META: ReadonlyArray<keyof SoundMeta> = ['id', 'account_id', 'name', 'content_type', 'size', 'duration_ms', 'created_at'];

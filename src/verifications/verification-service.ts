@@ -259,7 +259,7 @@ export class VerificationService implements DeliveryListener {
     if (target === 'reverse_call' || target === 'silent' || (target === 'flash_call' && !parseChannelData(row.channel_data).flash_cli)) {
       throw new AppError('CHANNEL_MISMATCH', `${target} has nothing to send again; start a new verification`);
     }
-    const settings = await d.settings.resolve(ctx.accountId, row.service_id).catch(() => d.settings.resolve(ctx.accountId, null));
+    const settings = await d.settings.resolveOrDefault(ctx.accountId, row.service_id);
     if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
@@ -553,7 +553,7 @@ export class VerificationService implements DeliveryListener {
     const now = d.clock.now();
     if (!steps || !step || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return false;
     const code = d.sealer.open(row.code_sealed, row.id);
-    const settings = await d.settings.resolve(row.account_id, row.service_id).catch(() => d.settings.resolve(row.account_id, null));
+    const settings = await d.settings.resolveOrDefault(row.account_id, row.service_id);
     const template = await this.templateFor(row.account_id, null, step.channel, row.locale as Locale, false);
     let moved = false;
     try {

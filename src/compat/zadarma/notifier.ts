@@ -39,6 +39,7 @@ export class ZadarmaNotifier {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    void this.agent.close();
   }
 
   private async deliver(accountId: string, key: string, outcome: CallOutcome): Promise<void> {
@@ -51,7 +52,7 @@ export class ZadarmaNotifier {
     const n = notification(event, outcome, cred.secret, { timeZone: this.s.notifyTimeZone, internal: this.s.notifyInternal });
     const where = { credential: cred.id, host: url.host };
     if (this.s.notifyEchoCheck && !this.echoed.has(url.href)) {
-      const check = await checkNotifyUrl(url.href, this.s.notifyTimeoutMs, this.s.allowPrivate);
+      const check = await checkNotifyUrl(url.href, this.s.notifyTimeoutMs, this.s.allowPrivate, this.agent);
       if (!check.ok) return void this.deps.log.warn({ ...where, problem: check.problem }, 'zadarma notify_url failed its zd_echo check; notification dropped');
       this.echoed.add(url.href);
     }
@@ -73,8 +74,6 @@ export class ZadarmaNotifier {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', signature },
         body,
-        headersTimeout: t,
-        bodyTimeout: t,
         signal: AbortSignal.timeout(t),
       });
       await res.body.dump();

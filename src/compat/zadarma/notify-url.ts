@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { guardedAgent, hostAllowed } from '../../webhooks/ssrf-guard.js';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export type NotifyUrlCheck = { ok: true } | { ok: false; problem: string };
 
@@ -20,17 +20,19 @@ export function notifyUrl(value: unknown): URL | undefined {
 /**
  * Zadarma's check of a notification URL: `GET <url>?zd_echo=<random>` must answer 2xx with the
  * random value as its body (Zadarma's PHP example: `exit($_GET['zd_echo'])`). Zadarma runs it when
- * the URL is saved; a credential's `notify_url` should pass it before it is stored.
+ * the URL is saved; a credential's `notify_url` should pass it before it is stored. `dispatcher`:
+ * a guarded agent to reuse; without one, the check makes its own and closes it.
  */
-export async function checkNotifyUrl(url: string, timeoutMs = 5000, allowPrivate = false): Promise<NotifyUrlCheck> {
+export async function checkNotifyUrl(url: string, timeoutMs = 5000, allowPrivate = false, dispatcher?: Dispatcher): Promise<NotifyUrlCheck> {
   const u = notifyUrl(url);
   if (!u) return { ok: false, problem: 'notify_url must be an http or https URL' };
   // The URL is the account's choice: it may not reach this server's own network (SSRF).
   if (!(await hostAllowed(u, allowPrivate))) return { ok: false, problem: 'notify_url must resolve to a public address' };
   const echo = randomBytes(12).toString('hex');
   u.searchParams.set('zd_echo', echo);
+  const own = dispatcher ? undefined : guardedAgent(allowPrivate, timeoutMs);
   try {
-    const res = await request(u, { method: 'GET', dispatcher: guardedAgent(allowPrivate, timeoutMs), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await request(u, { method: 'GET', dispatcher: dispatcher ?? own, signal: AbortSignal.timeout(timeoutMs) });
     const declared = Number(res.headers['content-length'] ?? 0);
     if (res.statusCode < 200 || res.statusCode >= 300 || declared > MAX_ECHO_BYTES) {
       await res.body.dump();
@@ -40,5 +42,7 @@ export async function checkNotifyUrl(url: string, timeoutMs = 5000, allowPrivate
     return text === echo ? { ok: true } : { ok: false, problem: 'notify_url did not echo zd_echo back' };
   } catch {
     return { ok: false, problem: 'notify_url could not be reached for the zd_echo check' };
+  } finally {
+    void own?.close();
   }
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { newId } from '../../lib/ids.js';
-import { inspectSound, type SoundCursor } from '../../sounds/index.js';
+import { inspectSound, newSoundRow } from '../../sounds/index.js';
 import type { CompatDeps } from '../compat-deps.js';
 import type { ZadarmaCall } from './endpoint.js';
 import { invalid, required, ZadarmaError } from './errors.js';
@@ -8,7 +7,6 @@ import type { ZadarmaSettings } from './settings.js';
 
 const NAME = /^[^\u0000-\u001f\u007f]{1,100}$/;
 const SOUND_ID = /^snd_[0-9A-Za-z]{1,40}$/;
-const PAGE = 100;
 const MAX_LISTED = 1000;
 
 /** Zadarma lists a PBX id with the sounds; an account has one PBX here, numbered from its id. */
@@ -20,15 +18,7 @@ function pbxId(accountId: string): number {
 export function soundHandlers(deps: Pick<CompatDeps, 'sounds' | 'clock'>, s: ZadarmaSettings) {
   return {
     async list({ credential }: ZadarmaCall): Promise<Record<string, unknown>> {
-      const sounds: Array<{ id: string; name: string }> = [];
-      let cursor: SoundCursor | undefined;
-      while (sounds.length < MAX_LISTED) {
-        const page = await deps.sounds.list(credential.accountId, { limit: PAGE, cursor });
-        sounds.push(...page.map((p) => ({ id: p.id, name: p.name })));
-        const last = page[page.length - 1];
-        if (page.length < PAGE || !last) break;
-        cursor = { createdAt: last.created_at, id: last.id };
-      }
+      const sounds = (await deps.sounds.list(credential.accountId, { limit: MAX_LISTED })).map((p) => ({ id: p.id, name: p.name }));
       return { status: 'success', pbx_id: pbxId(credential.accountId), sounds };
     },
 
@@ -42,10 +32,7 @@ export function soundHandlers(deps: Pick<CompatDeps, 'sounds' | 'clock'>, s: Zad
       if (file.bytes.length > s.soundMaxBytes) throw new ZadarmaError(`File is too large: at most ${s.soundMaxBytes} bytes`);
       const found = inspectSound(file.bytes, s.soundMaxDurationS);
       if ('problem' in found) throw new ZadarmaError(`Wrong file format: ${found.problem}`);
-      const row = {
-        id: newId('snd'), account_id: credential.accountId, name, content_type: found.contentType, size: file.bytes.length,
-        duration_ms: found.durationMs, data: file.bytes.toString('base64'), created_at: deps.clock.now(),
-      };
+      const row = newSoundRow(credential.accountId, name, file.bytes, found, deps.clock.now());
       if (!(await deps.sounds.insert(row, s.soundsPerAccount))) throw new ZadarmaError(`Too many sounds: at most ${s.soundsPerAccount}`);
       return { status: 'success' };
     },
