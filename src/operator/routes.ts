@@ -6,13 +6,10 @@ import type { Clock } from '../lib/clock.js';
 import { parseCgnatLines } from './cgnat-lines.js';
 import { canonicalCidr } from './ip.js';
 import type { OperatorStore } from './operator-store.js';
-import type { SilentEngine, SilentOutcome } from './silent-engine.js';
+import { OUTCOME_STATUS, type SilentEngine } from './silent-engine.js';
 
 const CGNAT_BODY_LIMIT = 32 * 1024 * 1024;
 const MAX_ERRORS_SHOWN = 20;
-
-/** The Claro SMV status each outcome maps to, for callers that speak that protocol. */
-export const OUTCOME_STATUS: Record<SilentOutcome, number> = { verified_online: 200, verified_offline: 202, no_match: 404, outside_ranges: 418 };
 
 /** An operator's own network data: ranges, CGNAT port blocks in bulk, and lookups over it. */
 export function operatorRoutes(store: OperatorStore, engine: SilentEngine, clock: Clock) {

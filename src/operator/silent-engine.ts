@@ -9,6 +9,9 @@ import type { OperatorStore } from './operator-store.js';
  */
 export type SilentOutcome = 'verified_online' | 'verified_offline' | 'no_match' | 'outside_ranges';
 
+/** Each outcome as the Claro SMV status that carries it: on the network now; known but disconnected; nothing matches; the IP is not the operator's. */
+export const OUTCOME_STATUS: Readonly<Record<SilentOutcome, number>> = { verified_online: 200, verified_offline: 202, no_match: 404, outside_ranges: 418 };
+
 export interface SilentQuery {
   msisdn: string;
   ip: string;
@@ -30,8 +33,6 @@ export function simulatedOperator(accountId: string): string {
 
 export interface SilentAnswer {
   outcome: SilentOutcome;
-  /** The operator account whose data answered, when one did. */
-  operator: string | undefined;
 }
 
 const RANGES_CACHE_MS = 10_000;
@@ -60,9 +61,9 @@ export class SilentEngine {
 
   async lookup(q: SilentQuery): Promise<SilentAnswer> {
     const ip = canonicalIp(q.ip);
-    if (!ip) return { outcome: 'outside_ranges', operator: undefined };
+    if (!ip) return { outcome: 'outside_ranges' };
     const owners = await this.owners(ip, q.accountId, q.sandboxOf);
-    if (owners.length === 0) return { outcome: 'outside_ranges', operator: undefined };
+    if (owners.length === 0) return { outcome: 'outside_ranges' };
     const at = q.at ?? this.clock.now();
     const tolerance = q.toleranceMs ?? this.toleranceMs;
     const from = at - tolerance;
@@ -71,10 +72,10 @@ export class SilentEngine {
       const ips = q.port === undefined ? [ip] : [...(await this.store.privateIps(operator, ip, q.port, from, to)), ip];
       const sessions = await this.store.sessionsOn(operator, ips, from, to);
       const mine = sessions.filter((s) => s.msisdn === q.msisdn);
-      if (mine.length > 0) return { outcome: mine.some((s) => s.ended_at === null) ? 'verified_online' : 'verified_offline', operator };
-      if (q.accountId) return { outcome: 'no_match', operator };
+      if (mine.length > 0) return { outcome: mine.some((s) => s.ended_at === null) ? 'verified_online' : 'verified_offline' };
+      if (q.accountId) return { outcome: 'no_match' };
     }
-    return { outcome: 'no_match', operator: owners[0] };
+    return { outcome: 'no_match' };
   }
 
   /**

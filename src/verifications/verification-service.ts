@@ -230,9 +230,7 @@ export class VerificationService implements DeliveryListener {
     const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
     if (d.hasher.verify(id, candidate, row.code_hash)) {
       if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
-      if (!(await d.store.finish(id, 'approved', now))) throw await this.stateError(ctx.accountId, id);
-      d.events.approved(row.channel);
-      this.notify('verification.approved', { ...row, status: 'approved', updated_at: now });
+      if (!(await this.conclude(row, 'approved', undefined, now))) throw await this.stateError(ctx.accountId, id);
       return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
     }
     // A wrong guess that uses up the verification's attempts, or the destination's last guess,
@@ -424,8 +422,8 @@ export class VerificationService implements DeliveryListener {
     const row = await this.d.store.byId(message.verification_id);
     if (row) this.notifyMessage('message.failed', row, { ...messageData(message), status: 'failed', error });
     // A failed step moves the workflow on; only the last step's failure (or a stale one) ends it.
-    if (row && message.step === row.step && (await this.advance(row, 'failed'))) return;
     if (row && message.step !== row.step) return;
+    if (row && (await this.advance(row, 'failed'))) return;
     await this.deliveryFailed(message.verification_id, message.channel);
   }
 
@@ -433,8 +431,7 @@ export class VerificationService implements DeliveryListener {
    * Ends a pending verification on an event from outside (a key pressed, a call received, the
    * network's answer); true only for the caller that ended it.
    */
-  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: string): Promise<boolean> {
-    const now = this.d.clock.now();
+  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: string, now = this.d.clock.now()): Promise<boolean> {
     if (!(await this.d.store.finish(row.id, status, now))) return false;
     if (status === 'approved') this.d.events.approved(row.channel);
     else this.d.events.failed(row.channel);

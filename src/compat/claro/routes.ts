@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jwtVerify, SignJWT } from 'jose';
 import type { App } from '../../http/types.js';
 import type { Clock } from '../../lib/clock.js';
-import type { SilentEngine } from '../../operator/silent-engine.js';
+import { OUTCOME_STATUS, type SilentEngine } from '../../operator/silent-engine.js';
 import type { VendorCredential, VendorCredentials } from '../credentials/vendor-credentials.js';
 import { apigeeToken, fault, oauthError } from './apigee.js';
 import { parseSmvBody } from './smv-body.js';
@@ -23,10 +23,10 @@ const AUDIENCE = 'claro-smv';
 
 // The engine's four answers, as Claro's statuses and the body its clients print.
 const ANSWERS = {
-  verified_online: { status: 200, state: 'CONNECTED' },
-  verified_offline: { status: 202, state: 'DISCONNECTED' },
-  no_match: { status: 404, state: undefined },
-  outside_ranges: { status: 418, state: undefined },
+  verified_online: { status: OUTCOME_STATUS.verified_online, state: 'CONNECTED' },
+  verified_offline: { status: OUTCOME_STATUS.verified_offline, state: 'DISCONNECTED' },
+  no_match: { status: OUTCOME_STATUS.no_match, state: undefined },
+  outside_ranges: { status: OUTCOME_STATUS.outside_ranges, state: undefined },
 } as const;
 
 function header(req: FastifyRequest, name: string): string | undefined {

@@ -3,11 +3,12 @@ import { ProviderError } from '../../delivery/provider.js';
 import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
 import type { SilentResolverContext } from '../definition.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
+import { OUTCOME_STATUS } from '../../operator/silent-engine.js';
 import { ClaroTokenError, ClaroTokenSource, VENDOR } from './claro-token.js';
 import type { ResolvedClaroSmvOptions } from './options.js';
 
-// Claro's meanings: on the network now; known but disconnected; nothing matches; IP not Claro's.
-const OUTCOMES: Partial<Record<number, SilentOutcome>> = { 200: 'verified_online', 202: 'verified_offline', 404: 'no_match', 418: 'outside_ranges' };
+// Claro's statuses back to the outcomes they carry.
+const OUTCOMES: ReadonlyMap<number, SilentOutcome> = new Map((Object.entries(OUTCOME_STATUS) as Array<[SilentOutcome, number]>).map(([outcome, status]) => [status, outcome]));
 
 /**
  * Claro Brasil SMV: `POST /identity/v1/mobileidentities/smvs` with the device's public ip:port
@@ -42,7 +43,7 @@ export class ClaroSmvClient implements SilentResolver {
         token = await this.tokens.get();
         reply = await this.ask(token, body);
       }
-      const outcome = OUTCOMES[reply.status];
+      const outcome = OUTCOMES.get(reply.status);
       if (outcome) return { outcome };
       const detail = `${VENDOR} answered HTTP ${reply.status}`;
       this.log.warn({ verificationId: req.verificationId, status: reply.status }, 'silent verification refused upstream');
