@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { preparePending } from './prepare.js';
+import { startNodeFlags } from './start-flags.js';
 import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
 import type { LoadResult, LoadSpec } from './spec.js';
 
@@ -158,8 +159,11 @@ async function main(): Promise<void> {
   const authorization = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
 
   const profDir = CPU_PROF ? mkdtempSync(join(tmpdir(), 'verity-cpu-prof-')) : undefined;
-  const baseline = startServer('baseline', [BASELINE], { ...process.env, PORT: String(basePort) });
-  const verity = startServer('verity', [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), CLI, 'serve'], verityEnv);
+  // Both servers run on the node flags `npm start` uses (the baseline is indifferent to them).
+  const flags = startNodeFlags();
+  process.stderr.write(`bench: node flags from npm start: ${flags.join(' ') || '(none)'}\n`);
+  const baseline = startServer('baseline', [...flags, BASELINE], { ...process.env, PORT: String(basePort) });
+  const verity = startServer('verity', [...flags, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), CLI, 'serve'], verityEnv);
   servers.push(baseline, verity);
   let verityStopping = false;
   void verity.exited.then((e) => {

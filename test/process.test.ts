@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeFlagsOf, startNodeFlags } from '../bench/start-flags.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
@@ -19,7 +20,8 @@ function walkthrough(): string {
 }
 
 function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; base: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npm start` runs it, node flags included.
+  const child = spawn(process.execPath, [...startNodeFlags(), CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -152,5 +154,19 @@ describe('the server as a real process', () => {
     expect(r).toMatchObject({ code: 2 });
     expect((r as { stderr: string }).stderr).toContain('PORT (port) must be an integer');
     expect((r as { stderr: string }).stderr).toContain('CODE_LENGTH must be between 4 and 10');
+  });
+});
+
+describe('node flags of npm start', () => {
+  it('are the flags between node and the script, which the bench and this suite run the server with', () => {
+    expect(nodeFlagsOf('node --max-semi-space-size=64 dist/src/cli.js serve')).toEqual(['--max-semi-space-size=64']);
+    expect(nodeFlagsOf('node dist/src/cli.js serve')).toEqual([]);
+    expect(() => nodeFlagsOf('tsx src/cli.ts serve')).toThrow('must run node directly');
+  });
+
+  it('are accepted by this node', async () => {
+    const flags = startNodeFlags();
+    const r = await run(process.execPath, [...flags, '-e', 'process.stdout.write("ok")']);
+    expect(r.stdout).toBe('ok');
   });
 });
