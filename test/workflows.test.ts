@@ -7,7 +7,8 @@ import { BACKENDS, backendTitle, startTestApp, type TestApp } from './helpers/te
 class Carrier implements MessageProvider {
   readonly name = 'carrier';
   readonly type = 'carrier';
-  readonly billable = false;
+  /** Billable sends are debited at the account's prices. */
+  billable = false;
   readonly capabilities = { channels: CHANNELS, unicode: true };
   readonly sent: OutboundMessage[] = [];
   readonly refuse = new Set<string>();
@@ -26,7 +27,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('fallback work
   });
   afterAll(async () => t?.close());
   const sentTo = (verificationId: string) => carrier.sent.filter((m) => m.verificationId === verificationId);
-  const get = async (id: string) => (await t.get(`/v1/verifications/${id}`)).body;
+  const get = async (id: string, as?: { key: Parameters<TestApp['get']>[1] }) => (await t.get(`/v1/verifications/${id}`, as?.key)).body;
 
   describe.skipIf(!backend.url)('', () => {
     it('starts the next step with the same code when a step fails', async () => {
@@ -91,6 +92,60 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('fallback work
       expect(r.body.status).toBe('failed');
       const inbox = (await t.get('/v1/sandbox/messages?to=%2B15005550001')).body.messages as Array<{ verification_id: string; channel: string }>;
       expect(inbox.filter((m) => m.verification_id === r.body.id).map((m) => m.channel).sort()).toEqual(['sms', 'voice']);
+    });
+
+    describe('a step the account cannot pay for', () => {
+      let tenant: Awaited<ReturnType<TestApp['tenant']>>;
+      beforeAll(async () => {
+        if (!t) return;
+        tenant = await t.tenant({ balance: 0 });
+        const prices = await t.app.inject({
+          method: 'PUT',
+          url: `/v1/accounts/${tenant.accountId}/prices`,
+          headers: { authorization: t.auth(), 'content-type': 'application/json' },
+          payload: { prices: [{ channel: 'voice', prefix: '', price: 0.5 }] },
+        });
+        expect(prices.statusCode).toBe(200);
+        carrier.billable = true;
+      });
+      afterAll(() => {
+        carrier.billable = false;
+      });
+      const row = (id: string) => t.verity.verificationStore.byId(id);
+
+      it('is skipped: the step after it starts, with the same code', async () => {
+        carrier.refuse.add('sms:+5511951110007');
+        const r = await t.post('/v1/verifications', { to: '+5511951110007', workflow: [{ channel: 'sms' }, { channel: 'voice' }, { channel: 'whatsapp' }] }, tenant.key);
+        expect(r.status).toBe(201);
+        await t.verity.worker.drain();
+        await t.verity.worker.drain();
+        const sent = sentTo(r.body.id);
+        expect(sent.map((m) => m.channel)).toEqual(['whatsapp']);
+        expect(await get(r.body.id, tenant)).toMatchObject({ status: 'pending', channel: 'whatsapp' });
+        expect((await t.post(`/v1/verifications/${r.body.id}/check`, { code: sent[0]?.code }, tenant.key)).body.status).toBe('approved');
+      });
+
+      it('as the last step after a failed one ends the verification as failed', async () => {
+        carrier.refuse.add('sms:+5511951110008');
+        const r = await t.post('/v1/verifications', { to: '+5511951110008', workflow: [{ channel: 'sms' }, { channel: 'voice' }] }, tenant.key);
+        await t.verity.worker.drain();
+        await t.verity.worker.drain();
+        expect((await get(r.body.id, tenant)).status).toBe('failed');
+      });
+
+      it('after a timed-out step leaves the verification pending on that step, its code good, and the stepper stops retrying it', async () => {
+        const r = await t.post('/v1/verifications', { to: '+5511951110009', workflow: [{ channel: 'sms', timeout_s: 30 }, { channel: 'voice' }] }, tenant.key);
+        await t.verity.worker.drain();
+        t.clock.advance(30_000);
+        expect(await t.verity.verifications.sweepSteps()).toBe(0);
+        expect(await row(r.body.id)).toMatchObject({ status: 'pending', channel: 'sms', step: 0, step_deadline: null });
+        // Nothing is due any more: the stepper does not try the unpayable step again every second.
+        t.clock.advance(1_000);
+        expect((await t.verity.verificationStore.dueSteps(t.clock.now())).map((v) => v.id)).not.toContain(r.body.id);
+        const sent = sentTo(r.body.id);
+        expect(sent.map((m) => m.channel)).toEqual(['sms']);
+        expect((await t.post(`/v1/verifications/${r.body.id}/check`, { code: sent[0]?.code }, tenant.key)).body.status).toBe('approved');
+      });
     });
 
     it('refuses a workflow with a step the destination cannot take, or both channel and workflow', async () => {

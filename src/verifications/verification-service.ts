@@ -50,6 +50,9 @@ export interface NumberPicker {
   pick(accountId: string, purpose: 'reverse_call' | 'flash_call', destination: { to: string; country: string | null }): Promise<string | undefined>;
 }
 
+/** Thrown inside a workflow move that another request or instance made first. */
+const LOST_RACE = new Error('the verification moved on');
+
 /** A caller id as an app reads it (`+44 20 7946-0123`), accepted by check for flash calls. */
 const CALLER_ID = /^\+?[0-9][0-9 ()-]{3,30}$/;
 
@@ -534,45 +537,53 @@ export class VerificationService implements DeliveryListener {
   /** Moves every verification whose current step timed out to its next step. */
   async sweepSteps(): Promise<number> {
     let moved = 0;
-    for (const row of await this.d.store.dueSteps(this.d.clock.now())) if (await this.advance(row, 'timeout')) moved += 1;
+    const now = this.d.clock.now();
+    for (const row of await this.d.store.dueSteps(now)) {
+      if (await this.advance(row, 'timeout')) moved += 1;
+      // No later step could start: the code already sent stays good until it expires, and the
+      // stepper stops coming back for it every second.
+      else await this.d.store.stopStepClock(row.id, row.step, now);
+    }
     return moved;
   }
 
   /**
-   * Starts the step after `row.step` with the same code, if there is one and nobody moved the
-   * verification first. Returns whether it moved.
+   * Starts the first step after `row.step` that can start, with the same code, unless somebody
+   * moved the verification first. A step refused before anything is sent (no provider for its
+   * channel, a balance that cannot cover it) is skipped. Returns whether it moved.
    */
   private async advance(row: VerificationRow, why: 'failed' | 'timeout'): Promise<boolean> {
     const { d } = this;
     const steps = parseWorkflow(row.workflow);
-    const next = row.step + 1;
-    const step = steps?.[next];
     const now = d.clock.now();
-    if (!steps || !step || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return false;
+    if (!steps || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return false;
     const code = d.sealer.open(row.code_sealed, row.id);
     const settings = await d.settings.resolveOrDefault(row.account_id, row.service_id);
-    const template = await this.templateFor(row.account_id, null, step.channel, row.locale as Locale, false);
-    let moved = false;
-    try {
-      await this.send(
-        row,
-        step.channel,
-        template,
-        settings,
-        code,
-        async (trx) => {
-          moved = await d.store.moveStep(trx, row.id, row.step, next, step.channel, stepDeadline(steps, next, now), now);
-          if (!moved) throw new AppError('CONFLICT');
-        },
-        next,
-      );
-    } catch (err) {
-      if (!moved) return false;
-      // The next step could not even be queued (no provider, no balance): the verification has nowhere to go.
-      this.d.log?.warn({ verification_id: row.id, after: why, err: err instanceof AppError ? err.code : 'ERROR' }, 'workflow step could not start');
-      return false;
+    for (let next = row.step + 1; next < steps.length; next++) {
+      const step = steps[next] as WorkflowStep;
+      try {
+        const template = await this.templateFor(row.account_id, null, step.channel, row.locale as Locale, false);
+        await this.send(
+          row,
+          step.channel,
+          template,
+          settings,
+          code,
+          async (trx) => {
+            if (!(await d.store.moveStep(trx, row.id, row.step, next, step.channel, stepDeadline(steps, next, now), now))) throw LOST_RACE;
+          },
+          next,
+        );
+        return true;
+      } catch (err) {
+        if (err === LOST_RACE) return false;
+        const refused = err instanceof AppError;
+        d.log?.warn({ verification_id: row.id, after: why, step: next, channel: step.channel, err: refused ? err.code : 'ERROR' }, refused ? 'workflow step refused, trying the next' : 'workflow step could not start');
+        // Anything but a refusal (a database error) may pass: the stepper or the delivery worker comes back.
+        if (!refused) return false;
+      }
     }
-    return true;
+    return false;
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */

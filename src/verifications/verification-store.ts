@@ -162,6 +162,13 @@ export class VerificationStore {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /** Leaves a verification on workflow step `step` with no timeout, so the stepper stops looking at it. */
+  async stopStepClock(id: string, step: number, now: number): Promise<void> {
+    await this.handle.write((trx) =>
+      trx.updateTable('verifications').set({ step_deadline: null }).where('id', '=', id).where('step', '=', step).where('status', '=', 'pending').where('step_deadline', '<=', now).execute(),
+    );
+  }
+
   /** Pending, unexpired reverse-call verifications of `to` waiting for a call to `callNumber`. */
   async awaitingCall(to: string, callNumber: string, now: number): Promise<VerificationRow[]> {
     return this.db
