@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
+import { clientPort } from '../http/client-port.js';
 import { problems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { VerificationService } from '../verifications/verification-service.js';
@@ -28,10 +29,7 @@ export function silentRoutes(router: SilentRouter, verifications: VerificationSe
         },
       },
       async (req, reply) => {
-        // Behind a proxy you run, the device's source port comes in X-Client-Port, as CAMARA has it.
-        const header = trustProxy ? Number(req.headers['x-client-port']) : NaN;
-        const port = Number.isInteger(header) && header >= 0 && header <= 65535 ? header : req.socket.remotePort;
-        const r = await verifications.silentCheckIn(req.params.token, { ip: req.ip, port });
+        const r = await verifications.silentCheckIn(req.params.token, { ip: req.ip, port: clientPort(req, trustProxy) });
         if (r.redirect) return reply.redirect(r.redirect, 302);
         return { verification_id: r.verificationId, status: r.status };
       },

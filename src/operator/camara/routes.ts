@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { KeyService } from '../../accounts/key-service.js';
 import { parseBasic } from '../../http/auth.js';
+import { clientPort } from '../../http/client-port.js';
 import type { App } from '../../http/types.js';
 import type { SilentEngine } from '../silent-engine.js';
 import { TOKEN_TTL_S, type NvTokens } from './nv-tokens.js';
@@ -82,9 +83,7 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
         if (!(await keys.lookup(q.client_id))) throw new CamaraError(400, 'INVALID_ARGUMENT', 'unknown client_id');
         const scope = (q.scope ?? SCOPES[0] ?? '').split(' ').filter((s) => SCOPES.includes(s));
         // The address the device reached us from; behind a trusted proxy, the port it forwards.
-        const forwardedPort = trustProxy ? Number(req.headers['x-client-port']) : NaN;
-        const port = Number.isInteger(forwardedPort) ? forwardedPort : req.socket.remotePort;
-        const msisdn = scope.length > 0 ? await engine.holderOf(req.ip, port) : undefined;
+        const msisdn = scope.length > 0 ? await engine.holderOf(req.ip, clientPort(req, trustProxy)) : undefined;
         if (!msisdn) {
           back.searchParams.set('error', 'access_denied');
           back.searchParams.set('error_description', scope.length > 0 ? 'the device is not on this operator’s mobile data network' : 'no Number Verification scope requested');
