@@ -539,10 +539,11 @@ export class VerificationService implements DeliveryListener {
     let moved = 0;
     const now = this.d.clock.now();
     for (const row of await this.d.store.dueSteps(now)) {
-      if (await this.advance(row, 'timeout')) moved += 1;
-      // No later step could start: the code already sent stays good until it expires, and the
+      const outcome = await this.nextStep(row, 'timeout');
+      if (outcome === 'moved') moved += 1;
+      // No later step can start: the code already sent stays good until it expires, and the
       // stepper stops coming back for it every second.
-      else await this.d.store.stopStepClock(row.id, row.step, now);
+      else if (outcome === 'nowhere') await this.d.store.stopStepClock(row.id, row.step, now);
     }
     return moved;
   }
@@ -553,10 +554,18 @@ export class VerificationService implements DeliveryListener {
    * channel, a balance that cannot cover it) is skipped. Returns whether it moved.
    */
   private async advance(row: VerificationRow, why: 'failed' | 'timeout'): Promise<boolean> {
+    return (await this.nextStep(row, why)) === 'moved';
+  }
+
+  /**
+   * What `advance` does, and why it did not move: somebody else moved it first (`raced`), no
+   * later step can start (`nowhere`), or an error a later try may not meet (`failed`).
+   */
+  private async nextStep(row: VerificationRow, why: 'failed' | 'timeout'): Promise<'moved' | 'raced' | 'nowhere' | 'failed'> {
     const { d } = this;
     const steps = parseWorkflow(row.workflow);
     const now = d.clock.now();
-    if (!steps || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return false;
+    if (!steps || row.status !== 'pending' || row.expires_at <= now || !row.code_sealed) return 'nowhere';
     const code = d.sealer.open(row.code_sealed, row.id);
     const settings = await d.settings.resolveOrDefault(row.account_id, row.service_id);
     for (let next = row.step + 1; next < steps.length; next++) {
@@ -574,16 +583,16 @@ export class VerificationService implements DeliveryListener {
           },
           next,
         );
-        return true;
+        return 'moved';
       } catch (err) {
-        if (err === LOST_RACE) return false;
+        if (err === LOST_RACE) return 'raced';
         const refused = err instanceof AppError;
         d.log?.warn({ verification_id: row.id, after: why, step: next, channel: step.channel, err: refused ? err.code : 'ERROR' }, refused ? 'workflow step refused, trying the next' : 'workflow step could not start');
-        // Anything but a refusal (a database error) may pass: the stepper or the delivery worker comes back.
-        if (!refused) return false;
+        // Anything but a refusal (a database error) may pass: the stepper comes back for it.
+        if (!refused) return 'failed';
       }
     }
-    return false;
+    return 'nowhere';
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */
