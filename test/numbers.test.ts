@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastify from 'fastify';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type DatabaseHandle } from '../src/db/database.js';
 import { AppError } from '../src/errors/index.js';
@@ -24,7 +22,7 @@ import {
   type NumberRow,
   type PoolEntry,
 } from '../src/numbers/index.js';
-import { BACKENDS, backendTitle } from './helpers/test-app.js';
+import { BACKENDS, backendTitle, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const LONDON = '+442079460123';
@@ -40,29 +38,19 @@ const row = (accountId: string, number: string, purpose: NumberPurpose = 'revers
   created_at: createdAt,
 });
 
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query(`drop schema if exists ${schema} cascade`);
-  await c.end();
-}
-
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('number store on %s', (_title, backend) => {
+  let db: TestDatabase | undefined;
   let h: DatabaseHandle;
-  let schema: string | undefined;
   let store: NumberStore;
 
   beforeAll(async () => {
     if (!backend.url) return;
-    schema = backend.name === 'postgres' ? `n_${randomBytes(6).toString('hex')}` : undefined;
-    h = openDatabase(backend.url, schema ? { schema } : {});
-    await migrate(h, schema);
+    db = await openTestDatabase(backend);
+    h = db.handle;
     store = new NumberStore(h);
   });
   afterAll(async () => {
-    if (!h) return;
-    await h.close();
-    if (schema && backend.url) await dropSchema(backend.url, schema);
+    await db?.close();
   });
 
   describe.skipIf(!backend.url)('', () => {

@@ -5,11 +5,10 @@
  * are loopback fakes that check the wire format their documentation gives.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config.js';
-import { BACKENDS, backendTitle, startTestApp, type TestApp } from './helpers/test-app.js';
+import { BACKENDS, backendTitle, dropSchema, startTestApp, testSchema, type TestApp } from './helpers/test-app.js';
 import { startCamaraFake, type CamaraFake } from './silent-fakes/camara-fake.js';
 import { startClaroSmvFake, type ClaroSmvFake } from './silent-fakes/claro-smv-fake.js';
 
@@ -208,20 +207,15 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('SILENT_ROUTES
   const STATE_KEY = 'state-key-never-printed-0123456789abcdef';
 
   async function configError(routes: unknown[]): Promise<string> {
-    // buildApp opens and migrates the database before it reads SILENT_ROUTES and does not close it
-    // when that fails, so on PostgreSQL the suite names the schema and drops it itself.
-    const schema = backend.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+    // buildApp creates and migrates the schema before it reads SILENT_ROUTES, and a failed build
+    // leaves it behind, so on PostgreSQL the suite names the schema and drops it itself.
+    const schema = testSchema(backend);
     const started = startTestApp(backend, { env: { SILENT_ROUTES: JSON.stringify(routes) }, ...(schema ? { build: { schema } } : {}) });
     try {
       await expect(started).rejects.toBeInstanceOf(ConfigError);
       return ((await started.catch((e: unknown) => e)) as ConfigError).message;
     } finally {
-      if (schema) {
-        const c = new pg.Client({ connectionString: backend.url });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-      }
+      await dropSchema(backend, schema);
     }
   }
 

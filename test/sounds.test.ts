@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import type { DatabaseHandle } from '../src/db/database.js';
 import type { SoundTable } from '../src/db/schema.js';
 import { AppError } from '../src/errors/index.js';
 import { installDocs } from '../src/http/docs.js';
@@ -15,7 +14,7 @@ import type { App } from '../src/http/types.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { newId } from '../src/lib/ids.js';
 import { inspectSound, signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore, type SoundRouteOptions } from '../src/sounds/index.js';
-import { BACKENDS, backendTitle } from './helpers/test-app.js';
+import { BACKENDS, backendTitle, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
 import { chunk, fmt, riff, wav } from './helpers/audio.js';
 
 // ---- WAV and MP3 built byte by byte, from the published layouts ----
@@ -191,26 +190,18 @@ function soundRow(accountId: string, over: Partial<SoundTable> = {}): SoundTable
 }
 
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('sounds on %s', (_title, backend) => {
+  let db: TestDatabase | undefined;
   let h: DatabaseHandle;
-  let schema: string | undefined;
   let store: SoundStore;
 
   beforeAll(async () => {
     if (!backend.url) return;
-    schema = backend.name === 'postgres' ? `s_${randomBytes(6).toString('hex')}` : undefined;
-    h = openDatabase(backend.url, schema ? { schema } : {});
-    await migrate(h, schema);
+    db = await openTestDatabase(backend);
+    h = db.handle;
     store = new SoundStore(h);
   });
   afterAll(async () => {
-    if (!h) return;
-    await h.close();
-    if (schema && backend.url) {
-      const c = new pg.Client({ connectionString: backend.url });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
+    await db?.close();
   });
 
   describe.skipIf(!backend.url)('store', () => {

@@ -1,15 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../src/accounts/account-store.js';
-import { migrate, openDatabase, type DatabaseHandle } from '../src/db/database.js';
+import { migrate, type DatabaseHandle } from '../src/db/database.js';
 import type { VerificationRow } from '../src/verifications/verification-store.js';
 import { VerificationStore } from '../src/verifications/verification-store.js';
 import { IdempotencyStore } from '../src/idempotency/idempotency-store.js';
 import { InboxStore } from '../src/sandbox/inbox-store.js';
 import { newId } from '../src/lib/ids.js';
-import { BACKENDS, backendTitle } from './helpers/test-app.js';
+import { BACKENDS, backendTitle, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
 
 const T0 = 1_800_000_000_000;
 
@@ -24,6 +22,7 @@ function verification(accountId: string, over: Partial<VerificationRow> = {}): V
 
 /** The same contract for every database Verity runs on. */
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contract on %s', (_title, backend) => {
+  let db: TestDatabase | undefined;
   let h: DatabaseHandle;
   let schema: string | undefined;
   let accounts: AccountStore;
@@ -32,23 +31,15 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
 
   beforeAll(async () => {
     if (!backend.url) return;
-    schema = backend.name === 'postgres' ? `s_${randomBytes(6).toString('hex')}` : undefined;
-    h = openDatabase(backend.url, schema ? { schema } : {});
-    await migrate(h, schema);
+    db = await openTestDatabase(backend);
+    ({ handle: h, schema } = db);
     accounts = new AccountStore(h.db);
     store = new VerificationStore(h);
     accountId = newId('acc');
     await accounts.insertAccount({ id: accountId, name: 'a', isAdmin: false, postpaid: false, balanceMicros: 100, currency: 'USD', createdAt: T0 });
   });
   afterAll(async () => {
-    if (!h) return;
-    await h.close();
-    if (schema && backend.url) {
-      const c = new pg.Client({ connectionString: backend.url });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
+    await db?.close();
   });
 
   describe.skipIf(!backend.url)('', () => {

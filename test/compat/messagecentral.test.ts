@@ -11,14 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fastify from 'fastify';
-import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatDeps } from '../../src/compat/compat-deps.js';
 import { messageCentralRoutes, MemoryVerificationNumbers, SqlVerificationNumbers, type MessageCentralOptions, type VerificationNumbers } from '../../src/compat/messagecentral/index.js';
 import { migrate, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { App } from '../../src/http/types.js';
-import { backendTitle, BACKENDS, lastCode, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { backendTitle, BACKENDS, lastCode, openTestDatabase, startTestApp, type TestApp, type TestDatabase } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
 const SQLITE = BACKENDS[0]!;
@@ -330,8 +329,7 @@ function depsOf(t: TestApp): CompatDeps {
 /** The same verificationId contract in memory and on every database. */
 describe.each([['memory', undefined] as const, ...BACKENDS.map((b) => [backendTitle(b), b] as const)])('Message Central verificationIds on %s', (_title, backend) => {
   let numbers: VerificationNumbers;
-  let h: DatabaseHandle | undefined;
-  let schema: string | undefined;
+  let db: TestDatabase | undefined;
   const T0 = 1_800_000_000_000;
   const skip = backend !== undefined && !backend.url;
 
@@ -341,19 +339,11 @@ describe.each([['memory', undefined] as const, ...BACKENDS.map((b) => [backendTi
       return;
     }
     if (!backend.url) return;
-    schema = backend.name === 'postgres' ? `s_${randomBytes(6).toString('hex')}` : undefined;
-    h = openDatabase(backend.url, schema ? { schema } : {});
-    await migrate(h, schema);
-    numbers = new SqlVerificationNumbers(h);
+    db = await openTestDatabase(backend);
+    numbers = new SqlVerificationNumbers(db.handle);
   });
   afterAll(async () => {
-    await h?.close();
-    if (schema && backend?.url) {
-      const c = new pg.Client({ connectionString: backend.url });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
+    await db?.close();
   });
 
   describe.skipIf(skip)('', () => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { buildApp, type BuildOptions, type Verity } from '../../src/app.js';
 import type { IssuedKey } from '../../src/accounts/key-service.js';
 import { loadConfig } from '../../src/config/index.js';
+import { migrate, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { App } from '../../src/http/types.js';
 import { ManualClock } from '../../src/lib/clock.js';
 
@@ -21,6 +22,42 @@ export const BACKENDS: Backend[] = [
 
 export function backendTitle(b: Backend): string {
   return b.url ? b.name : `${b.name} (skipped: TEST_DATABASE_URL is not set)`;
+}
+
+/** A fresh schema name on PostgreSQL, so suites running side by side do not meet; undefined on SQLite. */
+export function testSchema(backend: Backend): string | undefined {
+  return backend.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+}
+
+export async function dropSchema(backend: Backend, schema: string | undefined): Promise<void> {
+  if (!schema || !backend.url) return;
+  const c = new pg.Client({ connectionString: backend.url });
+  await c.connect();
+  await c.query(`drop schema if exists ${schema} cascade`);
+  await c.end();
+}
+
+export interface TestDatabase {
+  handle: DatabaseHandle;
+  schema: string | undefined;
+  /** Closes the handle and drops the suite's schema. */
+  close(): Promise<void>;
+}
+
+/** A migrated database for a store suite, in a schema of its own on PostgreSQL. */
+export async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+  if (!backend.url) throw new Error(`${backend.name} is not configured`);
+  const schema = testSchema(backend);
+  const handle = openDatabase(backend.url, schema ? { schema } : {});
+  await migrate(handle, schema);
+  return {
+    handle,
+    schema,
+    async close() {
+      await handle.close();
+      await dropSchema(backend, schema);
+    },
+  };
 }
 
 export const TEST_SECRETS = {
@@ -54,7 +91,7 @@ export async function startTestApp(
   opts: { env?: Record<string, string>; build?: BuildOptions } = {},
 ): Promise<TestApp> {
   if (!backend.url) throw new Error(`${backend.name} is not configured`);
-  const schema = backend.name === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const schema = testSchema(backend);
   const config = loadConfig({
     DATABASE_URL: backend.url,
     LOG_LEVEL: 'silent',
@@ -104,12 +141,7 @@ export async function startTestApp(
     },
     async close() {
       await app.close();
-      if (schema && backend.url) {
-        const c = new pg.Client({ connectionString: backend.url });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-      }
+      await dropSchema(backend, schema);
     },
   };
   return t;
