@@ -56,7 +56,7 @@ export function installErrorHandler(app: App): void {
   // Only JSON (and, on /oauth/token, forms) is accepted: a text/plain body is 415, not a string.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // Strings are stored as text, and PostgreSQL text cannot hold NUL; refuse it at the door.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.includes('\\u0000')) return done(new AppError('VALIDATION_FAILED', 'strings may not contain the NUL character'));
     if (text.length === 0) return done(new AppError('MALFORMED_JSON', 'the body is empty but its content type says JSON'));

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import { request, type Agent } from 'undici';
 import type { Clock } from '../../lib/clock.js';
-import { guardedAgent, refuseLiteral } from '../../webhooks/ssrf-guard.js';
+import { RetryingPost } from '../../webhooks/retrying-post.js';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
 import type { VendorCredentials } from '../credentials/vendor-credentials.js';
-import { callbackRequest, type CallbackRequest } from './callback-request.js';
+import { callbackRequest } from './callback-request.js';
 import type { SmscSettings } from './settings.js';
 
 export interface SmscCallbackDeps {
@@ -21,15 +20,18 @@ const digits = (s: string) => s.replace(/[^0-9]/g, '');
  * request, retried with backoff on a failure or a non-2xx answer, then dropped with a warning.
  */
 export class SmscCallbackSender {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly agent: Agent;
-  private closed = false;
+  private readonly poster: RetryingPost;
 
   constructor(
     private readonly d: SmscCallbackDeps,
     private readonly s: SmscSettings,
   ) {
-    this.agent = guardedAgent(s.allowPrivate, s.callbackTimeoutMs);
+    this.poster = new RetryingPost({
+      allowPrivate: s.allowPrivate,
+      timeoutMs: s.callbackTimeoutMs,
+      attempts: s.callbackAttempts,
+      delayMs: (attempt) => s.callbackBackoffMs * 4 ** (attempt - 1),
+    });
   }
 
   /** An event listener: never throws, never waits. */
@@ -44,10 +46,7 @@ export class SmscCallbackSender {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    await this.agent.close();
+    await this.poster.close();
   }
 
   private async notify(e: WebhookEvent, login: string, id: string, to: string): Promise<void> {
@@ -57,37 +56,7 @@ export class SmscCallbackSender {
     if (typeof url !== 'string' || !url) return;
     const req = callbackRequest(url, { id, phone: digits(String(e.data.to)), to: digits(to), at: this.d.clock.now() }, this.s);
     if (!req) return this.d.log.warn({ credential_id: cred?.id, verification_id: id }, 'smsc callback_url is not an http(s) URL');
-    await this.deliver(req, 1, { credential_id: cred?.id, verification_id: id });
-  }
-
-  private async deliver(req: CallbackRequest, attempt: number, ctx: Record<string, unknown>): Promise<void> {
-    if (this.closed) return;
-    let error: string | undefined;
-    try {
-      refuseLiteral(new URL(req.url), this.s.allowPrivate);
-      const res = await request(req.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: { 'content-type': req.contentType, 'user-agent': 'Verity-SMSC' },
-        body: req.body,
-        signal: AbortSignal.timeout(this.s.callbackTimeoutMs),
-      });
-      await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) return;
-      error = `HTTP_${res.statusCode}`;
-    } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-      error = code === 'EADDRBLOCKED' ? 'ADDRESS_NOT_ALLOWED' : 'CONNECTION_FAILED';
-    }
-    if (attempt >= this.s.callbackAttempts || error === 'ADDRESS_NOT_ALLOWED' || this.closed) {
-      this.d.log.warn({ ...ctx, attempt, error }, 'smsc callback failed for good');
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.deliver(req, attempt + 1, ctx);
-    }, this.s.callbackBackoffMs * 4 ** (attempt - 1));
-    timer.unref();
-    this.timers.add(timer);
+    const out = await this.poster.post(new URL(req.url), { headers: { 'content-type': req.contentType, 'user-agent': 'Verity-SMSC' }, body: req.body });
+    if (!out.ok) this.d.log.warn({ credential_id: cred?.id, verification_id: id, attempt: out.attempt, error: out.error }, 'smsc callback failed for good');
   }
 }

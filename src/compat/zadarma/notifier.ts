@@ -1,6 +1,5 @@
-import { request } from 'undici';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
-import { guardedAgent, refuseLiteral } from '../../webhooks/ssrf-guard.js';
+import { RetryingPost } from '../../webhooks/retrying-post.js';
 import type { CompatDeps } from '../compat-deps.js';
 import { callOutcome, notification, type CallOutcome } from './notify-payload.js';
 import { checkNotifyUrl, notifyUrl } from './notify-url.js';
@@ -13,16 +12,20 @@ import type { NotifyEvent, ZadarmaSettings } from './settings.js';
  */
 export class ZadarmaNotifier {
   private closed = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
   /** URLs that echoed zd_echo back, so the check runs once per URL and process. */
   private readonly echoed = new Set<string>();
-  private readonly agent: ReturnType<typeof guardedAgent>;
+  private readonly poster: RetryingPost;
 
   constructor(
     private readonly deps: Pick<CompatDeps, 'credentials' | 'log'>,
     private readonly s: ZadarmaSettings,
   ) {
-    this.agent = guardedAgent(s.allowPrivate, s.notifyTimeoutMs);
+    this.poster = new RetryingPost({
+      allowPrivate: s.allowPrivate,
+      timeoutMs: s.notifyTimeoutMs,
+      attempts: s.notifyAttempts,
+      delayMs: (attempt) => s.notifyRetryDelayMs * 2 ** (attempt - 1),
+    });
   }
 
   /** The event listener: returns at once; the sending happens after. */
@@ -35,11 +38,9 @@ export class ZadarmaNotifier {
     this.deliver(e.accountId, key, outcome).catch((err: unknown) => this.deps.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'zadarma notification failed'));
   };
 
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    void this.agent.close();
+    await this.poster.close();
   }
 
   private async deliver(accountId: string, key: string, outcome: CallOutcome): Promise<void> {
@@ -52,45 +53,11 @@ export class ZadarmaNotifier {
     const n = notification(event, outcome, cred.secret, { timeZone: this.s.notifyTimeZone, internal: this.s.notifyInternal });
     const where = { credential: cred.id, host: url.host };
     if (this.s.notifyEchoCheck && !this.echoed.has(url.href)) {
-      const check = await checkNotifyUrl(url.href, this.s.notifyTimeoutMs, this.s.allowPrivate, this.agent);
+      const check = await checkNotifyUrl(url.href, this.s.notifyTimeoutMs, this.s.allowPrivate, this.poster.agent);
       if (!check.ok) return void this.deps.log.warn({ ...where, problem: check.problem }, 'zadarma notify_url failed its zd_echo check; notification dropped');
       this.echoed.add(url.href);
     }
-    for (let attempt = 1; attempt <= this.s.notifyAttempts && !this.closed; attempt++) {
-      const status = await this.post(url, n.body, n.signature);
-      if (status >= 200 && status < 300) return;
-      this.deps.log.warn({ ...where, attempt, status }, 'zadarma notification not accepted');
-      if (attempt < this.s.notifyAttempts) await this.sleep(this.s.notifyRetryDelayMs * 2 ** (attempt - 1));
-    }
-  }
-
-  /** The HTTP status, or 0 when there was none. */
-  private async post(url: URL, body: string, signature: string): Promise<number> {
-    const t = this.s.notifyTimeoutMs;
-    try {
-      refuseLiteral(url, this.s.allowPrivate);
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', signature },
-        body,
-        signal: AbortSignal.timeout(t),
-      });
-      await res.body.dump();
-      return res.statusCode;
-    } catch {
-      return 0;
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      timer.unref();
-      this.timers.add(timer);
-    });
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', signature: n.signature };
+    await this.poster.post(url, { headers, body: n.body }, (f) => this.deps.log.warn({ ...where, attempt: f.attempt, status: f.status }, 'zadarma notification not accepted'));
   }
 }
