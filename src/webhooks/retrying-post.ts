@@ -1,5 +1,5 @@
-import { request, type Agent } from 'undici';
-import { guardedAgent, refuseLiteral } from './ssrf-guard.js';
+import type { Agent } from 'undici';
+import { guardedAgent, guardedPost } from './ssrf-guard.js';
 
 export interface RetryingPostOptions {
   /** Whether private and loopback addresses may be reached (tests, closed networks). */
@@ -13,7 +13,7 @@ export interface RetryingPostOptions {
 }
 
 /** Why one attempt failed: the HTTP status it answered, or that there was no answer. */
-export type PostError = `HTTP_${number}` | 'CONNECTION_FAILED' | 'ADDRESS_NOT_ALLOWED';
+export type PostError = `HTTP_${number}` | 'TIMEOUT' | 'CONNECTION_FAILED' | 'ADDRESS_NOT_ALLOWED';
 
 export interface PostFailure {
   attempt: number;
@@ -66,16 +66,9 @@ export class RetryingPost {
   }
 
   private async once(url: URL, init: { headers: Record<string, string>; body: string }, attempt: number): Promise<PostFailure | undefined> {
-    try {
-      refuseLiteral(url, this.o.allowPrivate);
-      const res = await request(url, { method: 'POST', dispatcher: this.agent, headers: init.headers, body: init.body, signal: AbortSignal.timeout(this.o.timeoutMs) });
-      await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) return undefined;
-      return { attempt, status: res.statusCode, error: `HTTP_${res.statusCode}` };
-    } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-      return { attempt, status: 0, error: code === 'EADDRBLOCKED' ? 'ADDRESS_NOT_ALLOWED' : 'CONNECTION_FAILED' };
-    }
+    const r = await guardedPost(this.agent, url, { allowPrivate: this.o.allowPrivate, timeoutMs: this.o.timeoutMs, ...init });
+    if (r.error !== undefined) return { attempt, status: 0, error: r.error };
+    return r.status >= 200 && r.status < 300 ? undefined : { attempt, status: r.status, error: `HTTP_${r.status}` };
   }
 
   private wait(ms: number): Promise<void> {

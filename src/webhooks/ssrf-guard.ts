@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import ipaddr from 'ipaddr.js';
 
@@ -64,4 +64,28 @@ export function refuseLiteral(url: URL, allowPrivate: boolean): void {
  */
 export function guardedAgent(allowPrivate: boolean, timeoutMs: number): Agent {
   return new Agent({ connect: { lookup: guardedLookup(allowPrivate) as never }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+}
+
+/** One POST's result: the status it answered, or why there was none. */
+export type GuardedPostResult = { status: number; error?: undefined } | { status?: undefined; error: 'ADDRESS_NOT_ALLOWED' | 'TIMEOUT' | 'CONNECTION_FAILED' };
+
+/**
+ * One POST to a URL an account chose, through a guarded agent: a literal private address is
+ * refused before connecting, a name where it resolves. Never throws; the answer's body is drained.
+ */
+export async function guardedPost(
+  agent: Agent,
+  url: URL,
+  o: { allowPrivate: boolean; timeoutMs: number; headers: Record<string, string>; body: string },
+): Promise<GuardedPostResult> {
+  try {
+    refuseLiteral(url, o.allowPrivate);
+    const res = await request(url, { method: 'POST', dispatcher: agent, headers: o.headers, body: o.body, signal: AbortSignal.timeout(o.timeoutMs) });
+    await res.body.dump();
+    return { status: res.statusCode };
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+    if (code === 'EADDRBLOCKED') return { error: 'ADDRESS_NOT_ALLOWED' };
+    return { error: (err as Error).name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' ? 'TIMEOUT' : 'CONNECTION_FAILED' };
+  }
 }

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
-import { request, type Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { Sealer } from '../crypto/sealer.js';
 import { backoffMs } from '../delivery/outbox-worker.js';
 import type { Clock } from '../lib/clock.js';
 import { PollLoop } from '../lib/poll-loop.js';
-import { guardedAgent, refuseLiteral } from './ssrf-guard.js';
+import { guardedAgent, guardedPost, type GuardedPostResult } from './ssrf-guard.js';
 import type { DeliveryRow, WebhookStore } from './webhook-store.js';
 
 export interface WebhookSenderSettings {
@@ -68,35 +68,26 @@ export class WebhookSender {
   private async deliver(d: DeliveryRow): Promise<void> {
     const endpoint = await this.store.endpointById(d.endpoint_id);
     if (!endpoint) return this.store.settle(d.id, { status: 'failed', responseStatus: null, error: 'ENDPOINT_DELETED' }, this.clock.now());
-    let status: number | null = null;
-    let error: string | null = null;
+    let result: GuardedPostResult;
     try {
       const url = new URL(endpoint.url);
-      refuseLiteral(url, this.s.allowPrivate);
       const secret = this.sealer.open(endpoint.secret_sealed, endpoint.id);
       const signature = new Webhook(secret).sign(d.event_id, new Date(this.clock.now()), d.payload);
-      const res = await request(url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Verity-Webhooks',
-          'webhook-id': d.event_id,
-          'webhook-timestamp': String(Math.floor(this.clock.now() / 1000)),
-          'webhook-signature': signature,
-        },
-        body: d.payload,
-        signal: AbortSignal.timeout(this.s.timeoutMs),
-      });
-      status = res.statusCode;
-      await res.body.dump();
-    } catch (err) {
-      const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-      error = code === 'EADDRBLOCKED' ? 'ADDRESS_NOT_ALLOWED' : (err as Error).name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' ? 'TIMEOUT' : 'CONNECTION_FAILED';
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Verity-Webhooks',
+        'webhook-id': d.event_id,
+        'webhook-timestamp': String(Math.floor(this.clock.now() / 1000)),
+        'webhook-signature': signature,
+      };
+      result = await guardedPost(this.agent, url, { allowPrivate: this.s.allowPrivate, timeoutMs: this.s.timeoutMs, headers, body: d.payload });
+    } catch {
+      result = { error: 'CONNECTION_FAILED' };
     }
+    const status = result.status ?? null;
     const now = this.clock.now();
     if (status !== null && status >= 200 && status < 300) return this.store.settle(d.id, { status: 'succeeded', responseStatus: status, error: null }, now);
-    error ??= `HTTP_${status}`;
+    const error = result.error ?? `HTTP_${status}`;
     if (d.attempts >= this.s.maxAttempts || error === 'ADDRESS_NOT_ALLOWED') {
       this.log.warn({ delivery_id: d.id, endpoint_id: endpoint.id, error }, 'webhook delivery failed for good');
       return this.store.settle(d.id, { status: 'failed', responseStatus: status, error }, now);
