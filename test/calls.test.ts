@@ -170,8 +170,35 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       expect(v.status).toBe('approved');
       expect((await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/offline`)).status).toBe(204);
       expect((await phone(MOBILE)).online).toBeNull();
-      const after = await start({ to: MOBILE, channel: 'silent', device: { ip: '198.51.100.7' } });
+      const after = await start({ to: MOBILE, channel: 'silent', device: { ip: '198.51.100.7', port: 40001 } });
       expect(after.status).toBe('approved');
+    });
+
+    it('silent: a phone online at ip:port holds that port’s block of 1024 behind the address, as a subscriber behind CGNAT does', async () => {
+      const n = '+5511987650042';
+      const online = (body: Record<string, unknown>) => t.post(`/v1/sandbox/phones/${enc(n)}/online`, body);
+      const silent = (to: string, device: Record<string, unknown>) => start({ to, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device });
+      expect((await online({ ip: '198.51.100.30', port: 40001 })).status).toBe(204);
+      expect((await phone(n)).online).toMatchObject({ ip: '198.51.100.30', ports: { start: 39936, end: 40959 } });
+      for (const port of [40001, 39936, 40959]) expect((await silent(n, { ip: '198.51.100.30', port })).status, `port ${port}`).toBe('approved');
+      for (const port of [40960, 39935, 1]) expect(await silent(n, { ip: '198.51.100.30', port }), `port ${port}`).toMatchObject({ status: 'pending', channel: 'sms' });
+      // Without a port an address shared behind CGNAT singles out nobody, as on a real operator.
+      expect(await silent(n, { ip: '198.51.100.30' })).toMatchObject({ status: 'pending', channel: 'sms' });
+
+      // Online with no port: the phone holds the address itself, whatever port a request names.
+      expect((await online({ ip: '198.51.100.30' })).status).toBe(204);
+      expect((await phone(n)).online).toEqual({ ip: '198.51.100.30', since: expect.any(String) });
+      for (const device of [{ ip: '198.51.100.30' }, { ip: '198.51.100.30', port: 1 }]) expect((await silent(n, device)).status).toBe('approved');
+
+      // One block belongs to one phone: another phone going online in it takes it, and this one goes offline.
+      const other = '+5511987650043';
+      expect((await online({ ip: '198.51.100.30', port: 40001 })).status).toBe(204);
+      expect((await t.post(`/v1/sandbox/phones/${enc(other)}/online`, { ip: '198.51.100.30', port: 40500 })).status).toBe(204);
+      expect((await phone(n)).online).toBeNull();
+      // Past the silent tolerance, so the session that just ended no longer counts.
+      t.clock.advance(3_600_000);
+      expect((await silent(other, { ip: '198.51.100.30', port: 40001 })).status).toBe('approved');
+      expect(await silent(n, { ip: '198.51.100.30', port: 40001 })).toMatchObject({ status: 'pending', channel: 'sms' });
     });
 
     it('silent: another number on that address, or an address no operator holds, falls through to the next step', async () => {

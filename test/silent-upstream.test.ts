@@ -74,6 +74,9 @@ describe('claro smv client', () => {
     expect(smvReq?.headers['x-customerid']).toBe('claro');
     expect(smvReq?.headers['cache-control']).toBe('no-cache');
     expect(JSON.parse(smvReq?.body ?? '')).toEqual({ data: { msisdn: DIGITS, ip: IP, port: PORT, timestamp: 1_760_000_000 } });
+    // Each header name spelled as Claro's samples write it.
+    expect(tokenReq?.names).toEqual(expect.arrayContaining(['Content-Type', 'cache-control', 'x-client-auth']));
+    expect(smvReq?.names).toEqual(expect.arrayContaining(['Content-Type', 'cache-control', 'x-client-auth', 'X-CustomerID']));
   });
 
   it('reports a number that held the address but is now off the network as verified offline (202)', async () => {

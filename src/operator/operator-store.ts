@@ -1,5 +1,6 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
-import type { CgnatMappingTable, OperatorSessionTable } from '../db/schema.js';
+import type { CgnatMappingTable, Database, OperatorSessionTable } from '../db/schema.js';
 import { canonicalIp } from './ip.js';
 
 /** One accounting event for a data session (from RADIUS or any other feed). */
@@ -74,6 +75,59 @@ export class OperatorStore {
           .execute();
       }
     });
+  }
+
+  /**
+   * Gives `m.private_ip` the port block `m.port_start..m.port_end` of `m.public_ip` from `at` on, in
+   * one transaction: a block belongs to one subscriber, so every open mapping overlapping it ends,
+   * as does any other this private address still holds. Returns the other private addresses that
+   * lost their block.
+   */
+  async claimPortBlock(accountId: string, m: Pick<CgnatMapping, 'private_ip' | 'public_ip' | 'port_start' | 'port_end'>, at: number): Promise<string[]> {
+    return this.handle.write(async (trx) => {
+      const overlapping = (eb: ExpressionBuilder<Database, 'cgnat_mappings'>) =>
+        eb.and([eb('public_ip', '=', m.public_ip), eb('port_start', '<=', m.port_end), eb('port_end', '>=', m.port_start)]);
+      const displaced = await trx
+        .selectFrom('cgnat_mappings')
+        .select('private_ip')
+        .where('account_id', '=', accountId)
+        .where('ended_at', 'is', null)
+        .where(overlapping)
+        .where('private_ip', '!=', m.private_ip)
+        .execute();
+      await trx
+        .updateTable('cgnat_mappings')
+        .set({ ended_at: at })
+        .where('account_id', '=', accountId)
+        .where('ended_at', 'is', null)
+        .where((eb) => eb.or([overlapping(eb), eb('private_ip', '=', m.private_ip)]))
+        .execute();
+      await trx
+        .insertInto('cgnat_mappings')
+        .values({ ...m, account_id: accountId, started_at: at, ended_at: null })
+        .onConflict((oc) => oc.columns(['account_id', 'public_ip', 'port_start', 'started_at']).doUpdateSet({ port_end: m.port_end, private_ip: m.private_ip, ended_at: null }))
+        .execute();
+      return [...new Set(displaced.map((r) => r.private_ip))];
+    });
+  }
+
+  /** Ends the port blocks `privateIp` holds (its session ended, or it now holds a public address). */
+  async endPortBlocks(accountId: string, privateIp: string, at: number): Promise<void> {
+    await this.handle.write(async (trx) => {
+      await trx.updateTable('cgnat_mappings').set({ ended_at: at }).where('account_id', '=', accountId).where('private_ip', '=', privateIp).where('ended_at', 'is', null).execute();
+    });
+  }
+
+  /** The port block `privateIp` holds now, if any. */
+  openPortBlock(accountId: string, privateIp: string): Promise<CgnatMapping | undefined> {
+    return this.handle.db
+      .selectFrom('cgnat_mappings')
+      .select(['public_ip', 'port_start', 'port_end', 'private_ip', 'started_at', 'ended_at'])
+      .where('account_id', '=', accountId)
+      .where('private_ip', '=', privateIp)
+      .where('ended_at', 'is', null)
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
   }
 
   /** Private IPs that were behind `publicIp:port` at some time in [from, to]. */

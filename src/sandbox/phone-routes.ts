@@ -4,7 +4,7 @@ import { problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { InboxStore } from './inbox-store.js';
 import type { PhoneCallRow } from './phone-store.js';
-import type { VirtualPhone } from './virtual-phone.js';
+import { PORT_BLOCK, type VirtualPhone } from './virtual-phone.js';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
@@ -61,7 +61,14 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
         response: {
           200: Type.Object({
             number: Type.String(),
-            online: Type.Union([Type.Object({ ip: Type.String(), since: Timestamp }), Type.Null()]),
+            online: Type.Union([
+              Type.Object({
+                ip: Type.String(),
+                since: Timestamp,
+                ports: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: 'Behind CGNAT (online with a port): the block of ports of ip this phone holds' })),
+              }),
+              Type.Null(),
+            ]),
             calls: Type.Array(Call),
             messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
           }),
@@ -74,7 +81,7 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
       const [calls, messages, online] = await Promise.all([phones.list(accountId, number, 50), inbox.list(accountId, { to: number, limit: 50 }), phones.status(accountId, number)]);
       return {
         number,
-        online: online && { ip: online.ip, since: new Date(online.since).toISOString() },
+        online: online && { ip: online.ip, since: new Date(online.since).toISOString(), ...(online.ports ? { ports: online.ports } : {}) },
         calls: calls.map(view),
         messages: messages.map((m) => ({ id: m.id, verification_id: m.verification_id, channel: m.channel, text: m.text, created_at: new Date(m.created_at).toISOString() })),
       };
@@ -116,13 +123,15 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
 
     app.post('/v1/sandbox/phones/:number/online', {
       schema: {
-        tags, summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
+        tags,
+        summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
+        description: `With a port the phone sits behind CGNAT: it holds the aligned block of ${PORT_BLOCK} ports of ip around port (taking it from any phone that held it), and only a request naming a port in that block matches it. Without a port it holds ip itself, and a request with any port or none matches it.`,
         params: Params,
         body: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
       },
     }, async (req, reply) => {
-      await phones.online(principalOf(req).accountId, phone(req.params.number), req.body.ip);
+      await phones.online(principalOf(req).accountId, phone(req.params.number), req.body.ip, req.body.port);
       return reply.code(204).send(null);
     });
 

@@ -102,6 +102,15 @@ describe('Claro SMV compat API', () => {
       expect(r.status).toBe(200);
     });
 
+    it('matches the device’s port only inside the port block its address gave it (1024 ports, as CGNAT hands out)', async () => {
+      const ask = async (port: number | undefined) => (await smvs(JSON.stringify({ data: { msisdn: MSISDN, ip: IP, ...(port === undefined ? {} : { port }), timestamp: seconds() } }))).status;
+      // PORT 40001 lies in 39936-40959.
+      for (const port of [PORT, 39936, 40959]) expect(await ask(port), `port ${port}`).toBe(200);
+      for (const port of [40960, 39935, 443]) expect(await ask(port), `port ${port}`).toBe(404);
+      // The address alone is shared by every subscriber behind it: it singles out nobody.
+      expect(await ask(undefined)).toBe(404);
+    });
+
     it('answers Claro’s statuses with Apigee bodies for what it refuses', async () => {
       const ok = JSON.stringify({ data: { msisdn: MSISDN, ip: IP, port: PORT, timestamp: seconds() } });
       expect((await smvs(ok, { 'X-CustomerID': 'someone' })).status).toBe(403);

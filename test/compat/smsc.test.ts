@@ -5,13 +5,12 @@
  * pin the four `fmt` bodies byte for byte.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackRequest } from '../../src/compat/smsc/callback-request.js';
 import { SmscCallbackSender } from '../../src/compat/smsc/callback-sender.js';
 import { DEFAULT_SMSC_SETTINGS } from '../../src/compat/smsc/settings.js';
+import { listenRaw, type RawRequest } from '../helpers/raw-http-listener.js';
 import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The handler listens on loopback, which the SSRF guard refuses by default. The app passes
@@ -27,27 +26,14 @@ const HOOK_SECRET = 'hook-secret';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-interface Hit {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** The client's handler: records what SMSC posts and answers the queued statuses (then 200). */
-async function handler(): Promise<{ server: Server; base: string; hits: Hit[]; replies: number[] }> {
-  const hits: Hit[] = [];
+/**
+ * The client's handler: records what SMSC posts, header names as sent, and answers the queued
+ * statuses (then 200).
+ */
+async function handler(): Promise<{ close: () => Promise<void>; base: string; hits: RawRequest[]; replies: number[] }> {
   const replies: number[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('latin1')));
-    req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      res.writeHead(replies.shift() ?? 200).end('OK');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, replies };
+  const raw = await listenRaw(() => ({ status: replies.shift() ?? 200, body: 'OK' }));
+  return { close: raw.close, base: raw.url, hits: raw.requests, replies };
 }
 
 async function waitFor<T>(what: () => T | undefined, ms = 8000): Promise<T> {
@@ -112,7 +98,7 @@ describe('SMSC wait_call compat API', () => {
   });
   afterAll(async () => {
     await t?.close();
-    hook?.server.close();
+    await hook?.close();
   });
 
   it('node-smsc gets the number to call; calling it approves the verification and the handler gets a signed callback', async () => {
@@ -122,6 +108,10 @@ describe('SMSC wait_call compat API', () => {
     await dial(SUBSCRIBER, `+${POOL_DIGITS}`);
     const hit = await waitFor(() => hook.hits[0]);
     expect([hit.method, hit.url, hit.headers['content-type']]).toEqual(['POST', '/smsc/handler', 'application/x-www-form-urlencoded; charset=windows-1251']);
+    // Header names as HTTP writes them, which a PHP handler reading getallheaders() looks up verbatim.
+    expect(hit.names).toEqual(expect.arrayContaining(['Content-Type', 'User-Agent']));
+    expect(hit.head).toMatch(/^Content-Type: application\/x-www-form-urlencoded; charset=windows-1251$/m);
+    expect(hit.head).toMatch(/^User-Agent: Verity-SMSC$/m);
     const fields = Object.fromEntries(new URLSearchParams(hit.body));
     expect(fields).toEqual({
       id: expect.stringMatching(/^ver_/), phone: '5511987654321', mes: 'call', to: POOL_DIGITS, sent: '01.01.2026 03:00:00', ts: '1767225600',
@@ -277,7 +267,7 @@ describe('SMSC handler callback', () => {
       expect(hook.hits).toHaveLength(0);
     } finally {
       await sender.close();
-      hook.server.close();
+      await hook.close();
     }
   });
 });

@@ -6,8 +6,6 @@
  * NOTIFY_END with a valid Signature.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -17,6 +15,7 @@ import { newId } from '../../src/lib/ids.js';
 import { fromRequestId, toRequestId } from '../../src/compat/zadarma/request-id.js';
 import { buildParamsStr, signatureMatches, zadarmaSignature } from '../../src/compat/zadarma/signature.js';
 import { silentWav as wav } from '../helpers/audio.js';
+import { listenRaw, type RawRequest } from '../helpers/raw-http-listener.js';
 
 interface ApiCall {
   baseURL?: string;
@@ -74,27 +73,16 @@ async function phpUpload(base: string, key: string, secret: string, name: string
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-interface Heard {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** The client's notification handler: echoes zd_echo as Zadarma's PHP example does, records every request. */
-function listener(): Promise<{ server: Server; url: string; heard: Heard[] }> {
-  const heard: Heard[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      heard.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      const echo = new URL(req.url ?? '/', 'http://x').searchParams.get('zd_echo');
-      if (req.url?.startsWith('/mute')) res.end('nope');
-      else res.end(echo ?? 'ok');
-    });
+/**
+ * The client's notification handler: echoes zd_echo as Zadarma's PHP example does, records every
+ * request with its header names as sent (PHP's getallheaders() is case-sensitive on them).
+ */
+async function listener(): Promise<{ close: () => Promise<void>; url: string; heard: RawRequest[] }> {
+  const raw = await listenRaw((req) => {
+    const echo = new URL(req.url, 'http://x').searchParams.get('zd_echo');
+    return { status: 200, body: req.url.startsWith('/mute') ? 'nope' : (echo ?? 'ok') };
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, heard })));
+  return { close: raw.close, url: raw.url, heard: raw.requests };
 }
 
 async function until<T>(read: () => T | undefined, ms = 5000): Promise<T> {
@@ -187,7 +175,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
     });
     afterAll(async () => {
       await t?.close();
-      hook?.server.close();
+      await hook?.close();
     });
 
     it('sms: start answers a request_id, the code from the inbox is correct once, then the id is gone', async () => {
@@ -321,6 +309,10 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
           callback_dtmf: '1', disposition: 'answered',
         });
         expect(post.headers.signature).toBe(hexB64(secret, `${f.caller_id}${f.called_did}${f.call_start}`));
+        // Spelled as Zadarma sends them: the PHP SDK reads getallheaders()['Signature'], case-sensitive.
+        expect(post.names).toEqual(expect.arrayContaining(['Signature', 'Content-Type']));
+        expect(post.names).not.toContain('signature');
+        expect(post.head).toMatch(/^Signature: [A-Za-z0-9+/]+=*$/m);
       });
 
       it('a declined call is NOTIFY_END with disposition cancel and no key', async () => {
@@ -337,6 +329,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
         const f = Object.fromEntries(new URLSearchParams(out.body));
         expect(f).toMatchObject({ event: 'NOTIFY_OUT_END', destination: MOBILE.slice(1), internal: '100', callback_dtmf: '1', disposition: 'answered' });
         expect(out.headers.signature).toBe(hexB64(secret, `${f.internal}${f.destination}${f.call_start}`));
+        expect(out.head).toMatch(/^Signature: /m);
       });
 
       it('an unknown sound id or a missing one is refused before anything rings', async () => {

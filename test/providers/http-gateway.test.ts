@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
 import { httpProvider, type HttpGatewayOptions } from '../../src/providers/http-gateway/index.js';
+import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeProviderContract, outbound, type ReceivedMessage } from './contract.js';
 import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from './http-fakes/fake-server.js';
 
@@ -281,5 +282,54 @@ describe('http gateway delivery reports', () => {
 
   it('takes no reports at all when no receipt rules are configured', () => {
     expect(make({ url: 'https://gw.example.com/send' }).parseCallback).toBeUndefined();
+  });
+});
+
+describe('http gateway hand-overs through the outbox', () => {
+  let t: TestApp;
+  let fake: Gateway;
+  const key = (r: SeenRequest | undefined) => r?.headers['idempotency-key'];
+
+  beforeAll(async () => {
+    fake = await jsonGateway();
+    const providers = [{ name: 'gw', type: 'http', ...jsonOptions(fake.url) }];
+    t = await startTestApp(BACKENDS[0]!, { env: { PROVIDERS: JSON.stringify(providers), PUBLIC_URL: 'https://verity.example.com', LIMIT_SEND_PER_DESTINATION: '0/600', DELIVERY_BACKOFF_MS: '1000', DELIVERY_BACKOFF_MAX_MS: '1000' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  it('carries the outbox message id as Idempotency-Key, the same on the retry after a 503 and another for the next message', async () => {
+    const started = await t.post('/v1/verifications', { to: TO, channel: 'sms' });
+    expect(started.status).toBe(201);
+    fake.replyNext({ status: 503, json: {} });
+    await t.verity.worker.drain();
+    t.clock.advance(1000);
+    await t.verity.worker.drain();
+    const [first, retry] = fake.requests;
+    expect([first, retry].map((r) => r?.headers.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
+    expect(fake.received).toHaveLength(1);
+    expect(key(first)).toMatch(/^msg_[\w-]+$/);
+    expect(key(retry)).toBe(key(first));
+    // The reference the gateway is sent ({message_id}) is the same id.
+    expect(JSON.parse(retry?.body ?? '{}').reference).toBe(key(first));
+    // Spelled as the IETF draft writes it, for gateways that read names verbatim.
+    expect(retry?.names).toContain('Idempotency-Key');
+
+    expect((await t.post('/v1/verifications', { to: '+6281234567891', channel: 'sms' })).status).toBe(201);
+    await t.verity.worker.drain();
+    expect(fake.requests).toHaveLength(3);
+    expect(key(fake.requests[2])).toMatch(/^msg_[\w-]+$/);
+    expect(key(fake.requests[2])).not.toBe(key(first));
+  });
+
+  it('leaves an Idempotency-Key the options set themselves as they set it', async () => {
+    const p = make({ ...jsonOptions(fake.url), headers: { Authorization: 'Bearer {secret.KEY}', 'idempotency-key': 'sms-{message_id}' } });
+    const msg = outbound({ channel: 'sms', to: TO }, 'code 482913');
+    await p.send(msg);
+    const last = fake.requests.at(-1);
+    expect(last?.names.filter((n) => n.toLowerCase() === 'idempotency-key')).toEqual(['idempotency-key']);
+    expect(key(last)).toBe(`sms-${msg.id}`);
   });
 });

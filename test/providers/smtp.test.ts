@@ -184,6 +184,17 @@ describe('smtp provider: what the mailbox receives', () => {
     expect(receipt.status).toBe('sent');
   });
 
+  it('gives every try of one message the same Message-ID, made from its outbox id, and another message another', async () => {
+    const m = message('Your Verity code is 482913');
+    await provider.send(m);
+    await provider.send(m);
+    const [first, again] = server.arrived.slice(-2);
+    expect(first?.mail.messageId).toBe(`<${m.id}@verity.test>`);
+    expect(again?.mail.messageId).toBe(first?.mail.messageId);
+    await provider.send(message('Your Verity code is 482913'));
+    expect(last()?.mail.messageId).not.toBe(first?.mail.messageId);
+  });
+
   it('sends plain text only when no HTML is given, and uses the first line as the missing subject', async () => {
     await provider.send(message('Your code is 482913\nIt expires in 10 minutes.', { subject: undefined, html: undefined }));
     expect(last()?.mail.subject).toBe('Your code is 482913');

@@ -56,7 +56,8 @@ export class SmscCallbackSender {
     if (typeof url !== 'string' || !url) return;
     const req = callbackRequest(url, { id, phone: digits(String(e.data.to)), to: digits(to), at: this.d.clock.now() }, this.s);
     if (!req) return this.d.log.warn({ credential_id: cred?.id, verification_id: id }, 'smsc callback_url is not an http(s) URL');
-    const out = await this.poster.post(new URL(req.url), { headers: { 'content-type': req.contentType, 'user-agent': 'Verity-SMSC' }, body: req.body });
+    // Names as HTTP writes them: a PHP handler's getallheaders() keeps the sender's case and is read verbatim.
+    const out = await this.poster.post(new URL(req.url), { headers: { 'Content-Type': req.contentType, 'User-Agent': 'Verity-SMSC' }, body: req.body });
     if (!out.ok) this.d.log.warn({ credential_id: cred?.id, verification_id: id, attempt: out.attempt, error: out.error }, 'smsc callback failed for good');
   }
 }

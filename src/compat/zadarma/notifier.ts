@@ -57,7 +57,8 @@ export class ZadarmaNotifier {
       if (!check.ok) return void this.deps.log.warn({ ...where, problem: check.problem }, 'zadarma notify_url failed its zd_echo check; notification dropped');
       this.echoed.add(url.href);
     }
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', signature: n.signature };
+    // Spelled as Zadarma does: PHP's getallheaders() keeps the sender's case, and the SDK reads ['Signature'].
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', Signature: n.signature };
     await this.poster.post(url, { headers, body: n.body }, (f) => this.deps.log.warn({ ...where, attempt: f.attempt, status: f.status }, 'zadarma notification not accepted'));
   }
 }

@@ -85,6 +85,9 @@ export function renderRequest(spec: RequestSpec, values: TemplateValues, timeout
     if (/[\r\n\0]/.test(v)) throw new ProviderError('INVALID_REQUEST', `header ${k} would contain a line break`, false);
     headers[k] = v;
   }
+  // The outbox message id: the same on every try of one message, after a restart too, and unique
+  // to it, so a gateway honouring the IETF draft's header sends a message the crash re-sent once.
+  setDefault(headers, 'Idempotency-Key', values.message_id);
   let body: string | undefined;
   if (spec.body?.kind === 'json') {
     body = JSON.stringify(renderTree(spec.body.tree, values));
@@ -96,6 +99,7 @@ export function renderRequest(spec: RequestSpec, values: TemplateValues, timeout
   return { method: spec.method, url: url.toString(), headers, body, timeoutMs };
 }
 
+/** Sets `name` (spelled as given) unless the options set it already, in any case. */
 function setDefault(headers: Record<string, string>, name: string, value: string): void {
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === name)) headers[name] = value;
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase())) headers[name] = value;
 }

@@ -22,7 +22,7 @@ export const HttpGatewayOptionsSchema = Type.Object(
     headers: Type.Optional(
       Type.Record(Type.String(), Type.String(), {
         default: {},
-        description: 'Request headers, name → template; put credentials here as {secret.NAME} so they stay sealed. Default none (Content-Type is set from bodyType).',
+        description: 'Request headers, name → template; put credentials here as {secret.NAME} so they stay sealed. Default none (Content-Type is set from bodyType, and Idempotency-Key to the message id, the same on every retry).',
       }),
     ),
     body: Type.Optional(

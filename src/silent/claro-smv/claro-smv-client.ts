@@ -61,7 +61,8 @@ export class ClaroSmvClient implements SilentResolver {
       method: 'POST',
       url: `${this.o.baseUrl}/identity/v1/mobileidentities/smvs`,
       headers: {
-        'content-type': 'application/json',
+        // Each name spelled as Claro's samples write it.
+        'Content-Type': 'application/json',
         'cache-control': 'no-cache',
         'x-client-auth': `Bearer ${token}`,
         'X-CustomerID': this.o.customerId,

@@ -39,12 +39,13 @@ export class ClaroTokenSource {
   }
 
   private async request(): Promise<string> {
-    // As Claro's samples do: the credentials go in the custom x-client-auth header, not Authorization.
+    // As Claro's samples do: the credentials go in the custom x-client-auth header, not Authorization,
+    // and every header name is spelled as they spell it.
     const reply = await vendorRequest(VENDOR, {
       method: 'POST',
       url: `${this.o.baseUrl}/oauth2/v1/token`,
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        'Content-Type': 'application/x-www-form-urlencoded',
         'cache-control': 'no-cache',
         'x-client-auth': `Basic ${Buffer.from(`${this.o.key}:${this.o.secret}`).toString('base64')}`,
       },
