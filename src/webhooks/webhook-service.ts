@@ -4,7 +4,7 @@ import type { Sealer } from '../crypto/sealer.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { hostAllowed } from './ssrf-guard.js';
+import { checkUrl } from '../net/outbound-guard.js';
 import type { EventSink, WebhookEvent, WebhookEventType } from './webhook-events.js';
 import type { DeliveryRow, EndpointRow, WebhookStore } from './webhook-store.js';
 
@@ -51,7 +51,7 @@ export class WebhookService implements EventSink {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('INVALID_WEBHOOK_URL', 'url must use http or https');
     if (url.username || url.password) throw new AppError('INVALID_WEBHOOK_URL', 'url must not carry credentials; verify the signature instead');
-    if (!(await hostAllowed(url, this.allowPrivate))) {
+    if ((await checkUrl(url, this.allowPrivate)) !== 'allowed') {
       throw new AppError('WEBHOOK_URL_NOT_ALLOWED', 'the url resolves to a private, loopback or otherwise non-public address');
     }
     const now = this.clock.now();

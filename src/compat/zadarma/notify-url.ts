@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { guardedAgent, hostAllowed } from '../../webhooks/ssrf-guard.js';
+import { checkUrl, guardedAgent } from '../../net/outbound-guard.js';
 import { request, type Dispatcher } from 'undici';
 
 export type NotifyUrlCheck = { ok: true } | { ok: false; problem: string };
@@ -27,7 +27,7 @@ export async function checkNotifyUrl(url: string, timeoutMs = 5000, allowPrivate
   const u = notifyUrl(url);
   if (!u) return { ok: false, problem: 'notify_url must be an http or https URL' };
   // The URL is the account's choice: it may not reach this server's own network (SSRF).
-  if (!(await hostAllowed(u, allowPrivate))) return { ok: false, problem: 'notify_url must resolve to a public address' };
+  if ((await checkUrl(u, allowPrivate)) !== 'allowed') return { ok: false, problem: 'notify_url must resolve to a public address' };
   const echo = randomBytes(12).toString('hex');
   u.searchParams.set('zd_echo', echo);
   const own = dispatcher ? undefined : guardedAgent(allowPrivate, timeoutMs);
