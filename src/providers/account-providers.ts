@@ -182,6 +182,7 @@ export class AccountProviders {
         clock: this.ctx.clock,
         onReceipt: (r) => this.ctx.onReceipt(row.id, r),
         callbackUrl: callbackUrl(this.ctx.publicUrl, row.id),
+        outbound: this.ctx.outbound,
       });
     } catch (err) {
       throw new AppError('INVALID_PROVIDER', err instanceof Error ? err.message : 'the options were refused');
