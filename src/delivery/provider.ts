@@ -128,6 +128,12 @@ export interface ProviderContext {
   outbound: OutboundGuard;
 }
 
+/** A host one option makes the provider connect to (an SMTP `host`, the host of `baseUrl`). */
+export interface ProviderAddress {
+  option: string;
+  host: string;
+}
+
 /**
  * One adapter kind: the TypeBox schema of its options (validated at boot and on the API), which
  * option keys are secrets (write-only on the API, sealed at rest), and the factory.
@@ -136,5 +142,11 @@ export interface ProviderDefinition<O = Record<string, unknown>> {
   type: string;
   options: TSchema;
   secrets: readonly string[];
+  /**
+   * Every host the options (defaults filled in) make the provider connect to, checked by the
+   * outbound guard when an account saves the provider. Throws an Error naming the option when
+   * one cannot be read.
+   */
+  addresses(options: O): ProviderAddress[];
   create(options: O, ctx: ProviderContext): MessageProvider;
 }

@@ -59,6 +59,8 @@ export const ERROR_CODES = {
   INVALID_PROVIDER: { status: 400, title: 'The provider settings are not valid' },
   PROVIDER_NAME_TAKEN: { status: 409, title: 'A provider by that name exists' },
   PROVIDER_IN_USE: { status: 409, title: 'A routing rule names this provider' },
+  PROVIDER_ADDRESS_NOT_ALLOWED: { status: 400, title: 'A provider option points at a non-public address' },
+  PROVIDER_ADDRESS_UNRESOLVABLE: { status: 400, title: 'The host of a provider option does not resolve' },
   INVALID_SIGNATURE: { status: 401, title: 'The callback signature is not valid' },
   INVALID_CALLBACK: { status: 400, title: 'The callback could not be read' },
   CONFLICT: { status: 409, title: 'The resource already exists' },
