@@ -70,8 +70,8 @@ import { silentRoutes } from './silent/routes.js';
 import { claroRoutes } from './compat/claro/routes.js';
 import { EventFanout, type CompatDeps } from './compat/compat-deps.js';
 import { messageCentralRoutes, SqlVerificationNumbers } from './compat/messagecentral/index.js';
-import { smscRoutes } from './compat/smsc/index.js';
-import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, zadarmaRoutes } from './compat/zadarma/index.js';
+import { callbackUrlProblem, smscRoutes } from './compat/smsc/index.js';
+import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, notifyUrlProblem, zadarmaRoutes } from './compat/zadarma/index.js';
 import { credentialRoutes } from './compat/credentials/routes.js';
 import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
@@ -359,11 +359,15 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await scope.register(sandboxRoutes(inbox));
     await scope.register(phoneRoutes(phone, inbox));
     await scope.register(numberRoutes(numbers, numberStore, clock));
-    // Zadarma checks a notification URL when it is saved: it must echo zd_echo back.
+    // A vendor URL setting is the account's choice: its address is checked when it is saved, as a
+    // webhook's is; Zadarma's notify_url must also echo zd_echo back, as Zadarma checks it.
     const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma } as { notifyEchoCheck: boolean; notifyTimeoutMs: number };
+    const { allowPrivate } = config.outbound;
     await scope.register(credentialRoutes(vendorCredentials, async (vendor, settings) => {
-      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string' || !zadarmaEcho.notifyEchoCheck) return undefined;
-      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, config.outbound.allowPrivate);
+      if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);
+      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string') return undefined;
+      if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, allowPrivate);
+      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, allowPrivate);
       return r.ok ? undefined : r.problem;
     }));
     await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
