@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   NO_POOL_NUMBER: { status: 422, title: 'No pool number serves this destination' },
   INVALID_WEBHOOK_URL: { status: 400, title: 'The webhook URL is not valid' },
   WEBHOOK_URL_NOT_ALLOWED: { status: 400, title: 'The webhook URL points at a non-public address' },
+  WEBHOOK_URL_UNRESOLVABLE: { status: 400, title: 'The host of the webhook URL does not resolve' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
   INVALID_CIDR: { status: 400, title: 'Not a CIDR block' },
