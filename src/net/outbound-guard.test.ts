@@ -3,6 +3,7 @@
  * and when a connection is made, in every notation an address can be written in.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHost, checkUrl, guardedAgent, guardedLookup, guardedSocket, isBlockedAddress, isPublicAddress } from './outbound-guard.js';
@@ -98,6 +99,29 @@ describe('checking an address when a connection is made', () => {
   it('connects to loopback when private addresses are allowed', async () => {
     for (const host of ['127.0.0.1', 'localhost', '2130706433']) expect(await connectOutcome(host, tcp.port, true), host).toBe('connected');
     expect(tcp.connections).toBe(3);
+  });
+
+  it('speaks TLS from the first byte to an allowed host, naming it in SNI', async () => {
+    // An SMTP server with implicit TLS and its own test certificate: the first thing it says
+    // after the handshake is its greeting.
+    const names: string[] = [];
+    const server = new SMTPServer({ secure: true, logger: false, SNICallback: (name, cb) => (names.push(name), cb(null, undefined)) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (server.server.address() as AddressInfo).port;
+      const greeting = await new Promise<string>((resolve, reject) => {
+        const socket = guardedSocket({ host: 'localhost', port, allowPrivate: true, tls: { rejectUnauthorized: false } });
+        socket.once('error', reject);
+        socket.once('data', (chunk: Buffer) => {
+          socket.destroy();
+          resolve(chunk.toString('utf8'));
+        });
+      });
+      expect(greeting).toMatch(/^220 /);
+      expect(names).toEqual(['localhost']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
