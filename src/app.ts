@@ -70,11 +70,12 @@ import { silentRoutes } from './silent/routes.js';
 import { claroRoutes } from './compat/claro/routes.js';
 import { EventFanout, type CompatDeps } from './compat/compat-deps.js';
 import { messageCentralRoutes, SqlVerificationNumbers } from './compat/messagecentral/index.js';
-import { smscRoutes } from './compat/smsc/index.js';
-import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, zadarmaRoutes } from './compat/zadarma/index.js';
+import { callbackUrlProblem, smscRoutes } from './compat/smsc/index.js';
+import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, notifyUrlProblem, zadarmaRoutes } from './compat/zadarma/index.js';
 import { credentialRoutes } from './compat/credentials/routes.js';
 import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
+import { OutboundGuard } from './net/outbound-guard.js';
 
 const VERSION = packageVersion();
 const SWEEP_MS = 30_000;
@@ -219,17 +220,20 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     worker?.receipt(provider, r).catch((err: unknown) => logger.warn({ err, provider }, 'receipt failed'));
   };
   const baseUrl = publicUrl(config, config.port);
+  // Two switches of one guard: what accounts configure, and the operator's own upstreams.
+  const accountOutbound = new OutboundGuard(config.outbound.allowPrivate);
+  const operatorOutbound = new OutboundGuard(config.outbound.providersAllowPrivate);
   const buildContext = { log: logger, clock, publicUrl: baseUrl, onReceipt };
-  const configured = opts.providers?.({ inbox, phones, clock, onReceipt }) ?? buildProviders(config.providers ?? [], buildContext);
+  const configured = opts.providers?.({ inbox, phones, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { ...buildContext, outbound: operatorOutbound });
   const breakers = new Breakers({ threshold: config.delivery.breakerThreshold, halfOpenMs: config.delivery.breakerHalfOpenMs });
   const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? []);
   const sealer = new Sealer(secrets.encryptionKey);
-  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, buildContext, router, config.routes ?? [], clock);
+  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, { ...buildContext, outbound: accountOutbound }, router, config.routes ?? [], clock);
   const routerFor = (accountId: string) => accountProviders.routerFor(accountId);
   const outbox = new OutboxStore(database);
   const webhookStore = new WebhookStore(database);
-  const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, pollMs: config.delivery.pollMs });
-  const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.webhooks.allowPrivate, () => webhookSender.wake());
+  const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs });
+  const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.outbound.allowPrivate, () => webhookSender.wake());
   const numberStore = new NumberStore(database);
   const numbers = new NumberPool(numberStore, config.inboundNumbers, Math.random, { clock });
   const sounds = new SoundStore(database);
@@ -241,7 +245,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const soundUrl = (id: string) => signedSoundUrl(baseUrl, id, soundKey, clock.now(), 86_400);
   const operatorStore = new OperatorStore(database);
   const silent = new SilentEngine(operatorStore, clock, config.operator.toleranceS * 1000);
-  const silentRouter = buildSilentRouter(config.silentRoutes ?? [], { engine: silent, log: logger, clock, publicUrl: baseUrl });
+  const silentRouter = buildSilentRouter(config.silentRoutes ?? [], { engine: silent, log: logger, clock, publicUrl: baseUrl, outbound: operatorOutbound });
   const serviceSettings = new ServiceSettings(serviceStore, config.verification);
   const events = new EventFanout(webhooks);
   const verifications = new VerificationService({
@@ -334,11 +338,11 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   }
   const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, events, clock, log: logger };
   if (compat.vendors.includes('zadarma')) {
-    await app.register(zadarmaRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }));
+    await app.register(zadarmaRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }));
   }
   if (compat.vendors.includes('smsc')) {
     // The handler callback goes where the account says, under the same SSRF rule as webhooks.
-    await app.register(smscRoutes(compatDeps, { allowPrivate: config.webhooks.allowPrivate, ...compat.smsc }));
+    await app.register(smscRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, ...compat.smsc }));
   }
   if (compat.vendors.includes('messagecentral')) {
     // HS512 tokens under a key of their own, derived so that it signs nothing else.
@@ -355,11 +359,15 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await scope.register(sandboxRoutes(inbox));
     await scope.register(phoneRoutes(phone, inbox));
     await scope.register(numberRoutes(numbers, numberStore, clock));
-    // Zadarma checks a notification URL when it is saved: it must echo zd_echo back.
+    // A vendor URL setting is the account's choice: its address is checked when it is saved, as a
+    // webhook's is; Zadarma's notify_url must also echo zd_echo back, as Zadarma checks it.
     const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma } as { notifyEchoCheck: boolean; notifyTimeoutMs: number };
+    const { allowPrivate } = config.outbound;
     await scope.register(credentialRoutes(vendorCredentials, async (vendor, settings) => {
-      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string' || !zadarmaEcho.notifyEchoCheck) return undefined;
-      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, config.webhooks.allowPrivate);
+      if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);
+      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string') return undefined;
+      if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, allowPrivate);
+      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, allowPrivate);
       return r.ok ? undefined : r.problem;
     }));
     await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
@@ -390,6 +398,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await webhookSender.stop();
     await Promise.allSettled(router.all().map((p) => p.close?.()));
     await accountProviders.close();
+    await Promise.allSettled([accountOutbound.close(), operatorOutbound.close()]);
     await limiterFactory.close();
     redis?.disconnect();
     await database.close();

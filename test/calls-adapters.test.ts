@@ -36,6 +36,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call channels
     t = await startTestApp(backend, {
       env: {
         PUBLIC_URL,
+        // An account's own voice provider below points at the fake on loopback too.
+        OUTBOUND_ALLOW_PRIVATE: 'true',
         PROVIDERS: JSON.stringify([{ name: 'tw', type: 'twilio-voice', accountSid: ACCOUNT, authToken: TOKEN, from: FROM, baseUrl: fake.url, timeoutMs: 2000 }]),
         ROUTES: JSON.stringify(['voice', 'ivr', 'flash_call'].map((channel) => ({ channel, provider: 'tw' })).concat([{ channel: 'sms', provider: 'sandbox' }])),
         INBOUND_NUMBERS: JSON.stringify([

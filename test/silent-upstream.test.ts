@@ -14,6 +14,7 @@ import type { SilentRequest, SilentResolver, SilentResult } from '../src/silent/
 import { camaraError, startCamaraFake, type CamaraFake } from './silent-fakes/camara-fake.js';
 import { startClaroSmvFake, type ClaroSmvFake } from './silent-fakes/claro-smv-fake.js';
 import { refusedUrl } from './providers/http-fakes/fake-server.js';
+import { OutboundGuard } from '../src/net/outbound-guard.js';
 
 const MSISDN = '+5511987654321';
 const DIGITS = '5511987654321';
@@ -22,7 +23,8 @@ const DIGITS = '5511987654321';
 function context(clock: ManualClock, callbackUrl?: string): SilentResolverContext & { lines: string[] } {
   const lines: string[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
-  return { name: 'upstream-test', log: pino({ level: 'debug' }, sink), clock, callbackUrl, lines };
+  // The fakes listen on loopback, which only a guard that allows private addresses reaches.
+  return { name: 'upstream-test', log: pino({ level: 'debug' }, sink), clock, callbackUrl, outbound: new OutboundGuard(true), lines };
 }
 
 describe('claro smv client', () => {

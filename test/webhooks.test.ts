@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../src/webhooks/ssrf-guard.js';
+import { isPublicAddress } from '../src/net/outbound-guard.js';
 import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
 
 interface Hit {
@@ -183,11 +183,18 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the webhook S
   afterAll(async () => t?.close());
 
   it.skipIf(!backend.url)('refuses URLs that reach loopback, private, link-local or unusual addresses', async () => {
-    for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://192.168.0.10/x', 'http://[fd00::1]/x', 'http://0.0.0.0/x']) {
+    for (const url of [
+      'http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://192.168.0.10/x', 'http://[fd00::1]/x', 'http://0.0.0.0/x',
+      'http://2130706433/x', 'http://0x7f000001/x', 'http://0177.0.0.1/x', 'http://[::ffff:127.0.0.1]/x', 'http://[::]/x',
+    ]) {
       const r = await t.post('/v1/webhooks', { url });
       expect(r.status, url).toBe(400);
       expect(r.body.code, url).toBe('WEBHOOK_URL_NOT_ALLOWED');
     }
+    // A host that does not resolve is not said to be private. (A label over 63 characters is
+    // refused by the resolver itself: no query leaves the machine.)
+    const nowhere = await t.post('/v1/webhooks', { url: `https://${'a'.repeat(64)}.invalid/hook` });
+    expect([nowhere.status, nowhere.body.code, nowhere.body.detail]).toEqual([400, 'WEBHOOK_URL_UNRESOLVABLE', 'the host of the webhook URL does not resolve']);
     for (const url of ['ftp://example.com/x', 'not a url', 'http://user:pw@example.com/x']) {
       expect((await t.post('/v1/webhooks', { url })).body.code, url).toBe('INVALID_WEBHOOK_URL');
     }

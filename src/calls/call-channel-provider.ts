@@ -42,7 +42,7 @@ export class CallChannelProvider implements MessageProvider {
 
 /** Lets PROVIDERS and the providers API name a telephony adapter like any message provider. */
 export function callChannelDefinition<O>(def: CallProviderDefinition<O>): ProviderDefinition<O> {
-  return { type: def.type, options: def.options, secrets: def.secrets, create: (options, ctx) => new CallChannelProvider(def.create(options, ctx)) };
+  return { type: def.type, options: def.options, secrets: def.secrets, addresses: (options) => def.addresses(options), create: (options, ctx) => new CallChannelProvider(def.create(options, ctx)) };
 }
 
 /** The telephony adapter behind a provider, when it is one. */

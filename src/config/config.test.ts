@@ -42,6 +42,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ VERITY_CONFIG: file })).toThrow(/unknown key "prot"/);
   });
 
+  it('keeps accounts off private addresses and lets the operator’s providers reach them, unless told otherwise', () => {
+    expect(loadConfig({}).outbound).toEqual({ allowPrivate: false, providersAllowPrivate: true });
+    expect(loadConfig({ OUTBOUND_ALLOW_PRIVATE: 'true', PROVIDERS_ALLOW_PRIVATE: 'false' }).outbound).toEqual({ allowPrivate: true, providersAllowPrivate: false });
+  });
+
+  it('still reads WEBHOOK_ALLOW_PRIVATE (and webhooks.allowPrivate in the file) as the older name of OUTBOUND_ALLOW_PRIVATE', () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).outbound.allowPrivate).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOUND_ALLOW_PRIVATE: 'false' }).outbound.allowPrivate).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'verity-cfg-'));
+    const file = join(dir, 'verity.json');
+    writeFileSync(file, JSON.stringify({ webhooks: { allowPrivate: true, timeoutMs: 2000 } }));
+    expect(loadConfig({ VERITY_CONFIG: file }).outbound.allowPrivate).toBe(true);
+    expect(loadConfig({ VERITY_CONFIG: file, OUTBOUND_ALLOW_PRIVATE: 'false' }).outbound.allowPrivate).toBe(false);
+  });
+
   it('requires the secrets with PostgreSQL', () => {
     expect(() => resolveSecrets(loadConfig({ DATABASE_URL: 'postgres://x@localhost/db' }))).toThrow(/PEPPERS, ENCRYPTION_KEY and TOKEN_SIGNING_KEY are required/);
   });

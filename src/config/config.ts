@@ -65,7 +65,13 @@ export interface Config {
     messagecentral: Record<string, unknown>;
   };
   radius: { port: number | undefined; host: string; secret: string | undefined; account: string | undefined };
-  webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
+  webhooks: { timeoutMs: number; maxAttempts: number; backoffMs: number; backoffMaxMs: number };
+  /**
+   * The outbound address guard's switches: `allowPrivate` for every address an account chooses
+   * (webhooks, its providers, vendor callbacks), `providersAllowPrivate` for the operator's own
+   * PROVIDERS and SILENT_ROUTES.
+   */
+  outbound: { allowPrivate: boolean; providersAllowPrivate: boolean };
 }
 
 export interface RouteRule {
@@ -221,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS) {
     if (s.key === '-') continue;
-    const raw = getPath(overrides, s.key) ?? env[s.env] ?? getPath(file, s.key) ?? s.default;
+    const raw = getPath(overrides, s.key) ?? env[s.env] ?? (s.alias && env[s.alias.env]) ?? getPath(file, s.key) ?? (s.alias && getPath(file, s.alias.key)) ?? s.default;
     if (raw === undefined || raw === '') {
       setPath(out, s.key, undefined);
       continue;

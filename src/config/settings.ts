@@ -12,6 +12,8 @@ export interface Setting {
   default: string | undefined; // as it would be written in the environment
   doc: string;
   secret?: boolean;
+  /** An older environment variable and config-file key still read for this setting; the new ones win. */
+  alias?: { env: string; key: string };
 }
 
 export const SETTINGS: readonly Setting[] = [
@@ -46,6 +48,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'MAGIC_NUMBERS', key: 'sandbox.magic', kind: 'magic', default: '+15005550006:123456:delivered,+15005550001:123456:undeliverable,delivered@example.com:123456:delivered,undeliverable@example.com:123456:undeliverable', doc: 'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits.' },
   { env: 'PROVIDERS', key: 'providers', kind: 'json', default: undefined, doc: 'JSON list of delivery providers, `{"name", "type", …options}` with type `smtp`, `smpp`, `http`, `twilio`, `vonage`, `whatsapp`, `twilio-voice` or `vonage-voice` (options per type: see Delivery). None: every channel goes to the sandbox.', secret: true },
   { env: 'ROUTES', key: 'routes', kind: 'json', default: undefined, doc: 'JSON list of routing rules `{"channel", "prefix"?, "provider", "priority"?, "weight"?}`: the longest matching calling-code prefix first, then lower priority, then weighted at random. None: each channel goes to the providers that declare it, in `PROVIDERS` order.' },
+  { env: 'PROVIDERS_ALLOW_PRIVATE', key: 'outbound.providersAllowPrivate', kind: 'bool', default: 'true', doc: 'Let the operator’s own `PROVIDERS` and `SILENT_ROUTES` upstreams connect to loopback, private or link-local addresses (an SMSC or SMTP relay on a private network). Checked when connecting, by the same guard as `OUTBOUND_ALLOW_PRIVATE`, which covers what accounts configure.' },
   { env: 'DELIVERY_WORKER', key: 'delivery.worker', kind: 'bool', default: 'true', doc: 'Run the outbox worker inside the server. `false` when workers run alone (`npm run verity -- worker`).' },
   { env: 'DELIVERY_POLL_MS', key: 'delivery.pollMs', kind: 'int', default: '1000', doc: 'How often an idle worker looks for due messages (a new message on the same instance wakes it at once).' },
   { env: 'DELIVERY_CONCURRENCY', key: 'delivery.concurrency', kind: 'int', default: '16', doc: 'Messages one worker hands to providers at the same time.' },
@@ -55,7 +58,14 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'DELIVERY_LEASE_MS', key: 'delivery.leaseMs', kind: 'int', default: '60000', doc: 'How long a claimed message belongs to its worker; a message whose worker died is claimed again after it.' },
   { env: 'BREAKER_THRESHOLD', key: 'delivery.breakerThreshold', kind: 'int', default: '5', doc: 'Consecutive retryable failures that open a provider’s circuit breaker (its traffic moves to the next provider of the route).' },
   { env: 'BREAKER_HALF_OPEN_MS', key: 'delivery.breakerHalfOpenMs', kind: 'int', default: '10000', doc: 'How long an open breaker waits before it lets one trial send through.' },
-  { env: 'WEBHOOK_ALLOW_PRIVATE', key: 'webhooks.allowPrivate', kind: 'bool', default: 'false', doc: 'Let webhook endpoints resolve to loopback, private or link-local addresses (off: such URLs are refused when saved and when called, against SSRF).' },
+  {
+    env: 'OUTBOUND_ALLOW_PRIVATE',
+    key: 'outbound.allowPrivate',
+    kind: 'bool',
+    default: 'false',
+    alias: { env: 'WEBHOOK_ALLOW_PRIVATE', key: 'webhooks.allowPrivate' },
+    doc: 'Let addresses an account chooses reach loopback, private, link-local or otherwise non-public addresses: webhook URLs, its own providers (`POST /v1/providers`: HTTP URLs and `baseUrl`, SMTP and SMPP hosts) and vendor callbacks (SMSC `callback_url`, Zadarma `notify_url`). Off: such addresses are refused when saved and when connecting, whatever their notation or wherever their name resolves (against SSRF). `WEBHOOK_ALLOW_PRIVATE` (`webhooks.allowPrivate`) is read as an older name. The server’s own `PROVIDERS` and `SILENT_ROUTES` follow `PROVIDERS_ALLOW_PRIVATE` instead.',
+  },
   { env: 'WEBHOOK_TIMEOUT_MS', key: 'webhooks.timeoutMs', kind: 'int', default: '10000', doc: 'How long a webhook endpoint has to answer.' },
   { env: 'WEBHOOK_MAX_ATTEMPTS', key: 'webhooks.maxAttempts', kind: 'int', default: '12', doc: 'Attempts per webhook delivery before it is marked failed (it can still be replayed).' },
   { env: 'WEBHOOK_BACKOFF_MS', key: 'webhooks.backoffMs', kind: 'int', default: '5000', doc: 'Wait before the first webhook retry; doubles per attempt, with jitter.' },

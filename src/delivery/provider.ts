@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
 import type { CallPlan } from '../calls/call-script.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 
 export interface OutboundMessage {
   id: string;
@@ -120,6 +121,17 @@ export interface ProviderContext {
   onReceipt: (receipt: DeliveryReceipt) => void;
   /** The URL this provider's status callbacks must be sent to (`…/v1/providers/{name or id}/callback`). */
   callbackUrl: string;
+  /**
+   * How the provider reaches the network: every connection it opens goes through this guard (the
+   * account switch for an account's providers, the operator's for PROVIDERS).
+   */
+  outbound: OutboundGuard;
+}
+
+/** A host one option makes the provider connect to (an SMTP `host`, the host of `baseUrl`). */
+export interface ProviderAddress {
+  option: string;
+  host: string;
 }
 
 /**
@@ -130,5 +142,11 @@ export interface ProviderDefinition<O = Record<string, unknown>> {
   type: string;
   options: TSchema;
   secrets: readonly string[];
+  /**
+   * Every host the options (defaults filled in) make the provider connect to, checked by the
+   * outbound guard when an account saves the provider. Throws an Error naming the option when
+   * one cannot be read.
+   */
+  addresses(options: O): ProviderAddress[];
   create(options: O, ctx: ProviderContext): MessageProvider;
 }

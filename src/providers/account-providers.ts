@@ -2,7 +2,7 @@ import type { RouteRule } from '../config/config.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { AccountProviderTable } from '../db/schema.js';
-import type { MessageProvider, ProviderDefinition } from '../delivery/provider.js';
+import type { MessageProvider, ProviderAddress, ProviderDefinition } from '../delivery/provider.js';
 import { ProviderRouter } from '../delivery/router.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
@@ -53,6 +53,7 @@ export class AccountProviders {
     if (!def) throw new AppError('INVALID_PROVIDER', `type must be one of ${[...this.types.keys()].join(', ')}`);
     const { options, problems } = checkOptions(def, input.options);
     if (problems.length > 0) throw new AppError('INVALID_PROVIDER', problems.join('; '), { problems });
+    await this.checkAddresses(def, options);
     const secrets = Object.fromEntries(def.secrets.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
     const plain = Object.fromEntries(Object.entries(options).filter(([k]) => !def.secrets.includes(k)));
     const now = this.clock.now();
@@ -160,6 +161,25 @@ export class AccountProviders {
     return this.handle.db.selectFrom('account_providers').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
   }
 
+  /**
+   * Refuses a provider whose options point at a host the account may not reach (SSRF), before
+   * anything connects to it. The answer names the option, never its value (it may hold a
+   * secret). The connections themselves are checked again when they are made.
+   */
+  private async checkAddresses(def: ProviderDefinition<never>, options: Record<string, unknown>): Promise<void> {
+    let addresses: ProviderAddress[];
+    try {
+      addresses = def.addresses(options as never);
+    } catch (err) {
+      throw new AppError('INVALID_PROVIDER', err instanceof Error ? err.message : 'the options were refused');
+    }
+    for (const { option, host } of addresses) {
+      const verdict = await this.ctx.outbound.check(host);
+      if (verdict === 'unresolvable') throw new AppError('PROVIDER_ADDRESS_UNRESOLVABLE', `the host of ${option} does not resolve`, { option });
+      if (verdict === 'not-public') throw new AppError('PROVIDER_ADDRESS_NOT_ALLOWED', `${option} points at a loopback, private or otherwise non-public address, which an account's provider may not reach`, { option });
+    }
+  }
+
   /** One live instance per provider row, rebuilt when the row changed. */
   private instance(row: AccountProviderTable): MessageProvider {
     const hit = this.instances.get(row.id);
@@ -182,6 +202,7 @@ export class AccountProviders {
         clock: this.ctx.clock,
         onReceipt: (r) => this.ctx.onReceipt(row.id, r),
         callbackUrl: callbackUrl(this.ctx.publicUrl, row.id),
+        outbound: this.ctx.outbound,
       });
     } catch (err) {
       throw new AppError('INVALID_PROVIDER', err instanceof Error ? err.message : 'the options were refused');

@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import { ConfigError } from '../config/config.js';
 import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
 import type { Clock } from '../lib/clock.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 import { httpProvider } from './http-gateway/index.js';
 import { smppProvider } from './smpp/index.js';
 import { smtpProvider } from './smtp/index.js';
@@ -26,6 +27,8 @@ export interface BuildContext {
   clock: Clock;
   publicUrl: string;
   onReceipt: (provider: string, receipt: DeliveryReceipt) => void;
+  /** The guard every connection of the providers built goes through. */
+  outbound: OutboundGuard;
 }
 
 /**
@@ -70,6 +73,7 @@ export function buildProviders(entries: ReadonlyArray<Record<string, unknown>>, 
         clock: ctx.clock,
         onReceipt: (r) => ctx.onReceipt(name, r),
         callbackUrl: callbackUrl(ctx.publicUrl, name),
+        outbound: ctx.outbound,
       }),
     );
   }

@@ -44,7 +44,7 @@ export function providerRoutes(providers: AccountProviders) {
             },
             { additionalProperties: false },
           ),
-          response: { 201: Provider, ...problems('INVALID_PROVIDER', 'PROVIDER_NAME_TAKEN') },
+          response: { 201: Provider, ...problems('INVALID_PROVIDER', 'PROVIDER_NAME_TAKEN', 'PROVIDER_ADDRESS_NOT_ALLOWED', 'PROVIDER_ADDRESS_UNRESOLVABLE') },
         },
       },
       async (req, reply) => reply.code(201).send(await providers.create(principalOf(req).accountId, req.body)),

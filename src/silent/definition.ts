@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { TSchema } from 'typebox';
 import type { Clock } from '../lib/clock.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 import type { SilentResolver } from './silent-resolver.js';
 
 export interface SilentResolverContext {
@@ -13,6 +14,8 @@ export interface SilentResolverContext {
    * through the operator and back (CAMARA); used when their options name no redirect URI.
    */
   callbackUrl?: string | undefined;
+  /** The guard every connection to the upstream goes through. */
+  outbound: OutboundGuard;
 }
 
 /** One upstream silent-verification kind, like CallProviderDefinition for telephony. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
 import { checkOptions } from '../providers/index.js';
 import type { Clock } from '../lib/clock.js';
+import type { OutboundGuard } from '../net/outbound-guard.js';
 import type { SilentEngine } from '../operator/silent-engine.js';
 import { camaraResolver } from './camara/index.js';
 import { claroSmvResolver } from './claro-smv/index.js';
@@ -21,6 +22,8 @@ export interface SilentBuildContext {
   log: Logger;
   clock: Clock;
   publicUrl: string;
+  /** The operator's guard (PROVIDERS_ALLOW_PRIVATE): upstreams are the operator's own configuration. */
+  outbound: OutboundGuard;
 }
 
 /** Where an operator sends the device back after network-based authentication. */
@@ -64,7 +67,7 @@ export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>
       continue;
     }
     try {
-      routes.push({ name, prefix: digits, resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name) }) });
+      routes.push({ name, prefix: digits, resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name), outbound: ctx.outbound }) });
     } catch (err) {
       problems.push(`${where} (${name}): ${(err as Error).message}`);
     }

@@ -1,4 +1,4 @@
-import type { CallbackRequest, ProviderContext } from '../delivery/provider.js';
+import type { CallbackRequest, ProviderAddress, ProviderContext } from '../delivery/provider.js';
 
 /** One thing a call says: text spoken by the provider's TTS in `locale`, or a sound fetched from its URL. */
 export type PromptStep = { say: string; locale: string } | { play: string };
@@ -98,5 +98,7 @@ export interface CallProviderDefinition<O = Record<string, unknown>> {
   type: string;
   options: import('typebox').TSchema;
   secrets: readonly string[];
+  /** Every host the options make the provider connect to, as for message providers. */
+  addresses(options: O): ProviderAddress[];
   create(options: O, ctx: ProviderContext): CallProvider;
 }

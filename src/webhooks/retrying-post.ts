@@ -1,5 +1,6 @@
 import type { Agent } from 'undici';
-import { guardedAgent, guardedPost } from './ssrf-guard.js';
+import { guardedPost } from '../net/guarded-post.js';
+import { guardedAgent } from '../net/outbound-guard.js';
 
 export interface RetryingPostOptions {
   /** Whether private and loopback addresses may be reached (tests, closed networks). */
@@ -66,7 +67,7 @@ export class RetryingPost {
   }
 
   private async once(url: URL, init: { headers: Record<string, string>; body: string }, attempt: number): Promise<PostFailure | undefined> {
-    const r = await guardedPost(this.agent, url, { allowPrivate: this.o.allowPrivate, timeoutMs: this.o.timeoutMs, ...init });
+    const r = await guardedPost(this.agent, url, { timeoutMs: this.o.timeoutMs, ...init });
     if (r.error !== undefined) return { attempt, status: 0, error: r.error };
     return r.status >= 200 && r.status < 300 ? undefined : { attempt, status: r.status, error: `HTTP_${r.status}` };
   }

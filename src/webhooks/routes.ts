@@ -69,7 +69,7 @@ export function webhookRoutes(service: WebhookService) {
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }), ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED') },
+          response: { 201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }), ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED', 'WEBHOOK_URL_UNRESOLVABLE') },
         },
       },
       async (req, reply) => {

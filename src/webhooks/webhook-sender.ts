@@ -5,7 +5,8 @@ import type { Sealer } from '../crypto/sealer.js';
 import { backoffMs } from '../delivery/outbox-worker.js';
 import type { Clock } from '../lib/clock.js';
 import { PollLoop } from '../lib/poll-loop.js';
-import { guardedAgent, guardedPost, type GuardedPostResult } from './ssrf-guard.js';
+import { guardedPost, type GuardedPostResult } from '../net/guarded-post.js';
+import { guardedAgent } from '../net/outbound-guard.js';
 import type { DeliveryRow, WebhookStore } from './webhook-store.js';
 
 export interface WebhookSenderSettings {
@@ -80,7 +81,7 @@ export class WebhookSender {
         'webhook-timestamp': String(Math.floor(this.clock.now() / 1000)),
         'webhook-signature': signature,
       };
-      result = await guardedPost(this.agent, url, { allowPrivate: this.s.allowPrivate, timeoutMs: this.s.timeoutMs, headers, body: d.payload });
+      result = await guardedPost(this.agent, url, { timeoutMs: this.s.timeoutMs, headers, body: d.payload });
     } catch {
       result = { error: 'CONNECTION_FAILED' };
     }

@@ -4,7 +4,7 @@ import type { Sealer } from '../crypto/sealer.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { hostAllowed } from './ssrf-guard.js';
+import { checkUrl } from '../net/outbound-guard.js';
 import type { EventSink, WebhookEvent, WebhookEventType } from './webhook-events.js';
 import type { DeliveryRow, EndpointRow, WebhookStore } from './webhook-store.js';
 
@@ -51,9 +51,9 @@ export class WebhookService implements EventSink {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('INVALID_WEBHOOK_URL', 'url must use http or https');
     if (url.username || url.password) throw new AppError('INVALID_WEBHOOK_URL', 'url must not carry credentials; verify the signature instead');
-    if (!(await hostAllowed(url, this.allowPrivate))) {
-      throw new AppError('WEBHOOK_URL_NOT_ALLOWED', 'the url resolves to a private, loopback or otherwise non-public address');
-    }
+    const verdict = await checkUrl(url, this.allowPrivate);
+    if (verdict === 'unresolvable') throw new AppError('WEBHOOK_URL_UNRESOLVABLE', 'the host of the webhook URL does not resolve');
+    if (verdict === 'not-public') throw new AppError('WEBHOOK_URL_NOT_ALLOWED', 'the url points at a private, loopback or otherwise non-public address');
     const now = this.clock.now();
     const id = newId('whk');
     const secret = `whsec_${randomBytes(24).toString('base64')}`;

@@ -22,11 +22,12 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('vendor creden
     });
 
     it('never shows a secret again, and keeps it sealed at rest', async () => {
-      const s = await t.post('/v1/compat/credentials', { vendor: 'smsc', login: 'acme-smsc', settings: { callback_url: 'https://app.example/smsc' } });
+      // A public address written as a literal: a name would be looked up when the setting is saved.
+      const s = await t.post('/v1/compat/credentials', { vendor: 'smsc', login: 'acme-smsc', settings: { callback_url: 'https://93.184.215.14/smsc' } });
       expect(s.status).toBe(201);
       const listed = (await t.get('/v1/compat/credentials')).body.credentials as Array<Record<string, unknown>>;
       const mine = listed.find((c) => c.id === s.body.id);
-      expect(mine).toMatchObject({ vendor: 'smsc', login: 'acme-smsc', settings: { callback_url: 'https://app.example/smsc' } });
+      expect(mine).toMatchObject({ vendor: 'smsc', login: 'acme-smsc', settings: { callback_url: 'https://93.184.215.14/smsc' } });
       expect(JSON.stringify(listed)).not.toContain(s.body.secret as string);
       const row = await t.verity.database.db.selectFrom('vendor_credentials').selectAll().where('id', '=', s.body.id as string).executeTakeFirstOrThrow();
       expect(row.secret_sealed).not.toContain(s.body.secret as string);
@@ -39,6 +40,24 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('vendor creden
       expect([again.status, again.body.code]).toEqual([409, 'CONFLICT']);
       const chosen = await t.post('/v1/compat/credentials', { vendor: 'zadarma', login: 'my-own-key' });
       expect([chosen.status, chosen.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    });
+
+    it('refuses an SMSC callback_url on this server’s own network when it is saved, and one whose host does not resolve', async () => {
+      const problem = async (method: 'POST' | 'PATCH', url: string, callback_url: string) => {
+        const r = await t.app.inject({ method, url, headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify(method === 'POST' ? { vendor: 'smsc', settings: { callback_url } } : { settings: { callback_url } }) });
+        const body = r.json<{ code?: string; detail?: string }>();
+        return [r.statusCode, body.code, body.detail];
+      };
+      for (const callback of ['http://127.0.0.1:9/h', 'http://localhost/h', 'http://2130706433/h', 'http://[::ffff:127.0.0.1]/h', 'http://169.254.169.254/latest/meta-data', 'http://10.0.0.7/h']) {
+        expect(await problem('POST', '/v1/compat/credentials', callback), callback).toEqual([400, 'VALIDATION_FAILED', 'callback_url must resolve to a public address']);
+      }
+      expect(await problem('POST', '/v1/compat/credentials', `https://${'a'.repeat(64)}.invalid/h`)).toEqual([400, 'VALIDATION_FAILED', 'the host of callback_url does not resolve']);
+      expect(await problem('POST', '/v1/compat/credentials', 'ftp://93.184.215.14/h')).toEqual([400, 'VALIDATION_FAILED', 'callback_url must be an http or https URL']);
+      // Changing the setting later is checked the same way.
+      const ok = await t.post('/v1/compat/credentials', { vendor: 'smsc', settings: { callback_url: 'https://93.184.215.14/h' } });
+      expect(ok.status).toBe(201);
+      expect(await problem('PATCH', `/v1/compat/credentials/${ok.body.id as string}`, 'http://0x7f000001/h')).toEqual([400, 'VALIDATION_FAILED', 'callback_url must resolve to a public address']);
+      expect((await t.verity.vendorCredentials.find('smsc', ok.body.login as string))?.settings.callback_url).toBe('https://93.184.215.14/h');
     });
 
     it('keeps each account to its own credentials', async () => {
@@ -75,5 +94,19 @@ describe('COMPAT_VENDORS', () => {
     await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_VENDORS: 'claro,twilio' } })).rejects.toThrow(/COMPAT_VENDORS: unknown vendor "twilio"/);
     await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_SMSC: '{"duplicateLimt": 5}' } })).rejects.toThrow(/COMPAT_SMSC: unknown key "duplicateLimt"/);
     await expect(startTestApp(BACKENDS[0]!, { env: { COMPAT_ZADARMA: '{"rateLimitPerMin": "100"}' } })).rejects.toThrow(/COMPAT_ZADARMA.rateLimitPerMin must be a number/);
+  });
+});
+
+describe('a Zadarma notify_url without the echo check', () => {
+  it('is still refused on this server’s own network when it is saved', async () => {
+    const t = await startTestApp(BACKENDS[0]!, { env: { COMPAT_ZADARMA: '{"notifyEchoCheck": false}' } });
+    try {
+      const r = await t.post('/v1/compat/credentials', { vendor: 'zadarma', settings: { notify_url: 'http://[::ffff:127.0.0.1]:9/notify' } });
+      expect([r.status, r.body.code, r.body.detail]).toEqual([400, 'VALIDATION_FAILED', 'notify_url must resolve to a public address']);
+      // No echo is asked for, so a public address that nothing answers on is taken.
+      expect((await t.post('/v1/compat/credentials', { vendor: 'zadarma', settings: { notify_url: 'https://93.184.215.14/notify' } })).status).toBe(201);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError, type DeliveryReceipt, type MessageProvider, type ProviderContext } from '../../src/delivery/provider.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { smppProvider } from '../../src/providers/smpp/index.js';
+import { OutboundGuard } from '../../src/net/outbound-guard.js';
 import { withDefaults, type SmppOptions } from '../../src/providers/smpp/options.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { LoopbackSmsc } from './smpp/loopback-smsc.js';
@@ -11,13 +12,15 @@ const CREDENTIALS = { systemId: 'verity', password: 'pw0rd42' };
 const TO = '+5511987654321';
 const ESME = { RINVSRCADR: 0x0a, RINVDSTADR: 0x0b, RSYSERR: 0x08, RMSGQFUL: 0x14, RSUBMITFAIL: 0x45, RTHROTTLED: 0x58 };
 
-function context(receipts: DeliveryReceipt[] = []): ProviderContext {
+/** The SMSC listens on loopback, which only a guard that allows private addresses reaches. */
+function context(receipts: DeliveryReceipt[] = [], allowPrivate = true): ProviderContext {
   return {
     name: 'smpp-test',
     log: pino({ level: 'silent' }),
     clock: systemClock,
     onReceipt: (r) => receipts.push(r),
     callbackUrl: 'http://127.0.0.1/v1/providers/smpp-test/callback',
+    outbound: new OutboundGuard(allowPrivate),
   };
 }
 

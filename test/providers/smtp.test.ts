@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type MessageProvider, type OutboundMessage, type ProviderContext } from '../../src/delivery/provider.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { smtpProvider, type SmtpOptions } from '../../src/providers/smtp/index.js';
+import { OutboundGuard } from '../../src/net/outbound-guard.js';
 import { describeProviderContract, outbound } from './contract.js';
 
 const TO = 'user@example.com';
@@ -102,13 +103,15 @@ async function startMailServer(opts: SMTPServerOptions = {}, port = 0): Promise<
   return state;
 }
 
-function context(name: string): ProviderContext {
+/** The server listens on loopback, which only a guard that allows private addresses reaches. */
+function context(name: string, allowPrivate = true): ProviderContext {
   return {
     name,
     log: pino({ level: 'silent' }),
     clock: new ManualClock(Date.UTC(2030, 0, 2, 3, 4, 5)),
     onReceipt: () => {},
     callbackUrl: `http://127.0.0.1/v1/providers/${name}/callback`,
+    outbound: new OutboundGuard(allowPrivate),
   };
 }
 

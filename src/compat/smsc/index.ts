@@ -11,6 +11,7 @@ import { contentType, errorBody, fmtOf, phoneBody, type Wire } from './wire-form
 
 export type { SmscSettings } from './settings.js';
 export { DEFAULT_SMSC_SETTINGS } from './settings.js';
+export { callbackUrlProblem } from './callback-url.js';
 
 export const SMSC_PATH = '/sys/wait_call.php';
 

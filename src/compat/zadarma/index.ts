@@ -11,7 +11,7 @@ import { resolveZadarmaSettings, type ZadarmaSettings } from './settings.js';
 import { soundHandlers } from './sound-routes.js';
 import { checkVerification, startVerification } from './verify-routes.js';
 
-export { checkNotifyUrl } from './notify-url.js';
+export { checkNotifyUrl, notifyUrlProblem } from './notify-url.js';
 export { DEFAULT_ZADARMA_SETTINGS, type ZadarmaSettings } from './settings.js';
 
 const ALL_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];

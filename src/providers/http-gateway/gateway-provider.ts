@@ -5,6 +5,7 @@ import { compileRequest, renderRequest, type RequestSpec } from './gateway-reque
 import type { HttpGatewayOptions, ReceiptOptions } from './options.js';
 import type { TemplateValues } from './placeholders.js';
 import { vendorRequest } from '../shared/vendor-request.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 
 const SECRET_REF = /^\{secret\.([A-Za-z0-9_-]+)\}$/;
 
@@ -17,6 +18,7 @@ export class HttpGatewayProvider implements MessageProvider {
   readonly parseCallback?: (req: CallbackRequest) => DeliveryReceipt[];
   private readonly spec: RequestSpec;
   private readonly callbackUrl: string;
+  private readonly outbound: OutboundGuard;
 
   constructor(
     private readonly options: HttpGatewayOptions,
@@ -24,6 +26,7 @@ export class HttpGatewayProvider implements MessageProvider {
   ) {
     this.name = ctx.name;
     this.callbackUrl = ctx.callbackUrl;
+    this.outbound = ctx.outbound;
     this.capabilities = { channels: options.channels ?? ['sms'], unicode: options.unicode ?? true, countries: options.countries };
     try {
       this.spec = compileRequest(options);
@@ -40,7 +43,7 @@ export class HttpGatewayProvider implements MessageProvider {
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     const call = renderRequest(this.spec, this.values(message), this.options.timeoutMs ?? 10_000);
-    const reply = await vendorRequest('the gateway', call);
+    const reply = await vendorRequest('the gateway', call, this.outbound);
     return interpretReply(reply, this.options, message);
   }
 

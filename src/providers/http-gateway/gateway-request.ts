@@ -1,7 +1,7 @@
 import { ProviderError } from '../../delivery/provider.js';
 import { isRecord, parseJson } from './json-path.js';
 import type { HttpGatewayOptions } from './options.js';
-import { asIs, compileTemplate, type Template, type TemplateValues } from './placeholders.js';
+import { asIs, compileTemplate, variablesIn, type Template, type TemplateValues } from './placeholders.js';
 import type { VendorCall } from '../shared/vendor-request.js';
 
 // A JSON body kept as a tree: string leaves are templates, everything else is sent as written.
@@ -27,6 +27,10 @@ export function compileRequest(o: HttpGatewayOptions): RequestSpec {
     Object.entries(rec ?? {}).map(([k, t]) => [k, compile(t, `${where}.${k}`)]);
   const method = o.method ?? 'POST';
   if (method === 'GET' && o.body !== undefined) throw new Error('body is set but method is GET');
+  // Where the request goes is the options' choice alone: a message value in the host or port
+  // would let a caller's text, sender or number pick it (and dodge the address check on save).
+  const chosen = variablesIn(/^[^:/?#]*:\/\/[^/?#]*/.exec(o.url)?.[0] ?? '');
+  if (chosen.length > 0) throw new Error(`url: the host and port may use {secret.NAME} only, not {${chosen[0]}}`);
   return {
     method,
     url: compile(o.url, 'url'),
@@ -97,6 +101,13 @@ export function renderRequest(spec: RequestSpec, values: TemplateValues, timeout
     setDefault(headers, 'content-type', 'application/x-www-form-urlencoded');
   }
   return { method: spec.method, url: url.toString(), headers, body, timeoutMs };
+}
+
+const NO_VALUES: TemplateValues = { to: '', to_digits: '', text: '', code: '', sender: '', message_id: '', channel: '', callback_url: '' };
+
+/** The URL the options send to, secrets filled in (its host and port hold nothing else). */
+export function gatewayUrl(spec: RequestSpec): string {
+  return renderRequest(spec, NO_VALUES, 0).url;
 }
 
 /** Sets `name` (spelled as given) unless the options set it already, in any case. */

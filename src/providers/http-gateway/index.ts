@@ -1,5 +1,7 @@
 import type { ProviderDefinition } from '../../delivery/provider.js';
+import { urlAddress } from '../shared/provider-address.js';
 import { HttpGatewayProvider } from './gateway-provider.js';
+import { compileRequest, gatewayUrl } from './gateway-request.js';
 import { HttpGatewayOptionsSchema, resolveOptions, type HttpGatewayOptions } from './options.js';
 
 export { HttpGatewayOptionsSchema, type HttpGatewayOptions } from './options.js';
@@ -11,5 +13,6 @@ export const httpProvider: ProviderDefinition<HttpGatewayOptions> = {
   options: HttpGatewayOptionsSchema,
   // Every credential lives in `secrets` and is referenced as {secret.NAME}, so one key seals them all.
   secrets: ['secrets'],
+  addresses: (options) => [urlAddress('url', gatewayUrl(compileRequest(options)))],
   create: (options, ctx) => new HttpGatewayProvider(resolveOptions(options), ctx),
 };

@@ -22,6 +22,11 @@ export type Template = (values: TemplateValues, encode: Encode) => string;
 
 export const asIs: Encode = (v) => v;
 
+/** The message values a template names ({to}, {text}, …); `{secret.NAME}` is not one. */
+export function variablesIn(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].filter(([, name, sub]) => !(name === 'secret' && sub !== undefined)).map(([, name]) => name ?? '');
+}
+
 /**
  * Compiles a template once, at start-up, so a typo ({too}) or an unknown secret fails at boot
  * instead of sending a message with the placeholder in it. Throws a message naming `where`.

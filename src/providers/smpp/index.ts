@@ -7,6 +7,7 @@ export const smppProvider: ProviderDefinition<SmppOptions> = {
   type: 'smpp',
   options: smppOptions,
   secrets: smppSecrets,
+  addresses: (options) => [{ option: 'host', host: options.host }],
   create: (options, ctx) => new SmppProvider(withDefaults(options), ctx),
 };
 

@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import smpp, { type Pdu, type Session } from 'smpp';
+import { isBlockedAddress, type OutboundGuard } from '../../net/outbound-guard.js';
 import { ESME, statusName } from './status.js';
 
 export interface LinkSettings {
@@ -14,6 +14,8 @@ export interface LinkSettings {
   responseTimeoutMs: number;
   connectTimeoutMs: number;
   reconnectMaxMs: number;
+  /** Opens the TCP (or TLS) connection, checking the SMSC's address as it connects. */
+  outbound: OutboundGuard;
 }
 
 export interface LinkListener {
@@ -23,6 +25,8 @@ export interface LinkListener {
   down(reason: Error): void;
   /** A deliver_sm arrived; the link answers it with deliver_sm_resp whatever the listener does. */
   deliver(pdu: Pdu): void;
+  /** The outbound guard refused the SMSC's address: nothing can be sent while it resolves there. */
+  refused(reason: Error): void;
 }
 
 const FIRST_RETRY_MS = 500;
@@ -55,15 +59,18 @@ export class SmppLink {
   private connect(): void {
     this.retry = undefined;
     const { host, port, tls } = this.s;
-    // SNI carries names only (RFC 6066); the certificate is checked against the host either way.
-    const session = smpp.connect(tls ? { host, port, tls, ...(isIP(host) ? {} : { servername: host }) } : { host, port });
+    // The guard's socket: a literal address is checked before connecting, a name where it
+    // resolves; with TLS the certificate is checked against the host (SNI when it is a name).
+    const socket = this.s.outbound.socket(host, port, tls ? {} : undefined);
+    const session = smpp.connect({ socket });
     this.session = session;
     const deadline = setTimeout(() => this.fail(session, new Error(`no bind within ${this.s.connectTimeoutMs} ms`)), this.s.connectTimeoutMs);
 
     // Submits are small PDUs written back to back; Nagle would hold all but the first until the
     // SMSC acknowledges it, shrinking the window to one round trip at a time.
     session.socket.setNoDelay(true);
-    session.on(tls ? 'secureConnect' : 'connect', () => {
+    // A session over a socket it was given does not re-emit the socket's connect events.
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       const bind = { system_id: this.s.systemId, password: this.s.password, system_type: this.s.systemType, interface_version: SMPP_3_4 };
       session.bind_transceiver(bind, (resp) => {
         clearTimeout(deadline);
@@ -79,7 +86,9 @@ export class SmppLink {
     });
     // Without a listener an 'error' would throw; the 'close' that follows does the work.
     session.on('error', (err: Error) => {
-      if (session === this.session) this.lastFailure = err;
+      if (session !== this.session) return;
+      this.lastFailure = err;
+      if (isBlockedAddress(err)) this.listener.refused(err);
     });
     session.on('close', () => {
       clearTimeout(deadline);

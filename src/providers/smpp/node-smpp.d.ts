@@ -5,7 +5,7 @@
  */
 declare module 'smpp' {
   import type { EventEmitter } from 'node:events';
-  import type { Server as NetServer } from 'node:net';
+  import type { Server as NetServer, Socket } from 'node:net';
 
   namespace smpp {
     interface Pdu {
@@ -32,12 +32,8 @@ declare module 'smpp' {
       destroy(onClosed?: () => void): void;
     }
 
-    interface ConnectOptions {
-      host: string;
-      port: number;
-      tls?: boolean;
-      servername?: string;
-    }
+    /** `socket`: an already opening connection the session runs over (it then emits no 'connect' of its own). */
+    type ConnectOptions = { host: string; port: number; tls?: boolean; servername?: string } | { socket: Socket };
 
     interface Server extends NetServer {
       sessions: Session[];

@@ -8,6 +8,7 @@ import {
   type ProviderContext,
   type SendReceipt,
 } from '../../delivery/provider.js';
+import { isBlockedAddress } from '../../net/outbound-guard.js';
 import { SmppLink } from './link.js';
 import type { SmppOptions } from './options.js';
 import { isDeliveryReceipt, parseReceipt } from './receipt.js';
@@ -53,12 +54,15 @@ export class SmppProvider implements MessageProvider {
         ...o,
         enquireLinkMs: o.enquireLinkS * 1000,
         reconnectMaxMs: o.reconnectMaxS * 1000,
+        outbound: ctx.outbound,
       },
       ctx.log,
       {
         up: (session) => this.window.linkUp(session),
         down: (reason) => this.window.linkDown(reason),
         deliver: (pdu) => this.deliver(pdu),
+        // Messages waiting for the link would only time out: the address will be refused again.
+        refused: (reason) => this.window.abandon(addressRefused(reason)),
       },
     );
     this.link.start();
@@ -67,6 +71,7 @@ export class SmppProvider implements MessageProvider {
   async send(m: OutboundMessage): Promise<SendReceipt> {
     if (this.closed) throw new ProviderError('PROVIDER_CLOSED', 'SMPP provider is closed', true);
     if (!E164.test(m.to)) throw new ProviderError('INVALID_DESTINATION', 'destination is not an E.164 number', false);
+    if (isBlockedAddress(this.link.lastFailure)) throw addressRefused(this.link.lastFailure);
     this.reference = (this.reference + 1) % 256;
     const encoded = encodeMessage(m.text, this.reference);
     if (encoded.shortMessages.length > MAX_PARTS) {
@@ -102,6 +107,10 @@ export class SmppProvider implements MessageProvider {
     this.window.abandon(new ProviderError('PROVIDER_CLOSED', 'SMPP provider closed before the message was submitted', true));
     await this.link.close();
   }
+}
+
+function addressRefused(reason: unknown): ProviderError {
+  return new ProviderError('ADDRESS_NOT_ALLOWED', 'the SMSC is at an address this server may not reach (loopback, private or otherwise non-public)', false, reason);
 }
 
 /** Letters make an alphanumeric sender id (TON 5 / NPI 0); digits an international number. */

@@ -10,5 +10,6 @@ export const smtpProvider: ProviderDefinition<SmtpOptions> = {
   type: 'smtp',
   options: SmtpOptionsSchema,
   secrets: ['password'],
+  addresses: (options) => [{ option: 'host', host: options.host }],
   create: (options, ctx) => new SmtpProvider(resolveOptions(options), ctx),
 };

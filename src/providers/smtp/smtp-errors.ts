@@ -1,6 +1,7 @@
 import type { NodemailerError } from 'nodemailer';
 import { ProviderError, type OutboundMessage } from '../../delivery/provider.js';
 import { maskDestination } from '../../lib/mask.js';
+import { isBlockedAddress } from '../../net/outbound-guard.js';
 
 // Nodemailer's codes for "the server was never reached or went away", as opposed to a reply.
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'EPROXY']);
@@ -48,6 +49,8 @@ function redactedCause(err: NodemailerError, message: OutboundMessage): Error {
  */
 export function toProviderError(err: unknown, message: OutboundMessage, server: string): ProviderError {
   if (!isNodemailerError(err)) return new ProviderError('SMTP_ERROR', 'SMTP send failed unexpectedly', false, err);
+  // The outbound guard refused the relay's address: it will refuse it every time.
+  if (isBlockedAddress(err)) return new ProviderError('ADDRESS_NOT_ALLOWED', `SMTP server ${server} is at an address this server may not reach (loopback, private or otherwise non-public)`, false, err);
   const cause = redactedCause(err, message);
   const codes = replyCodes(err);
   const reply = codes ? ` (${codes})` : '';

@@ -2,11 +2,13 @@ import nodemailer, { type SendMailOptions, type SMTPPoolOptions, type SMTPSentMe
 import type { Logger } from 'pino';
 import { ProviderError, type MessageProvider, type OutboundMessage, type ProviderCapabilities, type ProviderContext, type SendReceipt } from '../../delivery/provider.js';
 import type { Clock } from '../../lib/clock.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
+import { guardedConnection } from './guarded-connection.js';
 import { contentLanguage, messageIdFor, parseMailbox, subjectOf, type Mailbox } from './mail-fields.js';
 import type { ResolvedSmtpOptions } from './options.js';
 import { toProviderError } from './smtp-errors.js';
 
-function transportOptions(o: ResolvedSmtpOptions): SMTPPoolOptions {
+function transportOptions(o: ResolvedSmtpOptions, guard: OutboundGuard): SMTPPoolOptions {
   return {
     host: o.host,
     port: o.port,
@@ -21,6 +23,7 @@ function transportOptions(o: ResolvedSmtpOptions): SMTPPoolOptions {
     tls: { rejectUnauthorized: o.tlsRejectUnauthorized },
     // Nodemailer's own logging would print server replies that may quote the recipient.
     logger: false,
+    getSocket: guardedConnection(o.host, o.port, o.connectionTimeoutMs, guard),
   };
 }
 
@@ -44,7 +47,7 @@ export class SmtpProvider implements MessageProvider {
     if (!from) throw new Error(`smtp provider "${ctx.name}": from must be one address, e.g. "Verity" <no-reply@example.com>`);
     this.from = from;
     this.server = `${options.host}:${options.port}`;
-    const config = transportOptions(options);
+    const config = transportOptions(options, ctx.outbound);
     // The two createTransport overloads return the same result type; the split is only for the compiler.
     this.transport = config.pool ? nodemailer.createTransport({ ...config, pool: true }) : nodemailer.createTransport({ ...config, pool: false });
     // Only a failed OAuth2 token refresh is emitted here today; unhandled it would crash the process.

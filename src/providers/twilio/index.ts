@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '../../delivery/provider.js';
+import { urlOptionAddress } from '../shared/provider-address.js';
 import { resolveOptions, TwilioOptionsSchema, type TwilioOptions } from './options.js';
 import { TwilioProvider } from './twilio-provider.js';
 
@@ -11,5 +12,6 @@ export const twilioProvider: ProviderDefinition<TwilioOptions> = {
   type: 'twilio',
   options: TwilioOptionsSchema,
   secrets: ['authToken', 'apiKeySecret'],
+  addresses: (options) => [urlOptionAddress(TwilioOptionsSchema, options, 'baseUrl')],
   create: (options, ctx) => new TwilioProvider(resolveOptions(options, ctx.name), ctx),
 };

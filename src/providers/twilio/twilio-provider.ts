@@ -33,7 +33,7 @@ export class TwilioProvider implements MessageProvider {
       headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: this.form(message).toString(),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.ctx.outbound);
     const json = parseJsonObject(reply.body);
     if (reply.status < 200 || reply.status > 299) throw twilioError(reply.status, typeof json?.code === 'number' ? json.code : undefined);
     if (typeof json?.sid !== 'string' || json.sid === '') {

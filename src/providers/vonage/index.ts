@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '../../delivery/provider.js';
+import { urlOptionAddress } from '../shared/provider-address.js';
 import { resolveOptions, VonageOptionsSchema, type VonageOptions } from './options.js';
 import { VonageProvider } from './vonage-provider.js';
 
@@ -11,5 +12,6 @@ export const vonageProvider: ProviderDefinition<VonageOptions> = {
   type: 'vonage',
   options: VonageOptionsSchema,
   secrets: ['apiSecret', 'signatureSecret'],
+  addresses: (options) => [urlOptionAddress(VonageOptionsSchema, options, 'baseUrl')],
   create: (options, ctx) => new VonageProvider(resolveOptions(options), ctx),
 };

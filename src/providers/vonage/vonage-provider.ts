@@ -4,6 +4,7 @@ import { isGsm7 } from '../../lib/gsm7.js';
 import type { ResolvedVonageOptions } from './options.js';
 import { vonageHttpError, vonageStatusError } from './vonage-errors.js';
 import { vendorRequest } from '../shared/vendor-request.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 
 // Vonage refuses a `callback` longer than this (status 23).
 const MAX_CALLBACK_LENGTH = 100;
@@ -20,12 +21,14 @@ export class VonageProvider implements MessageProvider {
   readonly capabilities: ProviderCapabilities;
   private readonly callback: string | undefined;
   private readonly verify: ReceiptVerification | undefined;
+  private readonly outbound: OutboundGuard;
 
   constructor(
     private readonly o: ResolvedVonageOptions,
     ctx: ProviderContext,
   ) {
     this.name = ctx.name;
+    this.outbound = ctx.outbound;
     this.capabilities = { channels: ['sms'], unicode: true, countries: o.countries };
     const fits = ctx.callbackUrl.length <= MAX_CALLBACK_LENGTH;
     if (o.deliveryReceipts && !fits) ctx.log.warn('the callback URL is over 100 characters, which Vonage refuses; set the delivery receipt webhook in the dashboard instead');
@@ -52,7 +55,7 @@ export class VonageProvider implements MessageProvider {
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.outbound);
     if (reply.status !== 200) throw vonageHttpError(reply.status);
     const parts = parseReply(reply.body)?.messages ?? [];
     // A long text comes back as one entry per part; the message stands or falls with its parts.

@@ -1,4 +1,5 @@
 import type { ProviderDefinition } from '../../delivery/provider.js';
+import { urlOptionAddress } from '../shared/provider-address.js';
 import { resolveOptions, WhatsAppOptionsSchema, type WhatsAppOptions } from './options.js';
 import { WhatsAppProvider } from './whatsapp-provider.js';
 
@@ -10,5 +11,6 @@ export const whatsappProvider: ProviderDefinition<WhatsAppOptions> = {
   type: 'whatsapp',
   options: WhatsAppOptionsSchema,
   secrets: ['accessToken', 'appSecret', 'verifyToken'],
+  addresses: (options) => [urlOptionAddress(WhatsAppOptionsSchema, options, 'baseUrl')],
   create: (options, ctx) => new WhatsAppProvider(resolveOptions(options), ctx),
 };

@@ -4,6 +4,7 @@ import { templateLanguage, templateMessage } from './template-message.js';
 import { parseWebhook, subscriptionChallenge } from './webhook.js';
 import { whatsappError } from './whatsapp-errors.js';
 import { vendorRequest } from '../shared/vendor-request.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 
 interface SendReply {
   messages?: Array<{ id?: unknown }>;
@@ -18,12 +19,14 @@ export class WhatsAppProvider implements MessageProvider {
   // The text is WhatsApp's own template in the recipient's language, so any alphabet is fine.
   readonly capabilities: ProviderCapabilities;
   private readonly endpoint: string;
+  private readonly outbound: OutboundGuard;
 
   constructor(
     private readonly o: ResolvedWhatsAppOptions,
     ctx: ProviderContext,
   ) {
     this.name = ctx.name;
+    this.outbound = ctx.outbound;
     this.capabilities = { channels: ['whatsapp'], unicode: true, countries: o.countries };
     this.endpoint = `${o.baseUrl}/${o.apiVersion}/${o.phoneNumberId}/messages`;
     if (o.appSecret === undefined) ctx.log.warn('webhooks are accepted unsigned: set appSecret to check X-Hub-Signature-256');
@@ -37,7 +40,7 @@ export class WhatsAppProvider implements MessageProvider {
       headers: { authorization: `Bearer ${this.o.accessToken}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.outbound);
     const json = parseReply(reply.body);
     if (reply.status < 200 || reply.status > 299 || json?.error) {
       const code = json?.error?.code;

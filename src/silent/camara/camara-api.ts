@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
 import type { ResolvedCamaraOptions } from './options.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 import { parseJsonObject } from '../../lib/json.js';
 
 export const VENDOR = 'the CAMARA operator';
@@ -15,14 +16,14 @@ function basicAuth(id: string, secret: string): string {
 }
 
 /** The authorization code, exchanged for the single-use access token that `verify` spends. */
-export async function exchangeCode(o: ResolvedCamaraOptions, code: string): Promise<Step<string>> {
+export async function exchangeCode(o: ResolvedCamaraOptions, code: string, via: OutboundGuard): Promise<Step<string>> {
   const reply = await vendorRequest(VENDOR, {
     method: 'POST',
     url: o.tokenUrl,
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: basicAuth(o.clientId, o.clientSecret) },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: o.redirectUri }).toString(),
     timeoutMs: o.timeoutMs,
-  });
+  }, via);
   const body = parseJsonObject(reply.body);
   if (reply.status !== 200) return { ok: false, detail: `token endpoint answered HTTP ${reply.status}${oauthError(body)}` };
   const token = body?.['access_token'];
@@ -31,14 +32,14 @@ export async function exchangeCode(o: ResolvedCamaraOptions, code: string): Prom
 }
 
 /** POST /verify with the plain E.164 number: true when it is the number of the device that authenticated. */
-export async function verifyNumber(o: ResolvedCamaraOptions, token: string, msisdn: string): Promise<Step<boolean>> {
+export async function verifyNumber(o: ResolvedCamaraOptions, token: string, msisdn: string, via: OutboundGuard): Promise<Step<boolean>> {
   const reply: VendorReply = await vendorRequest(VENDOR, {
     method: 'POST',
     url: o.verifyUrl,
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}`, 'x-correlator': randomUUID() },
     body: JSON.stringify({ phoneNumber: msisdn }),
     timeoutMs: o.timeoutMs,
-  });
+  }, via);
   const body = parseJsonObject(reply.body);
   const verified = body?.['devicePhoneNumberVerified'];
   if (reply.status === 200 && typeof verified === 'boolean') return { ok: true, value: verified };

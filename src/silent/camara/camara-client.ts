@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ProviderError } from '../../delivery/provider.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SilentResolverContext } from '../definition.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
 import { exchangeCode, verifyNumber, VENDOR } from './camara-api.js';
 import { StateSealer } from './camara-state.js';
@@ -22,6 +23,7 @@ export class CamaraClient implements SilentResolver {
   private readonly sealer: StateSealer;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly outbound: OutboundGuard;
 
   constructor(
     private readonly o: ResolvedCamaraOptions,
@@ -29,6 +31,7 @@ export class CamaraClient implements SilentResolver {
   ) {
     this.sealer = new StateSealer(o.stateKey, o.clientId);
     this.clock = ctx.clock;
+    this.outbound = ctx.outbound;
     this.log = ctx.log.child({ resolver: ctx.name, type: this.type });
   }
 
@@ -59,9 +62,9 @@ export class CamaraClient implements SilentResolver {
     const code = query['code'];
     if (!code) return fail('operator redirected back without a code');
     try {
-      const token = await exchangeCode(this.o, code);
+      const token = await exchangeCode(this.o, code, this.outbound);
       if (!token.ok) return fail(token.detail);
-      const verified = await verifyNumber(this.o, token.value, msisdn);
+      const verified = await verifyNumber(this.o, token.value, msisdn, this.outbound);
       if (!verified.ok) return fail(verified.detail);
       return verified.value ? 'verified_online' : 'no_match';
     } catch (err) {

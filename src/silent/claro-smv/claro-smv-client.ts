@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { ProviderError } from '../../delivery/provider.js';
 import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
 import type { SilentResolverContext } from '../definition.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
 import { OUTCOME_STATUS } from '../../operator/silent-engine.js';
 import { ClaroTokenError, ClaroTokenSource, VENDOR } from './claro-token.js';
@@ -18,12 +19,14 @@ export class ClaroSmvClient implements SilentResolver {
   readonly type = 'claro-smv';
   private readonly tokens: ClaroTokenSource;
   private readonly log: Logger;
+  private readonly outbound: OutboundGuard;
 
   constructor(
     private readonly o: ResolvedClaroSmvOptions,
     ctx: SilentResolverContext,
   ) {
-    this.tokens = new ClaroTokenSource(o, ctx.clock);
+    this.tokens = new ClaroTokenSource(o, ctx.clock, ctx.outbound);
+    this.outbound = ctx.outbound;
     this.log = ctx.log.child({ resolver: ctx.name, type: this.type });
   }
 
@@ -69,6 +72,6 @@ export class ClaroSmvClient implements SilentResolver {
       },
       body,
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.outbound);
   }
 }

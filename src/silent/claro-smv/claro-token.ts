@@ -1,5 +1,6 @@
 import { vendorRequest } from '../../providers/shared/vendor-request.js';
 import type { Clock } from '../../lib/clock.js';
+import type { OutboundGuard } from '../../net/outbound-guard.js';
 import type { ResolvedClaroSmvOptions } from './options.js';
 import { parseJsonObject } from '../../lib/json.js';
 
@@ -23,6 +24,7 @@ export class ClaroTokenSource {
   constructor(
     private readonly o: ResolvedClaroSmvOptions,
     private readonly clock: Clock,
+    private readonly outbound: OutboundGuard,
   ) {}
 
   get(): Promise<string> {
@@ -51,7 +53,7 @@ export class ClaroTokenSource {
       },
       body: 'grant_type=client_credentials',
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.outbound);
     if (reply.status !== 200) throw new ClaroTokenError(`${VENDOR} refused the token request (HTTP ${reply.status})`);
     const body = parseJsonObject(reply.body);
     const token = body?.['access_token'];

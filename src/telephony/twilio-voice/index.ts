@@ -1,4 +1,5 @@
 import type { CallProviderDefinition } from '../call-provider.js';
+import { urlOptionAddress } from '../../providers/shared/provider-address.js';
 import { resolveOptions, TwilioVoiceOptionsSchema, type TwilioVoiceOptions } from './options.js';
 import { TwilioVoiceProvider } from './twilio-voice-provider.js';
 
@@ -11,5 +12,6 @@ export const twilioVoiceProvider: CallProviderDefinition<TwilioVoiceOptions> = {
   type: 'twilio-voice',
   options: TwilioVoiceOptionsSchema,
   secrets: ['authToken'],
+  addresses: (options) => [urlOptionAddress(TwilioVoiceOptionsSchema, options, 'baseUrl')],
   create: (options, ctx) => new TwilioVoiceProvider(resolveOptions(options), ctx),
 };

@@ -80,7 +80,7 @@ export class TwilioVoiceProvider implements CallProvider {
       headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.ctx.outbound);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { CallProviderDefinition } from '../call-provider.js';
+import { urlOptionAddress } from '../../providers/shared/provider-address.js';
 import { resolveOptions, VonageVoiceOptionsSchema, type VonageVoiceOptions } from './options.js';
 import { VonageVoiceProvider } from './vonage-voice-provider.js';
 
@@ -11,5 +12,6 @@ export const vonageVoiceProvider: CallProviderDefinition<VonageVoiceOptions> = {
   type: 'vonage-voice',
   options: VonageVoiceOptionsSchema,
   secrets: ['privateKey', 'signatureSecret'],
+  addresses: (options) => [urlOptionAddress(VonageVoiceOptionsSchema, options, 'baseUrl')],
   create: (options, ctx) => new VonageVoiceProvider(resolveOptions(options, ctx.name), ctx),
 };

@@ -47,7 +47,7 @@ export class VonageVoiceProvider implements CallProvider {
       headers: { ...(await this.auth()), 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.ctx.outbound);
     if (reply.status < 200 || reply.status > 299) throw vonageCallError(reply.status);
     const uuid = parseUuid(reply.body);
     // Not retryable: Vonage said yes, and placing the call again could ring the phone twice.
@@ -72,7 +72,7 @@ export class VonageVoiceProvider implements CallProvider {
       headers: { ...(await this.auth()), 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'hangup' }),
       timeoutMs: this.o.timeoutMs,
-    });
+    }, this.ctx.outbound);
     // 404: the call has already ended, which is what the hangup wanted.
     if ((status >= 200 && status <= 299) || status === 404) return;
     throw vonageCallError(status, 'the hangup');

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { ManualClock } from '../../../src/lib/clock.js';
 import type { DeliveryReceipt, ProviderContext } from '../../../src/delivery/provider.js';
+import { OutboundGuard } from '../../../src/net/outbound-guard.js';
 
 export type { SeenRequest } from '../../helpers/http-listener.js';
 
@@ -43,13 +44,15 @@ export async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-export function providerContext(name: string, receipts: DeliveryReceipt[] = []): ProviderContext {
+/** A provider context whose guard lets it reach the fakes on loopback, or refuses that (`allowPrivate` false). */
+export function providerContext(name: string, receipts: DeliveryReceipt[] = [], allowPrivate = true): ProviderContext {
   return {
     name,
     log: pino({ level: 'silent' }),
     clock: new ManualClock(),
     onReceipt: (r) => receipts.push(r),
     callbackUrl: `https://verity.example.com/v1/providers/${name}/callback`,
+    outbound: new OutboundGuard(allowPrivate),
   };
 }
 

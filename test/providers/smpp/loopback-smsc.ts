@@ -45,6 +45,8 @@ export class LoopbackSmsc {
   readonly binds: Bind[] = [];
   enquireLinks = 0;
   unbinds = 0;
+  /** TCP connections accepted, bound or not. */
+  connections = 0;
   maxOutstanding = 0;
   /** Consumed one per submit_sm, in order; when empty, submits are accepted. */
   readonly plan: Answer[] = [];
@@ -64,6 +66,7 @@ export class LoopbackSmsc {
     private readonly credentials: { systemId: string; password: string },
   ) {
     server.on('session', (session: Session) => this.serve(session));
+    server.on('connection', () => (this.connections += 1));
   }
 
   static async start(credentials: { systemId: string; password: string }): Promise<LoopbackSmsc> {
