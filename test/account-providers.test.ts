@@ -221,6 +221,11 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the address g
       }
     });
 
+    it('saves a vendor provider left on the vendor’s own API without asking DNS, which the account did not choose', async () => {
+      const r = await add('own-twilio', 'twilio', { accountSid: SID, authToken: 'tok', from: '+15005550006' });
+      expect([r.status, r.body.type]).toEqual([201, 'twilio']);
+    });
+
     it('refuses a gateway URL whose host or port a message would fill in', async () => {
       for (const url of ['http://{sender}.gw.example/send', `http://gw.example:{to_digits}/send`, 'http://{text}@gw.example/send']) {
         const r = await add('chosen-host', 'http', gatewayOptions(url));

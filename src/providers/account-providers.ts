@@ -53,7 +53,7 @@ export class AccountProviders {
     if (!def) throw new AppError('INVALID_PROVIDER', `type must be one of ${[...this.types.keys()].join(', ')}`);
     const { options, problems } = checkOptions(def, input.options);
     if (problems.length > 0) throw new AppError('INVALID_PROVIDER', problems.join('; '), { problems });
-    await this.checkAddresses(def, options);
+    await this.checkAddresses(def, options, input.options);
     const secrets = Object.fromEntries(def.secrets.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
     const plain = Object.fromEntries(Object.entries(options).filter(([k]) => !def.secrets.includes(k)));
     const now = this.clock.now();
@@ -164,9 +164,10 @@ export class AccountProviders {
   /**
    * Refuses a provider whose options point at a host the account may not reach (SSRF), before
    * anything connects to it. The answer names the option, never its value (it may hold a
-   * secret). The connections themselves are checked again when they are made.
+   * secret). An option the account left to its default (a vendor's own API) is no address it
+   * chose, and is not looked up. The connections themselves are checked again when they are made.
    */
-  private async checkAddresses(def: ProviderDefinition<never>, options: Record<string, unknown>): Promise<void> {
+  private async checkAddresses(def: ProviderDefinition<never>, options: Record<string, unknown>, given: Record<string, unknown>): Promise<void> {
     let addresses: ProviderAddress[];
     try {
       addresses = def.addresses(options as never);
@@ -174,6 +175,7 @@ export class AccountProviders {
       throw new AppError('INVALID_PROVIDER', err instanceof Error ? err.message : 'the options were refused');
     }
     for (const { option, host } of addresses) {
+      if (given[option] === undefined) continue;
       const verdict = await this.ctx.outbound.check(host);
       if (verdict === 'unresolvable') throw new AppError('PROVIDER_ADDRESS_UNRESOLVABLE', `the host of ${option} does not resolve`, { option });
       if (verdict === 'not-public') throw new AppError('PROVIDER_ADDRESS_NOT_ALLOWED', `${option} points at a loopback, private or otherwise non-public address, which an account's provider may not reach`, { option });
