@@ -42,6 +42,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     await db?.close();
   });
 
+  /** One counted attempt in a write unit of its own, as a check makes it. */
+  const count = (account: string, id: string, now: number, since = now - 3_600_000) => store.transaction((trx) => store.countAttempt(trx, account, id, now, since));
+
   describe.skipIf(!backend.url)('', () => {
     it('migrating twice is a no-op', async () => {
       expect(await migrate(h, schema)).toEqual([]);
@@ -57,16 +60,32 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     it('counts attempts up to the limit and no further', async () => {
       const v = verification(accountId, { max_attempts: 3 });
       await store.transaction((trx) => store.insert(trx, v));
-      const got = await Promise.all(Array.from({ length: 10 }, () => store.countAttempt(accountId, v.id, T0 + 1)));
-      expect(got.filter(Boolean).map((g) => g?.attempts).sort()).toEqual([1, 2, 3]);
+      const got = await Promise.all(Array.from({ length: 10 }, () => count(accountId, v.id, T0 + 1)));
+      expect(got.filter(Boolean).map((g) => g?.row.attempts).sort()).toEqual([1, 2, 3]);
       expect((await store.get(accountId, v.id))?.attempts).toBe(3);
     });
 
     it('refuses an attempt after expiry', async () => {
       const v = verification(accountId);
       await store.transaction((trx) => store.insert(trx, v));
-      expect(await store.countAttempt(accountId, v.id, v.expires_at)).toBeUndefined();
-      expect(await store.countAttempt('acc_other', v.id, T0 + 1)).toBeUndefined();
+      expect(await count(accountId, v.id, v.expires_at)).toBeUndefined();
+      expect(await count('acc_other', v.id, T0 + 1)).toBeUndefined();
+    });
+
+    it('counts with an attempt the destination’s wrong guesses inside the window, and sweeps the old ones', async () => {
+      const to = '+5511987650777';
+      const v = verification(accountId, { to, max_attempts: 10 });
+      await store.transaction((trx) => store.insert(trx, v));
+      await store.transaction(async (trx) => {
+        for (const at of [T0 - 10_000, T0 - 5_000, T0 - 1_000, T0]) await store.recordWrongGuess(trx, accountId, to, at);
+        // Another destination, and the same number under another account, are other budgets.
+        await store.recordWrongGuess(trx, accountId, '+5511987650778', T0);
+        await store.recordWrongGuess(trx, 'acc_other', to, T0);
+      });
+      expect((await count(accountId, v.id, T0 + 1, T0 - 6_000))?.wrongGuesses).toBe(3);
+      expect(await store.transaction((trx) => store.wrongGuessAt(trx, accountId, to, T0 - 6_000, 1))).toBe(T0 - 1_000);
+      expect(await store.sweepWrongGuesses(T0 - 5_000)).toBe(2);
+      expect((await count(accountId, v.id, T0 + 1, T0 - 60_000))?.wrongGuesses).toBe(2);
     });
 
     it('finishes a pending verification exactly once under concurrency', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -68,19 +71,88 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5 });
     });
 
-    it('approves exactly once when 50 checks with the right code arrive in parallel', async () => {
+    /** A service allowing `attempts` checks per verification, so one verification can spend a whole guess budget. */
+    const serviceWith = async (attempts: number): Promise<string> => {
+      const s = await t.post('/v1/services', { name: `attempts-${attempts}`, max_attempts: attempts });
+      expect(s.status).toBe(201);
+      return s.body.id as string;
+    };
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+    /** Spends the destination's whole budget of 10 wrong guesses on one new verification; the 11th guess is refused. */
+    const expectFullGuessBudget = async (to: string, service: string) => {
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const wrong = wrongFor(await lastCode(t, to));
+      for (let i = 1; i <= 10; i++) {
+        const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
+        expect([r.status, r.body.valid, r.body.status]).toEqual([200, false, i === 10 ? 'blocked' : 'pending']);
+      }
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const refused = await t.post(`/v1/verifications/${next.id}/check`, { code: await lastCode(t, to) });
+      expect([refused.status, refused.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+    };
+
+    it.each([
+      ['the default 5 attempts', 0],
+      ['a service allowing 60 attempts', 60],
+    ])('approves exactly once when 50 right codes race (%s); the others answer VERIFICATION_APPROVED and spend no guess', async (_name, attempts) => {
       const to = freshMobile();
-      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const service = attempts > 0 ? await serviceWith(attempts) : undefined;
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', ...(service ? { service } : {}) });
       const code = await lastCode(t, to);
       const results = await Promise.all(Array.from({ length: 50 }, () => t.post(`/v1/verifications/${v.id}/check`, { code })));
       const approvals = results.filter((r) => r.status === 200 && r.body.valid === true);
       expect(approvals).toHaveLength(1);
-      for (const r of results.filter((x) => x !== approvals[0])) {
-        // Losers see the approval, the spent attempts, or the destination's spent guess budget.
-        expect([409, 429]).toContain(r.status);
-        expect(['VERIFICATION_APPROVED', 'MAX_ATTEMPTS_REACHED', 'GUESS_LIMIT_REACHED']).toContain(r.body.code);
-      }
-      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('approved');
+      const losers = results.filter((x) => x !== approvals[0]);
+      expect(losers.map((r) => [r.status, r.body.code, r.body.verification_status])).toEqual(losers.map(() => [409, 'VERIFICATION_APPROVED', 'approved']));
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'approved', attempts: 1 });
+      // The destination still has every one of its wrong guesses.
+      await expectFullGuessBudget(to, service ?? (await serviceWith(60)));
+    });
+
+    it('counts at most the budget of 30 parallel wrong guesses across three verifications of one destination', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(20);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await t.post('/v1/verifications', { to, channel: 'sms', service })).body.id);
+      const wrong = wrongFor(await lastCode(t, to));
+      const results = await Promise.all(ids.flatMap((id) => Array.from({ length: 10 }, () => t.post(`/v1/verifications/${id}/check`, { code: wrong }))));
+      const counted = results.filter((r) => r.status === 200);
+      expect(counted).toHaveLength(10);
+      expect(counted.every((r) => r.body.valid === false)).toBe(true);
+      // The rest were refused before comparison: by the spent budget, or by the verification its 10th guess blocked.
+      for (const r of results.filter((x) => x.status !== 200)) expect(['429 GUESS_LIMIT_REACHED', '409 VERIFICATION_BLOCKED']).toContain(`${r.status} ${r.body.code}`);
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      expect((await t.post(`/v1/verifications/${next.id}/check`, { code: await lastCode(t, to) })).body.code).toBe('GUESS_LIMIT_REACHED');
+    });
+
+    it('slides the guess window: wrong guesses just before an hour boundary still count just after it', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(60);
+      const guess = async (id: string) => t.post(`/v1/verifications/${id}/check`, { code: wrongFor(await lastCode(t, to)) });
+      const { body: first } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      expect((await guess(first.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      t.clock.advance(3598_000);
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      for (let i = 0; i < 8; i++) expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      // Past the hour since the first guess: only that one has left the window, so two guesses remain.
+      t.clock.advance(3_000);
+      expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'blocked' });
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const refused = await guess(next.id);
+      expect([refused.status, refused.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+      // The eight guesses made at 3598 s leave the window at 7198 s, 3597 s from now.
+      expect(Number(refused.headers['retry-after'])).toBe(3597);
+    });
+
+    it('forgets wrong guesses once they are older than the window', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(60);
+      await expectFullGuessBudget(to, service);
+      t.clock.advance(3600_000);
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrongFor(await lastCode(t, to)) });
+      expect([r.status, r.body.valid, r.body.status]).toEqual([200, false, 'pending']);
     });
 
     it('reads as expired after the validity without waiting for the sweeper, and a check answers VERIFICATION_EXPIRED', async () => {
@@ -341,5 +413,36 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(m.body).toMatch(/verity_verifications_approved_total\{channel="sms"\} \d+/);
       expect(m.body).toContain('verity_http_request_duration_seconds_bucket');
     });
+  });
+});
+
+describe('the guess budget on the embedded database', () => {
+  it('survives a restart on the same SQLite file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verity-guesses-'));
+    const backend = { name: 'sqlite' as const, url: `sqlite:${join(dir, 'verity.db')}` };
+    const to = '+5511987650001';
+    try {
+      const before = await startTestApp(backend);
+      const operator = before.operator;
+      try {
+        for (let v = 0; v < 2; v++) {
+          const { body } = await before.post('/v1/verifications', { to, channel: 'sms' });
+          const code = await lastCode(before, to);
+          for (let i = 0; i < 5; i++) expect((await before.post(`/v1/verifications/${body.id}/check`, { code: code === '000000' ? '111111' : '000000' })).body.valid).toBe(false);
+        }
+      } finally {
+        await before.close();
+      }
+      const after = await startTestApp(backend);
+      try {
+        const { body } = await after.post('/v1/verifications', { to, channel: 'sms' }, operator);
+        const r = await after.post(`/v1/verifications/${body.id}/check`, { code: await lastCode(after, to, operator) }, operator);
+        expect([r.status, r.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -200,6 +200,13 @@ export interface SpentTokenTable {
   expires_at: number;
 }
 
+/** One wrong code for a destination (see LIMIT_GUESS_PER_DESTINATION). */
+export interface WrongGuessTable {
+  account_id: string;
+  destination: string; // the verification's `to`
+  at: number;
+}
+
 export interface SandboxMessageTable {
   id: string;
   account_id: string;
@@ -320,6 +327,7 @@ export interface Database {
   operator_sessions: OperatorSessionTable;
   cgnat_mappings: CgnatMappingTable;
   spent_tokens: SpentTokenTable;
+  wrong_guesses: WrongGuessTable;
   sandbox_messages: SandboxMessageTable;
   calls: CallTable;
   inbound_numbers: InboundNumberTable;

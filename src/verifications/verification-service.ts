@@ -11,7 +11,7 @@ import type { EventSink, WebhookEventType } from '../webhooks/webhook-events.js'
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import type { Limiter, LimitResult } from '../limits/limiter.js';
+import type { Limiter, LimitResult, LimitRule } from '../limits/limiter.js';
 import type { EffectiveSettings, ServiceSettings } from '../services/service-settings.js';
 import { builtinTemplate, MESSAGE_CHANNELS, resolveLocale, validateTemplate, type Locale, type MessageChannel, type MessageTemplate } from '../templates/index.js';
 import type { TemplateStore } from '../templates/template-store.js';
@@ -63,10 +63,15 @@ export interface CallerContext {
 
 export interface VerificationLimiters {
   sendPerDestination: Limiter;
-  guessPerDestination: Limiter;
   startPerIp: Limiter;
   startPerAccount: Limiter;
 }
+
+/** What one check decided, inside its write unit. */
+type CheckVerdict =
+  | { kind: 'refused'; row: VerificationRow; retryAfterMs: number }
+  | { kind: 'approved'; row: VerificationRow }
+  | { kind: 'wrong'; row: VerificationRow; status: 'pending' | 'max_attempts' | 'blocked' };
 
 export interface VerificationEvents {
   started(channel: string): void;
@@ -91,6 +96,11 @@ export interface VerificationServiceDeps {
   /** Told when a message is queued, so a worker on this instance sends it at once. */
   outbox: { wake(): void };
   limiters: VerificationLimiters;
+  /**
+   * Wrong codes one destination may get within a sliding window (`points` per `durationSec`;
+   * `points` 0: no budget), across all its verifications. Kept in the main database.
+   */
+  guessBudget: LimitRule;
   hasher: CodeHasher;
   sealer: Sealer;
   clock: Clock;
@@ -114,7 +124,7 @@ function messageData(m: MessageRow): Record<string, unknown> {
   return { id: m.id, verification_id: m.verification_id, channel: m.channel, to: m.to, status: m.status, provider: m.provider, provider_message_id: m.provider_message_id, error: m.error };
 }
 
-function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: LimitResult, detail: string): AppError {
+function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: Pick<LimitResult, 'retryAfterMs'>, detail: string): AppError {
   return new AppError(code, detail, {}, Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
 }
 
@@ -217,35 +227,61 @@ export class VerificationService implements DeliveryListener {
       throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     }
     const now = d.clock.now();
-    // The attempt is counted first, in one conditional update that also reads the row back:
-    // no row means the verification is unknown, finished, expired or out of attempts.
-    const row = await d.store.countAttempt(ctx.accountId, id, now);
-    if (!row) throw await this.stateError(ctx.accountId, id);
-    const budgetKey = `${row.account_id}:${row.to}`;
-    let budgetLeft = Infinity;
-    if (!row.magic) {
-      // The destination's guess is charged before the comparison and refunded if it was right,
-      // so parallel wrong guesses cannot slip past the budget.
-      const r = await d.limiters.guessPerDestination.consume(budgetKey);
-      if (!r.allowed) throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; try again later');
-      budgetLeft = r.remaining;
+    const budget = d.guessBudget;
+    const windowMs = budget.points > 0 ? budget.durationSec * 1000 : 0;
+    const since = now - windowMs;
+    // One write unit: the attempt is counted, the destination's wrong guesses in the window are
+    // read, the code is compared and the outcome written, before any other check of the same
+    // verification or destination gets past its count. So a right code that loses a race finds
+    // the verification approved and counts nothing, and parallel wrong guesses cannot slip past
+    // the budget: a guess is refused before comparison once the window holds the budget.
+    const verdict = await d.store.transaction(async (trx): Promise<CheckVerdict | undefined> => {
+      const counted = await d.store.countAttempt(trx, ctx.accountId, id, now, since);
+      // No row: the verification is unknown, finished, expired or out of attempts.
+      if (!counted) return undefined;
+      const { row, wrongGuesses } = counted;
+      const budgeted = budget.points > 0 && !row.magic;
+      if (budgeted && wrongGuesses >= budget.points) {
+        // The window lets a guess in again when the guess that filled it leaves.
+        const filledAt = await d.store.wrongGuessAt(trx, row.account_id, row.to, since, wrongGuesses - budget.points);
+        return { kind: 'refused', row, retryAfterMs: (filledAt ?? now) + windowMs - now };
+      }
+      const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
+      if (d.hasher.verify(id, candidate, row.code_hash)) {
+        // The row was counted as pending and unexpired in this transaction, so this approves it.
+        await d.store.finishIn(trx, id, 'approved', now);
+        return { kind: 'approved', row };
+      }
+      if (budgeted) await d.store.recordWrongGuess(trx, row.account_id, row.to, now);
+      // A wrong guess that uses up the verification's attempts, or the destination's last guess,
+      // ends the verification.
+      let status: VerificationStatus = 'pending';
+      if (row.attempts >= row.max_attempts) status = 'max_attempts';
+      else if (budgeted && wrongGuesses + 1 >= budget.points) status = 'blocked';
+      if (status !== 'pending') await d.store.finishIn(trx, id, status, now);
+      return { kind: 'wrong', row, status };
+    });
+    if (!verdict) throw await this.stateError(ctx.accountId, id);
+    const { row } = verdict;
+    switch (verdict.kind) {
+      case 'refused':
+        throw limited('GUESS_LIMIT_REACHED', { retryAfterMs: verdict.retryAfterMs }, 'too many wrong codes for this destination; try again later');
+      case 'approved': {
+        const approved = { ...row, status: 'approved', code_sealed: null, updated_at: now };
+        d.events.approved(row.channel);
+        this.notify('verification.approved', approved);
+        return { ...toView(approved, now), valid: true };
+      }
+      case 'wrong': {
+        const { status } = verdict;
+        const after = status === 'pending' ? row : { ...row, status, code_sealed: null, updated_at: now };
+        if (status !== 'pending') {
+          d.events.failed(row.channel);
+          this.notify('verification.failed', after, { reason: status });
+        }
+        return { ...toView(after, now), valid: false };
+      }
     }
-    const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
-    if (d.hasher.verify(id, candidate, row.code_hash)) {
-      if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
-      if (!(await this.conclude(row, 'approved', undefined, now))) throw await this.stateError(ctx.accountId, id);
-      return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
-    }
-    // A wrong guess that uses up the verification's attempts, or the destination's last guess,
-    // ends the verification.
-    let status: VerificationStatus = 'pending';
-    if (row.attempts >= row.max_attempts) status = 'max_attempts';
-    else if (budgetLeft <= 0) status = 'blocked';
-    if (status !== 'pending' && (await d.store.finish(id, status, now))) {
-      d.events.failed(row.channel);
-      this.notify('verification.failed', { ...row, status, updated_at: now }, { reason: status });
-    }
-    return { ...toView({ ...row, status }, now), valid: false };
   }
 
   async resend(ctx: CallerContext, id: string, channel?: Channel): Promise<VerificationView> {
@@ -311,8 +347,10 @@ export class VerificationService implements DeliveryListener {
 
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
   async sweep(): Promise<number> {
-    const expired = await this.d.store.sweepExpired(this.d.clock.now());
+    const now = this.d.clock.now();
+    const expired = await this.d.store.sweepExpired(now);
     for (const row of expired) this.notify('verification.expired', row);
+    await this.d.store.sweepWrongGuesses(now - Math.max(0, this.d.guessBudget.durationSec) * 1000);
     return expired.length;
   }
 

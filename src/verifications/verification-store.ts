@@ -47,8 +47,8 @@ export class VerificationStore {
       get: new PreparedQuery<{ id: string; accountId: string }>((p) =>
         db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId),
       ),
-      countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number }>((p) =>
-        db
+      countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number; since: number }>((p) => {
+        const update = db
           .updateTable('verifications')
           .set({ attempts: sql<number>`attempts + 1`, updated_at: p.now })
           .where('id', '=', p.id)
@@ -56,7 +56,33 @@ export class VerificationStore {
           .where('status', '=', 'pending')
           .where('expires_at', '>', p.now)
           .where(sql<boolean>`attempts < max_attempts`)
-          .returningAll(),
+          .returningAll();
+        // PostgreSQL: checks of one destination queue behind each other until their transaction
+        // ends, so the count that follows (a statement of its own, with a snapshot taken after the
+        // lock) sees every guess counted before. SQLite runs one write unit at a time and needs no
+        // lock, and reads the count in this same statement.
+        return handle.dialect === 'postgres'
+          ? update.returning(sql<null>`pg_advisory_xact_lock(hashtextextended(account_id || ':' || "to", 0))`.as('guess_lock'))
+          : update.returning((eb) =>
+              eb
+                .selectFrom('wrong_guesses')
+                .select(eb.fn.countAll<number>().as('n'))
+                .whereRef('wrong_guesses.account_id', '=', 'verifications.account_id')
+                .whereRef('wrong_guesses.destination', '=', 'verifications.to')
+                .where('wrong_guesses.at', '>', p.since)
+                .as('wrong_guesses'),
+            );
+      }),
+      wrongGuesses: new PreparedQuery<{ accountId: string; destination: string; since: number }>((p) =>
+        db
+          .selectFrom('wrong_guesses')
+          .select(db.fn.countAll<number>().as('n'))
+          .where('account_id', '=', p.accountId)
+          .where('destination', '=', p.destination)
+          .where('at', '>', p.since),
+      ),
+      insertWrongGuess: new PreparedQuery<{ accountId: string; destination: string; at: number }>((p) =>
+        db.insertInto('wrong_guesses').values({ account_id: p.accountId, destination: p.destination, at: p.at }),
       ),
       approve: new PreparedQuery<{ id: string; now: number }>((p) =>
         db
@@ -111,11 +137,46 @@ export class VerificationStore {
   /**
    * Counts one attempt before the code is compared: the row is only updated while the
    * verification is pending, unexpired and below its attempt limit. Returns the row as it is
-   * after the update, or undefined when no attempt may be made (or the id is not this account's).
+   * after the update with its destination's wrong guesses since `since`, or undefined when no
+   * attempt may be made (or the id is not this account's). Until `trx` ends, no other check of
+   * the same destination gets past this point, so what the caller decides from the count holds.
    */
-  async countAttempt(accountId: string, id: string, now: number): Promise<VerificationRow | undefined> {
-    const r = await this.handle.write((trx) => trx.executeQuery<VerificationRow>(this.q.countAttempt.bind({ id, accountId, now })));
-    return r.rows[0];
+  async countAttempt(trx: Db, accountId: string, id: string, now: number, since: number): Promise<{ row: VerificationRow; wrongGuesses: number } | undefined> {
+    const r = await trx.executeQuery<VerificationRow & { wrong_guesses?: number; guess_lock?: null }>(this.q.countAttempt.bind({ id, accountId, now, since }));
+    const counted = r.rows[0];
+    if (!counted) return undefined;
+    const { wrong_guesses: inRow, guess_lock: _lock, ...row } = counted;
+    const wrongGuesses = inRow ?? (await trx.executeQuery<{ n: number }>(this.q.wrongGuesses.bind({ accountId: row.account_id, destination: row.to, since }))).rows[0]?.n;
+    return { row, wrongGuesses: Number(wrongGuesses ?? 0) };
+  }
+
+  /** Records a wrong code for the destination, in the check's own transaction. */
+  async recordWrongGuess(trx: Db, accountId: string, destination: string, at: number): Promise<void> {
+    await trx.executeQuery(this.q.insertWrongGuess.bind({ accountId, destination, at }));
+  }
+
+  /**
+   * When the destination's guess at `index` (0 = the oldest) since `since` was made; a refused
+   * check reads it to say when the window lets one more guess in.
+   */
+  async wrongGuessAt(trx: Db, accountId: string, destination: string, since: number, index: number): Promise<number | undefined> {
+    const r = await trx
+      .selectFrom('wrong_guesses')
+      .select('at')
+      .where('account_id', '=', accountId)
+      .where('destination', '=', destination)
+      .where('at', '>', since)
+      .orderBy('at')
+      .limit(1)
+      .offset(index)
+      .executeTakeFirst();
+    return r?.at;
+  }
+
+  /** Deletes wrong guesses made at or before `before`, which no window counts any more. */
+  async sweepWrongGuesses(before: number): Promise<number> {
+    const r = await this.handle.write((trx) => trx.deleteFrom('wrong_guesses').where('at', '<=', before).executeTakeFirst());
+    return Number(r.numDeletedRows);
   }
 
   /**
@@ -124,12 +185,17 @@ export class VerificationStore {
    * ends it only if it really is past its expiry.
    */
   async finish(id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
+    return this.handle.write((trx) => this.finishIn(trx, id, status, now, extra));
+  }
+
+  /** `finish` inside a transaction the caller holds. */
+  async finishIn(trx: Db, id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
     const query = extra.expiredOnly
       ? this.q.expire.bind({ id, now })
       : status === 'approved'
         ? this.q.approve.bind({ id, now })
         : this.q.finish.bind({ id, status, now });
-    return affected(await this.handle.write((trx) => trx.executeQuery(query))) === 1;
+    return affected(await trx.executeQuery(query)) === 1;
   }
 
   /** Records one more send if the cooldown has passed and sends remain. */
