@@ -290,6 +290,31 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(sixth.headers['retry-after']).toBeDefined();
     });
 
+    it('applies no send limit to a reverse call, which sends nothing: 10 starts to one number succeed', async () => {
+      expect((await t.post('/v1/numbers', { number: '+5511955550000', purpose: 'reverse_call' })).status).toBe(201);
+      const to = freshMobile();
+      for (let i = 0; i < 10; i++) expect((await t.post('/v1/verifications', { to, channel: 'reverse_call' })).body).toMatchObject({ status: 'pending', call_to: '+5511955550000' });
+      // Per-account and per-IP start limits still apply to every channel; the destination keeps its whole send budget.
+      for (let i = 0; i < 5; i++) expect((await t.post('/v1/verifications', { to, channel: 'sms' })).status).toBe(201);
+      expect((await t.post('/v1/verifications', { to, channel: 'sms' })).body.code).toBe('DESTINATION_RATE_LIMITED');
+    });
+
+    it('applies no send limit to a silent check, which sends nothing: 10 starts to one number succeed', async () => {
+      const to = freshMobile();
+      for (let i = 0; i < 10; i++) expect((await t.post('/v1/verifications', { to, channel: 'silent', device: { ip: '203.0.113.9' } })).status).toBe(201);
+      expect((await t.post('/v1/verifications', { to, channel: 'sms' })).status).toBe(201);
+    });
+
+    it('counts a workflow step that sends when it starts', async () => {
+      const to = freshMobile();
+      // The silent step finds nothing at this address and falls through to the SMS step, which sends.
+      for (let i = 0; i < 5; i++) {
+        expect((await t.post('/v1/verifications', { to, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '203.0.113.9' } })).body).toMatchObject({ status: 'pending', channel: 'sms' });
+      }
+      const sixth = await t.post('/v1/verifications', { to, channel: 'sms' });
+      expect([sixth.status, sixth.body.code]).toEqual([429, 'DESTINATION_RATE_LIMITED']);
+    });
+
     it('replays the first response for a repeated Idempotency-Key and refuses the key with another body', async () => {
       const to = freshMobile();
       const headers = { 'idempotency-key': `order-${to}` };

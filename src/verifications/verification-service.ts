@@ -16,7 +16,7 @@ import type { EffectiveSettings, ServiceSettings } from '../services/service-set
 import { builtinTemplate, MESSAGE_CHANNELS, resolveLocale, validateTemplate, type Locale, type MessageChannel, type MessageTemplate } from '../templates/index.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import { CODE_PATTERN, generateCode } from './code.js';
-import { channelFits, normalizeRecipient, type Channel, type Recipient } from './recipient.js';
+import { channelFits, normalizeRecipient, sendsToDestination, type Channel, type Recipient } from './recipient.js';
 import { finishedError } from './state-errors.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import { codeFromCallerId, flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
@@ -159,8 +159,6 @@ export class VerificationService implements DeliveryListener {
 
     await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
     await this.enforce(d.limiters.startPerAccount, ctx.accountId, 'RATE_LIMITED', 'too many verifications for this account');
-    const destKey = `${ctx.accountId}:${recipient.to}`;
-    if (!magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
 
     const now = d.clock.now();
     const id = newId('ver');
@@ -201,13 +199,7 @@ export class VerificationService implements DeliveryListener {
       ivr: input.ivr,
       flash_cli: cli ? d.sealer.seal(cli, id) : undefined,
     });
-    try {
-      row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
-    } catch (err) {
-      // Nothing was sent, so the destination keeps its budget.
-      if (!magic) await d.limiters.sendPerDestination.reward(destKey);
-      throw err;
-    }
+    row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
     d.events.started(channel);
     this.notify('verification.started', row);
     // A workflow may already have moved past a step the sandbox could not deliver, and a silent
@@ -301,8 +293,6 @@ export class VerificationService implements DeliveryListener {
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
     if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));
-    const destKey = `${row.account_id}:${row.to}`;
-    if (!row.magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
 
     if (!row.code_sealed) throw await this.stateError(ctx.accountId, id);
     const code = d.sealer.open(row.code_sealed, id);
@@ -331,7 +321,6 @@ export class VerificationService implements DeliveryListener {
       );
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
-      if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
       throw lostRace ? await this.stateError(ctx.accountId, id) : err;
     }
   }
@@ -368,12 +357,45 @@ export class VerificationService implements DeliveryListener {
     step = row.step,
   ): Promise<VerificationStatus> {
     const { d } = this;
-    const now = d.clock.now();
     // Nothing goes out for these: the user calls us, or the network answers.
-    if (channel === 'reverse_call' || channel === 'silent') {
+    if (!sendsToDestination(channel)) {
       await d.store.transaction(write);
       return channel === 'silent' ? this.runSilent({ ...row, step, channel }) : 'pending';
     }
+    // Only a step that sends counts against the destination's send limit (magic test
+    // destinations have none), and gets its point back if nothing was sent after all.
+    const destKey = `${row.account_id}:${row.to}`;
+    if (!row.magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
+    const { receipt, provider, messageId } = await this.queue(row, channel, template, settings, code, write, step).catch(async (err: unknown) => {
+      if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
+      throw err;
+    });
+    if (!receipt) {
+      d.outbox.wake();
+      return 'pending';
+    }
+    const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
+    this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
+    if (receipt.status !== 'undeliverable') return 'pending';
+    if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
+    return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
+  }
+
+  /**
+   * Renders the step's message and writes it with `write` and the debit in one transaction; a
+   * local provider delivers it there (its receipt), any other gets it from the outbox.
+   */
+  private async queue(
+    row: VerificationRow,
+    channel: Channel,
+    template: MessageTemplate | null,
+    settings: EffectiveSettings,
+    code: string,
+    write: (trx: Parameters<Parameters<VerificationStore['transaction']>[0]>[0]) => Promise<void>,
+    step: number,
+  ): Promise<{ receipt: SendReceipt | undefined; provider: MessageProvider; messageId: string }> {
+    const { d } = this;
+    const now = d.clock.now();
     const data = parseChannelData(row.channel_data);
     const rendered = stepContent({
       channel,
@@ -436,15 +458,7 @@ export class VerificationService implements DeliveryListener {
         updated_at: now,
       });
     });
-    if (!receipt) {
-      d.outbox.wake();
-      return 'pending';
-    }
-    const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
-    this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
-    if (receipt.status !== 'undeliverable') return 'pending';
-    if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
-    return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
+    return { receipt, provider, messageId };
   }
 
   // ---- delivery events (DeliveryListener) ----
