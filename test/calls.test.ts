@@ -110,12 +110,17 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const v = await start({ to: MOBILE, channel: 'reverse_call' });
       expect(v.call_to).toBe(POOL);
       expect((await phone(MOBILE)).calls.some((c: { verification_id: string }) => c.verification_id === v.id)).toBe(false);
-      await t.post(`/v1/sandbox/phones/${enc('+5511912345678')}/dial`, { to: POOL });
+      const stranger = await t.post(`/v1/sandbox/phones/${enc('+5511912345678')}/dial`, { to: POOL });
+      expect(stranger.body.call).toMatchObject({ direction: 'inbound', from: '+5511912345678', to: POOL, verification_id: null, disposition: 'rejected' });
       expect(await status(v.id)).toBe('pending');
       const dialed = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL });
-      expect(dialed.body.call).toMatchObject({ direction: 'inbound', from: MOBILE, to: POOL, disposition: 'rejected' });
+      expect(dialed.body.call).toMatchObject({ direction: 'inbound', from: MOBILE, to: POOL, verification_id: v.id, disposition: 'completed' });
       const done = (await t.get(`/v1/verifications/${v.id}`)).body;
       expect(done).toMatchObject({ status: 'approved', call_to: POOL });
+      // The phone's call list tells the same, and a second call finds nothing left to approve.
+      expect((await phone(MOBILE)).calls.find((c: { id: string }) => c.id === dialed.body.call.id)).toMatchObject({ verification_id: v.id, disposition: 'completed' });
+      const again = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL });
+      expect(again.body.call).toMatchObject({ verification_id: null, disposition: 'rejected' });
     });
 
     it('reverse call: two simultaneous calls approve once', async () => {
@@ -131,6 +136,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
         const [a, b] = await Promise.all([1, 2].map(() => t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL })));
         expect([a?.status, b?.status]).toEqual([200, 200]);
         expect(approved).toEqual([v.id]);
+        expect([a?.body.call.verification_id, b?.body.call.verification_id].sort()).toEqual([v.id, null].sort());
         expect(await status(v.id)).toBe('approved');
       } finally {
         t.verity.verifications.conclude = original;

@@ -500,11 +500,11 @@ export class VerificationService implements DeliveryListener {
     return (await this.conclude(row, 'failed', reason)) ? 'failed' : (((await this.d.store.byId(row.id))?.status ?? 'failed') as VerificationStatus);
   }
 
-  /** Approves every reverse-call verification of `from` waiting for a call to `to`; how many it approved. */
-  async inboundCall(from: string, to: string, account?: string): Promise<number> {
-    let approved = 0;
+  /** Approves every reverse-call verification of `from` waiting for a call to `to`; the ids it approved. */
+  async inboundCall(from: string, to: string, account?: string): Promise<string[]> {
+    const approved: string[] = [];
     for (const row of await this.d.store.awaitingCall(from, to, this.d.clock.now())) {
-      if ((account === undefined || row.account_id === account) && (await this.conclude(row, 'approved'))) approved += 1;
+      if ((account === undefined || row.account_id === account) && (await this.conclude(row, 'approved'))) approved.push(row.id);
     }
     return approved;
   }
