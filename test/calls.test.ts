@@ -68,7 +68,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       await act(MOBILE, call.id, 'answer');
       const pressed = await act(MOBILE, call.id, 'keys', { digits: '2' });
       expect(pressed.body.heard[0].say).toMatch(/not confirmed/);
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'ivr_declined', failure_provider_error: null });
     });
 
     it('ivr: an answered call that ends without a key fails; keys on an ended call are refused', async () => {
@@ -76,10 +76,17 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const call = await ringing(MOBILE, v.id);
       await act(MOBILE, call.id, 'answer');
       expect((await act(MOBILE, call.id, 'hangup')).body.call).toMatchObject({ status: 'ended', disposition: 'completed' });
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'ivr_no_key' });
       const late = await act(MOBILE, call.id, 'keys', { digits: '1' });
       expect([late.status, late.body.code]).toEqual([409, 'CALL_STATE']);
       expect(await status(v.id)).toBe('failed');
+    });
+
+    it('ivr: a declined call fails a verification with no next step, as not answered', async () => {
+      const v = await start({ to: MOBILE, channel: 'ivr' });
+      const call = await ringing(MOBILE, v.id);
+      expect((await act(MOBILE, call.id, 'hangup')).body.call.disposition).toBe('rejected');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'no_answer', failure_provider_error: 'REJECTED' });
     });
 
     it('ivr: a declined call moves the workflow to its next step', async () => {
@@ -185,7 +192,10 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const other = await start({ to: MOBILE, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '198.51.100.8' } });
       expect(other).toMatchObject({ status: 'pending', channel: 'sms' });
       const nowhere = await start({ to: MOBILE, channel: 'silent', device: { ip: '203.0.113.50' } });
-      expect(nowhere.status).toBe('failed');
+      expect(nowhere).toMatchObject({ status: 'failed', failure_reason: 'silent_outside_ranges' });
+      const another = await start({ to: MOBILE, channel: 'silent', device: { ip: '198.51.100.8' } });
+      expect(another).toMatchObject({ status: 'failed', failure_reason: 'silent_no_match' });
+      expect((await t.get(`/v1/verifications/${another.id}`)).body.failure_reason).toBe('silent_no_match');
     });
 
     it('silent: the local engine answers from an operator’s own data', async () => {

@@ -16,7 +16,8 @@ function verification(accountId: string, over: Partial<VerificationRow> = {}): V
     id: newId('ver'), account_id: accountId, service_id: null, channel: 'sms', to: '+5511987654321', line_type: 'mobile', country: 'BR',
     status: 'pending', code_hash: 'h', code_sealed: 's', code_length: 6, locale: 'en', template_id: null, sender: null, metadata: null,
     magic: 0, attempts: 0, max_attempts: 5, sends: 1, max_sends: 3, resend_cooldown_s: 30, last_sent_at: T0, expires_at: T0 + 600_000,
-    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, created_at: T0, updated_at: T0, ...over,
+    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, failure_reason: null, failure_provider_error: null,
+    created_at: T0, updated_at: T0, ...over,
   };
 }
 
@@ -95,6 +96,22 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(await store.get(accountId, v.id)).toMatchObject({ status: 'approved', code_sealed: null });
       expect(await store.finish(v.id, 'canceled', T0 + 2)).toBe(false);
+    });
+
+    it('records why a verification failed in the write that ends it, and nothing on approval', async () => {
+      const failed = verification(accountId);
+      const approved = verification(accountId);
+      await store.transaction(async (trx) => {
+        await store.insert(trx, failed);
+        await store.insert(trx, approved);
+      });
+      expect(await store.finish(failed.id, 'failed', T0 + 1, { failure: { reason: 'undeliverable', providerError: '088' } })).toBe(true);
+      expect(await store.finish(approved.id, 'approved', T0 + 1)).toBe(true);
+      expect(await store.get(accountId, failed.id)).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: '088' });
+      expect(await store.get(accountId, approved.id)).toMatchObject({ status: 'approved', failure_reason: null, failure_provider_error: null });
+      // A later end changes nothing, its reason included.
+      expect(await store.finish(failed.id, 'canceled', T0 + 2, { failure: { reason: 'canceled' } })).toBe(false);
+      expect((await store.get(accountId, failed.id))?.failure_reason).toBe('undeliverable');
     });
 
     it('does not approve an expired verification', async () => {

@@ -41,7 +41,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       if (channel === 'email') expect(msg.subject).toBeTruthy();
       const check = await t.post(`/v1/verifications/${start.body.id}/check`, { code: msg.code });
       expect(check.status).toBe(200);
-      expect(check.body).toMatchObject({ valid: true, status: 'approved', attempts: 1 });
+      expect(check.body).toMatchObject({ valid: true, status: 'approved', attempts: 1, failure_reason: null, failure_provider_error: null });
       expect((await t.get(`/v1/verifications/${start.body.id}`)).body.status).toBe('approved');
     });
 
@@ -52,7 +52,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const wrong = code === '000000' ? '111111' : '000000';
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ valid: false, status: 'pending', attempts: 1 });
+      expect(r.body).toMatchObject({ valid: false, status: 'pending', attempts: 1, failure_reason: null });
       expect((await t.get(`/v1/verifications/${v.id}`)).body.attempts).toBe(1);
     });
 
@@ -63,12 +63,12 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const wrong = code === '000000' ? '111111' : '000000';
       for (let i = 1; i <= 5; i++) {
         const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
-        expect(r.body).toMatchObject({ valid: false, attempts: i, status: i === 5 ? 'max_attempts' : 'pending' });
+        expect(r.body).toMatchObject({ valid: false, attempts: i, status: i === 5 ? 'max_attempts' : 'pending', failure_reason: i === 5 ? 'max_attempts' : null });
       }
       const sixth = await t.post(`/v1/verifications/${v.id}/check`, { code });
       expect(sixth.status).toBe(409);
       expect(sixth.body).toMatchObject({ code: 'MAX_ATTEMPTS_REACHED', verification_status: 'max_attempts' });
-      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5 });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5, failure_reason: 'max_attempts', failure_provider_error: null });
     });
 
     /** A service allowing `attempts` checks per verification, so one verification can spend a whole guess budget. */
@@ -159,8 +159,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const to = freshMobile();
       const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const code = await lastCode(t, to);
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.failure_reason).toBeNull();
       t.clock.advance(10 * 60 * 1000 + 1);
-      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('expired');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'expired', failure_reason: 'expired' });
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code });
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ code: 'VERIFICATION_EXPIRED', verification_status: 'expired' });
@@ -173,7 +174,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       t.clock.advance(10 * 60 * 1000 + 1);
       expect(await t.verity.verifications.sweep()).toBeGreaterThanOrEqual(1);
       const row = await t.verity.verificationStore.get((await t.verity.accountStore.firstAccount())!.id, v.id);
-      expect(row).toMatchObject({ status: 'expired', code_sealed: null });
+      expect(row).toMatchObject({ status: 'expired', code_sealed: null, failure_reason: 'expired' });
     });
 
     it('resends the same code after the cooldown and refuses a resend inside it', async () => {
@@ -251,7 +252,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       for (let i = 0; i < 5; i++) expect((await t.post(`/v1/verifications/${v0.id}/check`, { code: await wrongFor() })).body.valid).toBe(false);
       const { body: v2 } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const tenth = await t.post(`/v1/verifications/${v2.id}/check`, { code: await wrongFor() });
-      expect(tenth.body).toMatchObject({ valid: false, status: 'blocked' });
+      expect(tenth.body).toMatchObject({ valid: false, status: 'blocked', failure_reason: 'guess_limit' });
+      expect((await t.get(`/v1/verifications/${v2.id}`)).body.failure_reason).toBe('guess_limit');
       expect((await t.post(`/v1/verifications/${v2.id}/check`, { code: await lastCode(t, to) })).body.code).toBe('VERIFICATION_BLOCKED');
       const { body: v3 } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const refused = await t.post(`/v1/verifications/${v3.id}/check`, { code: await lastCode(t, to) });
@@ -335,7 +337,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const to = freshMobile();
       const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const c = await t.post(`/v1/verifications/${v.id}/cancel`);
-      expect(c.body.status).toBe('canceled');
+      expect(c.body).toMatchObject({ status: 'canceled', failure_reason: 'canceled' });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.failure_reason).toBe('canceled');
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code: await lastCode(t, to) });
       expect(r.status).toBe(409);
       expect(r.body.code).toBe('VERIFICATION_CANCELED');
@@ -376,7 +379,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(await lastCode(t, '+15005550006')).toBe('123456');
       const bad = await t.post('/v1/verifications', { to: '+15005550001', channel: 'sms' });
       expect(bad.status).toBe(201);
-      expect(bad.body.status).toBe('failed');
+      expect(bad.body).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: null });
+      expect((await t.get(`/v1/verifications/${bad.body.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'undeliverable' });
       const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent('+15005550001')}&limit=1`);
       expect(inbox.body.messages[0].outcome).toBe('undeliverable');
       expect((await t.post(`/v1/verifications/${bad.body.id}/check`, { code: '123456' })).body.code).toBe('VERIFICATION_FAILED');

@@ -98,7 +98,7 @@ export class CallService {
         const { row, current } = await verification();
         if (!row) return undefined;
         const confirmed = ev.digits.startsWith('1');
-        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_other_key');
+        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_declined');
         const prompts = parseChannelData(row.channel_data).ivr ?? {};
         return ivrFollowUp(confirmed && current, prompts, { locale: row.locale as Locale, brand: await d.brandOf(row), soundUrl: d.soundUrl });
       }

@@ -88,6 +88,8 @@ export interface VerificationTable {
   step_deadline: number | null; // when the current step times out (pending verifications only)
   call_number: string | null; // reverse call: the pool number the user must call
   channel_data: string | null; // JSON: the silent step's device, the IVR's prompts
+  failure_reason: string | null; // why it ended without approval (FailureReason); null while pending or approved
+  failure_provider_error: string | null; // a delivery failure's provider error code
   created_at: number;
   updated_at: number;
 }

@@ -18,6 +18,7 @@ import type { TemplateStore } from '../templates/template-store.js';
 import { CODE_PATTERN, generateCode } from './code.js';
 import { channelFits, normalizeRecipient, sendsToDestination, type Channel, type Recipient } from './recipient.js';
 import { finishedError } from './state-errors.js';
+import { deliveryFailure, legacyReason, silentFailure, type DeliveryFailure, type Failure, type FailureReason } from './failure-reason.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import { codeFromCallerId, flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
@@ -71,7 +72,8 @@ export interface VerificationLimiters {
 type CheckVerdict =
   | { kind: 'refused'; row: VerificationRow; retryAfterMs: number }
   | { kind: 'approved'; row: VerificationRow }
-  | { kind: 'wrong'; row: VerificationRow; status: 'pending' | 'max_attempts' | 'blocked' };
+  | { kind: 'wrong'; row: VerificationRow; status: 'pending' }
+  | { kind: 'wrong'; row: VerificationRow; status: 'max_attempts' | 'blocked'; reason: FailureReason };
 
 export interface VerificationEvents {
   started(channel: string): void;
@@ -191,6 +193,8 @@ export class VerificationService implements DeliveryListener {
       step_deadline: stepDeadline(steps, 0, now),
       call_number: callNumber,
       channel_data: null,
+      failure_reason: null,
+      failure_provider_error: null,
       created_at: now,
       updated_at: now,
     };
@@ -202,9 +206,11 @@ export class VerificationService implements DeliveryListener {
     row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
     d.events.started(channel);
     this.notify('verification.started', row);
-    // A workflow may already have moved past a step the sandbox could not deliver, and a silent
-    // step may have been given the address the device must open.
-    const current = (row.workflow || channel === 'silent') && row.status === 'pending' ? ((await d.store.byId(id)) ?? row) : row;
+    // A workflow may already have moved past a step the sandbox could not deliver, a silent step
+    // may have been given the address the device must open, and a start that failed at once has
+    // its reason on the row.
+    const reread = row.status === 'failed' || ((row.workflow || channel === 'silent') && row.status === 'pending');
+    const current = reread ? ((await d.store.byId(id)) ?? row) : row;
     return toView(current, now);
   }
 
@@ -247,11 +253,15 @@ export class VerificationService implements DeliveryListener {
       if (budgeted) await d.store.recordWrongGuess(trx, row.account_id, row.to, now);
       // A wrong guess that uses up the verification's attempts, or the destination's last guess,
       // ends the verification.
-      let status: VerificationStatus = 'pending';
-      if (row.attempts >= row.max_attempts) status = 'max_attempts';
-      else if (budgeted && wrongGuesses + 1 >= budget.points) status = 'blocked';
-      if (status !== 'pending') await d.store.finishIn(trx, id, status, now);
-      return { kind: 'wrong', row, status };
+      if (row.attempts >= row.max_attempts) {
+        await d.store.finishIn(trx, id, 'max_attempts', now, { failure: { reason: 'max_attempts' } });
+        return { kind: 'wrong', row, status: 'max_attempts', reason: 'max_attempts' };
+      }
+      if (budgeted && wrongGuesses + 1 >= budget.points) {
+        await d.store.finishIn(trx, id, 'blocked', now, { failure: { reason: 'guess_limit' } });
+        return { kind: 'wrong', row, status: 'blocked', reason: 'guess_limit' };
+      }
+      return { kind: 'wrong', row, status: 'pending' };
     });
     if (!verdict) throw await this.stateError(ctx.accountId, id);
     const { row } = verdict;
@@ -265,13 +275,11 @@ export class VerificationService implements DeliveryListener {
         return { ...toView(approved, now), valid: true };
       }
       case 'wrong': {
-        const { status } = verdict;
-        const after = status === 'pending' ? row : { ...row, status, code_sealed: null, updated_at: now };
-        if (status !== 'pending') {
-          d.events.failed(row.channel);
-          this.notify('verification.failed', after, { reason: status });
-        }
-        return { ...toView(after, now), valid: false };
+        if (verdict.status === 'pending') return { ...toView(row, now), valid: false };
+        const ended = { ...row, status: verdict.status, code_sealed: null, failure_reason: verdict.reason, updated_at: now };
+        d.events.failed(row.channel);
+        this.notify('verification.failed', ended, { reason: legacyReason(verdict.reason) });
+        return { ...toView(ended, now), valid: false };
       }
     }
   }
@@ -329,9 +337,10 @@ export class VerificationService implements DeliveryListener {
     const row = await this.load(accountId, id);
     const now = this.d.clock.now();
     await this.assertPending(row, now);
-    if (!(await this.d.store.finish(id, 'canceled', now))) throw await this.stateError(accountId, id);
-    this.notify('verification.canceled', { ...row, status: 'canceled', updated_at: now });
-    return toView({ ...row, status: 'canceled', updated_at: now }, now);
+    if (!(await this.d.store.finish(id, 'canceled', now, { failure: { reason: 'canceled' } }))) throw await this.stateError(accountId, id);
+    const canceled = { ...row, status: 'canceled', code_sealed: null, failure_reason: 'canceled', updated_at: now };
+    this.notify('verification.canceled', canceled);
+    return toView(canceled, now);
   }
 
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
@@ -378,7 +387,7 @@ export class VerificationService implements DeliveryListener {
     this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
     if (receipt.status !== 'undeliverable') return 'pending';
     if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
-    return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
+    return (await this.deliveryFailed(row.id, channel, { reason: 'undeliverable' })) ? 'failed' : 'pending';
   }
 
   /**
@@ -473,29 +482,31 @@ export class VerificationService implements DeliveryListener {
     if (row) this.notifyMessage(status === 'delivered' ? 'message.delivered' : 'message.sent', row, { ...messageData(message), status });
   }
 
-  async onFailed(message: MessageRow, error: string): Promise<void> {
+  async onFailed(message: MessageRow, error: string, how: DeliveryFailure): Promise<void> {
     const row = await this.d.store.byId(message.verification_id);
     if (row) this.notifyMessage('message.failed', row, { ...messageData(message), status: 'failed', error });
     // A failed step moves the workflow on; only the last step's failure (or a stale one) ends it.
     if (row && message.step !== row.step) return;
     if (row && (await this.advance(row, 'failed'))) return;
-    await this.deliveryFailed(message.verification_id, message.channel);
+    await this.deliveryFailed(message.verification_id, message.channel, deliveryFailure(message.channel, how, error));
   }
 
   /**
    * Ends a pending verification on an event from outside (a key pressed, a call received, the
    * network's answer); true only for the caller that ended it.
    */
-  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: string, now = this.d.clock.now()): Promise<boolean> {
-    if (!(await this.d.store.finish(row.id, status, now))) return false;
+  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: FailureReason, now = this.d.clock.now()): Promise<boolean> {
+    const failure = status === 'failed' && reason ? { reason } : undefined;
+    if (!(await this.d.store.finish(row.id, status, now, { failure }))) return false;
     if (status === 'approved') this.d.events.approved(row.channel);
     else this.d.events.failed(row.channel);
-    this.notify(status === 'approved' ? 'verification.approved' : 'verification.failed', { ...row, status, updated_at: now }, reason ? { reason } : {});
+    const ended = { ...row, status, code_sealed: null, failure_reason: failure?.reason ?? null, updated_at: now };
+    this.notify(status === 'approved' ? 'verification.approved' : 'verification.failed', ended, failure ? { reason: legacyReason(failure.reason) } : {});
     return true;
   }
 
   /** A step that did not prove anything (a silent no-match or an operator that could not answer): the next step, or failed. */
-  async fallThrough(row: VerificationRow, reason: string): Promise<VerificationStatus> {
+  async fallThrough(row: VerificationRow, reason: FailureReason): Promise<VerificationStatus> {
     if (await this.advance(row, 'failed')) return ((await this.d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
     return (await this.conclude(row, 'failed', reason)) ? 'failed' : (((await this.d.store.byId(row.id))?.status ?? 'failed') as VerificationStatus);
   }
@@ -514,7 +525,7 @@ export class VerificationService implements DeliveryListener {
     const row = await this.d.store.byId(verificationId);
     if (!row || row.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
     if (outcome === 'verified_online' || outcome === 'verified_offline') return (await this.conclude(row, 'approved')) ? 'approved' : 'pending';
-    return this.fallThrough(row, `silent_${outcome}`);
+    return this.fallThrough(row, silentFailure(outcome));
   }
 
   /**
@@ -648,12 +659,12 @@ export class VerificationService implements DeliveryListener {
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */
-  private async deliveryFailed(verificationId: string, channel: string): Promise<boolean> {
+  private async deliveryFailed(verificationId: string, channel: string, failure: Failure): Promise<boolean> {
     const now = this.d.clock.now();
-    if (!(await this.d.store.finish(verificationId, 'failed', now))) return false;
+    if (!(await this.d.store.finish(verificationId, 'failed', now, { failure }))) return false;
     this.d.events.failed(channel);
     const row = await this.d.store.byId(verificationId);
-    if (row) this.notify('verification.failed', row, { reason: 'undeliverable' });
+    if (row) this.notify('verification.failed', row, { reason: legacyReason(failure.reason) });
     return true;
   }
 
@@ -729,7 +740,7 @@ export class VerificationService implements DeliveryListener {
   private async settle(row: VerificationRow, now: number): Promise<VerificationStatus> {
     const status = effectiveStatus(row, now);
     if (status === 'expired' && row.status === 'pending' && (await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true }))) {
-      this.notify('verification.expired', { ...row, status: 'expired', updated_at: now });
+      this.notify('verification.expired', { ...row, status: 'expired', code_sealed: null, failure_reason: 'expired', updated_at: now });
     }
     return status;
   }

@@ -2,10 +2,16 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
 import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
+import type { Failure, FailureReason } from './failure-reason.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type VerificationRow = VerificationTable;
+
+export interface FinishExtra {
+  expiredOnly?: boolean;
+  failure?: Failure | undefined;
+}
 
 export interface MessageResult {
   status: string;
@@ -17,7 +23,8 @@ export interface MessageResult {
 const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
   'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
   'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
-  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'created_at', 'updated_at',
+  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'failure_reason', 'failure_provider_error',
+  'created_at', 'updated_at',
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
   'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
@@ -92,13 +99,17 @@ export class VerificationStore {
           .where('status', '=', 'pending')
           .where('expires_at', '>', p.now),
       ),
-      finish: new PreparedQuery<{ id: string; status: string; now: number }>((p) =>
-        db.updateTable('verifications').set({ status: p.status, code_sealed: null, updated_at: p.now }).where('id', '=', p.id).where('status', '=', 'pending'),
+      finish: new PreparedQuery<{ id: string; status: string; now: number; reason: string | null; providerError: string | null }>((p) =>
+        db
+          .updateTable('verifications')
+          .set({ status: p.status, code_sealed: null, failure_reason: p.reason, failure_provider_error: p.providerError, updated_at: p.now })
+          .where('id', '=', p.id)
+          .where('status', '=', 'pending'),
       ),
       expire: new PreparedQuery<{ id: string; now: number }>((p) =>
         db
           .updateTable('verifications')
-          .set({ status: 'expired', code_sealed: null, updated_at: p.now })
+          .set({ status: 'expired', code_sealed: null, failure_reason: 'expired' satisfies FailureReason, updated_at: p.now })
           .where('id', '=', p.id)
           .where('status', '=', 'pending')
           .where('expires_at', '<=', p.now),
@@ -180,21 +191,22 @@ export class VerificationStore {
   }
 
   /**
-   * Moves a pending verification to `status` and drops its sealed code; true only for the caller
-   * that made the change. Approval also requires the verification to be unexpired; `expiredOnly`
-   * ends it only if it really is past its expiry.
+   * Moves a pending verification to `status` and drops its sealed code, recording why it failed
+   * (`failure`) in the same write; true only for the caller that made the change. Approval also
+   * requires the verification to be unexpired; `expiredOnly` ends it only if it really is past
+   * its expiry.
    */
-  async finish(id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
+  async finish(id: string, status: string, now: number, extra: FinishExtra = {}): Promise<boolean> {
     return this.handle.write((trx) => this.finishIn(trx, id, status, now, extra));
   }
 
   /** `finish` inside a transaction the caller holds. */
-  async finishIn(trx: Db, id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
+  async finishIn(trx: Db, id: string, status: string, now: number, extra: FinishExtra = {}): Promise<boolean> {
     const query = extra.expiredOnly
       ? this.q.expire.bind({ id, now })
       : status === 'approved'
         ? this.q.approve.bind({ id, now })
-        : this.q.finish.bind({ id, status, now });
+        : this.q.finish.bind({ id, status, now, reason: extra.failure?.reason ?? null, providerError: extra.failure?.providerError ?? null });
     return affected(await trx.executeQuery(query)) === 1;
   }
 
@@ -272,7 +284,7 @@ export class VerificationStore {
     return this.handle.write((trx) =>
       trx
         .updateTable('verifications')
-        .set({ status: 'expired', code_sealed: null, updated_at: now })
+        .set({ status: 'expired', code_sealed: null, failure_reason: 'expired' satisfies FailureReason, updated_at: now })
         .where('status', '=', 'pending')
         .where('expires_at', '<=', now)
         .returningAll()
