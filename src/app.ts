@@ -259,10 +259,10 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     outbox: { wake: () => worker?.wake() },
     limiters: {
       sendPerDestination: limiterFactory.create('send_dest', config.limits.sendPerDestination),
-      guessPerDestination: limiterFactory.create('guess_dest', config.limits.guessPerDestination),
       startPerIp: limiterFactory.create('start_ip', config.limits.startPerIp),
       startPerAccount: limiterFactory.create('start_account', config.limits.startPerAccount),
     },
+    guessBudget: config.limits.guessPerDestination,
     hasher: new CodeHasher(secrets.peppers),
     sealer,
     clock,

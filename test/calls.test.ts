@@ -68,7 +68,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       await act(MOBILE, call.id, 'answer');
       const pressed = await act(MOBILE, call.id, 'keys', { digits: '2' });
       expect(pressed.body.heard[0].say).toMatch(/not confirmed/);
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'ivr_declined', failure_provider_error: null });
     });
 
     it('ivr: an answered call that ends without a key fails; keys on an ended call are refused', async () => {
@@ -76,10 +76,17 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const call = await ringing(MOBILE, v.id);
       await act(MOBILE, call.id, 'answer');
       expect((await act(MOBILE, call.id, 'hangup')).body.call).toMatchObject({ status: 'ended', disposition: 'completed' });
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'ivr_no_key' });
       const late = await act(MOBILE, call.id, 'keys', { digits: '1' });
       expect([late.status, late.body.code]).toEqual([409, 'CALL_STATE']);
       expect(await status(v.id)).toBe('failed');
+    });
+
+    it('ivr: a declined call fails a verification with no next step, as not answered', async () => {
+      const v = await start({ to: MOBILE, channel: 'ivr' });
+      const call = await ringing(MOBILE, v.id);
+      expect((await act(MOBILE, call.id, 'hangup')).body.call.disposition).toBe('rejected');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'no_answer', failure_provider_error: 'REJECTED' });
     });
 
     it('ivr: a declined call moves the workflow to its next step', async () => {
@@ -110,12 +117,17 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const v = await start({ to: MOBILE, channel: 'reverse_call' });
       expect(v.call_to).toBe(POOL);
       expect((await phone(MOBILE)).calls.some((c: { verification_id: string }) => c.verification_id === v.id)).toBe(false);
-      await t.post(`/v1/sandbox/phones/${enc('+5511912345678')}/dial`, { to: POOL });
+      const stranger = await t.post(`/v1/sandbox/phones/${enc('+5511912345678')}/dial`, { to: POOL });
+      expect(stranger.body.call).toMatchObject({ direction: 'inbound', from: '+5511912345678', to: POOL, verification_id: null, disposition: 'rejected' });
       expect(await status(v.id)).toBe('pending');
       const dialed = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL });
-      expect(dialed.body.call).toMatchObject({ direction: 'inbound', from: MOBILE, to: POOL, disposition: 'rejected' });
+      expect(dialed.body.call).toMatchObject({ direction: 'inbound', from: MOBILE, to: POOL, verification_id: v.id, disposition: 'completed' });
       const done = (await t.get(`/v1/verifications/${v.id}`)).body;
       expect(done).toMatchObject({ status: 'approved', call_to: POOL });
+      // The phone's call list tells the same, and a second call finds nothing left to approve.
+      expect((await phone(MOBILE)).calls.find((c: { id: string }) => c.id === dialed.body.call.id)).toMatchObject({ verification_id: v.id, disposition: 'completed' });
+      const again = await t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL });
+      expect(again.body.call).toMatchObject({ verification_id: null, disposition: 'rejected' });
     });
 
     it('reverse call: two simultaneous calls approve once', async () => {
@@ -131,6 +143,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
         const [a, b] = await Promise.all([1, 2].map(() => t.post(`/v1/sandbox/phones/${enc(MOBILE)}/dial`, { to: POOL })));
         expect([a?.status, b?.status]).toEqual([200, 200]);
         expect(approved).toEqual([v.id]);
+        expect([a?.body.call.verification_id, b?.body.call.verification_id].sort()).toEqual([v.id, null].sort());
         expect(await status(v.id)).toBe('approved');
       } finally {
         t.verity.verifications.conclude = original;
@@ -206,7 +219,10 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('call and netw
       const other = await start({ to: MOBILE, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '198.51.100.8' } });
       expect(other).toMatchObject({ status: 'pending', channel: 'sms' });
       const nowhere = await start({ to: MOBILE, channel: 'silent', device: { ip: '203.0.113.50' } });
-      expect(nowhere.status).toBe('failed');
+      expect(nowhere).toMatchObject({ status: 'failed', failure_reason: 'silent_outside_ranges' });
+      const another = await start({ to: MOBILE, channel: 'silent', device: { ip: '198.51.100.8' } });
+      expect(another).toMatchObject({ status: 'failed', failure_reason: 'silent_no_match' });
+      expect((await t.get(`/v1/verifications/${another.id}`)).body.failure_reason).toBe('silent_no_match');
     });
 
     it('silent: the local engine answers from an operator’s own data', async () => {

@@ -140,7 +140,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the delivery 
       const row = await message(v.id);
       expect(row).toMatchObject({ status: 'failed', error: 'THROTTLED', attempts: 3, payload_sealed: null });
       expect(row.attemptsLog).toHaveLength(6);
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'provider_rejected', failure_provider_error: 'THROTTLED' });
       expect((await t.post(`/v1/verifications/${v.id}/check`, { code: '123456' })).body.code).toBe('VERIFICATION_FAILED');
       expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/verity_verifications_failed_total\{channel="sms"\} [1-9]/);
     });
@@ -151,7 +151,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the delivery 
       const v = await start('+5511961110005');
       await t.verity.worker.drain();
       expect(await message(v.id)).toMatchObject({ status: 'failed', error: 'INVALID_DESTINATION', attempts: 1, payload_sealed: null });
-      expect(await status(v.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'provider_rejected', failure_provider_error: 'INVALID_DESTINATION' });
     });
 
     it('routes by calling-code prefix and falls back to the providers that declare the channel', async () => {
@@ -208,7 +208,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the delivery 
       expect((await message(a.id)).status).toBe('delivered');
       expect((await callback({ providerMessageId: mb.provider_message_id, status: 'undeliverable', errorCode: 'EXPIRED' }, 'good')).statusCode).toBe(200);
       expect(await message(b.id)).toMatchObject({ status: 'undeliverable', error: 'EXPIRED' });
-      expect(await status(b.id)).toBe('failed');
+      expect((await t.get(`/v1/verifications/${b.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: 'EXPIRED' });
       // A late or repeated receipt moves nothing backwards.
       await callback({ providerMessageId: ma.provider_message_id, status: 'undeliverable' }, 'good');
       expect((await message(a.id)).status).toBe('delivered');

@@ -16,7 +16,8 @@ function verification(accountId: string, over: Partial<VerificationRow> = {}): V
     id: newId('ver'), account_id: accountId, service_id: null, channel: 'sms', to: '+5511987654321', line_type: 'mobile', country: 'BR',
     status: 'pending', code_hash: 'h', code_sealed: 's', code_length: 6, locale: 'en', template_id: null, sender: null, metadata: null,
     magic: 0, attempts: 0, max_attempts: 5, sends: 1, max_sends: 3, resend_cooldown_s: 30, last_sent_at: T0, expires_at: T0 + 600_000,
-    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, created_at: T0, updated_at: T0, ...over,
+    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, failure_reason: null, failure_provider_error: null,
+    created_at: T0, updated_at: T0, ...over,
   };
 }
 
@@ -42,6 +43,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     await db?.close();
   });
 
+  /** One counted attempt in a write unit of its own, as a check makes it. */
+  const count = (account: string, id: string, now: number, since = now - 3_600_000) => store.transaction((trx) => store.countAttempt(trx, account, id, now, since));
+
   describe.skipIf(!backend.url)('', () => {
     it('migrating twice is a no-op', async () => {
       expect(await migrate(h, schema)).toEqual([]);
@@ -57,16 +61,32 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
     it('counts attempts up to the limit and no further', async () => {
       const v = verification(accountId, { max_attempts: 3 });
       await store.transaction((trx) => store.insert(trx, v));
-      const got = await Promise.all(Array.from({ length: 10 }, () => store.countAttempt(accountId, v.id, T0 + 1)));
-      expect(got.filter(Boolean).map((g) => g?.attempts).sort()).toEqual([1, 2, 3]);
+      const got = await Promise.all(Array.from({ length: 10 }, () => count(accountId, v.id, T0 + 1)));
+      expect(got.filter(Boolean).map((g) => g?.row.attempts).sort()).toEqual([1, 2, 3]);
       expect((await store.get(accountId, v.id))?.attempts).toBe(3);
     });
 
     it('refuses an attempt after expiry', async () => {
       const v = verification(accountId);
       await store.transaction((trx) => store.insert(trx, v));
-      expect(await store.countAttempt(accountId, v.id, v.expires_at)).toBeUndefined();
-      expect(await store.countAttempt('acc_other', v.id, T0 + 1)).toBeUndefined();
+      expect(await count(accountId, v.id, v.expires_at)).toBeUndefined();
+      expect(await count('acc_other', v.id, T0 + 1)).toBeUndefined();
+    });
+
+    it('counts with an attempt the destination’s wrong guesses inside the window, and sweeps the old ones', async () => {
+      const to = '+5511987650777';
+      const v = verification(accountId, { to, max_attempts: 10 });
+      await store.transaction((trx) => store.insert(trx, v));
+      await store.transaction(async (trx) => {
+        for (const at of [T0 - 10_000, T0 - 5_000, T0 - 1_000, T0]) await store.recordWrongGuess(trx, accountId, to, at);
+        // Another destination, and the same number under another account, are other budgets.
+        await store.recordWrongGuess(trx, accountId, '+5511987650778', T0);
+        await store.recordWrongGuess(trx, 'acc_other', to, T0);
+      });
+      expect((await count(accountId, v.id, T0 + 1, T0 - 6_000))?.wrongGuesses).toBe(3);
+      expect(await store.transaction((trx) => store.wrongGuessAt(trx, accountId, to, T0 - 6_000, 1))).toBe(T0 - 1_000);
+      expect(await store.sweepWrongGuesses(T0 - 5_000)).toBe(2);
+      expect((await count(accountId, v.id, T0 + 1, T0 - 60_000))?.wrongGuesses).toBe(2);
     });
 
     it('finishes a pending verification exactly once under concurrency', async () => {
@@ -76,6 +96,22 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('store contrac
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(await store.get(accountId, v.id)).toMatchObject({ status: 'approved', code_sealed: null });
       expect(await store.finish(v.id, 'canceled', T0 + 2)).toBe(false);
+    });
+
+    it('records why a verification failed in the write that ends it, and nothing on approval', async () => {
+      const failed = verification(accountId);
+      const approved = verification(accountId);
+      await store.transaction(async (trx) => {
+        await store.insert(trx, failed);
+        await store.insert(trx, approved);
+      });
+      expect(await store.finish(failed.id, 'failed', T0 + 1, { failure: { reason: 'undeliverable', providerError: '088' } })).toBe(true);
+      expect(await store.finish(approved.id, 'approved', T0 + 1)).toBe(true);
+      expect(await store.get(accountId, failed.id)).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: '088' });
+      expect(await store.get(accountId, approved.id)).toMatchObject({ status: 'approved', failure_reason: null, failure_provider_error: null });
+      // A later end changes nothing, its reason included.
+      expect(await store.finish(failed.id, 'canceled', T0 + 2, { failure: { reason: 'canceled' } })).toBe(false);
+      expect((await store.get(accountId, failed.id))?.failure_reason).toBe('undeliverable');
     });
 
     it('does not approve an expired verification', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
 
@@ -38,7 +41,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       if (channel === 'email') expect(msg.subject).toBeTruthy();
       const check = await t.post(`/v1/verifications/${start.body.id}/check`, { code: msg.code });
       expect(check.status).toBe(200);
-      expect(check.body).toMatchObject({ valid: true, status: 'approved', attempts: 1 });
+      expect(check.body).toMatchObject({ valid: true, status: 'approved', attempts: 1, failure_reason: null, failure_provider_error: null });
       expect((await t.get(`/v1/verifications/${start.body.id}`)).body.status).toBe('approved');
     });
 
@@ -49,7 +52,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const wrong = code === '000000' ? '111111' : '000000';
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ valid: false, status: 'pending', attempts: 1 });
+      expect(r.body).toMatchObject({ valid: false, status: 'pending', attempts: 1, failure_reason: null });
       expect((await t.get(`/v1/verifications/${v.id}`)).body.attempts).toBe(1);
     });
 
@@ -60,35 +63,105 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const wrong = code === '000000' ? '111111' : '000000';
       for (let i = 1; i <= 5; i++) {
         const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
-        expect(r.body).toMatchObject({ valid: false, attempts: i, status: i === 5 ? 'max_attempts' : 'pending' });
+        expect(r.body).toMatchObject({ valid: false, attempts: i, status: i === 5 ? 'max_attempts' : 'pending', failure_reason: i === 5 ? 'max_attempts' : null });
       }
       const sixth = await t.post(`/v1/verifications/${v.id}/check`, { code });
       expect(sixth.status).toBe(409);
       expect(sixth.body).toMatchObject({ code: 'MAX_ATTEMPTS_REACHED', verification_status: 'max_attempts' });
-      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5 });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'max_attempts', attempts: 5, failure_reason: 'max_attempts', failure_provider_error: null });
     });
 
-    it('approves exactly once when 50 checks with the right code arrive in parallel', async () => {
+    /** A service allowing `attempts` checks per verification, so one verification can spend a whole guess budget. */
+    const serviceWith = async (attempts: number): Promise<string> => {
+      const s = await t.post('/v1/services', { name: `attempts-${attempts}`, max_attempts: attempts });
+      expect(s.status).toBe(201);
+      return s.body.id as string;
+    };
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+    /** Spends the destination's whole budget of 10 wrong guesses on one new verification; the 11th guess is refused. */
+    const expectFullGuessBudget = async (to: string, service: string) => {
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const wrong = wrongFor(await lastCode(t, to));
+      for (let i = 1; i <= 10; i++) {
+        const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrong });
+        expect([r.status, r.body.valid, r.body.status]).toEqual([200, false, i === 10 ? 'blocked' : 'pending']);
+      }
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const refused = await t.post(`/v1/verifications/${next.id}/check`, { code: await lastCode(t, to) });
+      expect([refused.status, refused.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+    };
+
+    it.each([
+      ['the default 5 attempts', 0],
+      ['a service allowing 60 attempts', 60],
+    ])('approves exactly once when 50 right codes race (%s); the others answer VERIFICATION_APPROVED and spend no guess', async (_name, attempts) => {
       const to = freshMobile();
-      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const service = attempts > 0 ? await serviceWith(attempts) : undefined;
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', ...(service ? { service } : {}) });
       const code = await lastCode(t, to);
       const results = await Promise.all(Array.from({ length: 50 }, () => t.post(`/v1/verifications/${v.id}/check`, { code })));
       const approvals = results.filter((r) => r.status === 200 && r.body.valid === true);
       expect(approvals).toHaveLength(1);
-      for (const r of results.filter((x) => x !== approvals[0])) {
-        // Losers see the approval, the spent attempts, or the destination's spent guess budget.
-        expect([409, 429]).toContain(r.status);
-        expect(['VERIFICATION_APPROVED', 'MAX_ATTEMPTS_REACHED', 'GUESS_LIMIT_REACHED']).toContain(r.body.code);
-      }
-      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('approved');
+      const losers = results.filter((x) => x !== approvals[0]);
+      expect(losers.map((r) => [r.status, r.body.code, r.body.verification_status])).toEqual(losers.map(() => [409, 'VERIFICATION_APPROVED', 'approved']));
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'approved', attempts: 1 });
+      // The destination still has every one of its wrong guesses.
+      await expectFullGuessBudget(to, service ?? (await serviceWith(60)));
+    });
+
+    it('counts at most the budget of 30 parallel wrong guesses across three verifications of one destination', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(20);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await t.post('/v1/verifications', { to, channel: 'sms', service })).body.id);
+      const wrong = wrongFor(await lastCode(t, to));
+      const results = await Promise.all(ids.flatMap((id) => Array.from({ length: 10 }, () => t.post(`/v1/verifications/${id}/check`, { code: wrong }))));
+      const counted = results.filter((r) => r.status === 200);
+      expect(counted).toHaveLength(10);
+      expect(counted.every((r) => r.body.valid === false)).toBe(true);
+      // The rest were refused before comparison: by the spent budget, or by the verification its 10th guess blocked.
+      for (const r of results.filter((x) => x.status !== 200)) expect(['429 GUESS_LIMIT_REACHED', '409 VERIFICATION_BLOCKED']).toContain(`${r.status} ${r.body.code}`);
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      expect((await t.post(`/v1/verifications/${next.id}/check`, { code: await lastCode(t, to) })).body.code).toBe('GUESS_LIMIT_REACHED');
+    });
+
+    it('slides the guess window: wrong guesses just before an hour boundary still count just after it', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(60);
+      const guess = async (id: string) => t.post(`/v1/verifications/${id}/check`, { code: wrongFor(await lastCode(t, to)) });
+      const { body: first } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      expect((await guess(first.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      t.clock.advance(3598_000);
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      for (let i = 0; i < 8; i++) expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      // Past the hour since the first guess: only that one has left the window, so two guesses remain.
+      t.clock.advance(3_000);
+      expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'pending' });
+      expect((await guess(v.id)).body).toMatchObject({ valid: false, status: 'blocked' });
+      const { body: next } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const refused = await guess(next.id);
+      expect([refused.status, refused.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+      // The eight guesses made at 3598 s leave the window at 7198 s, 3597 s from now.
+      expect(Number(refused.headers['retry-after'])).toBe(3597);
+    });
+
+    it('forgets wrong guesses once they are older than the window', async () => {
+      const to = freshMobile();
+      const service = await serviceWith(60);
+      await expectFullGuessBudget(to, service);
+      t.clock.advance(3600_000);
+      const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms', service });
+      const r = await t.post(`/v1/verifications/${v.id}/check`, { code: wrongFor(await lastCode(t, to)) });
+      expect([r.status, r.body.valid, r.body.status]).toEqual([200, false, 'pending']);
     });
 
     it('reads as expired after the validity without waiting for the sweeper, and a check answers VERIFICATION_EXPIRED', async () => {
       const to = freshMobile();
       const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const code = await lastCode(t, to);
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.failure_reason).toBeNull();
       t.clock.advance(10 * 60 * 1000 + 1);
-      expect((await t.get(`/v1/verifications/${v.id}`)).body.status).toBe('expired');
+      expect((await t.get(`/v1/verifications/${v.id}`)).body).toMatchObject({ status: 'expired', failure_reason: 'expired' });
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code });
       expect(r.status).toBe(409);
       expect(r.body).toMatchObject({ code: 'VERIFICATION_EXPIRED', verification_status: 'expired' });
@@ -101,7 +174,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       t.clock.advance(10 * 60 * 1000 + 1);
       expect(await t.verity.verifications.sweep()).toBeGreaterThanOrEqual(1);
       const row = await t.verity.verificationStore.get((await t.verity.accountStore.firstAccount())!.id, v.id);
-      expect(row).toMatchObject({ status: 'expired', code_sealed: null });
+      expect(row).toMatchObject({ status: 'expired', code_sealed: null, failure_reason: 'expired' });
     });
 
     it('resends the same code after the cooldown and refuses a resend inside it', async () => {
@@ -179,7 +252,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       for (let i = 0; i < 5; i++) expect((await t.post(`/v1/verifications/${v0.id}/check`, { code: await wrongFor() })).body.valid).toBe(false);
       const { body: v2 } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const tenth = await t.post(`/v1/verifications/${v2.id}/check`, { code: await wrongFor() });
-      expect(tenth.body).toMatchObject({ valid: false, status: 'blocked' });
+      expect(tenth.body).toMatchObject({ valid: false, status: 'blocked', failure_reason: 'guess_limit' });
+      expect((await t.get(`/v1/verifications/${v2.id}`)).body.failure_reason).toBe('guess_limit');
       expect((await t.post(`/v1/verifications/${v2.id}/check`, { code: await lastCode(t, to) })).body.code).toBe('VERIFICATION_BLOCKED');
       const { body: v3 } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const refused = await t.post(`/v1/verifications/${v3.id}/check`, { code: await lastCode(t, to) });
@@ -218,6 +292,31 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(sixth.headers['retry-after']).toBeDefined();
     });
 
+    it('applies no send limit to a reverse call, which sends nothing: 10 starts to one number succeed', async () => {
+      expect((await t.post('/v1/numbers', { number: '+5511955550000', purpose: 'reverse_call' })).status).toBe(201);
+      const to = freshMobile();
+      for (let i = 0; i < 10; i++) expect((await t.post('/v1/verifications', { to, channel: 'reverse_call' })).body).toMatchObject({ status: 'pending', call_to: '+5511955550000' });
+      // Per-account and per-IP start limits still apply to every channel; the destination keeps its whole send budget.
+      for (let i = 0; i < 5; i++) expect((await t.post('/v1/verifications', { to, channel: 'sms' })).status).toBe(201);
+      expect((await t.post('/v1/verifications', { to, channel: 'sms' })).body.code).toBe('DESTINATION_RATE_LIMITED');
+    });
+
+    it('applies no send limit to a silent check, which sends nothing: 10 starts to one number succeed', async () => {
+      const to = freshMobile();
+      for (let i = 0; i < 10; i++) expect((await t.post('/v1/verifications', { to, channel: 'silent', device: { ip: '203.0.113.9' } })).status).toBe(201);
+      expect((await t.post('/v1/verifications', { to, channel: 'sms' })).status).toBe(201);
+    });
+
+    it('counts a workflow step that sends when it starts', async () => {
+      const to = freshMobile();
+      // The silent step finds nothing at this address and falls through to the SMS step, which sends.
+      for (let i = 0; i < 5; i++) {
+        expect((await t.post('/v1/verifications', { to, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '203.0.113.9' } })).body).toMatchObject({ status: 'pending', channel: 'sms' });
+      }
+      const sixth = await t.post('/v1/verifications', { to, channel: 'sms' });
+      expect([sixth.status, sixth.body.code]).toEqual([429, 'DESTINATION_RATE_LIMITED']);
+    });
+
     it('replays the first response for a repeated Idempotency-Key and refuses the key with another body', async () => {
       const to = freshMobile();
       const headers = { 'idempotency-key': `order-${to}` };
@@ -238,7 +337,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       const to = freshMobile();
       const { body: v } = await t.post('/v1/verifications', { to, channel: 'sms' });
       const c = await t.post(`/v1/verifications/${v.id}/cancel`);
-      expect(c.body.status).toBe('canceled');
+      expect(c.body).toMatchObject({ status: 'canceled', failure_reason: 'canceled' });
+      expect((await t.get(`/v1/verifications/${v.id}`)).body.failure_reason).toBe('canceled');
       const r = await t.post(`/v1/verifications/${v.id}/check`, { code: await lastCode(t, to) });
       expect(r.status).toBe(409);
       expect(r.body.code).toBe('VERIFICATION_CANCELED');
@@ -279,7 +379,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(await lastCode(t, '+15005550006')).toBe('123456');
       const bad = await t.post('/v1/verifications', { to: '+15005550001', channel: 'sms' });
       expect(bad.status).toBe(201);
-      expect(bad.body.status).toBe('failed');
+      expect(bad.body).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: null });
+      expect((await t.get(`/v1/verifications/${bad.body.id}`)).body).toMatchObject({ status: 'failed', failure_reason: 'undeliverable' });
       const inbox = await t.get(`/v1/sandbox/messages?to=${encodeURIComponent('+15005550001')}&limit=1`);
       expect(inbox.body.messages[0].outcome).toBe('undeliverable');
       expect((await t.post(`/v1/verifications/${bad.body.id}/check`, { code: '123456' })).body.code).toBe('VERIFICATION_FAILED');
@@ -341,5 +442,36 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
       expect(m.body).toMatch(/verity_verifications_approved_total\{channel="sms"\} \d+/);
       expect(m.body).toContain('verity_http_request_duration_seconds_bucket');
     });
+  });
+});
+
+describe('the guess budget on the embedded database', () => {
+  it('survives a restart on the same SQLite file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'verity-guesses-'));
+    const backend = { name: 'sqlite' as const, url: `sqlite:${join(dir, 'verity.db')}` };
+    const to = '+5511987650001';
+    try {
+      const before = await startTestApp(backend);
+      const operator = before.operator;
+      try {
+        for (let v = 0; v < 2; v++) {
+          const { body } = await before.post('/v1/verifications', { to, channel: 'sms' });
+          const code = await lastCode(before, to);
+          for (let i = 0; i < 5; i++) expect((await before.post(`/v1/verifications/${body.id}/check`, { code: code === '000000' ? '111111' : '000000' })).body.valid).toBe(false);
+        }
+      } finally {
+        await before.close();
+      }
+      const after = await startTestApp(backend);
+      try {
+        const { body } = await after.post('/v1/verifications', { to, channel: 'sms' }, operator);
+        const r = await after.post(`/v1/verifications/${body.id}/check`, { code: await lastCode(after, to, operator) }, operator);
+        expect([r.status, r.body.code]).toEqual([429, 'GUESS_LIMIT_REACHED']);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

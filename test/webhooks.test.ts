@@ -152,12 +152,25 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('webhooks on %
       expect(got.map((d) => [d.event_type, d.payload.data.id])).toEqual([['verification.canceled', mine.body.id]]);
     });
 
+    it('says why a verification failed in its verification.failed event', async () => {
+      const undeliverable = await t.post('/v1/verifications', { to: '+15005550001', channel: 'sms' });
+      const to = '+5511971110005';
+      const wrong = await t.post('/v1/verifications', { to, channel: 'sms' });
+      const code = await lastCode(t, to);
+      for (let i = 0; i < 5; i++) await t.post(`/v1/verifications/${wrong.body.id}/check`, { code: code === '000000' ? '111111' : '000000' });
+      await drain();
+      const failed = rx.hits.map((h) => JSON.parse(h.body) as { type: string; data: Record<string, unknown> }).filter((e) => e.type === 'verification.failed');
+      expect(failed.find((e) => e.data.id === undeliverable.body.id)?.data).toMatchObject({ status: 'failed', failure_reason: 'undeliverable', failure_provider_error: null, reason: 'undeliverable' });
+      expect(failed.find((e) => e.data.id === wrong.body.id)?.data).toMatchObject({ status: 'max_attempts', failure_reason: 'max_attempts', reason: 'max_attempts' });
+    });
+
     it('tells an expired verification by an event', async () => {
       const v = await t.post('/v1/verifications', { to: '+5511971110004', channel: 'sms' });
       t.clock.advance(11 * 60_000);
       await t.verity.verifications.sweep();
       await drain();
-      expect(rx.hits.some((h) => h.body.includes('"verification.expired"') && h.body.includes(v.body.id))).toBe(true);
+      const expired = rx.hits.map((h) => JSON.parse(h.body) as { type: string; data: Record<string, unknown> }).find((e) => e.type === 'verification.expired' && e.data.id === v.body.id);
+      expect(expired?.data).toMatchObject({ status: 'expired', failure_reason: 'expired' });
     });
 
     it('hides one account’s endpoints from another', async () => {

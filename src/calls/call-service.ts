@@ -50,16 +50,21 @@ export class CallService {
     return next;
   }
 
-  private async inbound(provider: string, providerCallId: string, from: string, to: string, account: string | undefined): Promise<void> {
+  /**
+   * A call from `from` to our number `to` (reverse call): approves the verifications waiting for
+   * it and answers their ids; none for a repeated callback of the same call.
+   */
+  async inbound(provider: string, providerCallId: string, from: string, to: string, account: string | undefined): Promise<string[]> {
     const now = this.d.clock.now();
     // A repeated callback for the same call changes nothing.
     const fresh = await this.d.calls.insertNew({
       id: newId('cal'), account_id: account ?? '', verification_id: null, message_id: null, direction: 'inbound', provider, provider_call_id: providerCallId,
       from, to, status: 'ended', digits: null, disposition: 'rejected', created_at: now, updated_at: now,
     });
-    if (!fresh) return;
+    if (!fresh) return [];
     const approved = await this.d.verifications.inboundCall(from, to, account);
-    this.d.log.info({ provider, from: maskDestination(from), approved }, 'inbound call');
+    this.d.log.info({ provider, from: maskDestination(from), approved: approved.length }, 'inbound call');
+    return approved;
   }
 
   private async outbound(provider: string, e: CallEventRecord, account: string | undefined): Promise<CallContinuation> {
@@ -93,7 +98,7 @@ export class CallService {
         const { row, current } = await verification();
         if (!row) return undefined;
         const confirmed = ev.digits.startsWith('1');
-        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_other_key');
+        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_declined');
         const prompts = parseChannelData(row.channel_data).ivr ?? {};
         return ivrFollowUp(confirmed && current, prompts, { locale: row.locale as Locale, brand: await d.brandOf(row), soundUrl: d.soundUrl });
       }

@@ -41,7 +41,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'DEFAULT_LOCALE', key: 'verification.locale', kind: 'string', default: 'en', doc: 'Message language when neither the request nor the service names one: `en`, `pt-BR`, `es`, `ru`, `id`.' },
   { env: 'LIMITS_STORE', key: 'limits.store', kind: 'string', default: 'auto', doc: '`auto` (Redis when `REDIS_URL` is set, else the database kind), `memory`, `sqlite`, `postgres` or `redis`.' },
   { env: 'LIMIT_SEND_PER_DESTINATION', key: 'limits.sendPerDestination', kind: 'rule', default: '5/600', doc: 'Sends to one phone number or address: `points/seconds` (`0/…` disables).' },
-  { env: 'LIMIT_GUESS_PER_DESTINATION', key: 'limits.guessPerDestination', kind: 'rule', default: '10/3600', doc: 'Wrong codes for one destination across all its verifications and resends.' },
+  { env: 'LIMIT_GUESS_PER_DESTINATION', key: 'limits.guessPerDestination', kind: 'rule', default: '10/3600', doc: 'Wrong codes for one destination across all its verifications and resends, in any window of that many seconds (a sliding window, counted in the main database: it survives a restart and every instance shares it; `0/…` disables).' },
   { env: 'LIMIT_START_PER_IP', key: 'limits.startPerIp', kind: 'rule', default: '100/60', doc: 'Verification starts from one client IP.' },
   { env: 'LIMIT_START_PER_ACCOUNT', key: 'limits.startPerAccount', kind: 'rule', default: '1000/60', doc: 'Verification starts by one account.' },
   { env: 'IDEMPOTENCY_TTL_S', key: 'idempotencyTtlS', kind: 'int', default: '86400', doc: 'How long an `Idempotency-Key` replays its first response, seconds.' },

@@ -16,6 +16,8 @@ import { vendorCredentials } from './migrations/0009-vendor-credentials.js';
 import { credentialDigest } from './migrations/0010-credential-digest.js';
 import { messageCentralNumbers } from './migrations/0011-messagecentral-numbers.js';
 import { reverseCallIndex } from './migrations/0012-reverse-call-index.js';
+import { wrongGuesses } from './migrations/0013-wrong-guesses.js';
+import { failureReason } from './migrations/0014-failure-reason.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -115,7 +117,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
   };
 }
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows, '0005-account-providers': accountProviders, '0006-operator': operator, '0007-single-use': singleUse, '0008-calls': calls, '0009-vendor-credentials': vendorCredentials, '0010-credential-digest': credentialDigest, '0011-messagecentral-numbers': messageCentralNumbers, '0012-reverse-call-index': reverseCallIndex };
+const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows, '0005-account-providers': accountProviders, '0006-operator': operator, '0007-single-use': singleUse, '0008-calls': calls, '0009-vendor-credentials': vendorCredentials, '0010-credential-digest': credentialDigest, '0011-messagecentral-numbers': messageCentralNumbers, '0012-reverse-call-index': reverseCallIndex, '0013-wrong-guesses': wrongGuesses, '0014-failure-reason': failureReason };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

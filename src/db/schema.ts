@@ -88,6 +88,8 @@ export interface VerificationTable {
   step_deadline: number | null; // when the current step times out (pending verifications only)
   call_number: string | null; // reverse call: the pool number the user must call
   channel_data: string | null; // JSON: the silent step's device, the IVR's prompts
+  failure_reason: string | null; // why it ended without approval (FailureReason); null while pending or approved
+  failure_provider_error: string | null; // a delivery failure's provider error code
   created_at: number;
   updated_at: number;
 }
@@ -198,6 +200,13 @@ export interface CgnatMappingTable {
 export interface SpentTokenTable {
   jti: string;
   expires_at: number;
+}
+
+/** One wrong code for a destination (see LIMIT_GUESS_PER_DESTINATION). */
+export interface WrongGuessTable {
+  account_id: string;
+  destination: string; // the verification's `to`
+  at: number;
 }
 
 export interface SandboxMessageTable {
@@ -320,6 +329,7 @@ export interface Database {
   operator_sessions: OperatorSessionTable;
   cgnat_mappings: CgnatMappingTable;
   spent_tokens: SpentTokenTable;
+  wrong_guesses: WrongGuessTable;
   sandbox_messages: SandboxMessageTable;
   calls: CallTable;
   inbound_numbers: InboundNumberTable;

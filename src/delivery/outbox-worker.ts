@@ -26,8 +26,11 @@ export interface DeliveryListener {
   isLive(message: MessageRow): Promise<boolean>;
   /** A provider took the message, or a receipt said it arrived. */
   onSent(message: MessageRow, status: DeliveryOutcome): Promise<void>;
-  /** The message will not arrive: refused for good, retries spent, or an undeliverable receipt. */
-  onFailed(message: MessageRow, error: string): Promise<void>;
+  /**
+   * The message will not arrive: `refused` by every provider (for good, or until the retries
+   * were spent), or `undeliverable` by a receipt. `error` is what the attempt log recorded.
+   */
+  onFailed(message: MessageRow, error: string, how: 'refused' | 'undeliverable'): Promise<void>;
 }
 
 export interface DeliveryWorkerDeps {
@@ -89,7 +92,7 @@ export class DeliveryWorker {
   async receipt(provider: string, r: DeliveryReceipt, tries = 0): Promise<void> {
     const row = await this.d.store.applyReceipt(provider, r.providerMessageId, r.status, r.errorCode, this.d.clock.now());
     if (row) {
-      if (r.status === 'undeliverable') await this.d.listener.onFailed(row, r.errorCode ?? 'UNDELIVERABLE');
+      if (r.status === 'undeliverable') await this.d.listener.onFailed(row, r.errorCode ?? 'UNDELIVERABLE', 'undeliverable');
       else await this.d.listener.onSent(row, r.status);
       return;
     }
@@ -114,7 +117,7 @@ export class DeliveryWorker {
     }
     const payload = m.payload_sealed ? (JSON.parse(this.d.sealer.open(m.payload_sealed, m.id)) as MessagePayload) : undefined;
     if (!payload) {
-      if (await store.markFailed(m.id, 'NO_PAYLOAD', clock.now(), [])) await listener.onFailed(m, 'NO_PAYLOAD');
+      if (await store.markFailed(m.id, 'NO_PAYLOAD', clock.now(), [])) await listener.onFailed(m, 'NO_PAYLOAD', 'undeliverable');
       return;
     }
     const message: OutboundMessage = {
@@ -153,13 +156,13 @@ export class DeliveryWorker {
     if (retry) {
       await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), last, now, attempts);
     } else if (await store.markFailed(m.id, last, now, attempts)) {
-      await listener.onFailed(m, last);
+      await listener.onFailed(m, last, 'refused');
     }
   }
 
   private async recordSent(m: MessageRow, provider: string, providerMessageId: string, status: DeliveryOutcome, attempts: AttemptRecord[]): Promise<void> {
     if (!(await this.d.store.markSent(m.id, provider, providerMessageId, status, this.d.clock.now(), attempts))) return;
-    if (status === 'undeliverable') await this.d.listener.onFailed(m, 'UNDELIVERABLE');
+    if (status === 'undeliverable') await this.d.listener.onFailed(m, 'UNDELIVERABLE', 'undeliverable');
     else await this.d.listener.onSent(m, status);
   }
 }

@@ -19,12 +19,14 @@ const Call = Type.Object({
   id: Type.String(),
   direction: Type.Enum(['outbound', 'inbound'], { description: 'outbound: Verity rang this phone; inbound: this phone dialled a number' }),
   channel: Type.Union([Type.String(), Type.Null()]),
-  verification_id: Type.Union([Type.String(), Type.Null()]),
+  verification_id: Type.Union([Type.String(), Type.Null()], { description: 'The verification the call was for; for a dialled call, the one it approved' }),
   from: Type.String(),
   to: Type.String(),
   status: Type.Enum(['ringing', 'answered', 'ended']),
   digits: Type.Union([Type.String(), Type.Null()]),
-  disposition: Type.Union([Type.String(), Type.Null()]),
+  disposition: Type.Union([Type.String(), Type.Null()], {
+    description: 'How an ended call ended: completed, rejected (declined), no-answer, busy, failed or canceled; a dialled call is completed when it approved a verification and rejected when none was waiting for it',
+  }),
   script: Type.Array(Step, { description: 'What the call says and does once answered' }),
   created_at: Timestamp,
 });

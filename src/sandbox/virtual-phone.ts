@@ -68,15 +68,20 @@ export class VirtualPhone {
     return { call: await this.end(call, call.status === 'ringing' ? 'rejected' : 'completed'), heard: [] };
   }
 
-  /** Calls `to` from this phone: a reverse call, which the operator side never answers (it costs nothing). */
+  /**
+   * Calls `to` from this phone: a reverse call, which the operator side never answers (it costs
+   * nothing). The call shows the verification it approved and `completed`, or `rejected` when no
+   * verification of this account was waiting for it.
+   */
   async dial(accountId: string, number: string, to: string): Promise<PhoneCallRow> {
     const now = this.clock.now();
+    const id = newId('vpc');
+    const [approved] = await this.calls.inbound('sandbox', id, number, to, accountId);
     const call: PhoneCallRow = {
-      id: newId('vpc'), account_id: accountId, verification_id: null, message_id: null, direction: 'inbound', channel: 'reverse_call',
-      from: number, to, script: '[]', status: 'ended', digits: null, disposition: 'rejected', created_at: now, updated_at: now,
+      id, account_id: accountId, verification_id: approved ?? null, message_id: null, direction: 'inbound', channel: 'reverse_call',
+      from: number, to, script: '[]', status: 'ended', digits: null, disposition: approved ? 'completed' : 'rejected', created_at: now, updated_at: now,
     };
     await this.store.insert(call);
-    await this.calls.handle('sandbox', [{ providerCallId: call.id, event: { type: 'inbound', from: number, to } }], accountId);
     return call;
   }
 

@@ -7,6 +7,14 @@ export type Channel = (typeof CHANNELS)[number];
 
 /** Channels that send Verity something to deliver (a message or an outbound call). */
 export const DELIVERED_CHANNELS = ['sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'email'] as const;
+/**
+ * Whether a step on `channel` sends something to the destination, and so counts against its send
+ * limit: a reverse call waits for the user's call and a silent step asks the network.
+ */
+export function sendsToDestination(channel: Channel): boolean {
+  return channel !== 'reverse_call' && channel !== 'silent';
+}
+
 /** Channels delivered by placing a call. */
 export const CALL_CHANNELS = ['voice', 'ivr', 'flash_call'] as const;
 export type CallChannel = (typeof CALL_CHANNELS)[number];

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { NullableString, Timestamp } from '../http/schemas.js';
+import { FAILURE_REASONS } from './failure-reason.js';
 import { CHANNELS } from './recipient.js';
 
 export const ChannelSchema = Type.Enum([...CHANNELS], {
@@ -82,6 +83,13 @@ export const Verification = Type.Object(
     metadata: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
     call_to: NullableString(Type.String(), { description: 'reverse_call: the number the user must call (or called) from the number being verified' }),
     redirect_url: NullableString(Type.String(), { description: 'silent: the URL the device must open over mobile data, when its operator asks for it' }),
+    failure_reason: Type.Union([Type.Enum([...FAILURE_REASONS]), Type.Null()], {
+      description:
+        'Why it ended without approval; null while pending or approved. max_attempts, guess_limit (the destination’s guess budget), expired, canceled, ' +
+        'undeliverable (a receipt said it cannot arrive), provider_rejected (no provider took it), no_answer (a call rang out, was busy or declined), ' +
+        'call_failed, ivr_no_key, ivr_declined (a key other than 1), silent_no_match, silent_outside_ranges, silent_error (the operator could not be asked)',
+    }),
+    failure_provider_error: NullableString(Type.String(), { description: 'For a delivery failure: the provider’s error code as the attempt log recorded it (an SMPP or vendor code), when it gave one' }),
   },
   { $id: 'Verification' },
 );

@@ -11,13 +11,14 @@ import type { EventSink, WebhookEventType } from '../webhooks/webhook-events.js'
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import type { Limiter, LimitResult } from '../limits/limiter.js';
+import type { Limiter, LimitResult, LimitRule } from '../limits/limiter.js';
 import type { EffectiveSettings, ServiceSettings } from '../services/service-settings.js';
 import { builtinTemplate, MESSAGE_CHANNELS, resolveLocale, validateTemplate, type Locale, type MessageChannel, type MessageTemplate } from '../templates/index.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import { CODE_PATTERN, generateCode } from './code.js';
-import { channelFits, normalizeRecipient, type Channel, type Recipient } from './recipient.js';
+import { channelFits, normalizeRecipient, sendsToDestination, type Channel, type Recipient } from './recipient.js';
 import { finishedError } from './state-errors.js';
+import { deliveryFailure, legacyReason, silentFailure, type DeliveryFailure, type Failure, type FailureReason } from './failure-reason.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import { codeFromCallerId, flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
@@ -63,10 +64,16 @@ export interface CallerContext {
 
 export interface VerificationLimiters {
   sendPerDestination: Limiter;
-  guessPerDestination: Limiter;
   startPerIp: Limiter;
   startPerAccount: Limiter;
 }
+
+/** What one check decided, inside its write unit. */
+type CheckVerdict =
+  | { kind: 'refused'; row: VerificationRow; retryAfterMs: number }
+  | { kind: 'approved'; row: VerificationRow }
+  | { kind: 'wrong'; row: VerificationRow; status: 'pending' }
+  | { kind: 'wrong'; row: VerificationRow; status: 'max_attempts' | 'blocked'; reason: FailureReason };
 
 export interface VerificationEvents {
   started(channel: string): void;
@@ -91,6 +98,11 @@ export interface VerificationServiceDeps {
   /** Told when a message is queued, so a worker on this instance sends it at once. */
   outbox: { wake(): void };
   limiters: VerificationLimiters;
+  /**
+   * Wrong codes one destination may get within a sliding window (`points` per `durationSec`;
+   * `points` 0: no budget), across all its verifications. Kept in the main database.
+   */
+  guessBudget: LimitRule;
   hasher: CodeHasher;
   sealer: Sealer;
   clock: Clock;
@@ -114,7 +126,7 @@ function messageData(m: MessageRow): Record<string, unknown> {
   return { id: m.id, verification_id: m.verification_id, channel: m.channel, to: m.to, status: m.status, provider: m.provider, provider_message_id: m.provider_message_id, error: m.error };
 }
 
-function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: LimitResult, detail: string): AppError {
+function limited(code: 'RATE_LIMITED' | 'DESTINATION_RATE_LIMITED' | 'GUESS_LIMIT_REACHED', r: Pick<LimitResult, 'retryAfterMs'>, detail: string): AppError {
   return new AppError(code, detail, {}, Math.max(1, Math.ceil(r.retryAfterMs / 1000)));
 }
 
@@ -149,8 +161,6 @@ export class VerificationService implements DeliveryListener {
 
     await this.enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
     await this.enforce(d.limiters.startPerAccount, ctx.accountId, 'RATE_LIMITED', 'too many verifications for this account');
-    const destKey = `${ctx.accountId}:${recipient.to}`;
-    if (!magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
 
     const now = d.clock.now();
     const id = newId('ver');
@@ -183,6 +193,8 @@ export class VerificationService implements DeliveryListener {
       step_deadline: stepDeadline(steps, 0, now),
       call_number: callNumber,
       channel_data: null,
+      failure_reason: null,
+      failure_provider_error: null,
       created_at: now,
       updated_at: now,
     };
@@ -191,18 +203,14 @@ export class VerificationService implements DeliveryListener {
       ivr: input.ivr,
       flash_cli: cli ? d.sealer.seal(cli, id) : undefined,
     });
-    try {
-      row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
-    } catch (err) {
-      // Nothing was sent, so the destination keeps its budget.
-      if (!magic) await d.limiters.sendPerDestination.reward(destKey);
-      throw err;
-    }
+    row.status = await this.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
     d.events.started(channel);
     this.notify('verification.started', row);
-    // A workflow may already have moved past a step the sandbox could not deliver, and a silent
-    // step may have been given the address the device must open.
-    const current = (row.workflow || channel === 'silent') && row.status === 'pending' ? ((await d.store.byId(id)) ?? row) : row;
+    // A workflow may already have moved past a step the sandbox could not deliver, a silent step
+    // may have been given the address the device must open, and a start that failed at once has
+    // its reason on the row.
+    const reread = row.status === 'failed' || ((row.workflow || channel === 'silent') && row.status === 'pending');
+    const current = reread ? ((await d.store.byId(id)) ?? row) : row;
     return toView(current, now);
   }
 
@@ -217,35 +225,63 @@ export class VerificationService implements DeliveryListener {
       throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     }
     const now = d.clock.now();
-    // The attempt is counted first, in one conditional update that also reads the row back:
-    // no row means the verification is unknown, finished, expired or out of attempts.
-    const row = await d.store.countAttempt(ctx.accountId, id, now);
-    if (!row) throw await this.stateError(ctx.accountId, id);
-    const budgetKey = `${row.account_id}:${row.to}`;
-    let budgetLeft = Infinity;
-    if (!row.magic) {
-      // The destination's guess is charged before the comparison and refunded if it was right,
-      // so parallel wrong guesses cannot slip past the budget.
-      const r = await d.limiters.guessPerDestination.consume(budgetKey);
-      if (!r.allowed) throw limited('GUESS_LIMIT_REACHED', r, 'too many wrong codes for this destination; try again later');
-      budgetLeft = r.remaining;
+    const budget = d.guessBudget;
+    const windowMs = budget.points > 0 ? budget.durationSec * 1000 : 0;
+    const since = now - windowMs;
+    // One write unit: the attempt is counted, the destination's wrong guesses in the window are
+    // read, the code is compared and the outcome written, before any other check of the same
+    // verification or destination gets past its count. So a right code that loses a race finds
+    // the verification approved and counts nothing, and parallel wrong guesses cannot slip past
+    // the budget: a guess is refused before comparison once the window holds the budget.
+    const verdict = await d.store.transaction(async (trx): Promise<CheckVerdict | undefined> => {
+      const counted = await d.store.countAttempt(trx, ctx.accountId, id, now, since);
+      // No row: the verification is unknown, finished, expired or out of attempts.
+      if (!counted) return undefined;
+      const { row, wrongGuesses } = counted;
+      const budgeted = budget.points > 0 && !row.magic;
+      if (budgeted && wrongGuesses >= budget.points) {
+        // The window lets a guess in again when the guess that filled it leaves.
+        const filledAt = await d.store.wrongGuessAt(trx, row.account_id, row.to, since, wrongGuesses - budget.points);
+        return { kind: 'refused', row, retryAfterMs: (filledAt ?? now) + windowMs - now };
+      }
+      const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
+      if (d.hasher.verify(id, candidate, row.code_hash)) {
+        // The row was counted as pending and unexpired in this transaction, so this approves it.
+        await d.store.finishIn(trx, id, 'approved', now);
+        return { kind: 'approved', row };
+      }
+      if (budgeted) await d.store.recordWrongGuess(trx, row.account_id, row.to, now);
+      // A wrong guess that uses up the verification's attempts, or the destination's last guess,
+      // ends the verification.
+      if (row.attempts >= row.max_attempts) {
+        await d.store.finishIn(trx, id, 'max_attempts', now, { failure: { reason: 'max_attempts' } });
+        return { kind: 'wrong', row, status: 'max_attempts', reason: 'max_attempts' };
+      }
+      if (budgeted && wrongGuesses + 1 >= budget.points) {
+        await d.store.finishIn(trx, id, 'blocked', now, { failure: { reason: 'guess_limit' } });
+        return { kind: 'wrong', row, status: 'blocked', reason: 'guess_limit' };
+      }
+      return { kind: 'wrong', row, status: 'pending' };
+    });
+    if (!verdict) throw await this.stateError(ctx.accountId, id);
+    const { row } = verdict;
+    switch (verdict.kind) {
+      case 'refused':
+        throw limited('GUESS_LIMIT_REACHED', { retryAfterMs: verdict.retryAfterMs }, 'too many wrong codes for this destination; try again later');
+      case 'approved': {
+        const approved = { ...row, status: 'approved', code_sealed: null, updated_at: now };
+        d.events.approved(row.channel);
+        this.notify('verification.approved', approved);
+        return { ...toView(approved, now), valid: true };
+      }
+      case 'wrong': {
+        if (verdict.status === 'pending') return { ...toView(row, now), valid: false };
+        const ended = { ...row, status: verdict.status, code_sealed: null, failure_reason: verdict.reason, updated_at: now };
+        d.events.failed(row.channel);
+        this.notify('verification.failed', ended, { reason: legacyReason(verdict.reason) });
+        return { ...toView(ended, now), valid: false };
+      }
     }
-    const candidate = row.channel === 'flash_call' ? (codeFromCallerId(code, row.code_length) ?? code) : code;
-    if (d.hasher.verify(id, candidate, row.code_hash)) {
-      if (!row.magic) await d.limiters.guessPerDestination.reward(budgetKey);
-      if (!(await this.conclude(row, 'approved', undefined, now))) throw await this.stateError(ctx.accountId, id);
-      return { ...toView({ ...row, status: 'approved', updated_at: now }, now), valid: true };
-    }
-    // A wrong guess that uses up the verification's attempts, or the destination's last guess,
-    // ends the verification.
-    let status: VerificationStatus = 'pending';
-    if (row.attempts >= row.max_attempts) status = 'max_attempts';
-    else if (budgetLeft <= 0) status = 'blocked';
-    if (status !== 'pending' && (await d.store.finish(id, status, now))) {
-      d.events.failed(row.channel);
-      this.notify('verification.failed', { ...row, status, updated_at: now }, { reason: status });
-    }
-    return { ...toView({ ...row, status }, now), valid: false };
   }
 
   async resend(ctx: CallerContext, id: string, channel?: Channel): Promise<VerificationView> {
@@ -265,8 +301,6 @@ export class VerificationService implements DeliveryListener {
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
     if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));
-    const destKey = `${row.account_id}:${row.to}`;
-    if (!row.magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
 
     if (!row.code_sealed) throw await this.stateError(ctx.accountId, id);
     const code = d.sealer.open(row.code_sealed, id);
@@ -295,7 +329,6 @@ export class VerificationService implements DeliveryListener {
       );
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
-      if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
       throw lostRace ? await this.stateError(ctx.accountId, id) : err;
     }
   }
@@ -304,15 +337,18 @@ export class VerificationService implements DeliveryListener {
     const row = await this.load(accountId, id);
     const now = this.d.clock.now();
     await this.assertPending(row, now);
-    if (!(await this.d.store.finish(id, 'canceled', now))) throw await this.stateError(accountId, id);
-    this.notify('verification.canceled', { ...row, status: 'canceled', updated_at: now });
-    return toView({ ...row, status: 'canceled', updated_at: now }, now);
+    if (!(await this.d.store.finish(id, 'canceled', now, { failure: { reason: 'canceled' } }))) throw await this.stateError(accountId, id);
+    const canceled = { ...row, status: 'canceled', code_sealed: null, failure_reason: 'canceled', updated_at: now };
+    this.notify('verification.canceled', canceled);
+    return toView(canceled, now);
   }
 
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
   async sweep(): Promise<number> {
-    const expired = await this.d.store.sweepExpired(this.d.clock.now());
+    const now = this.d.clock.now();
+    const expired = await this.d.store.sweepExpired(now);
     for (const row of expired) this.notify('verification.expired', row);
+    await this.d.store.sweepWrongGuesses(now - Math.max(0, this.d.guessBudget.durationSec) * 1000);
     return expired.length;
   }
 
@@ -330,12 +366,45 @@ export class VerificationService implements DeliveryListener {
     step = row.step,
   ): Promise<VerificationStatus> {
     const { d } = this;
-    const now = d.clock.now();
     // Nothing goes out for these: the user calls us, or the network answers.
-    if (channel === 'reverse_call' || channel === 'silent') {
+    if (!sendsToDestination(channel)) {
       await d.store.transaction(write);
       return channel === 'silent' ? this.runSilent({ ...row, step, channel }) : 'pending';
     }
+    // Only a step that sends counts against the destination's send limit (magic test
+    // destinations have none), and gets its point back if nothing was sent after all.
+    const destKey = `${row.account_id}:${row.to}`;
+    if (!row.magic) await this.enforce(d.limiters.sendPerDestination, destKey, 'DESTINATION_RATE_LIMITED', 'too many messages to this destination; try later');
+    const { receipt, provider, messageId } = await this.queue(row, channel, template, settings, code, write, step).catch(async (err: unknown) => {
+      if (!row.magic) await d.limiters.sendPerDestination.reward(destKey);
+      throw err;
+    });
+    if (!receipt) {
+      d.outbox.wake();
+      return 'pending';
+    }
+    const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
+    this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
+    if (receipt.status !== 'undeliverable') return 'pending';
+    if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
+    return (await this.deliveryFailed(row.id, channel, { reason: 'undeliverable' })) ? 'failed' : 'pending';
+  }
+
+  /**
+   * Renders the step's message and writes it with `write` and the debit in one transaction; a
+   * local provider delivers it there (its receipt), any other gets it from the outbox.
+   */
+  private async queue(
+    row: VerificationRow,
+    channel: Channel,
+    template: MessageTemplate | null,
+    settings: EffectiveSettings,
+    code: string,
+    write: (trx: Parameters<Parameters<VerificationStore['transaction']>[0]>[0]) => Promise<void>,
+    step: number,
+  ): Promise<{ receipt: SendReceipt | undefined; provider: MessageProvider; messageId: string }> {
+    const { d } = this;
+    const now = d.clock.now();
     const data = parseChannelData(row.channel_data);
     const rendered = stepContent({
       channel,
@@ -398,15 +467,7 @@ export class VerificationService implements DeliveryListener {
         updated_at: now,
       });
     });
-    if (!receipt) {
-      d.outbox.wake();
-      return 'pending';
-    }
-    const sent = { id: messageId, verification_id: row.id, channel, to: row.to, status: receipt.status, provider: provider.name, provider_message_id: receipt.providerMessageId, error: null };
-    this.notifyMessage(receipt.status === 'delivered' ? 'message.delivered' : receipt.status === 'sent' ? 'message.sent' : 'message.failed', row, sent);
-    if (receipt.status !== 'undeliverable') return 'pending';
-    if (await this.advance({ ...row, step, channel }, 'failed')) return ((await d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
-    return (await this.deliveryFailed(row.id, channel)) ? 'failed' : 'pending';
+    return { receipt, provider, messageId };
   }
 
   // ---- delivery events (DeliveryListener) ----
@@ -421,38 +482,40 @@ export class VerificationService implements DeliveryListener {
     if (row) this.notifyMessage(status === 'delivered' ? 'message.delivered' : 'message.sent', row, { ...messageData(message), status });
   }
 
-  async onFailed(message: MessageRow, error: string): Promise<void> {
+  async onFailed(message: MessageRow, error: string, how: DeliveryFailure): Promise<void> {
     const row = await this.d.store.byId(message.verification_id);
     if (row) this.notifyMessage('message.failed', row, { ...messageData(message), status: 'failed', error });
     // A failed step moves the workflow on; only the last step's failure (or a stale one) ends it.
     if (row && message.step !== row.step) return;
     if (row && (await this.advance(row, 'failed'))) return;
-    await this.deliveryFailed(message.verification_id, message.channel);
+    await this.deliveryFailed(message.verification_id, message.channel, deliveryFailure(message.channel, how, error));
   }
 
   /**
    * Ends a pending verification on an event from outside (a key pressed, a call received, the
    * network's answer); true only for the caller that ended it.
    */
-  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: string, now = this.d.clock.now()): Promise<boolean> {
-    if (!(await this.d.store.finish(row.id, status, now))) return false;
+  async conclude(row: VerificationRow, status: 'approved' | 'failed', reason?: FailureReason, now = this.d.clock.now()): Promise<boolean> {
+    const failure = status === 'failed' && reason ? { reason } : undefined;
+    if (!(await this.d.store.finish(row.id, status, now, { failure }))) return false;
     if (status === 'approved') this.d.events.approved(row.channel);
     else this.d.events.failed(row.channel);
-    this.notify(status === 'approved' ? 'verification.approved' : 'verification.failed', { ...row, status, updated_at: now }, reason ? { reason } : {});
+    const ended = { ...row, status, code_sealed: null, failure_reason: failure?.reason ?? null, updated_at: now };
+    this.notify(status === 'approved' ? 'verification.approved' : 'verification.failed', ended, failure ? { reason: legacyReason(failure.reason) } : {});
     return true;
   }
 
   /** A step that did not prove anything (a silent no-match or an operator that could not answer): the next step, or failed. */
-  async fallThrough(row: VerificationRow, reason: string): Promise<VerificationStatus> {
+  async fallThrough(row: VerificationRow, reason: FailureReason): Promise<VerificationStatus> {
     if (await this.advance(row, 'failed')) return ((await this.d.store.byId(row.id))?.status ?? 'pending') as VerificationStatus;
     return (await this.conclude(row, 'failed', reason)) ? 'failed' : (((await this.d.store.byId(row.id))?.status ?? 'failed') as VerificationStatus);
   }
 
-  /** Approves every reverse-call verification of `from` waiting for a call to `to`; how many it approved. */
-  async inboundCall(from: string, to: string, account?: string): Promise<number> {
-    let approved = 0;
+  /** Approves every reverse-call verification of `from` waiting for a call to `to`; the ids it approved. */
+  async inboundCall(from: string, to: string, account?: string): Promise<string[]> {
+    const approved: string[] = [];
     for (const row of await this.d.store.awaitingCall(from, to, this.d.clock.now())) {
-      if ((account === undefined || row.account_id === account) && (await this.conclude(row, 'approved'))) approved += 1;
+      if ((account === undefined || row.account_id === account) && (await this.conclude(row, 'approved'))) approved.push(row.id);
     }
     return approved;
   }
@@ -462,7 +525,7 @@ export class VerificationService implements DeliveryListener {
     const row = await this.d.store.byId(verificationId);
     if (!row || row.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
     if (outcome === 'verified_online' || outcome === 'verified_offline') return (await this.conclude(row, 'approved')) ? 'approved' : 'pending';
-    return this.fallThrough(row, `silent_${outcome}`);
+    return this.fallThrough(row, silentFailure(outcome));
   }
 
   /**
@@ -596,12 +659,12 @@ export class VerificationService implements DeliveryListener {
   }
 
   /** A message that cannot arrive ends its verification (once, whoever gets there first). */
-  private async deliveryFailed(verificationId: string, channel: string): Promise<boolean> {
+  private async deliveryFailed(verificationId: string, channel: string, failure: Failure): Promise<boolean> {
     const now = this.d.clock.now();
-    if (!(await this.d.store.finish(verificationId, 'failed', now))) return false;
+    if (!(await this.d.store.finish(verificationId, 'failed', now, { failure }))) return false;
     this.d.events.failed(channel);
     const row = await this.d.store.byId(verificationId);
-    if (row) this.notify('verification.failed', row, { reason: 'undeliverable' });
+    if (row) this.notify('verification.failed', row, { reason: legacyReason(failure.reason) });
     return true;
   }
 
@@ -677,7 +740,7 @@ export class VerificationService implements DeliveryListener {
   private async settle(row: VerificationRow, now: number): Promise<VerificationStatus> {
     const status = effectiveStatus(row, now);
     if (status === 'expired' && row.status === 'pending' && (await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true }))) {
-      this.notify('verification.expired', { ...row, status: 'expired', updated_at: now });
+      this.notify('verification.expired', { ...row, status: 'expired', code_sealed: null, failure_reason: 'expired', updated_at: now });
     }
     return status;
   }

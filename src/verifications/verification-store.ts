@@ -2,10 +2,16 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
 import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
+import type { Failure, FailureReason } from './failure-reason.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type VerificationRow = VerificationTable;
+
+export interface FinishExtra {
+  expiredOnly?: boolean;
+  failure?: Failure | undefined;
+}
 
 export interface MessageResult {
   status: string;
@@ -17,7 +23,8 @@ export interface MessageResult {
 const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
   'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
   'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
-  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'created_at', 'updated_at',
+  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'failure_reason', 'failure_provider_error',
+  'created_at', 'updated_at',
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
   'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
@@ -47,8 +54,8 @@ export class VerificationStore {
       get: new PreparedQuery<{ id: string; accountId: string }>((p) =>
         db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId),
       ),
-      countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number }>((p) =>
-        db
+      countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number; since: number }>((p) => {
+        const update = db
           .updateTable('verifications')
           .set({ attempts: sql<number>`attempts + 1`, updated_at: p.now })
           .where('id', '=', p.id)
@@ -56,7 +63,33 @@ export class VerificationStore {
           .where('status', '=', 'pending')
           .where('expires_at', '>', p.now)
           .where(sql<boolean>`attempts < max_attempts`)
-          .returningAll(),
+          .returningAll();
+        // PostgreSQL: checks of one destination queue behind each other until their transaction
+        // ends, so the count that follows (a statement of its own, with a snapshot taken after the
+        // lock) sees every guess counted before. SQLite runs one write unit at a time and needs no
+        // lock, and reads the count in this same statement.
+        return handle.dialect === 'postgres'
+          ? update.returning(sql<null>`pg_advisory_xact_lock(hashtextextended(account_id || ':' || "to", 0))`.as('guess_lock'))
+          : update.returning((eb) =>
+              eb
+                .selectFrom('wrong_guesses')
+                .select(eb.fn.countAll<number>().as('n'))
+                .whereRef('wrong_guesses.account_id', '=', 'verifications.account_id')
+                .whereRef('wrong_guesses.destination', '=', 'verifications.to')
+                .where('wrong_guesses.at', '>', p.since)
+                .as('wrong_guesses'),
+            );
+      }),
+      wrongGuesses: new PreparedQuery<{ accountId: string; destination: string; since: number }>((p) =>
+        db
+          .selectFrom('wrong_guesses')
+          .select(db.fn.countAll<number>().as('n'))
+          .where('account_id', '=', p.accountId)
+          .where('destination', '=', p.destination)
+          .where('at', '>', p.since),
+      ),
+      insertWrongGuess: new PreparedQuery<{ accountId: string; destination: string; at: number }>((p) =>
+        db.insertInto('wrong_guesses').values({ account_id: p.accountId, destination: p.destination, at: p.at }),
       ),
       approve: new PreparedQuery<{ id: string; now: number }>((p) =>
         db
@@ -66,13 +99,17 @@ export class VerificationStore {
           .where('status', '=', 'pending')
           .where('expires_at', '>', p.now),
       ),
-      finish: new PreparedQuery<{ id: string; status: string; now: number }>((p) =>
-        db.updateTable('verifications').set({ status: p.status, code_sealed: null, updated_at: p.now }).where('id', '=', p.id).where('status', '=', 'pending'),
+      finish: new PreparedQuery<{ id: string; status: string; now: number; reason: string | null; providerError: string | null }>((p) =>
+        db
+          .updateTable('verifications')
+          .set({ status: p.status, code_sealed: null, failure_reason: p.reason, failure_provider_error: p.providerError, updated_at: p.now })
+          .where('id', '=', p.id)
+          .where('status', '=', 'pending'),
       ),
       expire: new PreparedQuery<{ id: string; now: number }>((p) =>
         db
           .updateTable('verifications')
-          .set({ status: 'expired', code_sealed: null, updated_at: p.now })
+          .set({ status: 'expired', code_sealed: null, failure_reason: 'expired' satisfies FailureReason, updated_at: p.now })
           .where('id', '=', p.id)
           .where('status', '=', 'pending')
           .where('expires_at', '<=', p.now),
@@ -111,25 +148,66 @@ export class VerificationStore {
   /**
    * Counts one attempt before the code is compared: the row is only updated while the
    * verification is pending, unexpired and below its attempt limit. Returns the row as it is
-   * after the update, or undefined when no attempt may be made (or the id is not this account's).
+   * after the update with its destination's wrong guesses since `since`, or undefined when no
+   * attempt may be made (or the id is not this account's). Until `trx` ends, no other check of
+   * the same destination gets past this point, so what the caller decides from the count holds.
    */
-  async countAttempt(accountId: string, id: string, now: number): Promise<VerificationRow | undefined> {
-    const r = await this.handle.write((trx) => trx.executeQuery<VerificationRow>(this.q.countAttempt.bind({ id, accountId, now })));
-    return r.rows[0];
+  async countAttempt(trx: Db, accountId: string, id: string, now: number, since: number): Promise<{ row: VerificationRow; wrongGuesses: number } | undefined> {
+    const r = await trx.executeQuery<VerificationRow & { wrong_guesses?: number; guess_lock?: null }>(this.q.countAttempt.bind({ id, accountId, now, since }));
+    const counted = r.rows[0];
+    if (!counted) return undefined;
+    const { wrong_guesses: inRow, guess_lock: _lock, ...row } = counted;
+    const wrongGuesses = inRow ?? (await trx.executeQuery<{ n: number }>(this.q.wrongGuesses.bind({ accountId: row.account_id, destination: row.to, since }))).rows[0]?.n;
+    return { row, wrongGuesses: Number(wrongGuesses ?? 0) };
+  }
+
+  /** Records a wrong code for the destination, in the check's own transaction. */
+  async recordWrongGuess(trx: Db, accountId: string, destination: string, at: number): Promise<void> {
+    await trx.executeQuery(this.q.insertWrongGuess.bind({ accountId, destination, at }));
   }
 
   /**
-   * Moves a pending verification to `status` and drops its sealed code; true only for the caller
-   * that made the change. Approval also requires the verification to be unexpired; `expiredOnly`
-   * ends it only if it really is past its expiry.
+   * When the destination's guess at `index` (0 = the oldest) since `since` was made; a refused
+   * check reads it to say when the window lets one more guess in.
    */
-  async finish(id: string, status: string, now: number, extra: { expiredOnly?: boolean } = {}): Promise<boolean> {
+  async wrongGuessAt(trx: Db, accountId: string, destination: string, since: number, index: number): Promise<number | undefined> {
+    const r = await trx
+      .selectFrom('wrong_guesses')
+      .select('at')
+      .where('account_id', '=', accountId)
+      .where('destination', '=', destination)
+      .where('at', '>', since)
+      .orderBy('at')
+      .limit(1)
+      .offset(index)
+      .executeTakeFirst();
+    return r?.at;
+  }
+
+  /** Deletes wrong guesses made at or before `before`, which no window counts any more. */
+  async sweepWrongGuesses(before: number): Promise<number> {
+    const r = await this.handle.write((trx) => trx.deleteFrom('wrong_guesses').where('at', '<=', before).executeTakeFirst());
+    return Number(r.numDeletedRows);
+  }
+
+  /**
+   * Moves a pending verification to `status` and drops its sealed code, recording why it failed
+   * (`failure`) in the same write; true only for the caller that made the change. Approval also
+   * requires the verification to be unexpired; `expiredOnly` ends it only if it really is past
+   * its expiry.
+   */
+  async finish(id: string, status: string, now: number, extra: FinishExtra = {}): Promise<boolean> {
+    return this.handle.write((trx) => this.finishIn(trx, id, status, now, extra));
+  }
+
+  /** `finish` inside a transaction the caller holds. */
+  async finishIn(trx: Db, id: string, status: string, now: number, extra: FinishExtra = {}): Promise<boolean> {
     const query = extra.expiredOnly
       ? this.q.expire.bind({ id, now })
       : status === 'approved'
         ? this.q.approve.bind({ id, now })
-        : this.q.finish.bind({ id, status, now });
-    return affected(await this.handle.write((trx) => trx.executeQuery(query))) === 1;
+        : this.q.finish.bind({ id, status, now, reason: extra.failure?.reason ?? null, providerError: extra.failure?.providerError ?? null });
+    return affected(await trx.executeQuery(query)) === 1;
   }
 
   /** Records one more send if the cooldown has passed and sends remain. */
@@ -206,7 +284,7 @@ export class VerificationStore {
     return this.handle.write((trx) =>
       trx
         .updateTable('verifications')
-        .set({ status: 'expired', code_sealed: null, updated_at: now })
+        .set({ status: 'expired', code_sealed: null, failure_reason: 'expired' satisfies FailureReason, updated_at: now })
         .where('status', '=', 'pending')
         .where('expires_at', '<=', now)
         .returningAll()

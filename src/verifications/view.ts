@@ -1,4 +1,5 @@
 import { parseChannelData } from './channel-data.js';
+import type { FailureReason } from './failure-reason.js';
 import type { VerificationRow } from './verification-store.js';
 
 export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts' | 'failed' | 'blocked';
@@ -23,6 +24,8 @@ export interface VerificationView {
   metadata: Record<string, unknown> | null;
   call_to: string | null;
   redirect_url: string | null;
+  failure_reason: FailureReason | null;
+  failure_provider_error: string | null;
 }
 
 /** The status a reader sees: a pending row past its expiry reads as expired without waiting for the sweeper. */
@@ -33,6 +36,7 @@ export function effectiveStatus(row: Pick<VerificationRow, 'status' | 'expires_a
 export function toView(row: VerificationRow, now: number): VerificationView {
   const status = effectiveStatus(row, now);
   const nextSend = row.last_sent_at + row.resend_cooldown_s * 1000;
+  const ended = status !== 'pending' && status !== 'approved';
   return {
     id: row.id,
     service_id: row.service_id,
@@ -53,5 +57,8 @@ export function toView(row: VerificationRow, now: number): VerificationView {
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
     call_to: row.channel === 'reverse_call' ? row.call_number : null,
     redirect_url: row.channel === 'silent' && status === 'pending' ? (parseChannelData(row.channel_data).redirect ?? null) : null,
+    // A pending row past its expiry reads as expired before anything wrote that down.
+    failure_reason: ended ? (status === 'expired' ? 'expired' : (row.failure_reason as FailureReason | null)) : null,
+    failure_provider_error: ended ? row.failure_provider_error : null,
   };
 }

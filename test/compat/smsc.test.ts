@@ -87,7 +87,9 @@ describe('SMSC wait_call compat API', () => {
   const auth = () => `login=${login}&psw=${password}`;
 
   beforeAll(async () => {
-    t = await startTestApp(SQLITE, { env: { LIMIT_SEND_PER_DESTINATION: '0/600', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+    // Verity's own limits as configured by default: a reverse call sends nothing, so the destination
+    // send limit leaves it alone and only SMSC's duplicate limit answers error 9.
+    t = await startTestApp(SQLITE, { env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     expect((await t.post('/v1/numbers', { number: POOL, purpose: 'reverse_call' })).status).toBe(201);
     const c = await t.post('/v1/compat/credentials', { vendor: 'smsc', login: 'shop.example' });
@@ -225,6 +227,20 @@ describe('SMSC wait_call compat API', () => {
 });
 
 describe('SMSC wait_call limits from Verity', () => {
+  it('answers 10 wait_call requests for one number in a row: nothing is sent to it, so no destination send limit applies', async () => {
+    const t = await startTestApp(SQLITE);
+    try {
+      expect((await t.post('/v1/numbers', { number: POOL, purpose: 'reverse_call' })).status).toBe(201);
+      const c = (await t.post('/v1/compat/credentials', { vendor: 'smsc' })).body as { login: string; secret: string };
+      const ask = async (phone: string) => (await t.app.inject({ method: 'GET', url: `/sys/wait_call.php?login=${c.login}&psw=${c.secret}&phone=${phone}&fmt=1` })).body;
+      const answers = [];
+      for (let i = 0; i < 10; i++) answers.push(await ask('5511966660003'));
+      expect(answers).toEqual(Array.from({ length: 10 }, () => POOL_DIGITS));
+    } finally {
+      await t.close();
+    }
+  });
+
   it('answers error 4 once the address has started too many verifications', async () => {
     const t = await startTestApp(SQLITE, { env: { LIMIT_START_PER_IP: '1/60' } });
     try {
