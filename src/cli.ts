@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { buildApp, createLogger } from './app.js';
-import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
+import { ConfigError, generateSecrets, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
 import { PROVIDER_TYPES } from './providers/index.js';
 import { SILENT_TYPES } from './silent/index.js';
@@ -9,15 +9,21 @@ import { serve } from './server.js';
 
 const USAGE = `usage: verity <command>
 
-  serve               run the HTTP server (the default)
+  serve               run the HTTP server (what npm start runs)
   worker              run only the delivery worker (no HTTP): send queued messages
                       until stopped; pair with DELIVERY_WORKER=false on the servers
   migrate             apply database migrations and exit
   keys create [--json]
                       create an API key for the first account (creating that account
                       on an empty database); --json prints {"key_id","secret"} only
+  secrets generate [--json]
+                      print fresh PEPPERS, ENCRYPTION_KEY and TOKEN_SIGNING_KEY as
+                      KEY=value lines for an env file; --json prints them as one object
   config              print every setting with its default, as a Markdown table
   providers           print every provider type's and silent upstream's options, as Markdown tables
+  help                print this text
+
+Through npm, add -s so that npm prints nothing of its own: npm run -s verity -- keys create --json
 `;
 
 /** Commands other than serve keep stdout for their own output: logs go to stderr. */
@@ -80,13 +86,40 @@ function configTable(): string {
   return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The three secrets as env-file lines (or one JSON object), for deployments that must set them. */
+function secretsText(json: boolean): string {
+  const s = generateSecrets();
+  const values = { PEPPERS: s.peppers.join(','), ENCRYPTION_KEY: s.encryptionKey, TOKEN_SIGNING_KEY: s.tokenSigningKey };
+  return json ? `${JSON.stringify(values)}\n` : Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+}
+
+/** The options after a command; anything but the ones it takes is a usage error, not silently ignored. */
+function flags(command: string, rest: string[], allowed: string[]): Set<string> {
+  const unknown = rest.filter((a) => !allowed.includes(a));
+  if (unknown.length) throw new UsageError(`${command}: unknown option "${unknown[0] ?? ''}"`);
+  return new Set(rest);
+}
+
+/** The commands that read the configuration, with the options each takes. */
+const CONFIGURED = new Map<string, string[]>([['serve', []], ['worker', []], ['migrate', []], ['keys create', ['--json']]]);
+
 async function main(argv: string[]): Promise<void> {
-  const [command = 'serve', ...rest] = argv;
-  if (command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
+  const [command, ...rest] = argv;
+  // No command prints the usage: a bare `npm run verity` must not start a server by surprise.
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
   if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
   if (command === 'providers') return void process.stdout.write(`${providersTables()}\n`);
+  if (command === 'secrets') {
+    if (rest[0] !== 'generate') throw new UsageError(`unknown secrets command "${rest[0] ?? ''}"`);
+    return void process.stdout.write(secretsText(flags('secrets generate', rest.slice(1), ['--json']).has('--json')));
+  }
+  if (command === 'keys' && rest[0] !== 'create') throw new UsageError(`unknown keys command "${rest[0] ?? ''}"`);
+  const name = command === 'keys' ? 'keys create' : command;
+  const allowed = CONFIGURED.get(name);
+  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  const options = flags(name, command === 'keys' ? rest.slice(1) : rest, allowed);
   const config = loadConfig();
-  switch (command) {
+  switch (name) {
     case 'serve':
       await serve(config);
       return;
@@ -103,12 +136,8 @@ async function main(argv: string[]): Promise<void> {
       }
       return;
     }
-    case 'keys':
-      if (rest[0] !== 'create') throw new UsageError(`unknown keys command "${rest[0] ?? ''}"`);
-      await keysCreate(config, rest.includes('--json'));
-      return;
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      await keysCreate(config, options.has('--json'));
   }
 }
 
