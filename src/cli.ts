@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { buildApp, createLogger } from './app.js';
+import { buildApp, createLogger, type BuildOptions } from './app.js';
 import { ConfigError, generateSecrets, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
+import { lockDatabase } from './db/database-lock.js';
+import { sqlitePath } from './db/database-url.js';
+import { checkPostgres } from './db/postgres-check.js';
+import { StartupError } from './lib/startup-error.js';
 import { PROVIDER_TYPES } from './providers/index.js';
 import { SILENT_TYPES } from './silent/index.js';
 import { serve } from './server.js';
@@ -26,9 +30,23 @@ const USAGE = `usage: verity <command>
 Through npm, add -s so that npm prints nothing of its own: npm run -s verity -- keys create --json
 `;
 
+/**
+ * The app for a command that may run beside a server (`keys create`, `worker`). It migrates only
+ * while no server owns the database; beside one, it starts only if the schema is already current,
+ * so that a newer build never changes the schema under a running older server.
+ */
+async function besideServer(config: Config, opts: Omit<BuildOptions, 'migrations'>) {
+  const lock = lockDatabase(config.databaseUrl, 0);
+  try {
+    return await buildApp(config, { ...opts, migrations: lock.held ? 'apply' : 'verify' });
+  } finally {
+    if (lock.held) lock.release();
+  }
+}
+
 /** Commands other than serve keep stdout for their own output: logs go to stderr. */
 async function quietApp(config: Config) {
-  return buildApp(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) });
+  return besideServer(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) });
 }
 
 async function keysCreate(config: Config, json: boolean): Promise<void> {
@@ -50,7 +68,7 @@ async function keysCreate(config: Config, json: boolean): Promise<void> {
 /** The outbox worker on its own: the same app without a listening socket. */
 async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config);
-  const app = await buildApp({ ...config, delivery: { ...config.delivery, worker: true } }, { logger });
+  const app = await besideServer({ ...config, delivery: { ...config.delivery, worker: true } }, { logger });
   logger.info({ providers: app.verity.router.all().map((p) => p.name) }, 'delivery worker running');
   // The worker's own timers do not hold the process open (a server's socket does that); this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -127,12 +145,17 @@ async function main(argv: string[]): Promise<void> {
       await runWorker(config);
       return;
     case 'migrate': {
+      // Only the database's owner changes its schema: beside a running server, refuse.
+      const lock = lockDatabase(config.databaseUrl, 0);
+      if (!lock.held) throw new StartupError(`a verity server is running on ${sqlitePath(config.databaseUrl)} (it holds ${lock.file}); stop it, then migrate (or start it again: serve migrates when it starts)`);
       const db = openDatabase(config.databaseUrl);
       try {
+        if (db.dialect === 'postgres') await checkPostgres(config.databaseUrl);
         const applied = await migrate(db);
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
       } finally {
         await db.close();
+        lock.release();
       }
       return;
     }
@@ -147,6 +170,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
     process.exit(2);
+  }
+  // What the machine refused: one line, no stack (the stack is for bugs).
+  if (err instanceof StartupError) {
+    process.stderr.write(`verity: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`verity: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

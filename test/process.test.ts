@@ -1,17 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFlagsOf, startNodeFlags } from '../bench/start-flags.js';
 import { loadConfig, resolveSecrets } from '../src/config/index.js';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'src', 'cli.js');
+import { attempt, CLI, run, startServer, stop } from './helpers/cli-process.js';
 
 /** The README's curl walk-through, exactly as a reader would copy it. */
 function walkthrough(): string {
@@ -19,38 +15,6 @@ function walkthrough(): string {
   const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
   if (!block?.[1]) throw new Error('README.md has no walkthrough block');
   return block[1];
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; base: string }> {
-  // As `npm start` runs it, node flags included.
-  const child = spawn(process.execPath, [...startNodeFlags(), CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
-    const poll = setInterval(() => {
-      const m = /Verity is listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] && out.includes('\n\n', out.indexOf(m[0]))) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, out: () => out, base: m[1] });
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
 }
 
 describe('the server as a real process', () => {
@@ -167,12 +131,6 @@ describe('the command line', () => {
     return d;
   };
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  /** The exit code and output of a command that may fail. */
-  const attempt = (file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>
-    run(file, args, { env: { ...process.env, ...opts.env }, cwd: opts.cwd ?? ROOT, timeout: 15_000 }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number | null; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
 
   it('prints the usage and exits 0 when given no command, run directly or as npm run verity', async () => {
     // A database of its own, so that a server started by mistake would touch nothing and be killed by the timeout.
