@@ -29,6 +29,7 @@ import { providerRoutes } from './providers/routes.js';
 import { buildProviders, PROVIDER_TYPES } from './providers/index.js';
 import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { frameworkError, installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './http/metrics.js';
 import { RequestLogger } from './http/request-logger.js';
@@ -212,6 +213,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     // No type coercion: "6" is not a number and "Infinity" must not become one.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     frameworkErrors: frameworkError,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = database.db;
