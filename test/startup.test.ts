@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -179,6 +179,48 @@ describe('connecting at boot', () => {
     const err = await connectRedis(url.toString(), log, 2_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toMatch(/^cannot connect to Redis at redis:\/\/.*\/99999: ERR DB index is out of range$/);
+  });
+
+  it.skipIf(!REDIS_URL)('after boot, logs a lost Redis once while it retries, and once more when it is back', async () => {
+    // A loopback relay to the real Redis, to cut and restore the way between them.
+    const target = new URL(REDIS_URL as string);
+    const sockets = new Set<Socket>();
+    const relay = createServer((inbound) => {
+      const outbound = createConnection(Number(target.port || 6379), target.hostname);
+      for (const s of [inbound, outbound]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => [inbound, outbound].forEach((x) => x.destroy()));
+      }
+      inbound.pipe(outbound).pipe(inbound);
+    });
+    const listen = (port: number) => new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    await listen(0);
+    const port = (relay.address() as AddressInfo).port;
+    const lines: { msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) });
+    const client = await connectRedis(`redis://127.0.0.1:${port}`, logger, 2_000);
+    const until = async (done: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      expect(await client.ping()).toBe('PONG');
+      const closed = new Promise<void>((resolve) => relay.close(() => resolve()));
+      sockets.forEach((s) => s.destroy());
+      await closed;
+      // Several reconnect attempts fail meanwhile; the log says so once.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(lines.map((l) => l.msg)).toEqual(['redis unreachable; retrying']);
+      await listen(port);
+      await until(() => lines.length > 1);
+      expect(lines.map((l) => l.msg)).toEqual(['redis unreachable; retrying', 'redis reachable again']);
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+      sockets.forEach((s) => s.destroy());
+      if (relay.listening) await new Promise<void>((resolve) => relay.close(() => resolve()));
+    }
   });
 
   it.skipIf(!REDIS_URL)('connects to a Redis that answers', async () => {
