@@ -26,7 +26,7 @@ export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: 
   // Node's own rule: answer only while no response to an earlier request is partly written.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent: boolean } | null })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
-    const { code, detail } = (err.code && REFUSALS[err.code]) || MALFORMED;
+    const { code, detail } = (err.code !== undefined && Object.hasOwn(REFUSALS, err.code) ? REFUSALS[err.code] : undefined) ?? MALFORMED;
     const problem = toProblem(code, detail, newId('req'));
     const body = JSON.stringify(problem);
     this.log.debug({ code, reason: err.code, request_id: problem.request_id }, 'refused a request before routing');
