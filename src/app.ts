@@ -1,6 +1,6 @@
 import fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { dirname, join } from 'node:path';
 import { AccountService } from './accounts/account-service.js';
@@ -14,8 +14,11 @@ import { resolveSecrets, type Config } from './config/index.js';
 import { publicUrl } from './config/public-url.js';
 import { CodeHasher } from './crypto/code-hasher.js';
 import { Sealer } from './crypto/sealer.js';
-import { migrate, openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrate, openDatabase, pendingMigrations, type DatabaseHandle } from './db/database.js';
 import { sqlitePath } from './db/database-url.js';
+import { checkPostgres } from './db/postgres-check.js';
+import { StartupError } from './lib/startup-error.js';
+import { connectRedis } from './limits/redis-client.js';
 import { callbackRoutes } from './delivery/callback-routes.js';
 import { OutboxStore } from './delivery/outbox-store.js';
 import { DeliveryWorker } from './delivery/outbox-worker.js';
@@ -26,6 +29,7 @@ import { providerRoutes } from './providers/routes.js';
 import { buildProviders, PROVIDER_TYPES } from './providers/index.js';
 import { authenticator } from './http/auth.js';
 import { installDocs } from './http/docs.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { frameworkError, installErrorHandler } from './http/error-handler.js';
 import { Metrics } from './http/metrics.js';
 import { RequestLogger } from './http/request-logger.js';
@@ -87,6 +91,11 @@ export interface BuildOptions {
   /** PostgreSQL schema for this app's tables (test suites use one each). */
   schema?: string;
   logger?: Logger;
+  /**
+   * `apply` (the default) migrates the database; `verify` only refuses to start when a migration
+   * is missing, for a process beside a server that owns the database (see lockDatabase).
+   */
+  migrations?: 'apply' | 'verify';
 }
 
 /** What the app is made of, reachable from tests and the CLI without going through HTTP. */
@@ -164,10 +173,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const logger = opts.logger ?? createLogger(config);
   const secrets = resolveSecrets(config);
   const database = openDatabase(config.databaseUrl, opts.schema ? { schema: opts.schema } : {});
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
-  redis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  let redis: Redis | undefined;
   try {
-    await migrate(database, opts.schema);
+    if (database.dialect === 'postgres') await checkPostgres(config.databaseUrl);
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
+    if (opts.migrations === 'verify') {
+      const pending = await pendingMigrations(database, opts.schema);
+      if (pending.length) throw new StartupError(`the database lacks migration ${pending.join(', ')} and a server owns it: stop the server, then start it again (it migrates when it starts) or run migrate`);
+    } else {
+      await migrate(database, opts.schema);
+    }
     return await assemble(config, opts, { logger, secrets, database, redis });
   } catch (err) {
     // A configuration the providers or upstreams refuse must not leave connections open behind it.
@@ -199,6 +214,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     // No type coercion: "6" is not a number and "Infinity" must not become one.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     frameworkErrors: frameworkError,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = database.db;

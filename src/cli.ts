@@ -1,28 +1,52 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { buildApp, createLogger } from './app.js';
-import { ConfigError, loadConfig, SETTINGS, type Config } from './config/index.js';
+import { buildApp, createLogger, type BuildOptions } from './app.js';
+import { ConfigError, generateSecrets, loadConfig, SETTINGS, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
+import { lockDatabase } from './db/database-lock.js';
+import { sqlitePath } from './db/database-url.js';
+import { checkPostgres } from './db/postgres-check.js';
+import { StartupError } from './lib/startup-error.js';
 import { PROVIDER_TYPES } from './providers/index.js';
 import { SILENT_TYPES } from './silent/index.js';
 import { serve } from './server.js';
 
 const USAGE = `usage: verity <command>
 
-  serve               run the HTTP server (the default)
+  serve               run the HTTP server (what npm start runs)
   worker              run only the delivery worker (no HTTP): send queued messages
                       until stopped; pair with DELIVERY_WORKER=false on the servers
   migrate             apply database migrations and exit
   keys create [--json]
                       create an API key for the first account (creating that account
                       on an empty database); --json prints {"key_id","secret"} only
+  secrets generate [--json]
+                      print fresh PEPPERS, ENCRYPTION_KEY and TOKEN_SIGNING_KEY as
+                      KEY=value lines for an env file; --json prints them as one object
   config              print every setting with its default, as a Markdown table
   providers           print every provider type's and silent upstream's options, as Markdown tables
+  help                print this text
+
+Through npm, add -s so that npm prints nothing of its own: npm run -s verity -- keys create --json
 `;
+
+/**
+ * The app for a command that may run beside a server (`keys create`, `worker`). It migrates only
+ * while no server owns the database; beside one, it starts only if the schema is already current,
+ * so that a newer build never changes the schema under a running older server.
+ */
+async function besideServer(config: Config, opts: Omit<BuildOptions, 'migrations'>) {
+  const lock = lockDatabase(config.databaseUrl, 0);
+  try {
+    return await buildApp(config, { ...opts, migrations: lock.held ? 'apply' : 'verify' });
+  } finally {
+    if (lock.held) lock.release();
+  }
+}
 
 /** Commands other than serve keep stdout for their own output: logs go to stderr. */
 async function quietApp(config: Config) {
-  return buildApp(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) });
+  return besideServer(config, { logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) });
 }
 
 async function keysCreate(config: Config, json: boolean): Promise<void> {
@@ -44,7 +68,7 @@ async function keysCreate(config: Config, json: boolean): Promise<void> {
 /** The outbox worker on its own: the same app without a listening socket. */
 async function runWorker(config: Config): Promise<void> {
   const logger = createLogger(config);
-  const app = await buildApp({ ...config, delivery: { ...config.delivery, worker: true } }, { logger });
+  const app = await besideServer({ ...config, delivery: { ...config.delivery, worker: true } }, { logger });
   logger.info({ providers: app.verity.router.all().map((p) => p.name) }, 'delivery worker running');
   // The worker's own timers do not hold the process open (a server's socket does that); this does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -80,13 +104,40 @@ function configTable(): string {
   return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The three secrets as env-file lines (or one JSON object), for deployments that must set them. */
+function secretsText(json: boolean): string {
+  const s = generateSecrets();
+  const values = { PEPPERS: s.peppers.join(','), ENCRYPTION_KEY: s.encryptionKey, TOKEN_SIGNING_KEY: s.tokenSigningKey };
+  return json ? `${JSON.stringify(values)}\n` : Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+}
+
+/** The options after a command; anything but the ones it takes is a usage error, not silently ignored. */
+function flags(command: string, rest: string[], allowed: string[]): Set<string> {
+  const unknown = rest.filter((a) => !allowed.includes(a));
+  if (unknown.length) throw new UsageError(`${command}: unknown option "${unknown[0] ?? ''}"`);
+  return new Set(rest);
+}
+
+/** The commands that read the configuration, with the options each takes. */
+const CONFIGURED = new Map<string, string[]>([['serve', []], ['worker', []], ['migrate', []], ['keys create', ['--json']]]);
+
 async function main(argv: string[]): Promise<void> {
-  const [command = 'serve', ...rest] = argv;
-  if (command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
+  const [command, ...rest] = argv;
+  // No command prints the usage: a bare `npm run verity` must not start a server by surprise.
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
   if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
   if (command === 'providers') return void process.stdout.write(`${providersTables()}\n`);
+  if (command === 'secrets') {
+    if (rest[0] !== 'generate') throw new UsageError(`unknown secrets command "${rest[0] ?? ''}"`);
+    return void process.stdout.write(secretsText(flags('secrets generate', rest.slice(1), ['--json']).has('--json')));
+  }
+  if (command === 'keys' && rest[0] !== 'create') throw new UsageError(`unknown keys command "${rest[0] ?? ''}"`);
+  const name = command === 'keys' ? 'keys create' : command;
+  const allowed = CONFIGURED.get(name);
+  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  const options = flags(name, command === 'keys' ? rest.slice(1) : rest, allowed);
   const config = loadConfig();
-  switch (command) {
+  switch (name) {
     case 'serve':
       await serve(config);
       return;
@@ -94,21 +145,22 @@ async function main(argv: string[]): Promise<void> {
       await runWorker(config);
       return;
     case 'migrate': {
+      // Only the database's owner changes its schema: beside a running server, refuse.
+      const lock = lockDatabase(config.databaseUrl, 0);
+      if (!lock.held) throw new StartupError(`a verity server is running on ${sqlitePath(config.databaseUrl)} (it holds ${lock.file}); stop it, then migrate (or start it again: serve migrates when it starts)`);
       const db = openDatabase(config.databaseUrl);
       try {
+        if (db.dialect === 'postgres') await checkPostgres(config.databaseUrl);
         const applied = await migrate(db);
         process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the database is up to date\n');
       } finally {
         await db.close();
+        lock.release();
       }
       return;
     }
-    case 'keys':
-      if (rest[0] !== 'create') throw new UsageError(`unknown keys command "${rest[0] ?? ''}"`);
-      await keysCreate(config, rest.includes('--json'));
-      return;
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      await keysCreate(config, options.has('--json'));
   }
 }
 
@@ -118,6 +170,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof UsageError) {
     process.stderr.write(`${err.message}\n${err instanceof UsageError ? USAGE : ''}`);
     process.exit(2);
+  }
+  // What the machine refused: one line, no stack (the stack is for bugs).
+  if (err instanceof StartupError) {
+    process.stderr.write(`verity: ${err.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`verity: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

@@ -1,6 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, backendTitle, startTestApp, type TestApp } from './helpers/test-app.js';
 
+const signatureOf = (jwt: string): Buffer => Buffer.from(jwt.split('.')[2] ?? '', 'base64url');
+
+/**
+ * A JWT whose signature bytes differ from the original's. Rewriting the last characters is not
+ * enough: the last base64url character of a 32-byte signature carries two unused bits, so some
+ * spellings decode to the very same bytes and the "tampered" token stays valid.
+ */
+function tamperSignature(jwt: string): string {
+  const dot = jwt.lastIndexOf('.');
+  const signature = signatureOf(jwt);
+  // A byte in the middle, so every bit of it is a significant bit of the encoding.
+  signature[16] = (signature[16] ?? 0) ^ 0xff;
+  return `${jwt.slice(0, dot + 1)}${signature.toString('base64url')}`;
+}
+
+describe('tampering with a token', () => {
+  it('changes its decoded signature, even where the signature already ends in the characters a naive edit writes', () => {
+    // "xw" and "xx" end a 43-character signature with the same bytes ('w' and 'x' differ only in the unused bits).
+    const endsLikeTheEdit = `eyJhbGciOiJIUzI1NiJ9.e30.${'A'.repeat(41)}xw`;
+    for (const jwt of [endsLikeTheEdit, `eyJhbGciOiJIUzI1NiJ9.e30.${'B'.repeat(41)}Bc`]) {
+      const tampered = tamperSignature(jwt);
+      expect(signatureOf(tampered)).toHaveLength(32);
+      expect(signatureOf(tampered).equals(signatureOf(jwt))).toBe(false);
+    }
+  });
+});
+
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('accounts, keys and tokens on %s', (_title, backend) => {
   let t: TestApp;
   beforeAll(async () => {
@@ -43,7 +70,8 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('accounts, key
 
     it('rejects an expired token and a tampered one', async () => {
       const tok = (await form({ grant_type: 'client_credentials' }, { authorization: t.auth() })).json() as { access_token: string };
-      const tampered = `${tok.access_token.slice(0, -2)}xx`;
+      const tampered = tamperSignature(tok.access_token);
+      expect(signatureOf(tampered).equals(signatureOf(tok.access_token))).toBe(false);
       expect((await t.app.inject({ method: 'GET', url: '/v1/balance', headers: { authorization: `Bearer ${tampered}` } })).statusCode).toBe(401);
       t.clock.advance(61_000);
       const r = await t.app.inject({ method: 'GET', url: '/v1/balance', headers: { authorization: `Bearer ${tok.access_token}` } });

@@ -238,6 +238,41 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('bad input on 
       expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
+    it.each([
+      ['text/plain', { 'content-type': 'text/plain' }, 'a body of type text/plain'],
+      ['no content type', {}, 'a body without a content type'],
+      // What `curl -d` sends unless told otherwise.
+      ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, 'a body of type application/x-www-form-urlencoded'],
+      ['multipart', { 'content-type': 'multipart/form-data; boundary=x' }, 'a body of type multipart/form-data'],
+    ])('a JSON body sent as %s answers 415 UNSUPPORTED_MEDIA_TYPE saying to send content-type: application/json', async (_name, headers, said) => {
+      const r = await withoutStart(() =>
+        send({ method: 'POST', url: START, headers: { authorization: t.auth(), ...headers }, payload: JSON.stringify({ to: freshMobile(), channel: 'sms' }) }),
+      );
+      expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(r.body.detail).toBe(`${said} is not accepted here: send content-type: application/json`);
+    });
+
+    it('a text/plain body on /oauth/token answers 415 naming both types the route takes; a form is still accepted there', async () => {
+      const r = await send({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'text/plain' }, payload: 'grant_type=client_credentials' });
+      expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(r.body.detail).toBe('a body of type text/plain is not accepted here: send content-type: application/json or application/x-www-form-urlencoded');
+      const form = await send({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' });
+      expect(form.status).toBe(200);
+    });
+
+    it('a text body on the sound upload answers 415 naming the audio types the route declares', async () => {
+      const r = await send({ method: 'POST', url: '/v1/sounds?name=x', headers: { authorization: t.auth(), 'content-type': 'text/plain' }, payload: 'hello' });
+      expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(r.body.detail).toMatch(/^a body of type text\/plain is not accepted here: send content-type: audio\/wav or .*audio\/mpeg/);
+    });
+
+    it('an unusual content type is not echoed back', async () => {
+      const odd = `text/${'x'.repeat(300)}`;
+      const r = await send({ method: 'POST', url: START, headers: { authorization: t.auth(), 'content-type': odd }, payload: '{}' });
+      expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(r.body.detail).toBe('a body of another type is not accepted here: send content-type: application/json');
+    });
+
     it('an XML body answers 415 UNSUPPORTED_MEDIA_TYPE', async () => {
       const r = await withoutStart(() =>
         send({ method: 'POST', url: START, headers: { authorization: t.auth(), 'content-type': 'application/xml' }, payload: '<start><to>+5511987654321</to></start>' }),

@@ -1,15 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFlagsOf, startNodeFlags } from '../bench/start-flags.js';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+import { loadConfig, resolveSecrets } from '../src/config/index.js';
+import { attempt, CLI, run, startServer, stop } from './helpers/cli-process.js';
 
 /** The README's curl walk-through, exactly as a reader would copy it. */
 function walkthrough(): string {
@@ -17,38 +15,6 @@ function walkthrough(): string {
   const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
   if (!block?.[1]) throw new Error('README.md has no walkthrough block');
   return block[1];
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out: () => string; base: string }> {
-  // As `npm start` runs it, node flags included.
-  const child = spawn(process.execPath, [...startNodeFlags(), CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
-    const poll = setInterval(() => {
-      const m = /Verity is listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1] && out.includes('\n\n', out.indexOf(m[0]))) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve({ child, out: () => out, base: m[1] });
-      }
-    }, 50);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
 }
 
 describe('the server as a real process', () => {
@@ -154,6 +120,69 @@ describe('the server as a real process', () => {
     expect(r).toMatchObject({ code: 2 });
     expect((r as { stderr: string }).stderr).toContain('PORT (port) must be an integer');
     expect((r as { stderr: string }).stderr).toContain('CODE_LENGTH must be between 4 and 10');
+  });
+});
+
+describe('the command line', () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'verity-cli-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('prints the usage and exits 0 when given no command, run directly or as npm run verity', async () => {
+    // A database of its own, so that a server started by mistake would touch nothing and be killed by the timeout.
+    const env = { DATABASE_URL: `sqlite:${join(tmp(), 'verity.db')}`, PORT: '0' };
+    const direct = await attempt(process.execPath, [CLI], { env });
+    expect(direct).toMatchObject({ code: 0, stderr: '' });
+    expect(direct.stdout).toMatch(/^usage: verity <command>/);
+    expect(direct.stdout).toContain('secrets generate [--json]');
+    const viaNpm = await attempt('npm', ['run', '-s', 'verity'], { env });
+    expect(viaNpm).toMatchObject({ code: 0, stdout: direct.stdout });
+  });
+
+  it('exits 2 with the usage for an unknown command or option, before reading the configuration', async () => {
+    const env = { PORT: 'eighty' };
+    const command = await attempt(process.execPath, [CLI, 'frobnicate'], { env });
+    expect(command).toMatchObject({ code: 2, stdout: '' });
+    expect(command.stderr).toMatch(/^unknown command "frobnicate"\nusage: verity <command>/);
+    const option = await attempt(process.execPath, [CLI, 'keys', 'create', '--jsno'], { env });
+    expect(option).toMatchObject({ code: 2, stdout: '' });
+    expect(option.stderr).toMatch(/^keys create: unknown option "--jsno"\nusage: verity/);
+    expect((await attempt(process.execPath, [CLI, 'secrets'])).code).toBe(2);
+  });
+
+  it('secrets generate prints fresh KEY=value lines that the configuration accepts for PostgreSQL', async () => {
+    const first = await attempt(process.execPath, [CLI, 'secrets', 'generate']);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split('=')[0])).toEqual(['PEPPERS', 'ENCRYPTION_KEY', 'TOKEN_SIGNING_KEY']);
+    const values = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    // PostgreSQL requires all three and generates none, so this proves each value passes its own check.
+    const config = loadConfig({ DATABASE_URL: 'postgres://verity@127.0.0.1:5432/verity', ...values });
+    const secrets = resolveSecrets(config);
+    expect(secrets.encryptionKey).toHaveLength(32);
+    expect(secrets.peppers).toHaveLength(1);
+    const second = await attempt(process.execPath, [CLI, 'secrets', 'generate']);
+    expect(second.stdout.split('\n').filter((l) => first.stdout.includes(l) && l !== '')).toEqual([]);
+  });
+
+  it('secrets generate --json prints one object the configuration accepts', async () => {
+    const r = await attempt('npm', ['run', '-s', 'verity', '--', 'secrets', 'generate', '--json']);
+    expect(r.code).toBe(0);
+    const values = JSON.parse(r.stdout) as Record<string, string>;
+    expect(Object.keys(values)).toEqual(['PEPPERS', 'ENCRYPTION_KEY', 'TOKEN_SIGNING_KEY']);
+    expect(() => resolveSecrets(loadConfig({ DATABASE_URL: 'postgres://verity@127.0.0.1:5432/verity', ...values }))).not.toThrow();
+  });
+
+  it('npm run -s verity -- keys create --json prints one line of JSON and nothing else on stdout, whatever the log level', async () => {
+    const env = { DATABASE_URL: `sqlite:${join(tmp(), 'verity.db')}`, LOG_LEVEL: 'trace' };
+    const r = await attempt('npm', ['run', '-s', 'verity', '--', 'keys', 'create', '--json'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toHaveLength(2);
+    expect(Object.keys(JSON.parse(r.stdout) as object).sort()).toEqual(['key_id', 'secret']);
   });
 });
 

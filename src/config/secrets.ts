@@ -10,9 +10,10 @@ export interface Secrets {
   tokenSigningKey: Uint8Array; // HS256
 }
 
-interface StoredSecrets { peppers: string[]; encryptionKey: string; tokenSigningKey: string }
+export interface StoredSecrets { peppers: string[]; encryptionKey: string; tokenSigningKey: string }
 
-function generate(): StoredSecrets {
+/** Fresh values for the three secrets, in the forms the configuration checks accept. */
+export function generateSecrets(): StoredSecrets {
   return {
     peppers: [randomBytes(32).toString('base64url')],
     encryptionKey: randomBytes(32).toString('base64'),
@@ -34,13 +35,13 @@ export function resolveSecrets(cfg: Config): Secrets {
     }
     const dbPath = sqlitePath(cfg.databaseUrl);
     if (dbPath === ':memory:') {
-      stored = generate();
+      stored = generateSecrets();
     } else {
       const file = cfg.secretsFile ?? join(dirname(resolve(dbPath)), 'secrets.json');
       if (existsSync(file)) {
         stored = JSON.parse(readFileSync(file, 'utf8')) as StoredSecrets;
       } else {
-        stored = generate();
+        stored = generateSecrets();
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
       }

@@ -7,3 +7,8 @@ export function isPostgresUrl(url: string): boolean {
 export function sqlitePath(databaseUrl: string): string {
   return databaseUrl.replace(/^sqlite:(\/\/)?/, '');
 }
+
+/** A database URL fit to print: the password, if any, replaced by `***`. */
+export function maskedDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+}

@@ -131,3 +131,9 @@ export async function migrate(handle: DatabaseHandle, schema?: string): Promise<
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/** The migrations this build knows that the database has not had (read only: nothing is created). */
+export async function pendingMigrations(handle: DatabaseHandle, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -13,6 +13,20 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
 };
 
+/**
+ * A 415's detail: what the route takes, so that a client sending a form (what `curl -d` sends by
+ * default) or no content type learns the fix. A route that takes other types declares them in
+ * `consumes`; the others take JSON, and a form where the route registered a form parser.
+ */
+function mediaTypeDetail(req: FastifyRequest): string {
+  const declared = (req.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes;
+  const accepted = declared ?? ['application/json', ...(req.server.hasContentTypeParser('application/x-www-form-urlencoded') ? ['application/x-www-form-urlencoded'] : [])];
+  const sent = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  // The type is echoed only when it looks like one: a header is the client's to fill with anything.
+  const what = !sent ? 'a body without a content type' : /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(sent) ? `a body of type ${sent}` : 'a body of another type';
+  return `${what} is not accepted here: send content-type: ${accepted.join(' or ')}`;
+}
+
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}) {
   const problem = toProblem(code, detail, req.id, extra);
   return reply.code(problem.status).type('application/problem+json').send(problem);
@@ -43,6 +57,7 @@ export function installErrorHandler(app: App): void {
       const where = fe.validationContext ?? 'request';
       return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : errors[0]?.path ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors });
     }
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, req, 'UNSUPPORTED_MEDIA_TYPE', mediaTypeDetail(req));
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (mapped) return sendProblem(reply, req, mapped, fe.message);
     if (err instanceof SyntaxError) return sendProblem(reply, req, 'MALFORMED_JSON', 'the body is not valid JSON');
