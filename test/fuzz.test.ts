@@ -24,7 +24,7 @@ type Group = 'public' | 'oauth' | 'verifications' | 'services' | 'templates' | '
 
 interface Route {
   group: Group;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   /** As registered; `:id` is replaced by a generated id, `*` by a generated tail. */
   path: string;
   id?: IdKind;

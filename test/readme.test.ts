@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, stopServer, type ServerProcess } from './helpers/server-process.js';
+import { startServer, stop, type RunningServer } from './helpers/cli-process.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
@@ -87,7 +87,7 @@ describe('the documents’ shell blocks', () => {
 });
 
 describe('every runnable block, in reading order, against one fresh `npm start`', () => {
-  let server: ServerProcess;
+  let server: RunningServer;
   let key: string;
   let dir: string;
 
@@ -100,7 +100,7 @@ describe('every runnable block, in reading order, against one fresh `npm start`'
   });
 
   afterAll(async () => {
-    if (server) expect(await stopServer(server.child)).toBe(0);
+    if (server) expect(await stop(server.child)).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   });
 

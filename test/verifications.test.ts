@@ -21,9 +21,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('verifications
 
   describe.skipIf(!backend.url)('', () => {
     it.each([
-      ['sms', MOBILE[0]],
-      ['whatsapp', MOBILE[1]],
-      ['rcs', MOBILE[2]],
+      ['sms', MOBILE[0] as string],
+      ['whatsapp', MOBILE[1] as string],
+      ['rcs', MOBILE[2] as string],
       ['voice', '+551133334444'],
       ['email', 'Ana.Silva@Example.COM'],
     ])('completes a %s verification through the sandbox: start, read the code, check, approved', async (channel, to) => {

@@ -294,7 +294,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compa
       };
 
       it('pressing 1 plays button_1 and POSTs NOTIFY_END, signed, to the notify URL after its zd_echo check', async () => {
-        const { heard, post, seen } = await press('1');
+        const { heard, post, seen = [] } = await press('1');
         expect(heard[0]?.play).toContain(`/v1/sounds/${sounds['thanks.wav']}/audio`);
         // The notifier's own check, before its first POST (the one made when the URL was saved came earlier).
         const echo = seen.find((h) => h.method === 'GET');

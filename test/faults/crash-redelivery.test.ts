@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKey, startServer, stopServer, type ServerProcess } from '../helpers/server-process.js';
+import { createKey, startServer, stop, type RunningServer } from '../helpers/cli-process.js';
 
 const MESSAGES = 6;
 
@@ -45,10 +45,10 @@ describe('a crash with hand-overs in flight', () => {
       res.end(JSON.stringify({ id: `gw-${seen.length}` }));
     });
   });
-  let server: ServerProcess | undefined;
+  let server: RunningServer | undefined;
 
   afterAll(async () => {
-    if (server) await stopServer(server.child, 'SIGKILL');
+    if (server) await stop(server.child, 'SIGKILL');
     for (const res of held) res.destroy();
     gateway.closeAllConnections();
     await new Promise<void>((resolve) => gateway.close(() => resolve()));
@@ -77,11 +77,11 @@ describe('a crash with hand-overs in flight', () => {
       const r = await fetch(`${server.base}/v1/verifications`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ to, channel: 'sms' }) });
       expect(r.status).toBe(201);
     }
-    await stopServer(server.child);
+    await stop(server.child);
     expect(seen).toHaveLength(0);
     server = await startServer(env);
     await until(() => seen.length === MESSAGES, 10_000, 'every message handed over');
-    await stopServer(server.child, 'SIGKILL');
+    await stop(server.child, 'SIGKILL');
     server = undefined;
     const first = seen.splice(0);
     for (const res of held.splice(0)) res.destroy();
@@ -98,7 +98,7 @@ describe('a crash with hand-overs in flight', () => {
     const keyOf = new Map(first.map((h) => [h.to, h.key]));
     expect(seen.map((h) => h.to).sort()).toEqual(numbers);
     for (const again of seen) expect(again.key, again.to).toBe(keyOf.get(again.to));
-    await stopServer(server.child);
+    await stop(server.child);
     server = undefined;
   });
 });

@@ -33,15 +33,18 @@ export interface RunningServer {
   base: string;
 }
 
-/** `verity serve`, resolved once it has printed where it listens. */
-export function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
-  // As `npm start` runs it, node flags included.
-  const child = spawn(process.execPath, [...startNodeFlags(), CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `verity serve` as `npm start` runs it (node flags included), resolved once it has printed where it listens (15 s at most). */
+export function startServer(env: NodeJS.ProcessEnv, cwd?: string): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...startNodeFlags(), CLI, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 15_000);
     const poll = setInterval(() => {
       const m = /Verity is listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1] && out.includes('\n\n', out.indexOf(m[0]))) {
@@ -50,7 +53,7 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
         resolve({ child, out: () => out, base: m[1] });
       }
     }, 50);
-    child.on('exit', (code) => {
+    child.once('exit', (code) => {
       clearInterval(poll);
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${out}`));
@@ -65,4 +68,11 @@ export function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): P
     child.once('exit', (code) => resolve(code));
     child.kill(signal);
   });
+}
+
+/** `verity keys create --json` on the database `env` names: Basic credentials for its API. */
+export async function createKey(env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await run(process.execPath, [CLI, 'keys', 'create', '--json'], { env: { ...process.env, ...env } });
+  const key = JSON.parse(stdout) as { key_id: string; secret: string };
+  return `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
 }
