@@ -1,33 +1,12 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { closedPort, silentServer } from './helpers/loopback-ports.js';
 import { postgresAnswers, prepareLocalServices, redisAnswers } from './helpers/local-services.js';
 
 /** The test runner's own plumbing: finding PostgreSQL and Redis on their default local ports. */
 
 const PG_URL = process.env.TEST_DATABASE_URL;
 const REDIS_URL = process.env.TEST_REDIS_URL;
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-/** Accepts connections and never answers, as a port taken by something else can. */
-async function withSilentPort<T>(use: (port: number) => Promise<T>): Promise<T> {
-  const sockets = new Set<Socket>();
-  const s: Server = createServer((socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  try {
-    return await use((s.address() as AddressInfo).port);
-  } finally {
-    sockets.forEach((socket) => socket.destroy());
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-}
 
 /** The URL of the server's maintenance database, from a URL of any database on it. */
 function adminUrl(url: string): string {
@@ -118,3 +97,13 @@ describe('preparing the local services for a test run', () => {
     expect(await exists()).toBe(false);
   });
 });
+
+/** Runs `use` with a loopback port that accepts connections and never answers. */
+async function withSilentPort<T>(use: (port: number) => Promise<T>): Promise<T> {
+  const silent = await silentServer();
+  try {
+    return await use(silent.port);
+  } finally {
+    await silent.close();
+  }
+}

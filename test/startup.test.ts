@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkPostgres } from '../src/db/postgres-check.js';
 import { StartupError } from '../src/lib/startup-error.js';
 import { connectRedis } from '../src/limits/redis-client.js';
+import { closedPort, silentServer } from './helpers/loopback-ports.js';
 import { cli, startServer, stop, type Outcome } from './helpers/cli-process.js';
 import { TEST_SECRETS } from './helpers/test-app.js';
 
@@ -25,29 +26,6 @@ function expectOneLine(r: Outcome, text: string | RegExp): void {
   expect(r.stderr).toMatch(/^verity: [^\n]+\n$/);
   expect(r.stderr).toMatch(text);
   expect(r.stderr).not.toMatch(/\n\s+at /);
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-/** A loopback server that accepts connections and never says a word (a wrong host behind a proxy, a stuck server). */
-async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const s: Server = createServer((socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (s.address() as AddressInfo).port,
-    close: () => {
-      sockets.forEach((socket) => socket.destroy());
-      return new Promise<void>((resolve) => s.close(() => resolve()));
-    },
-  };
 }
 
 describe('startup errors of `verity serve`', { timeout: 60_000 }, () => {
