@@ -24,7 +24,8 @@ const USAGE = `usage: verity <command>
                       print fresh PEPPERS, ENCRYPTION_KEY and TOKEN_SIGNING_KEY as
                       KEY=value lines for an env file; --json prints them as one object
   config              print every setting with its default, as a Markdown table
-  providers           print every provider type's and silent upstream's options, as Markdown tables
+  providers [type…]   print each provider type's and silent upstream's options (all, or the
+                      types named), as Markdown tables
   help                print this text
 
 Through npm, add -s so that npm prints nothing of its own: npm run -s verity -- keys create --json
@@ -84,12 +85,18 @@ async function runWorker(config: Config): Promise<void> {
   await app.close();
 }
 
-/** One table per provider type (PROVIDERS) and silent upstream (SILENT_ROUTES), read from the schemas that validate them. */
-function providersTables(): string {
+/**
+ * One table per provider type (PROVIDERS) and silent upstream (SILENT_ROUTES), read from the
+ * schemas that validate them: every type, or the ones named.
+ */
+function providersTables(types: string[]): string {
+  const all = [...PROVIDER_TYPES.values(), ...SILENT_TYPES.values()];
+  const unknown = types.filter((t) => !all.some((d) => d.type === t));
+  if (unknown.length > 0) throw new UsageError(`unknown provider type ${unknown.join(', ')}; one of ${all.map((d) => d.type).join(', ')}`);
   const out: string[] = [];
-  for (const def of [...PROVIDER_TYPES.values(), ...SILENT_TYPES.values()]) {
+  for (const def of all.filter((d) => types.length === 0 || types.includes(d.type))) {
     const schema = def.options as { properties?: Record<string, { description?: string; default?: unknown }>; required?: string[] };
-    out.push(`#### \`${def.type}\``, '', '| Option | Meaning |', '|---|---|');
+    out.push(`### \`${def.type}\``, '', '| Option | Meaning |', '|---|---|');
     for (const [key, prop] of Object.entries(schema.properties ?? {})) {
       const flags = [(schema.required ?? []).includes(key) && prop.default === undefined ? 'required' : '', def.secrets.includes(key) ? 'secret' : ''].filter(Boolean).join(', ');
       out.push(`| \`${key}\`${flags ? ` (${flags})` : ''} | ${(prop.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ')} |`);
@@ -126,7 +133,7 @@ async function main(argv: string[]): Promise<void> {
   // No command prints the usage: a bare `npm run verity` must not start a server by surprise.
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
   if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
-  if (command === 'providers') return void process.stdout.write(`${providersTables()}\n`);
+  if (command === 'providers') return void process.stdout.write(`${providersTables(rest)}\n`);
   if (command === 'secrets') {
     if (rest[0] !== 'generate') throw new UsageError(`unknown secrets command "${rest[0] ?? ''}"`);
     return void process.stdout.write(secretsText(flags('secrets generate', rest.slice(1), ['--json']).has('--json')));
