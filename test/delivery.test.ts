@@ -28,7 +28,7 @@ class RecordingProvider implements MessageProvider {
   }
 
   parseCallback(req: { rawBody: string; headers: Record<string, string | undefined> }): DeliveryReceipt[] {
-    if (req.headers['x-test-signature'] !== 'good') throw new ProviderError('BAD_SIGNATURE', 'bad signature', false);
+    if (req.headers['x-test-signature'] !== 'good') throw new ProviderError('BAD_SIGNATURE', 'bad signature');
     return [JSON.parse(req.rawBody) as DeliveryReceipt];
   }
 }
@@ -39,8 +39,8 @@ async function latestMessage(t: TestApp, verificationId: string) {
   return { ...row, attemptsLog: await t.verity.outbox.attempts(row.id) };
 }
 
-const temporary = () => new ProviderError('THROTTLED', 'slow down', true);
-const permanent = () => new ProviderError('INVALID_DESTINATION', 'no such number', false);
+const temporary = () => new ProviderError('THROTTLED', 'slow down');
+const permanent = () => new ProviderError('INVALID_DESTINATION', 'no such number');
 
 describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('the delivery outbox on %s', (_title, backend) => {
   let t: TestApp;

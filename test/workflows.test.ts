@@ -13,7 +13,7 @@ class Carrier implements MessageProvider {
   readonly sent: OutboundMessage[] = [];
   readonly refuse = new Set<string>();
   async send(m: OutboundMessage): Promise<SendReceipt> {
-    if (this.refuse.has(`${m.channel}:${m.to}`)) throw new ProviderError('INVALID_DESTINATION', 'refused', false);
+    if (this.refuse.has(`${m.channel}:${m.to}`)) throw new ProviderError('INVALID_DESTINATION', 'refused');
     this.sent.push(m);
     return { providerMessageId: `c-${this.sent.length}`, status: 'sent' };
   }

@@ -22,7 +22,7 @@ export class CallChannelProvider implements MessageProvider {
   }
 
   async send(m: OutboundMessage): Promise<SendReceipt> {
-    if (!m.call) throw new ProviderError('NOT_A_CALL', `a ${m.channel} message cannot be delivered by a call`, false);
+    if (!m.call) throw new ProviderError('NOT_A_CALL', `a ${m.channel} message cannot be delivered by a call`);
     const { providerCallId } = await this.calls.placeCall({
       id: m.id,
       accountId: m.accountId,

@@ -138,7 +138,7 @@ export class DeliveryWorker {
         await this.recordSent(m, provider.name, receipt.providerMessageId, receipt.status, [...attempts, attempt]);
         return;
       } catch (err) {
-        const pe = err instanceof ProviderError ? err : new ProviderError('PROVIDER_EXCEPTION', 'the provider failed unexpectedly', true, err);
+        const pe = err instanceof ProviderError ? err : new ProviderError('PROVIDER_EXCEPTION', 'the provider failed unexpectedly', err);
         attempts.push({ provider: provider.name, result: 'error', error: pe.code, retryable: pe.retryable });
         this.d.log.warn({ message_id: m.id, to: maskDestination(m.to), provider: provider.name, code: pe.code, retryable: pe.retryable }, 'send failed');
       }

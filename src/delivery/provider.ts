@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
 import type { CallPlan } from '../calls/call-script.js';
+import { PROVIDER_ERRORS, type ProviderErrorCode } from './provider-errors.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 
 export interface OutboundMessage {
@@ -36,16 +37,21 @@ export interface SendReceipt {
   status: DeliveryOutcome;
 }
 
-/** A provider's refusal; the delivery path decides on `retryable`, never on the message text. */
+/**
+ * A provider's refusal. Its code comes from the one registry (provider-errors.ts), which says
+ * whether it is `retryable`; the delivery path decides on that, never on the message text.
+ */
 export class ProviderError extends Error {
+  readonly retryable: boolean;
+
   constructor(
-    readonly code: string,
+    readonly code: ProviderErrorCode,
     message: string,
-    readonly retryable: boolean,
     override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'ProviderError';
+    this.retryable = PROVIDER_ERRORS[code].retryable;
   }
 }
 

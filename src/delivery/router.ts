@@ -25,7 +25,7 @@ export class Breakers {
     try {
       return await this.of(provider.name).execute(() => provider.send(message));
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new ProviderError('CIRCUIT_OPEN', `${provider.name} is failing; its breaker is open`, true, err);
+      if (err instanceof BrokenCircuitError) throw new ProviderError('CIRCUIT_OPEN', `${provider.name} is failing; its breaker is open`, err);
       throw err;
     }
   }

@@ -12,7 +12,7 @@ export function parseGatewayReceipts(req: CallbackRequest, rules: ReceiptOptions
   if (token !== undefined) {
     const given = req.query.token ?? callbackHeader(req, 'x-verity-token');
     if (given === undefined || !sameSecret(given, token)) {
-      throw new ProviderError('BAD_SIGNATURE', 'the delivery report does not carry the configured token', false);
+      throw new ProviderError('BAD_SIGNATURE', 'the delivery report does not carry the configured token');
     }
   }
   const delivered = new Set(rules.delivered);
@@ -38,7 +38,7 @@ function records(req: CallbackRequest): unknown[] {
     const doc = parseJson(raw);
     if (Array.isArray(doc)) return doc;
     if (isRecord(doc)) return [doc];
-    throw new ProviderError('INVALID_CALLBACK', 'the delivery report is not valid JSON', false);
+    throw new ProviderError('INVALID_CALLBACK', 'the delivery report is not valid JSON');
   }
   return [Object.fromEntries(new URLSearchParams(raw))];
 }

@@ -17,13 +17,13 @@ export function interpretReply(reply: VendorReply, rules: ReplyRules, message: O
     if (!rules.messageIdPath) return { providerMessageId: message.id, status: 'sent' };
     const id = readScalar(json, rules.messageIdPath);
     // Not retryable: the gateway said yes, so sending again could deliver the code twice.
-    if (!id) throw new ProviderError('UNEXPECTED_RESPONSE', `the gateway accepted the message (HTTP ${reply.status}) but its answer has no ${rules.messageIdPath}`, false);
+    if (!id) throw new ProviderError('UNEXPECTED_RESPONSE', `the gateway accepted the message (HTTP ${reply.status}) but its answer has no ${rules.messageIdPath}`);
     return { providerMessageId: id, status: 'sent' };
   }
   const retryable = !accepted && statusMatches(rules.retryableStatus ?? [429, '5xx'], reply.status);
   const code = retryable ? (reply.status === 429 ? 'THROTTLED' : 'PROVIDER_UNAVAILABLE') : reply.status === 401 || reply.status === 403 ? 'AUTH_FAILED' : 'REJECTED';
   const shown = error ? safeErrorCode(error, message) : undefined;
-  throw new ProviderError(code, `the gateway refused the message (HTTP ${reply.status}${shown ? `, error ${shown}` : ''})`, retryable);
+  throw new ProviderError(code, `the gateway refused the message (HTTP ${reply.status}${shown ? `, error ${shown}` : ''})`);
 }
 
 /**

@@ -79,14 +79,14 @@ export function renderRequest(spec: RequestSpec, values: TemplateValues, timeout
   try {
     url = new URL(spec.url(values, urlEncode));
   } catch (err) {
-    throw new ProviderError('INVALID_REQUEST', 'the gateway URL template does not make a valid URL', false, err);
+    throw new ProviderError('INVALID_REQUEST', 'the gateway URL template does not make a valid URL', err);
   }
   for (const [k, t] of spec.query) url.searchParams.append(k, t(values, asIs));
   const headers: Record<string, string> = {};
   for (const [k, t] of spec.headers) {
     const v = t(values, asIs);
     // A line break in a header would let message text inject headers; undici refuses it anyway.
-    if (/[\r\n\0]/.test(v)) throw new ProviderError('INVALID_REQUEST', `header ${k} would contain a line break`, false);
+    if (/[\r\n\0]/.test(v)) throw new ProviderError('INVALID_REQUEST', `header ${k} would contain a line break`);
     headers[k] = v;
   }
   // The outbox message id: the same on every try of one message, after a restart too, and unique

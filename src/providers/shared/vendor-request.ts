@@ -33,11 +33,11 @@ export async function vendorRequest(vendor: string, call: VendorCall, via: Outbo
     const res = await request(call.url, { method: call.method, headers: call.headers, body: call.body, signal: abort.signal, dispatcher: via.http });
     return { status: res.statusCode, body: await readCapped(res.body) };
   } catch (err) {
-    if (isBlockedAddress(err)) throw new ProviderError('ADDRESS_NOT_ALLOWED', `${vendor} is at an address this server may not reach (loopback, private or otherwise non-public)`, false, err);
-    if (abort.signal.aborted) throw new ProviderError('TIMEOUT', `${vendor} did not answer within ${call.timeoutMs} ms`, true, err);
+    if (isBlockedAddress(err)) throw new ProviderError('ADDRESS_NOT_ALLOWED', `${vendor} is at an address this server may not reach (loopback, private or otherwise non-public)`, err);
+    if (abort.signal.aborted) throw new ProviderError('TIMEOUT', `${vendor} did not answer within ${call.timeoutMs} ms`, err);
     // A header or URL undici will not send (bad characters from configuration) fails every time.
-    if ((err as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') throw new ProviderError('INVALID_REQUEST', `the request to ${vendor} could not be built`, false, err);
-    throw new ProviderError('CONNECTION_FAILED', `could not reach ${vendor}`, true, err);
+    if ((err as { code?: unknown } | null)?.code === 'UND_ERR_INVALID_ARG') throw new ProviderError('INVALID_REQUEST', `the request to ${vendor} could not be built`, err);
+    throw new ProviderError('CONNECTION_FAILED', `could not reach ${vendor}`, err);
   } finally {
     clearTimeout(timer);
   }

@@ -69,13 +69,13 @@ export class SmppProvider implements MessageProvider {
   }
 
   async send(m: OutboundMessage): Promise<SendReceipt> {
-    if (this.closed) throw new ProviderError('PROVIDER_CLOSED', 'SMPP provider is closed', true);
-    if (!E164.test(m.to)) throw new ProviderError('INVALID_DESTINATION', 'destination is not an E.164 number', false);
+    if (this.closed) throw new ProviderError('PROVIDER_CLOSED', 'SMPP provider is closed');
+    if (!E164.test(m.to)) throw new ProviderError('INVALID_DESTINATION', 'destination is not an E.164 number');
     if (isBlockedAddress(this.link.lastFailure)) throw addressRefused(this.link.lastFailure);
     this.reference = (this.reference + 1) % 256;
     const encoded = encodeMessage(m.text, this.reference);
     if (encoded.shortMessages.length > MAX_PARTS) {
-      throw new ProviderError('MESSAGE_TOO_LONG', `text needs more than ${MAX_PARTS} SMS parts`, false);
+      throw new ProviderError('MESSAGE_TOO_LONG', `text needs more than ${MAX_PARTS} SMS parts`);
     }
     const base = {
       ...sourceAddress(m.sender ?? this.o.sourceAddr),
@@ -104,13 +104,13 @@ export class SmppProvider implements MessageProvider {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.window.abandon(new ProviderError('PROVIDER_CLOSED', 'SMPP provider closed before the message was submitted', true));
+    this.window.abandon(new ProviderError('PROVIDER_CLOSED', 'SMPP provider closed before the message was submitted'));
     await this.link.close();
   }
 }
 
 function addressRefused(reason: unknown): ProviderError {
-  return new ProviderError('ADDRESS_NOT_ALLOWED', 'the SMSC is at an address this server may not reach (loopback, private or otherwise non-public)', false, reason);
+  return new ProviderError('ADDRESS_NOT_ALLOWED', 'the SMSC is at an address this server may not reach (loopback, private or otherwise non-public)', reason);
 }
 
 /** Letters make an alphanumeric sender id (TON 5 / NPI 0); digits an international number. */

@@ -34,9 +34,9 @@ const BAD_SOURCE: ReadonlySet<number> = new Set([ESME.RINVSRCADR, ESME.RINVSRCTO
 /** Maps a non-zero submit_sm_resp (or generic_nack) status to the error the delivery worker acts on. */
 export function submitError(status: number): ProviderError {
   const what = `SMSC refused submit_sm: ${statusName(status)}`;
-  if (THROTTLED.has(status)) return new ProviderError('THROTTLED', what, true);
-  if (TRANSIENT.has(status)) return new ProviderError('SMSC_UNAVAILABLE', what, true);
-  if (BAD_DESTINATION.has(status)) return new ProviderError('INVALID_DESTINATION', what, false);
-  if (BAD_SOURCE.has(status)) return new ProviderError('INVALID_SENDER', what, false);
-  return new ProviderError('SUBMIT_REJECTED', what, false);
+  if (THROTTLED.has(status)) return new ProviderError('THROTTLED', what);
+  if (TRANSIENT.has(status)) return new ProviderError('SMSC_UNAVAILABLE', what);
+  if (BAD_DESTINATION.has(status)) return new ProviderError('INVALID_DESTINATION', what);
+  if (BAD_SOURCE.has(status)) return new ProviderError('INVALID_SENDER', what);
+  return new ProviderError('SUBMIT_REJECTED', what);
 }

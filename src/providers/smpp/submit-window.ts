@@ -61,7 +61,7 @@ export class SubmitWindow {
     this.session = undefined;
     for (const o of this.outstanding) {
       clearTimeout(o.timer);
-      o.job.reject(new ProviderError('CONNECTION_LOST', 'SMPP link lost before submit_sm_resp', true, reason));
+      o.job.reject(new ProviderError('CONNECTION_LOST', 'SMPP link lost before submit_sm_resp', reason));
     }
     this.outstanding.clear();
     for (const job of this.queue) this.waitForLink(job);
@@ -81,7 +81,7 @@ export class SubmitWindow {
       if (at < 0) return;
       this.queue.splice(at, 1);
       const msg = `SMPP link not up within ${this.s.connectTimeoutMs} ms`;
-      job.reject(new ProviderError('CONNECTION_FAILED', msg, true, this.linkFailure()));
+      job.reject(new ProviderError('CONNECTION_FAILED', msg, this.linkFailure()));
     }, this.s.connectTimeoutMs);
   }
 
@@ -103,7 +103,7 @@ export class SubmitWindow {
       job,
       timer: setTimeout(() => {
         if (!this.outstanding.delete(o)) return;
-        job.reject(new ProviderError('TIMEOUT', `no submit_sm_resp within ${this.s.responseTimeoutMs} ms`, true));
+        job.reject(new ProviderError('TIMEOUT', `no submit_sm_resp within ${this.s.responseTimeoutMs} ms`));
         this.pump();
       }, this.s.responseTimeoutMs),
     };

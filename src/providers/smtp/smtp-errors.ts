@@ -48,9 +48,9 @@ function redactedCause(err: NodemailerError, message: OutboundMessage): Error {
  * later" and a 5xx reply is final. The message names the step and the reply code only.
  */
 export function toProviderError(err: unknown, message: OutboundMessage, server: string): ProviderError {
-  if (!isNodemailerError(err)) return new ProviderError('SMTP_ERROR', 'SMTP send failed unexpectedly', false, err);
+  if (!isNodemailerError(err)) return new ProviderError('SMTP_ERROR', 'SMTP send failed unexpectedly', err);
   // The outbound guard refused the relay's address: it will refuse it every time.
-  if (isBlockedAddress(err)) return new ProviderError('ADDRESS_NOT_ALLOWED', `SMTP server ${server} is at an address this server may not reach (loopback, private or otherwise non-public)`, false, err);
+  if (isBlockedAddress(err)) return new ProviderError('ADDRESS_NOT_ALLOWED', `SMTP server ${server} is at an address this server may not reach (loopback, private or otherwise non-public)`, err);
   const cause = redactedCause(err, message);
   const codes = replyCodes(err);
   const reply = codes ? ` (${codes})` : '';
@@ -59,30 +59,30 @@ export function toProviderError(err: unknown, message: OutboundMessage, server: 
   const permanent = err.permanent ?? (code !== undefined && code >= 500);
 
   if (err.code === 'EAUTH' || err.code === 'ENOAUTH' || code === 530 || code === 535) {
-    if (code !== undefined && code < 500) return new ProviderError('SMTP_TEMPORARY', `SMTP server could not check the login now${reply}`, true, cause);
-    return new ProviderError('AUTH_FAILED', `SMTP server ${server} refused the login${reply}`, false, cause);
+    if (code !== undefined && code < 500) return new ProviderError('SMTP_TEMPORARY', `SMTP server could not check the login now${reply}`, cause);
+    return new ProviderError('AUTH_FAILED', `SMTP server ${server} refused the login${reply}`, cause);
   }
   if (err.code === 'ETLS' || err.code === 'EREQUIRETLS' || TLS_CODE.test(err.originalCode ?? '')) {
     // A certificate or STARTTLS set-up problem: retrying within a code's lifetime fails the same way.
     const why = err.originalCode && /^[A-Z0-9_]+$/.test(err.originalCode) ? ` (${err.originalCode})` : reply;
-    return new ProviderError('TLS_FAILED', `TLS with SMTP server ${server} failed${why}`, false, cause);
+    return new ProviderError('TLS_FAILED', `TLS with SMTP server ${server} failed${why}`, cause);
   }
   if (code !== undefined && code >= 400) {
     const step = err.command ?? 'SMTP';
-    if (!permanent) return new ProviderError('SMTP_TEMPORARY', `SMTP server deferred the message at ${step}${reply}`, true, cause);
+    if (!permanent) return new ProviderError('SMTP_TEMPORARY', `SMTP server deferred the message at ${step}${reply}`, cause);
     if (step === 'RCPT TO') {
-      return new ProviderError('INVALID_DESTINATION', `SMTP server refused the recipient ${maskDestination(message.to)}${reply}`, false, cause);
+      return new ProviderError('INVALID_DESTINATION', `SMTP server refused the recipient ${maskDestination(message.to)}${reply}`, cause);
     }
-    return new ProviderError('SMTP_REJECTED', `SMTP server rejected the message at ${step}${reply}`, false, cause);
+    return new ProviderError('SMTP_REJECTED', `SMTP server rejected the message at ${step}${reply}`, cause);
   }
   if (err.code !== undefined && CONNECTION_CODES.has(err.code)) {
     const why = err.timeoutType ?? err.originalCode ?? err.code;
-    return new ProviderError('CONNECTION_FAILED', `could not talk to SMTP server ${server} (${why})`, true, cause);
+    return new ProviderError('CONNECTION_FAILED', `could not talk to SMTP server ${server} (${why})`, cause);
   }
   if (err.code === 'EENVELOPE') {
     // Refused before anything was sent, e.g. an address the server cannot carry (non-ASCII without SMTPUTF8).
-    return new ProviderError('INVALID_DESTINATION', `the recipient ${maskDestination(message.to)} cannot be sent over SMTP`, false, cause);
+    return new ProviderError('INVALID_DESTINATION', `the recipient ${maskDestination(message.to)} cannot be sent over SMTP`, cause);
   }
-  if (err.code === 'EMESSAGE') return new ProviderError('SMTP_REJECTED', 'SMTP server cannot take the message (too large?)', false, cause);
-  return new ProviderError('SMTP_ERROR', `SMTP send failed (${err.code ?? 'unknown'})`, false, cause);
+  if (err.code === 'EMESSAGE') return new ProviderError('SMTP_REJECTED', 'SMTP server cannot take the message (too large?)', cause);
+  return new ProviderError('SMTP_ERROR', `SMTP send failed (${err.code ?? 'unknown'})`, cause);
 }

@@ -55,13 +55,13 @@ export class SmtpProvider implements MessageProvider {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    if (this.closed) throw new ProviderError('PROVIDER_CLOSED', `smtp provider "${this.name}" is shut down`, true);
+    if (this.closed) throw new ProviderError('PROVIDER_CLOSED', `smtp provider "${this.name}" is shut down`);
     try {
       const info = await this.transport.sendMail(this.compose(message));
       return { providerMessageId: info.messageId, status: 'sent' };
     } catch (err) {
       // Messages still queued when the pool closes fail with a bare error: another worker can send them.
-      if (this.closed) throw new ProviderError('PROVIDER_CLOSED', `smtp provider "${this.name}" shut down before sending`, true, toProviderError(err, message, this.server));
+      if (this.closed) throw new ProviderError('PROVIDER_CLOSED', `smtp provider "${this.name}" shut down before sending`, toProviderError(err, message, this.server));
       throw toProviderError(err, message, this.server);
     }
   }

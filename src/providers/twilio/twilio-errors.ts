@@ -1,8 +1,10 @@
 import { ProviderError } from '../../delivery/provider.js';
+import type { ProviderErrorCode } from '../../delivery/provider-errors.js';
 
 // Twilio's documented error codes (https://www.twilio.com/docs/api/errors) that say more than the
 // HTTP status does. Anything else falls back on the status: 429 and 5xx retryable, 4xx final.
-const PERMANENT: ReadonlyMap<number, string> = new Map([
+// Whether each is worth a retry is the registry's word (provider-errors.ts).
+const CODES: TwilioCodes = new Map<number, ProviderErrorCode>([
   [21211, 'INVALID_DESTINATION'], // Invalid 'To' phone number
   [21217, 'INVALID_DESTINATION'], // Phone number does not appear to be valid
   [21614, 'INVALID_DESTINATION'], // 'To' number is not a valid mobile number
@@ -16,9 +18,6 @@ const PERMANENT: ReadonlyMap<number, string> = new Map([
   [21659, 'INVALID_SENDER'], // 'From' is not a Twilio number
   [21617, 'MESSAGE_TOO_LONG'], // Body over 1600 characters
   [20003, 'AUTH_FAILED'], // Authentication failed
-]);
-
-const RETRYABLE: ReadonlyMap<number, string> = new Map([
   [20429, 'THROTTLED'], // Too many requests
   [14107, 'THROTTLED'], // SMS send rate limit exceeded
   [21611, 'THROTTLED'], // The sender's queue of messages is full
@@ -26,24 +25,20 @@ const RETRYABLE: ReadonlyMap<number, string> = new Map([
   [20503, 'PROVIDER_UNAVAILABLE'], // Service unavailable
 ]);
 
-/** Twilio error codes that say more than the HTTP status: final ones and ones worth retrying. */
-export interface TwilioCodes {
-  permanent: ReadonlyMap<number, string>;
-  retryable: ReadonlyMap<number, string>;
-}
+/** Twilio error codes that say more than the HTTP status, as the provider error each is. */
+export type TwilioCodes = ReadonlyMap<number, ProviderErrorCode>;
 
-const MESSAGE_CODES: TwilioCodes = { permanent: PERMANENT, retryable: RETRYABLE };
 
 /**
  * The ProviderError for a refused API call (`what` was refused: the message, the call). Twilio's
  * own `message` is left out: it quotes the phone number ("The 'To' number +1555… is not valid").
  */
-export function twilioError(httpStatus: number, twilioCode: number | undefined, codes: TwilioCodes = MESSAGE_CODES, what = 'the message'): ProviderError {
+export function twilioError(httpStatus: number, twilioCode: number | undefined, codes: TwilioCodes = CODES, what = 'the message'): ProviderError {
   const detail = `twilio refused ${what} (HTTP ${httpStatus}${twilioCode !== undefined ? `, error ${twilioCode}` : ''})`;
-  const known = twilioCode !== undefined ? (codes.permanent.get(twilioCode) ?? codes.retryable.get(twilioCode)) : undefined;
-  if (known !== undefined) return new ProviderError(known, detail, codes.retryable.has(twilioCode ?? 0));
-  if (httpStatus === 429) return new ProviderError('THROTTLED', detail, true);
-  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail, true);
-  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail, false);
-  return new ProviderError('REJECTED', detail, false);
+  const known = twilioCode !== undefined ? codes.get(twilioCode) : undefined;
+  if (known !== undefined) return new ProviderError(known, detail);
+  if (httpStatus === 429) return new ProviderError('THROTTLED', detail);
+  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail);
+  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail);
+  return new ProviderError('REJECTED', detail);
 }

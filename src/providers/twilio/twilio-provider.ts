@@ -38,7 +38,7 @@ export class TwilioProvider implements MessageProvider {
     if (reply.status < 200 || reply.status > 299) throw twilioError(reply.status, typeof json?.code === 'number' ? json.code : undefined);
     if (typeof json?.sid !== 'string' || json.sid === '') {
       // Not retryable: Twilio said yes, so sending again could deliver the code twice.
-      throw new ProviderError('UNEXPECTED_RESPONSE', `twilio accepted the message (HTTP ${reply.status}) without a sid`, false);
+      throw new ProviderError('UNEXPECTED_RESPONSE', `twilio accepted the message (HTTP ${reply.status}) without a sid`);
     }
     return { providerMessageId: json.sid, status: json.status === 'delivered' ? 'delivered' : 'sent' };
   }

@@ -54,7 +54,7 @@ export function signedTwilioParams(req: CallbackRequest, authToken: string, what
   const form = new URLSearchParams(post ? req.rawBody : '');
   const signature = callbackHeader(req, 'x-twilio-signature');
   if (!signature || !isTwilioSigned(authToken, req.url, [...form], signature)) {
-    throw new ProviderError('BAD_SIGNATURE', `the ${what} does not carry a valid X-Twilio-Signature`, false);
+    throw new ProviderError('BAD_SIGNATURE', `the ${what} does not carry a valid X-Twilio-Signature`);
   }
   return post ? form : new URLSearchParams(req.query);
 }

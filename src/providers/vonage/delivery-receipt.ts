@@ -23,7 +23,7 @@ export interface ReceiptVerification {
 export function parseDeliveryReceipt(req: CallbackRequest, verify: ReceiptVerification | undefined): DeliveryReceipt[] {
   const params = receiptParams(req);
   if (verify && !isVonageSigned(params, verify.secret, verify.method)) {
-    throw new ProviderError('BAD_SIGNATURE', 'the delivery receipt does not carry a valid Vonage signature', false);
+    throw new ProviderError('BAD_SIGNATURE', 'the delivery receipt does not carry a valid Vonage signature');
   }
   const id = params.messageId;
   const outcome = OUTCOMES.get(params.status ?? '');
@@ -40,9 +40,9 @@ function receiptParams(req: CallbackRequest): Record<string, string> {
     try {
       doc = JSON.parse(raw);
     } catch (err) {
-      throw new ProviderError('INVALID_CALLBACK', 'the delivery receipt is not valid JSON', false, err);
+      throw new ProviderError('INVALID_CALLBACK', 'the delivery receipt is not valid JSON', err);
     }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ProviderError('INVALID_CALLBACK', 'the delivery receipt is not a JSON object', false);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ProviderError('INVALID_CALLBACK', 'the delivery receipt is not a JSON object');
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(doc)) if (v !== null && typeof v !== 'object') out[k] = String(v);
     return out;

@@ -64,7 +64,7 @@ export class VonageProvider implements MessageProvider {
     const id = parts[0]?.['message-id'];
     if (typeof id !== 'string' || id === '') {
       // Not retryable: the answer did not say no, and sending again could deliver the code twice.
-      throw new ProviderError('UNEXPECTED_RESPONSE', 'vonage answered without a message-id', false);
+      throw new ProviderError('UNEXPECTED_RESPONSE', 'vonage answered without a message-id');
     }
     return { providerMessageId: id, status: 'sent' };
   }

@@ -24,13 +24,13 @@ interface Notification {
  */
 export function parseWebhook(req: CallbackRequest, appSecret: string | undefined): DeliveryReceipt[] {
   if (appSecret !== undefined && !isMetaSigned(req, appSecret)) {
-    throw new ProviderError('BAD_SIGNATURE', 'the webhook does not carry a valid X-Hub-Signature-256', false);
+    throw new ProviderError('BAD_SIGNATURE', 'the webhook does not carry a valid X-Hub-Signature-256');
   }
   let doc: Notification;
   try {
     doc = JSON.parse(req.rawBody) as Notification;
   } catch (err) {
-    throw new ProviderError('INVALID_CALLBACK', 'the webhook body is not JSON', false, err);
+    throw new ProviderError('INVALID_CALLBACK', 'the webhook body is not JSON', err);
   }
   const out: DeliveryReceipt[] = [];
   for (const entry of arrayOf(doc?.entry)) {

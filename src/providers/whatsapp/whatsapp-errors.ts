@@ -1,8 +1,10 @@
 import { ProviderError } from '../../delivery/provider.js';
+import type { ProviderErrorCode } from '../../delivery/provider-errors.js';
 
 // Cloud API error codes (https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes)
 // that say more than the HTTP status, which is 400 for most of them, rate limits included.
-const RETRYABLE: ReadonlyMap<number, string> = new Map([
+// Whether each is worth a retry is the registry's word (provider-errors.ts).
+const CODES: ReadonlyMap<number, ProviderErrorCode> = new Map<number, ProviderErrorCode>([
   [1, 'PROVIDER_UNAVAILABLE'], // API unknown
   [2, 'PROVIDER_UNAVAILABLE'], // API service: downtime or overload
   [4, 'THROTTLED'], // Too many calls for the app
@@ -13,9 +15,6 @@ const RETRYABLE: ReadonlyMap<number, string> = new Map([
   [131000, 'PROVIDER_UNAVAILABLE'], // Something went wrong
   [131016, 'PROVIDER_UNAVAILABLE'], // Service unavailable
   [133004, 'PROVIDER_UNAVAILABLE'], // Server temporarily unavailable
-]);
-
-const PERMANENT: ReadonlyMap<number, string> = new Map([
   // Not on WhatsApp, terms not accepted, or an old client: another channel may still reach them.
   [131026, 'UNDELIVERABLE'],
   [131049, 'UNDELIVERABLE'], // Meta chose not to deliver
@@ -51,13 +50,11 @@ const PERMANENT: ReadonlyMap<number, string> = new Map([
 export function whatsappError(httpStatus: number, code: number | undefined): ProviderError {
   const detail = `whatsapp refused the message (HTTP ${httpStatus}${code !== undefined ? `, error ${code}` : ''})`;
   if (code !== undefined) {
-    const retry = RETRYABLE.get(code);
-    if (retry) return new ProviderError(retry, detail, true);
-    const final = PERMANENT.get(code) ?? (code >= 200 && code <= 299 ? 'AUTH_FAILED' : undefined);
-    if (final) return new ProviderError(final, detail, false);
+    const known = CODES.get(code) ?? (code >= 200 && code <= 299 ? 'AUTH_FAILED' : undefined);
+    if (known) return new ProviderError(known, detail);
   }
-  if (httpStatus === 429) return new ProviderError('THROTTLED', detail, true);
-  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail, true);
-  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail, false);
-  return new ProviderError('REJECTED', detail, false);
+  if (httpStatus === 429) return new ProviderError('THROTTLED', detail);
+  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail);
+  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail);
+  return new ProviderError('REJECTED', detail);
 }

@@ -49,7 +49,7 @@ export class WhatsAppProvider implements MessageProvider {
     const id = json?.messages?.[0]?.id;
     if (typeof id !== 'string' || id === '') {
       // Not retryable: Meta said yes, so sending again could deliver the code twice.
-      throw new ProviderError('UNEXPECTED_RESPONSE', `whatsapp accepted the message (HTTP ${reply.status}) without a message id`, false);
+      throw new ProviderError('UNEXPECTED_RESPONSE', `whatsapp accepted the message (HTTP ${reply.status}) without a message id`);
     }
     return { providerMessageId: id, status: 'sent' };
   }

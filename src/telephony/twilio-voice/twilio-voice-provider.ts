@@ -32,10 +32,10 @@ export class TwilioVoiceProvider implements CallProvider {
 
   async placeCall(call: OutboundCall): Promise<{ providerCallId: string }> {
     const from = call.from ?? this.o.from;
-    if (!from) throw new ProviderError('NO_CALLER_ID', 'the call has no caller id and the provider has no `from` configured', false);
+    if (!from) throw new ProviderError('NO_CALLER_ID', 'the call has no caller id and the provider has no `from` configured');
     const twiml = scriptTwiml(call.script, { voices: this.o.voices, gatherUrl: callbackUrlFor(this.ctx.callbackUrl, 'gather', call.id) });
     if (twiml.length > MAX_TWIML_LENGTH) {
-      throw new ProviderError('SCRIPT_TOO_LONG', `the call script is ${twiml.length} characters of TwiML, over Twilio's ${MAX_TWIML_LENGTH}`, false);
+      throw new ProviderError('SCRIPT_TOO_LONG', `the call script is ${twiml.length} characters of TwiML, over Twilio's ${MAX_TWIML_LENGTH}`);
     }
     const form = new URLSearchParams({
       To: call.to,
@@ -51,7 +51,7 @@ export class TwilioVoiceProvider implements CallProvider {
     if (reply.status < 200 || reply.status > 299) throw twilioCallError(reply.status, twilioCode(reply.body));
     const sid = parseSid(reply.body);
     // Not retryable: Twilio said yes, and placing the call again could ring the phone twice.
-    if (!sid) throw new ProviderError('UNEXPECTED_RESPONSE', `twilio accepted the call (HTTP ${reply.status}) without a sid`, false);
+    if (!sid) throw new ProviderError('UNEXPECTED_RESPONSE', `twilio accepted the call (HTTP ${reply.status}) without a sid`);
     return { providerCallId: sid };
   }
 

@@ -60,9 +60,9 @@ function params(req: CallbackRequest): Record<string, unknown> {
   try {
     doc = JSON.parse(raw);
   } catch (err) {
-    throw new ProviderError('INVALID_CALLBACK', 'the voice webhook is not valid JSON', false, err);
+    throw new ProviderError('INVALID_CALLBACK', 'the voice webhook is not valid JSON', err);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ProviderError('INVALID_CALLBACK', 'the voice webhook is not a JSON object', false);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ProviderError('INVALID_CALLBACK', 'the voice webhook is not a JSON object');
   return doc as Record<string, unknown>;
 }
 

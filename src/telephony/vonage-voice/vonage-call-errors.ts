@@ -6,12 +6,12 @@ import { ProviderError } from '../../delivery/provider.js';
  */
 export function vonageCallError(httpStatus: number, what = 'the call'): ProviderError {
   const detail = `vonage refused ${what} (HTTP ${httpStatus})`;
-  if (httpStatus === 429) return new ProviderError('THROTTLED', detail, true);
-  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail, true);
+  if (httpStatus === 429) return new ProviderError('THROTTLED', detail);
+  if (httpStatus >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail);
   // A bad or revoked key, or an application without voice: a retry signs the same way.
-  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail, false);
+  if (httpStatus === 401 || httpStatus === 403) return new ProviderError('AUTH_FAILED', detail);
   // Out of credit: calls stay refused until somebody tops the account up.
-  if (httpStatus === 402) return new ProviderError('PROVIDER_QUOTA_EXCEEDED', detail, false);
-  if (httpStatus === 400 || httpStatus === 422) return new ProviderError('INVALID_REQUEST', detail, false);
-  return new ProviderError('REJECTED', detail, false);
+  if (httpStatus === 402) return new ProviderError('PROVIDER_QUOTA_EXCEEDED', detail);
+  if (httpStatus === 400 || httpStatus === 422) return new ProviderError('INVALID_REQUEST', detail);
+  return new ProviderError('REJECTED', detail);
 }

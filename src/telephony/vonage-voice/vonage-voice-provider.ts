@@ -32,7 +32,7 @@ export class VonageVoiceProvider implements CallProvider {
 
   async placeCall(call: OutboundCall): Promise<{ providerCallId: string }> {
     const from = call.from ?? this.o.from;
-    if (!from) throw new ProviderError('NO_CALLER_ID', 'the call has no caller id and the provider has no `from` configured', false);
+    if (!from) throw new ProviderError('NO_CALLER_ID', 'the call has no caller id and the provider has no `from` configured');
     const body = {
       to: [{ type: 'phone', number: digits(call.to) }],
       from: { type: 'phone', number: digits(from) },
@@ -51,7 +51,7 @@ export class VonageVoiceProvider implements CallProvider {
     if (reply.status < 200 || reply.status > 299) throw vonageCallError(reply.status);
     const uuid = parseUuid(reply.body);
     // Not retryable: Vonage said yes, and placing the call again could ring the phone twice.
-    if (!uuid) throw new ProviderError('UNEXPECTED_RESPONSE', `vonage accepted the call (HTTP ${reply.status}) without a uuid`, false);
+    if (!uuid) throw new ProviderError('UNEXPECTED_RESPONSE', `vonage accepted the call (HTTP ${reply.status}) without a uuid`);
     return { providerCallId: uuid };
   }
 

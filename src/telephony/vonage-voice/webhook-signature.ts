@@ -65,5 +65,5 @@ function sameHex(expected: string, given: string): boolean {
 }
 
 function bad(message: string, cause?: unknown): ProviderError {
-  return new ProviderError('BAD_SIGNATURE', message, false, cause);
+  return new ProviderError('BAD_SIGNATURE', message, cause);
 }
