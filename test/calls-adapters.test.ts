@@ -7,9 +7,10 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { systemClock } from '../src/lib/clock.js';
 import { describeOnBackends, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
-import { startTwilioVoiceFake, type PlacedCall, type TwilioVoiceFake } from './telephony/fakes/twilio-voice-fake.js';
-import { startVonageVoiceFake, type VonageVoiceFake } from './telephony/fakes/vonage-voice-fake.js';
-import { twilioCallParams, twilioInboundParams, twilioSignature, vonageWebhookAuthorization } from './telephony/fakes/voice-webhooks.js';
+import { startTwilioVoiceFake, type PlacedCall, type TwilioVoiceFake } from './fakes/twilio/voice-fake.js';
+import { startVonageVoiceFake, type VonageVoiceFake } from './fakes/vonage/voice-fake.js';
+import { twilioCallParams, twilioInboundParams, twilioSignature } from './fakes/twilio/voice-webhooks.js';
+import { vonageWebhookAuthorization } from './fakes/vonage/voice-webhooks.js';
 
 const PUBLIC_URL = 'http://verity.test';
 const ACCOUNT = `AC${'fedcba9876543210'.repeat(2)}`;

@@ -9,8 +9,8 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config.js';
 import { describeOnBackends, dropSchema, startTestApp, testSchema, type TestApp } from './helpers/test-app.js';
-import { startCamaraFake, type CamaraFake } from './silent-fakes/camara-fake.js';
-import { startClaroSmvFake, type ClaroSmvFake } from './silent-fakes/claro-smv-fake.js';
+import { startCamaraFake, type CamaraFake } from './fakes/camara/number-verification-fake.js';
+import { startClaroSmvFake, type ClaroSmvFake } from './fakes/claro-smv/smv-fake.js';
 
 const PUBLIC_URL = 'https://verity.example.com';
 const CALLBACK = `${PUBLIC_URL}/v1/silent/op-camara/callback`;

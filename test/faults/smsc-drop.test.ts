@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.js';
 import { describeOnBackends, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { LoopbackSmsc } from '../providers/smpp/loopback-smsc.js';
+import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
 
 const COUNT = 10;
 

@@ -8,7 +8,7 @@ import { ProviderError, type CallbackRequest, type MessageProvider } from '../..
 import { httpProvider, type HttpGatewayOptions } from '../../src/providers/http-gateway/index.js';
 import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeProviderContract, outbound, type ReceivedMessage } from './contract.js';
-import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from './http-fakes/fake-server.js';
+import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fakes/fake-server.js';
 
 const KEY = 'gw-api-key-0a1b2c3d';
 const TO = '+6281234567890';

@@ -3,14 +3,14 @@
  * handler that checks the documented wire format and replies the way the vendor does.
  */
 import { createServer } from 'node:http';
-import { listen, type SeenRequest } from '../../helpers/http-listener.js';
+import { listen, type SeenRequest } from '../helpers/http-listener.js';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { ManualClock } from '../../../src/lib/clock.js';
-import type { DeliveryReceipt, ProviderContext } from '../../../src/delivery/provider.js';
-import { OutboundGuard } from '../../../src/net/outbound-guard.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { DeliveryReceipt, ProviderContext } from '../../src/delivery/provider.js';
+import { OutboundGuard } from '../../src/net/outbound-guard.js';
 
-export type { SeenRequest } from '../../helpers/http-listener.js';
+export type { SeenRequest } from '../helpers/http-listener.js';
 
 export interface FakeReply {
   status: number;
@@ -68,4 +68,4 @@ export class RefusalQueue<K extends string = 'permanent' | 'temporary'> {
 }
 
 /** Throws with a readable reason when a request breaks the documented format; the fake answers 400. */
-export { expectWire, WireError } from '../../helpers/http-listener.js';
+export { expectWire, WireError } from '../helpers/http-listener.js';
