@@ -1,40 +1,11 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.js';
+import { startJsonGateway, type JsonGateway } from './fakes/http-gateway/json-gateway.js';
 import { describeOnBackends, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
 
 const TOKEN = 'gw-secret-token-0123456789';
 const RECEIPT_TOKEN = 'receipt-token-abcdef';
-
-/** An SMS gateway on loopback that records each send. */
-async function gateway(): Promise<{ url: string; port: number; calls: Array<{ headers: IncomingHttpHeaders; body: { to: string; text: string } }>; connections: () => number; close(): Promise<void> }> {
-  const calls: Array<{ headers: IncomingHttpHeaders; body: { to: string; text: string } }> = [];
-  let connections = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      calls.push({ headers: req.headers, body: JSON.parse(body) as { to: string; text: string } });
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ id: `gw-${calls.length}` }));
-    });
-  });
-  server.on('connection', () => (connections += 1));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/send`,
-    port,
-    calls,
-    connections: () => connections,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** A TCP listener on loopback standing where an SMTP relay or an SMSC would, counting connections. */
 async function tcpListener(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
@@ -51,11 +22,11 @@ const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 
 describeOnBackends('providers an account sets up for itself', (backend) => {
   let t: TestApp;
-  let gw: Awaited<ReturnType<typeof gateway>>;
+  let gw: JsonGateway;
   let tenant: Awaited<ReturnType<TestApp['tenant']>>;
   let providerId: string;
   beforeAll(async () => {
-    gw = await gateway();
+    gw = await startJsonGateway();
     // The gateway listens on loopback, which accounts may reach only when private addresses are
     // allowed; WEBHOOK_ALLOW_PRIVATE is the older name of OUTBOUND_ALLOW_PRIVATE and still works.
     t = await startTestApp(backend, { env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
@@ -151,11 +122,11 @@ describeOnBackends('providers an account sets up for itself', (backend) => {
 
 describeOnBackends('the address guard on providers', (backend) => {
   let t: TestApp;
-  let gw: Awaited<ReturnType<typeof gateway>>;
+  let gw: JsonGateway;
   let tcp: Awaited<ReturnType<typeof tcpListener>>;
   let tenant: Awaited<ReturnType<TestApp['tenant']>>;
   beforeAll(async () => {
-    [gw, tcp] = await Promise.all([gateway(), tcpListener()]);
+    [gw, tcp] = await Promise.all([startJsonGateway(), tcpListener()]);
     // No switch set: accounts may not reach private addresses, the operator's PROVIDERS may.
     t = await startTestApp(backend);
     tenant = await t.tenant({ postpaid: true });
