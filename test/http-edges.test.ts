@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from './helpers/test-app.js';
+import { SQLITE, startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**
  * HTTP that never reaches a route: requests Node's parser refuses. Read as raw bytes from a real
@@ -70,7 +70,7 @@ describe('requests refused before routing, on a real socket', () => {
   let t: TestApp;
   let port: number;
   beforeAll(async () => {
-    t = await startTestApp(BACKENDS[0] as (typeof BACKENDS)[number]);
+    t = await startTestApp(SQLITE);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     port = (t.app.server.address() as { port: number }).port;
   });

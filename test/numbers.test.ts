@@ -22,7 +22,7 @@ import {
   type NumberRow,
   type PoolEntry,
 } from '../src/numbers/index.js';
-import { BACKENDS, backendTitle, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
+import { describeOnBackends, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const LONDON = '+442079460123';
@@ -38,13 +38,12 @@ const row = (accountId: string, number: string, purpose: NumberPurpose = 'revers
   created_at: createdAt,
 });
 
-describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('number store on %s', (_title, backend) => {
+describeOnBackends('number store', (backend) => {
   let db: TestDatabase | undefined;
   let h: DatabaseHandle;
   let store: NumberStore;
 
   beforeAll(async () => {
-    if (!backend.url) return;
     db = await openTestDatabase(backend);
     h = db.handle;
     store = new NumberStore(h);
@@ -53,49 +52,47 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('number store 
     await db?.close();
   });
 
-  describe.skipIf(!backend.url)('', () => {
-    it('keeps one entry however often, and however concurrently, a number is added', async () => {
-      const first = await store.add(row('acc_dup', LONDON));
-      expect(first).toMatchObject({ created: true, row: { number: LONDON, country: 'GB', created_at: T0 } });
-      const again = await Promise.all(Array.from({ length: 5 }, () => store.add(row('acc_dup', LONDON, 'reverse_call', 'GB', T0 + 1000))));
-      expect(again.every((r) => !r.created && r.row.created_at === T0)).toBe(true);
-      expect(await store.list('acc_dup')).toHaveLength(1);
-    });
+  it('keeps one entry however often, and however concurrently, a number is added', async () => {
+    const first = await store.add(row('acc_dup', LONDON));
+    expect(first).toMatchObject({ created: true, row: { number: LONDON, country: 'GB', created_at: T0 } });
+    const again = await Promise.all(Array.from({ length: 5 }, () => store.add(row('acc_dup', LONDON, 'reverse_call', 'GB', T0 + 1000))));
+    expect(again.every((r) => !r.created && r.row.created_at === T0)).toBe(true);
+    expect(await store.list('acc_dup')).toHaveLength(1);
+  });
 
-    it('moves a re-added number to the country given the second time', async () => {
-      await store.add(row('acc_move', LONDON, 'reverse_call', 'GB'));
-      const { row: stored } = await store.add(row('acc_move', LONDON, 'reverse_call', '*', T0 + 5));
-      expect(stored).toMatchObject({ country: '*', created_at: T0 });
-    });
+  it('moves a re-added number to the country given the second time', async () => {
+    await store.add(row('acc_move', LONDON, 'reverse_call', 'GB'));
+    const { row: stored } = await store.add(row('acc_move', LONDON, 'reverse_call', '*', T0 + 5));
+    expect(stored).toMatchObject({ country: '*', created_at: T0 });
+  });
 
-    it('keeps the same number apart for each purpose and each account', async () => {
-      await store.add(row('acc_a', LONDON, 'reverse_call'));
-      await store.add(row('acc_a', LONDON, 'flash_call'));
-      await store.add(row('acc_a', '+4420794600XXXX', 'flash_call', '*'));
-      await store.add(row('acc_b', LONDON_2, 'reverse_call'));
-      expect((await store.list('acc_a')).map((r) => `${r.purpose} ${r.number}`)).toEqual([
-        `flash_call +4420794600XXXX`,
-        `flash_call ${LONDON}`,
-        `reverse_call ${LONDON}`,
-      ]);
-      expect((await store.list('acc_a', 'reverse_call')).map((r) => r.number)).toEqual([LONDON]);
-      expect(await store.forAccount('acc_a', 'flash_call')).toEqual(
-        expect.arrayContaining([
-          { number: LONDON, purpose: 'flash_call', country: 'GB' },
-          { number: '+4420794600XXXX', purpose: 'flash_call', country: '*' },
-        ]),
-      );
-      expect(await store.forAccount('acc_b', 'flash_call')).toEqual([]);
-    });
+  it('keeps the same number apart for each purpose and each account', async () => {
+    await store.add(row('acc_a', LONDON, 'reverse_call'));
+    await store.add(row('acc_a', LONDON, 'flash_call'));
+    await store.add(row('acc_a', '+4420794600XXXX', 'flash_call', '*'));
+    await store.add(row('acc_b', LONDON_2, 'reverse_call'));
+    expect((await store.list('acc_a')).map((r) => `${r.purpose} ${r.number}`)).toEqual([
+      `flash_call +4420794600XXXX`,
+      `flash_call ${LONDON}`,
+      `reverse_call ${LONDON}`,
+    ]);
+    expect((await store.list('acc_a', 'reverse_call')).map((r) => r.number)).toEqual([LONDON]);
+    expect(await store.forAccount('acc_a', 'flash_call')).toEqual(
+      expect.arrayContaining([
+        { number: LONDON, purpose: 'flash_call', country: 'GB' },
+        { number: '+4420794600XXXX', purpose: 'flash_call', country: '*' },
+      ]),
+    );
+    expect(await store.forAccount('acc_b', 'flash_call')).toEqual([]);
+  });
 
-    it('removes a number only from the account and purpose that hold it', async () => {
-      await store.add(row('acc_rm', LONDON, 'reverse_call'));
-      await store.add(row('acc_rm', LONDON, 'flash_call'));
-      expect(await store.remove('acc_other', 'reverse_call', LONDON)).toBe(false);
-      expect(await store.remove('acc_rm', 'reverse_call', LONDON)).toBe(true);
-      expect(await store.remove('acc_rm', 'reverse_call', LONDON)).toBe(false);
-      expect((await store.list('acc_rm')).map((r) => r.purpose)).toEqual(['flash_call']);
-    });
+  it('removes a number only from the account and purpose that hold it', async () => {
+    await store.add(row('acc_rm', LONDON, 'reverse_call'));
+    await store.add(row('acc_rm', LONDON, 'flash_call'));
+    expect(await store.remove('acc_other', 'reverse_call', LONDON)).toBe(false);
+    expect(await store.remove('acc_rm', 'reverse_call', LONDON)).toBe(true);
+    expect(await store.remove('acc_rm', 'reverse_call', LONDON)).toBe(false);
+    expect((await store.list('acc_rm')).map((r) => r.purpose)).toEqual(['flash_call']);
   });
 });
 

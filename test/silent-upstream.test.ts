@@ -11,9 +11,9 @@ import { camaraResolver, type CamaraOptions } from '../src/silent/camara/index.j
 import { claroSmvResolver, type ClaroSmvOptions } from '../src/silent/claro-smv/index.js';
 import { SilentStateError, type SilentResolverContext } from '../src/silent/definition.js';
 import type { SilentRequest, SilentResolver, SilentResult } from '../src/silent/silent-resolver.js';
-import { camaraError, startCamaraFake, type CamaraFake } from './silent-fakes/camara-fake.js';
-import { startClaroSmvFake, type ClaroSmvFake } from './silent-fakes/claro-smv-fake.js';
-import { refusedUrl } from './providers/http-fakes/fake-server.js';
+import { camaraError, startCamaraFake, type CamaraFake } from './fakes/camara/number-verification-fake.js';
+import { startClaroSmvFake, type ClaroSmvFake } from './fakes/claro-smv/smv-fake.js';
+import { refusedUrl } from './fakes/fake-server.js';
 import { OutboundGuard } from '../src/net/outbound-guard.js';
 
 const MSISDN = '+5511987654321';

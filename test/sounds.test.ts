@@ -14,7 +14,7 @@ import type { App } from '../src/http/types.js';
 import { ManualClock } from '../src/lib/clock.js';
 import { newId } from '../src/lib/ids.js';
 import { inspectSound, signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore, type SoundRouteOptions } from '../src/sounds/index.js';
-import { BACKENDS, backendTitle, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
+import { describeOnBackends, openTestDatabase, type TestDatabase } from './helpers/test-app.js';
 import { chunk, fmt, riff, wav } from './helpers/audio.js';
 
 // ---- WAV and MP3 built byte by byte, from the published layouts ----
@@ -189,13 +189,12 @@ function soundRow(accountId: string, over: Partial<SoundTable> = {}): SoundTable
   return { id: newId('snd'), account_id: accountId, name: 'greeting', content_type: 'audio/wav', size: bytes.length, duration_ms: 100, data: bytes.toString('base64'), created_at: T0, ...over };
 }
 
-describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('sounds on %s', (_title, backend) => {
+describeOnBackends('sounds', (backend) => {
   let db: TestDatabase | undefined;
   let h: DatabaseHandle;
   let store: SoundStore;
 
   beforeAll(async () => {
-    if (!backend.url) return;
     db = await openTestDatabase(backend);
     h = db.handle;
     store = new SoundStore(h);
@@ -204,7 +203,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('sounds on %s'
     await db?.close();
   });
 
-  describe.skipIf(!backend.url)('store', () => {
+  describe('store', () => {
     it('lists an account’s sounds newest first, page by page, without their audio', async () => {
       const acc = newId('acc');
       const rows = [0, 1, 2, 2, 3].map((i) => soundRow(acc, { created_at: T0 + i * 1000, name: `s${i}` }));
@@ -252,7 +251,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('sounds on %s'
     });
   });
 
-  describe.skipIf(!backend.url)('HTTP API', () => {
+  describe('HTTP API', () => {
     const PUBLIC = 'https://verity.example.com';
     const clock = new ManualClock(T0);
     const signingKey = randomBytes(32);

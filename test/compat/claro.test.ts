@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
-const SQLITE = BACKENDS[0]!;
 const MSISDN = '5511987654321';
 const IP = '198.51.100.7';
 const PORT = 40001;

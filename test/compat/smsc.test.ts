@@ -11,14 +11,13 @@ import { callbackRequest } from '../../src/compat/smsc/callback-request.js';
 import { SmscCallbackSender } from '../../src/compat/smsc/callback-sender.js';
 import { DEFAULT_SMSC_SETTINGS } from '../../src/compat/smsc/settings.js';
 import { listenRaw, type RawRequest } from '../helpers/raw-http-listener.js';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The handler listens on loopback, which the SSRF guard refuses by default. The app passes
 // its settings from config (WEBHOOK_ALLOW_PRIVATE, set below); until it does, this default.
 const require = createRequire(import.meta.url);
 const initSmsc = require('node-smsc') as (o: Record<string, unknown>) => { wait_call(q: Record<string, unknown>): PromiseLike<unknown> };
 
-const SQLITE = BACKENDS[0]!;
 const POOL = '+5511955550000';
 const POOL_DIGITS = '5511955550000';
 const SUBSCRIBER = '+5511987654321';

@@ -8,7 +8,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, backendTitle, lastCode, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { describeOnBackends, lastCode, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { checkNotifyUrl } from '../../src/compat/zadarma/index.js';
 import { notification, zadarmaTime } from '../../src/compat/zadarma/notify-payload.js';
 import { newId } from '../../src/lib/ids.js';
@@ -149,8 +149,8 @@ describe('Zadarma signatures, request ids and notifications', () => {
   });
 });
 
-describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('Zadarma compat API through the npm client on %s', (_title, backend) => {
-  describe.skipIf(!backend.url)('every route', () => {
+describeOnBackends('Zadarma compat API through the npm client', (backend) => {
+  describe('every route', () => {
     let t: TestApp;
     let base: string;
     let key: string;

@@ -2,51 +2,23 @@
  * Fault test: the primary SMS gateway fails. Its breaker opens within the threshold, traffic
  * moves to the secondary, and every verification still completes.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.js';
-import { BACKENDS, backendTitle, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startJsonGateway, type JsonGateway } from '../fakes/http-gateway/json-gateway.js';
+import { describeOnBackends, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const THRESHOLD = 3;
 const COUNT = 12;
 
-interface Gateway {
-  url: string;
-  calls: Array<{ to: string; text: string }>;
-  status: number;
-  close(): Promise<void>;
-}
-
-/** A JSON SMS gateway on loopback answering `status` to every send. */
-async function gateway(status: number): Promise<Gateway> {
-  const g: Gateway = { url: '', calls: [], status, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const msg = JSON.parse(body) as { to: string; text: string };
-      g.calls.push(msg);
-      res.statusCode = g.status;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(g.status < 300 ? { id: `gw-${g.calls.length}` } : { error: 'unavailable' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  g.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
-  return g;
-}
-
 const provider = (name: string, url: string) => ({ name, type: 'http', url, body: { to: '{to}', text: '{text}' }, messageIdPath: 'id', timeoutMs: 2000 });
 
-describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('SMS failover on %s', (_title, backend) => {
+describeOnBackends('SMS failover', (backend) => {
   let t: TestApp;
-  let primary: Gateway;
-  let secondary: Gateway;
+  let primary: JsonGateway;
+  let secondary: JsonGateway;
   beforeAll(async () => {
-    if (!backend.url) return;
-    primary = await gateway(503);
-    secondary = await gateway(200);
+    primary = await startJsonGateway(503);
+    secondary = await startJsonGateway(200);
     t = await startTestApp(backend, {
       env: {
         PROVIDERS: JSON.stringify([provider('primary', primary.url), provider('secondary', secondary.url)]),
@@ -69,7 +41,7 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('SMS failover 
     await secondary?.close();
   });
 
-  it.skipIf(!backend.url)('moves traffic to the secondary once the primary’s breaker opens, and every verification completes', { timeout: 30_000 }, async () => {
+  it('moves traffic to the secondary once the primary’s breaker opens, and every verification completes', { timeout: 30_000 }, async () => {
     const started: Array<{ id: string; to: string }> = [];
     for (let i = 0; i < COUNT; i++) {
       const to = `+55119812311${String(i).padStart(2, '0')}`;
@@ -84,9 +56,9 @@ describe.each(BACKENDS.map((b) => [backendTitle(b), b] as const))('SMS failover 
     expect(primary.calls).toHaveLength(THRESHOLD);
     expect(t.verity.breakers.state('primary')).toBe('open');
     for (const v of started) {
-      const sms = secondary.calls.filter((c) => c.to === v.to);
+      const sms = secondary.calls.filter((c) => c.body.to === v.to);
       expect(sms).toHaveLength(1);
-      const code = /\b(\d{6})\b/.exec(sms[0]?.text ?? '')?.[1];
+      const code = /\b(\d{6})\b/.exec(sms[0]?.body.text ?? '')?.[1];
       expect((await t.post(`/v1/verifications/${v.id}/check`, { code })).body.status).toBe('approved');
     }
   });

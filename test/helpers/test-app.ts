@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { describe } from 'vitest';
 import { buildApp, type BuildOptions, type Verity } from '../../src/app.js';
 import type { IssuedKey } from '../../src/accounts/key-service.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -20,8 +21,20 @@ export const BACKENDS: Backend[] = [
   { name: 'postgres', url: PG_URL },
 ];
 
-export function backendTitle(b: Backend): string {
-  return b.url ? b.name : `${b.name} (skipped: TEST_DATABASE_URL is not set)`;
+/** SQLite in memory: for suites that need one database and do not compare backends. */
+export const SQLITE: Backend = BACKENDS[0]!;
+
+/**
+ * The contract of a store-backed suite: `fn(backend)` registers the same tests once per backend,
+ * in a describe titled `<name> on <backend>`. Without TEST_DATABASE_URL the PostgreSQL run is
+ * still collected, so it shows in the report with its reason, but neither its hooks nor its tests
+ * run; `fn` therefore needs no guard of its own.
+ */
+export function describeOnBackends(name: string, fn: (backend: Backend) => void): void {
+  for (const backend of BACKENDS) {
+    if (backend.url) describe(`${name} on ${backend.name}`, () => fn(backend));
+    else describe.skip(`${name} on ${backend.name} (skipped: TEST_DATABASE_URL is not set)`, () => fn(backend));
+  }
 }
 
 /** A fresh schema name on PostgreSQL, so suites running side by side do not meet; undefined on SQLite. */

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
 import { httpProvider, type HttpGatewayOptions } from '../../src/providers/http-gateway/index.js';
-import { BACKENDS, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeProviderContract, outbound, type ReceivedMessage } from './contract.js';
-import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from './http-fakes/fake-server.js';
+import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fakes/fake-server.js';
 
 const KEY = 'gw-api-key-0a1b2c3d';
 const TO = '+6281234567890';
@@ -293,7 +293,7 @@ describe('http gateway hand-overs through the outbox', () => {
   beforeAll(async () => {
     fake = await jsonGateway();
     const providers = [{ name: 'gw', type: 'http', ...jsonOptions(fake.url) }];
-    t = await startTestApp(BACKENDS[0]!, { env: { PROVIDERS: JSON.stringify(providers), PUBLIC_URL: 'https://verity.example.com', LIMIT_SEND_PER_DESTINATION: '0/600', DELIVERY_BACKOFF_MS: '1000', DELIVERY_BACKOFF_MAX_MS: '1000' } });
+    t = await startTestApp(SQLITE, { env: { PROVIDERS: JSON.stringify(providers), PUBLIC_URL: 'https://verity.example.com', LIMIT_SEND_PER_DESTINATION: '0/600', DELIVERY_BACKOFF_MS: '1000', DELIVERY_BACKOFF_MAX_MS: '1000' } });
   });
   afterAll(async () => {
     await t?.close();

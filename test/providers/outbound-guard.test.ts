@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type MessageProvider, type OutboundMessage } from '../../src/delivery/provider.js';
 import { PROVIDER_TYPES } from '../../src/providers/index.js';
 import { outbound } from './contract.js';
-import { providerContext } from './http-fakes/fake-server.js';
-import { LoopbackSmsc } from './smpp/loopback-smsc.js';
+import { providerContext } from '../fakes/fake-server.js';
+import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -6,7 +6,7 @@ import { smppProvider } from '../../src/providers/smpp/index.js';
 import { OutboundGuard } from '../../src/net/outbound-guard.js';
 import { withDefaults, type SmppOptions } from '../../src/providers/smpp/options.js';
 import { describeProviderContract, outbound } from './contract.js';
-import { LoopbackSmsc } from './smpp/loopback-smsc.js';
+import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
 
 const CREDENTIALS = { systemId: 'verity', password: 'pw0rd42' };
 const TO = '+5511987654321';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
 import { twilioProvider, twilioSignature, type TwilioOptions } from '../../src/providers/twilio/index.js';
 import { describeProviderContract, outbound } from './contract.js';
-import { providerContext, refusedUrl } from './http-fakes/fake-server.js';
-import { startTwilioFake, twilioError, type TwilioFake } from './http-fakes/twilio-fake.js';
+import { providerContext, refusedUrl } from '../fakes/fake-server.js';
+import { startTwilioFake, twilioError, type TwilioFake } from '../fakes/twilio/messaging-fake.js';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'tw-auth-token-9f8e7d6c5b4a';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
 import { vonageProvider, type VonageOptions } from '../../src/providers/vonage/index.js';
 import { describeProviderContract, outbound } from './contract.js';
-import { providerContext, refusedUrl } from './http-fakes/fake-server.js';
-import { startVonageFake, vonageStatus, type VonageFake } from './http-fakes/vonage-fake.js';
+import { providerContext, refusedUrl } from '../fakes/fake-server.js';
+import { startVonageFake, vonageStatus, type VonageFake } from '../fakes/vonage/sms-fake.js';
 
 const KEY = 'a1b2c3d4';
 const SECRET = 'vonage-api-secret-5e6f';

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
 import { whatsappProvider, WhatsAppProvider, type WhatsAppOptions } from '../../src/providers/whatsapp/index.js';
 import { describeProviderContract, outbound } from './contract.js';
-import { providerContext, refusedUrl } from './http-fakes/fake-server.js';
-import { metaError, startWhatsAppFake, type WhatsAppFake } from './http-fakes/whatsapp-fake.js';
+import { providerContext, refusedUrl } from '../fakes/fake-server.js';
+import { metaError, startWhatsAppFake, type WhatsAppFake } from '../fakes/whatsapp/cloud-api-fake.js';
 
 const PHONE_ID = '106540352242922';
 const TOKEN = 'EAAwa-access-token-3c4d5e';

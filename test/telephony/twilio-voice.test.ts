@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest } from '../../src/delivery/provider.js';
 import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
 import { twilioVoiceProvider, type TwilioVoiceOptions } from '../../src/telephony/twilio-voice/index.js';
-import { providerContext, refusedUrl } from '../providers/http-fakes/fake-server.js';
-import { startTwilioVoiceFake, twilioError, type TwilioVoiceFake } from './fakes/twilio-voice-fake.js';
+import { providerContext, refusedUrl } from '../fakes/fake-server.js';
+import { startTwilioVoiceFake, twilioError, type TwilioVoiceFake } from '../fakes/twilio/voice-fake.js';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'tw-voice-auth-token-1f2e3d';

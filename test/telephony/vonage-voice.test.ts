@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type CallbackRequest } from '../../src/delivery/provider.js';
 import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
 import { vonageVoiceProvider, type VonageVoiceOptions } from '../../src/telephony/vonage-voice/index.js';
-import { providerContext, refusedUrl } from '../providers/http-fakes/fake-server.js';
-import { startVonageVoiceFake, vonageProblem, type VonageVoiceFake } from './fakes/vonage-voice-fake.js';
+import { providerContext, refusedUrl } from '../fakes/fake-server.js';
+import { startVonageVoiceFake, vonageProblem, type VonageVoiceFake } from '../fakes/vonage/voice-fake.js';
 
 const APP_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

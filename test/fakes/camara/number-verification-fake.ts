@@ -7,7 +7,7 @@
  * `{"phoneNumber": "+…"}`, answering `{devicePhoneNumberVerified}` or `{status, code, message}`.
  */
 import { randomBytes } from 'node:crypto';
-import { expectWire, listen, type Listener, type Reply, type SeenRequest } from '../helpers/http-listener.js';
+import { expectWire, listen, type Listener, type Reply, type SeenRequest } from '../../helpers/http-listener.js';
 
 export interface CamaraFake extends Listener {
   /** The number of the device that opens the authorization URL, as the network sees it. */

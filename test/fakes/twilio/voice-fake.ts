@@ -6,7 +6,7 @@
  * are `{code, message, more_info, status}`.
  */
 import { randomBytes } from 'node:crypto';
-import { expectWire, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../../providers/http-fakes/fake-server.js';
+import { expectWire, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface PlacedCall {
   form: URLSearchParams;

@@ -6,7 +6,7 @@
  * call (204; 404 once it is gone). Errors are problem documents `{type, title, detail}`.
  */
 import { randomUUID, verify, type KeyObject } from 'node:crypto';
-import { expectWire, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../../providers/http-fakes/fake-server.js';
+import { expectWire, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface VonageCall {
   body: Record<string, unknown>;

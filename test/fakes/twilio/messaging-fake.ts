@@ -6,8 +6,8 @@
  * `{code, message, more_info, status}`.
  */
 import { randomBytes } from 'node:crypto';
-import type { ReceivedMessage } from '../contract.js';
-import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from './fake-server.js';
+import type { ReceivedMessage } from '../../providers/contract.js';
+import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface TwilioFake extends FakeServer {
   received: ReceivedMessage[];

@@ -6,7 +6,7 @@
  * 200 online, 202 offline, 404 no match, 418 outside Claro's ranges, 401 for a token it did not issue.
  */
 import { randomBytes } from 'node:crypto';
-import { expectWire, listen, type Listener, type Reply, type SeenRequest } from '../helpers/http-listener.js';
+import { expectWire, listen, type Listener, type Reply, type SeenRequest } from '../../helpers/http-listener.js';
 
 export interface ClaroSession {
   msisdn: string;

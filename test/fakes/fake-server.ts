@@ -2,15 +2,14 @@
  * A loopback HTTP server standing in for a vendor's cloud API. Each vendor fake answers through a
  * handler that checks the documented wire format and replies the way the vendor does.
  */
-import { createServer } from 'node:http';
-import { listen, type SeenRequest } from '../../helpers/http-listener.js';
-import type { AddressInfo } from 'node:net';
+import { listen, type SeenRequest } from '../helpers/http-listener.js';
+import { closedPort } from '../helpers/loopback-ports.js';
 import { pino } from 'pino';
-import { ManualClock } from '../../../src/lib/clock.js';
-import type { DeliveryReceipt, ProviderContext } from '../../../src/delivery/provider.js';
-import { OutboundGuard } from '../../../src/net/outbound-guard.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { DeliveryReceipt, ProviderContext } from '../../src/delivery/provider.js';
+import { OutboundGuard } from '../../src/net/outbound-guard.js';
 
-export type { SeenRequest } from '../../helpers/http-listener.js';
+export type { SeenRequest } from '../helpers/http-listener.js';
 
 export interface FakeReply {
   status: number;
@@ -37,11 +36,7 @@ export function startFake(handler: FakeHandler): Promise<FakeServer> {
 
 /** A base URL where nothing listens: a port that was free a moment ago. */
 export async function refusedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await closedPort()}`;
 }
 
 /** A provider context whose guard lets it reach the fakes on loopback, or refuses that (`allowPrivate` false). */
@@ -68,4 +63,4 @@ export class RefusalQueue<K extends string = 'permanent' | 'temporary'> {
 }
 
 /** Throws with a readable reason when a request breaks the documented format; the fake answers 400. */
-export { expectWire, WireError } from '../../helpers/http-listener.js';
+export { expectWire, WireError } from '../helpers/http-listener.js';

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { ReceivedMessage } from '../contract.js';
-import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from './fake-server.js';
+import type { ReceivedMessage } from '../../providers/contract.js';
+import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface WhatsAppFake extends FakeServer {
   received: ReceivedMessage[];
