@@ -117,15 +117,17 @@ export function schemaProblems(schema: TSchema, value: unknown, where: string): 
 }
 
 /** The environment's text (or a config file's value) as the setting's type; a problem when it is not. */
-export function coerce(kind: SettingKind, raw: unknown, where: string, problems: string[]): unknown {
+export function coerce(kind: SettingKind, raw: unknown, where: string, problems: string[], secret = false): unknown {
   const text = typeof raw === 'string' ? raw.trim() : raw;
+  // What was given is quoted back to help fix it, unless the setting holds a secret.
+  const got = (r: unknown) => (secret ? '' : `, got "${String(r)}"`);
   switch (kind) {
     case 'string':
       if (typeof text !== 'string') return void problems.push(`${where} must be a string`);
       return text;
     case 'int': {
       const n = typeof text === 'number' ? text : /^-?\d+$/.test(String(text)) ? Number(text) : NaN;
-      if (!Number.isSafeInteger(n)) return void problems.push(`${where} must be an integer, got "${String(raw)}"`);
+      if (!Number.isSafeInteger(n)) return void problems.push(`${where} must be an integer${got(raw)}`);
       return n;
     }
     case 'bool': {
@@ -133,7 +135,7 @@ export function coerce(kind: SettingKind, raw: unknown, where: string, problems:
       const t = String(text).toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(t)) return true;
       if (['false', '0', 'no', 'off'].includes(t)) return false;
-      return void problems.push(`${where} must be true or false, got "${String(raw)}"`);
+      return void problems.push(`${where} must be true or false${got(raw)}`);
     }
     case 'list': {
       const items = Array.isArray(text) ? text.map(String) : String(text).split(',');
@@ -146,7 +148,7 @@ export function coerce(kind: SettingKind, raw: unknown, where: string, problems:
         [points, durationSec] = [Number(r.points), Number(r.durationSec ?? r.duration_s)];
       } else {
         const m = /^(\d+)\s*\/\s*(\d+)$/.exec(String(text));
-        if (!m) return void problems.push(`${where} must look like points/seconds (e.g. 5/600), got "${String(raw)}"`);
+        if (!m) return void problems.push(`${where} must look like points/seconds (e.g. 5/600)${got(raw)}`);
         [points, durationSec] = [Number(m[1]), Number(m[2])];
       }
       if (!Number.isSafeInteger(points) || points < 0 || !Number.isSafeInteger(durationSec) || durationSec < 1) {

@@ -19,6 +19,7 @@ const CORE = defineSettings({
     key: setting.string({ env: 'T_KEY', description: 'key', minLength: 32, secret: true }),
     tags: setting.list({ env: 'T_TAGS', description: 'tags' }, ['a', 'b']),
     'limits.send': setting.rule({ env: 'T_LIMIT', description: 'limit' }, { points: 5, durationSec: 600 }),
+    pin: setting.int({ env: 'T_PIN', description: 'pin', secret: true }),
     rules: setting.json({ env: 'T_RULES', description: 'rules' }, Type.Array(Type.Object({ name: Type.String(), weight: Type.Integer({ minimum: 1, default: 1 }) }))),
     'net.tail': setting.bool({ env: 'T_TAIL', description: 'tail', alias: { env: 'T_OLD_TAIL', key: 'old.tail' } }, false),
   },
@@ -56,7 +57,7 @@ describe('loading settings from their schemas', () => {
     const c = settingsOf(load({}), CORE);
     expect(c).toEqual({
       port: 8080, debug: false, net: { host: '127.0.0.1', level: 'low', retries: 3, tail: false },
-      key: undefined, tags: ['a', 'b'], limits: { send: { points: 5, durationSec: 600 } }, rules: undefined,
+      key: undefined, pin: undefined, tags: ['a', 'b'], limits: { send: { points: 5, durationSec: 600 } }, rules: undefined,
     });
     expect(settingsOf(load({}), VENDOR).vendors.fake).toBeUndefined();
   });
@@ -81,6 +82,7 @@ describe('loading settings from their schemas', () => {
     const said = problemsOf({ T_KEY: secret });
     expect(said).toEqual(['T_KEY must be at least 32 characters']);
     expect(said.join()).not.toContain(secret);
+    expect(problemsOf({ T_PIN: 'hunter2' })).toEqual(['T_PIN (pin) must be an integer']);
   });
 
   it('refuses an unknown key in a vendor’s settings and a value of the wrong type, naming the known keys', () => {
@@ -118,7 +120,7 @@ describe('loading settings from their schemas', () => {
   it('prints one documentation row per setting, a module’s rows after the key it names, defaults as the environment writes them', () => {
     const table = settingsTable([CORE, VENDOR]).split('\n');
     expect(table.slice(0, 2)).toEqual(['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|']);
-    expect(table.slice(2).map((r) => r.split(' | ')[0])).toEqual(['| `T_PORT`', '| `T_DEBUG`', '| `T_HOST`', '| `T_LEVEL`', '| `T_RETRIES`', '| `T_KEY`', '| `T_TAGS`', '| `T_FAKE`', '| `T_LIMIT`', '| `T_RULES`', '| `T_TAIL`']);
+    expect(table.slice(2).map((r) => r.split(' | ')[0])).toEqual(['| `T_PORT`', '| `T_DEBUG`', '| `T_HOST`', '| `T_LEVEL`', '| `T_RETRIES`', '| `T_KEY`', '| `T_TAGS`', '| `T_FAKE`', '| `T_LIMIT`', '| `T_PIN`', '| `T_RULES`', '| `T_TAIL`']);
     expect(table).toContain('| `T_LIMIT` | `limits.send` | `5/600` | limit |');
     expect(table).toContain('| `T_TAGS` | `tags` | `a, b` | tags |');
     expect(table).toContain('| `T_KEY` | `key` | — | key |');

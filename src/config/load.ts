@@ -92,7 +92,7 @@ export function loadSettings(modules: readonly SettingsModule[], env: NodeJS.Pro
       // Set but empty: a list with a default is explicitly empty (COMPAT_VENDORS= serves none).
       value = raw === '' && kind === 'list' && s.default !== undefined ? [] : structuredClone(s.default as unknown);
     } else {
-      value = coerce(kind, raw, `${s['x-env']}${s['x-env-only'] ? '' : ` (${row.key})`}`, problems);
+      value = coerce(kind, raw, `${s['x-env']}${s['x-env-only'] ? '' : ` (${row.key})`}`, problems, s['x-secret'] === true);
       if (value !== undefined) {
         const schema = valueSchema(s);
         if (kind === 'json') value = Value.Default(schema, s['x-convert'] ? Value.Convert(schema, value) : value);
