@@ -115,12 +115,13 @@ export function loadSettings(modules: readonly SettingsModule[], env: NodeJS.Pro
 export function settingsOf<S extends Record<string, Setting>>(config: object, module: SettingsModule<S>): ModuleConfig<S> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(module.settings)) {
-    const parts = key.split('.');
-    const parent = getPath(config, parts.slice(0, -1).join('.')) ?? (parts.length === 1 ? config : undefined);
-    if (typeof parent !== 'object' || parent === null || !(parts[parts.length - 1] as string in parent)) {
-      throw new Error(`the configuration was loaded without the ${module.name} settings`);
+    // Loading sets every key, an unset one to undefined; a missing key means a missing module.
+    let cur: unknown = config;
+    for (const part of key.split('.')) {
+      if (typeof cur !== 'object' || cur === null || !(part in cur)) throw new Error(`the configuration was loaded without the ${module.name} settings`);
+      cur = (cur as Record<string, unknown>)[part];
     }
-    setPath(out, key, getPath(config, key));
+    setPath(out, key, cur);
   }
   return out as ModuleConfig<S>;
 }
