@@ -90,6 +90,7 @@ const VERSION = packageVersion();
 // and the checks only a feature can make. Whoever loads the configuration in this process (the
 // CLI, a test) gets them, because building the app needs this module.
 registerSettings(...COMPAT_SETTINGS, INBOUND_NUMBERS_CHECK, ROUTE_CHANNELS_CHECK);
+
 const SWEEP_MS = 30_000;
 
 export interface BuildOptions {
