@@ -10,7 +10,7 @@ import { oauthRoutes } from './accounts/oauth-routes.js';
 import { accountRoutes } from './accounts/routes.js';
 import { TokenService } from './accounts/token-service.js';
 import { PriceBook } from './billing/price-book.js';
-import { resolveSecrets, type Config } from './config/index.js';
+import { registerSettings, resolveSecrets, type Config } from './config/index.js';
 import { publicUrl } from './config/public-url.js';
 import { CodeHasher } from './crypto/code-hasher.js';
 import { Sealer } from './crypto/sealer.js';
@@ -65,7 +65,8 @@ import { packageVersion } from './lib/version.js';
 import { createHmac } from 'node:crypto';
 import { CallService } from './calls/call-service.js';
 import { CallStore } from './calls/call-store.js';
-import { NumberPool, NumberStore, numberRoutes } from './numbers/index.js';
+import { NumberPool, NumberStore, numberRoutes, parseEntries } from './numbers/index.js';
+import { INBOUND_NUMBERS_CHECK } from './numbers/settings.js';
 import { PhoneStore } from './sandbox/phone-store.js';
 import { phoneRoutes } from './sandbox/phone-routes.js';
 import { VirtualPhone } from './sandbox/virtual-phone.js';
@@ -76,12 +77,20 @@ import { EventFanout, type CompatDeps } from './compat/compat-deps.js';
 import { messageCentralRoutes, SqlVerificationNumbers } from './compat/messagecentral/index.js';
 import { callbackUrlProblem, smscRoutes } from './compat/smsc/index.js';
 import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, notifyUrlProblem, zadarmaRoutes } from './compat/zadarma/index.js';
+import { COMPAT_SETTINGS, compatSettings } from './compat/settings.js';
+import { ROUTE_CHANNELS_CHECK } from './delivery/route-settings.js';
 import { credentialRoutes } from './compat/credentials/routes.js';
 import { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import { signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore } from './sounds/index.js';
 import { OutboundGuard } from './net/outbound-guard.js';
 
 const VERSION = packageVersion();
+
+// The composition root hands the configuration the settings its features own: the vendor APIs'
+// and the checks only a feature can make. Whoever loads the configuration in this process (the
+// CLI, a test) gets them, because building the app needs this module.
+registerSettings(...COMPAT_SETTINGS, INBOUND_NUMBERS_CHECK, ROUTE_CHANNELS_CHECK);
+
 const SWEEP_MS = 30_000;
 
 export interface BuildOptions {
@@ -242,16 +251,18 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const buildContext = { log: logger, clock, publicUrl: baseUrl, onReceipt };
   const configured = opts.providers?.({ inbox, phones, clock, onReceipt }) ?? buildProviders(config.providers ?? [], { ...buildContext, outbound: operatorOutbound });
   const breakers = new Breakers({ threshold: config.delivery.breakerThreshold, halfOpenMs: config.delivery.breakerHalfOpenMs });
-  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], config.routes ?? []);
+  // A rule's prefix may be written `+55`; the router matches calling-code digits.
+  const routes = (config.routes ?? []).map((r) => ({ channel: r.channel, prefix: r.prefix.replace(/^\+/, ''), provider: r.provider, priority: r.priority, weight: r.weight }));
+  const router = new ProviderRouter([...configured.filter((p) => p.name !== 'sandbox'), sandbox], routes);
   const sealer = new Sealer(secrets.encryptionKey);
-  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, { ...buildContext, outbound: accountOutbound }, router, config.routes ?? [], clock);
+  const accountProviders = new AccountProviders(database, sealer, PROVIDER_TYPES, { ...buildContext, outbound: accountOutbound }, router, routes, clock);
   const routerFor = (accountId: string) => accountProviders.routerFor(accountId);
   const outbox = new OutboxStore(database);
   const webhookStore = new WebhookStore(database);
   const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs });
   const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.outbound.allowPrivate, () => webhookSender.wake());
   const numberStore = new NumberStore(database);
-  const numbers = new NumberPool(numberStore, config.inboundNumbers, Math.random, { clock });
+  const numbers = new NumberPool(numberStore, parseEntries(config.inboundNumbers ?? [], 'INBOUND_NUMBERS').entries, Math.random, { clock });
   const sounds = new SoundStore(database);
   // A key of its own for sound URLs, derived so that it signs nothing else.
   // Keys for Verity's own signed tokens and URLs, each derived from the token signing key for one use.
@@ -347,7 +358,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
   await app.register(silentRoutes(silentRouter, verifications, config.trustProxy));
   // Vendor APIs for clients moving over, each at its vendor's own paths.
-  const { compat } = config;
+  const compat = compatSettings(config);
   if (compat.vendors.includes('claro')) {
     const signingKey = derivedKey('claro tokens');
     await app.register(claroRoutes(vendorCredentials, silent, clock, { ...compat.claro, signingKey }));
@@ -377,7 +388,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     await scope.register(numberRoutes(numbers, numberStore, clock));
     // A vendor URL setting is the account's choice: its address is checked when it is saved, as a
     // webhook's is; Zadarma's notify_url must also echo zd_echo back, as Zadarma checks it.
-    const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma } as { notifyEchoCheck: boolean; notifyTimeoutMs: number };
+    const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma };
     const { allowPrivate } = config.outbound;
     await scope.register(credentialRoutes(vendorCredentials, async (vendor, settings) => {
       if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);

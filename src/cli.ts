@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { buildApp, createLogger, type BuildOptions } from './app.js';
-import { ConfigError, generateSecrets, loadConfig, SETTINGS, type Config } from './config/index.js';
+import { ConfigError, configTable, generateSecrets, loadConfig, type Config } from './config/index.js';
 import { migrate, openDatabase } from './db/database.js';
 import { lockDatabase } from './db/database-lock.js';
 import { sqlitePath } from './db/database-url.js';
@@ -104,11 +104,6 @@ function providersTables(types: string[]): string {
     out.push('');
   }
   return out.join('\n');
-}
-
-function configTable(): string {
-  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.key === '-' ? '—' : `\`${s.key}\``} | ${s.default === undefined ? '—' : `\`${s.default.replaceAll(',', ', ')}\``} | ${s.doc} |`);
-  return ['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The three secrets as env-file lines (or one JSON object), for deployments that must set them. */

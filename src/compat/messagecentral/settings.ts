@@ -1,61 +1,58 @@
+import { Type, type Static, type TLiteral } from 'typebox';
+import { Value } from 'typebox/value';
+import { defineSettings, overridesSchema, schemaProblems, setting } from '../../config/index.js';
 import { CHANNELS, type Channel } from '../../verifications/recipient.js';
 import type { VerificationNumbers } from './verification-numbers.js';
+
+const CHANNEL_SCHEMA = Type.Union(CHANNELS.map((c) => Type.Literal(c)) as unknown as [TLiteral<Channel>, ...TLiteral<Channel>[]]);
 
 /**
  * What Message Central does not document, chosen here and configurable. Every answer's body is
  * the same whatever these say; only statuses, windows and the channel behind a flowType change.
  */
-export interface MessageCentralSettings {
-  /**
-   * HTTP status of every answer whose `responseCode` is not 200 (default 400). Message Central's
-   * clients disagree on whether it answers 200 or 400; all of them read `responseCode` from the body.
-   * Keep it within 200–499.
-   */
-  errorHttpStatus: number;
-  /** HTTP status of a refused token request, `{"status":400,"error":…}` (default 200, as reported of the vendor). */
-  tokenErrorHttpStatus: number;
-  /** Lifetime of a token, seconds (default 1825 days, like the vendor's own tokens). */
-  tokenTtlS: number;
-  /**
-   * Seconds after a send during which another send to the same destination answers 506
-   * REQUEST_ALREADY_EXISTS with the pending verification (default 60); also the `timeout` field.
-   */
-  resendWindowS: number;
-  /** otpLength when the request gives none (default 4, the vendor's). */
-  defaultOtpLength: number;
-  /**
-   * flowType → Verity channel. A flowType missing here answers 400 BAD_REQUEST. SAUTH is silent
-   * verification: the send answers `authUrl`, which the device opens over its mobile data.
-   */
-  flows: Readonly<Record<string, Channel>>;
-}
+export const MessageCentralSettingsSchema = Type.Object({
+  errorHttpStatus: Type.Integer({
+    minimum: 200, maximum: 499, default: 400, 'x-message': 'must be an HTTP status from 200 to 499',
+    description: 'HTTP status of every answer whose `responseCode` is not 200 (default 400). Message Central\'s clients disagree on whether it answers 200 or 400; all of them read `responseCode` from the body. Keep it within 200–499.',
+  }),
+  tokenErrorHttpStatus: Type.Integer({
+    minimum: 200, maximum: 499, default: 200, 'x-message': 'must be an HTTP status from 200 to 499',
+    description: 'HTTP status of a refused token request, `{"status":400,"error":…}` (default 200, as reported of the vendor).',
+  }),
+  tokenTtlS: Type.Integer({ minimum: 60, maximum: 10 * 365 * 86_400, default: 1825 * 86_400, 'x-message': 'must be from 60 seconds to 10 years', description: 'Lifetime of a token, seconds (default 1825 days, like the vendor\'s own tokens).' }),
+  resendWindowS: Type.Integer({
+    minimum: 0, maximum: 86_400, default: 60, 'x-message': 'must be from 0 to 86400 seconds',
+    description: 'Seconds after a send during which another send to the same destination answers 506 REQUEST_ALREADY_EXISTS with the pending verification (default 60); also the `timeout` field.',
+  }),
+  defaultOtpLength: Type.Integer({ minimum: 4, maximum: 8, default: 4, 'x-message': 'must be from 4 to 8', description: 'otpLength when the request gives none (default 4, the vendor\'s).' }),
+  flows: Type.Record(Type.String(), CHANNEL_SCHEMA, {
+    default: { SMS: 'sms', WHATSAPP: 'whatsapp', RCS: 'rcs', AUDIO: 'voice', EMAIL: 'email', SAUTH: 'silent' },
+    'x-message': `must map flowTypes to channels (${CHANNELS.join(', ')})`,
+    description: 'flowType → Verity channel. A flowType missing here answers 400 BAD_REQUEST. SAUTH is silent verification: the send answers `authUrl`, which the device opens over its mobile data.',
+  }),
+});
 
-export const DEFAULT_MESSAGECENTRAL_SETTINGS: MessageCentralSettings = {
-  errorHttpStatus: 400,
-  tokenErrorHttpStatus: 200,
-  tokenTtlS: 1825 * 86_400,
-  resendWindowS: 60,
-  defaultOtpLength: 4,
-  flows: { SMS: 'sms', WHATSAPP: 'whatsapp', RCS: 'rcs', AUDIO: 'voice', EMAIL: 'email', SAUTH: 'silent' },
-};
+export type MessageCentralSettings = Omit<Static<typeof MessageCentralSettingsSchema>, 'flows'> & { flows: Readonly<Record<string, Channel>> };
 
-const int = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+export const DEFAULT_MESSAGECENTRAL_SETTINGS: MessageCentralSettings = Value.Create(MessageCentralSettingsSchema);
+
+const OVERRIDES = overridesSchema(MessageCentralSettingsSchema);
 
 /** What is wrong with the given settings, one sentence each; empty when they can be used. */
 export function messageCentralSettingsProblems(s: Partial<MessageCentralSettings>): string[] {
-  const problems: string[] = [];
-  if (s.errorHttpStatus !== undefined && !int(s.errorHttpStatus, 200, 499)) problems.push('errorHttpStatus must be an HTTP status from 200 to 499');
-  if (s.tokenErrorHttpStatus !== undefined && !int(s.tokenErrorHttpStatus, 200, 499)) problems.push('tokenErrorHttpStatus must be an HTTP status from 200 to 499');
-  if (s.tokenTtlS !== undefined && !int(s.tokenTtlS, 60, 10 * 365 * 86_400)) problems.push('tokenTtlS must be from 60 seconds to 10 years');
-  if (s.resendWindowS !== undefined && !int(s.resendWindowS, 0, 86_400)) problems.push('resendWindowS must be from 0 to 86400 seconds');
-  if (s.defaultOtpLength !== undefined && !int(s.defaultOtpLength, 4, 8)) problems.push('defaultOtpLength must be from 4 to 8');
-  if (s.flows !== undefined) {
-    const flows: unknown = s.flows;
-    const ok = typeof flows === 'object' && flows !== null && !Array.isArray(flows) && Object.values(flows).every((c) => (CHANNELS as readonly unknown[]).includes(c));
-    if (!ok) problems.push(`flows must map flowTypes to channels (${CHANNELS.join(', ')})`);
-  }
-  return problems;
+  const set = Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+  return schemaProblems(OVERRIDES, set, '');
 }
+
+/** COMPAT_MESSAGECENTRAL: overrides of the settings above, checked against their schema at boot. */
+export const MESSAGECENTRAL_SETTINGS = defineSettings({
+  name: 'messagecentral',
+  vendor: 'messagecentral',
+  after: 'compat.vendors',
+  settings: {
+    'compat.messagecentral': setting.json({ env: 'COMPAT_MESSAGECENTRAL', description: 'Message Central VerifyNow settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"errorHttpStatus": 400}`).' }, OVERRIDES),
+  },
+});
 
 /** The given settings over the defaults; throws, naming every problem, when they cannot be used. */
 export function resolveMessageCentralSettings(given: Partial<MessageCentralSettings>): MessageCentralSettings {
