@@ -11,6 +11,10 @@ app.post('/echo', async (req) => {
 const port = Number(process.env.PORT ?? '0');
 await app.listen({ port, host: '127.0.0.1' });
 
-const stop = (): void => void app.close().then(() => process.exit(0), () => process.exit(1));
+const stop = (): void =>
+  void app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

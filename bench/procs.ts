@@ -124,7 +124,11 @@ export function rssMb(pid: number): number | undefined {
 
 /** The last non-empty line of a child's stdout, parsed as JSON. */
 export function lastJsonLine(out: string): unknown {
-  const line = out.trim().split('\n').filter((l) => l.trim() !== '').at(-1);
+  const line = out
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .at(-1);
   if (!line) throw new Error('no output');
   return JSON.parse(line) as unknown;
 }

@@ -57,13 +57,13 @@ async function main(): Promise<void> {
       }
       if (next >= total && pending.size === 0) resolve();
     };
-    sockets.forEach((s, idx) =>
+    for (const [idx, s] of sockets.entries()) {
       s.on('message', (msg: Buffer) => {
         const key = `${idx}:${msg[1]}`;
         if (pending.delete(key)) answered++;
         send();
-      }),
-    );
+      });
+    }
     const timer = setInterval(() => {
       const now = performance.now();
       for (const [key, p] of pending) {
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     send();
   });
   const elapsed = (performance.now() - t0) / 1000;
-  sockets.forEach((s) => s.close());
+  for (const s of sockets) s.close();
   process.stdout.write(`${JSON.stringify({ packets: total, answered, retransmitted, lost, seconds: Number(elapsed.toFixed(2)), packets_per_s: Number((answered / elapsed).toFixed(1)) })}\n`);
 }
 

@@ -213,11 +213,26 @@ async function main(): Promise<void> {
   const worst = (pick: (rd: Round) => number): number => Math.max(...rounds.map(pick));
   const core = {
     rounds: ROUNDS,
-    start_rps: round(med((rd) => rd.start.rps), 1),
-    check_rps: round(med((rd) => rd.check.rps), 1),
-    baseline_rps: round(med((rd) => rd.baseline.rps), 1),
-    start_ratio: round(med((rd) => rd.start.rps / rd.baseline.rps), 3),
-    check_ratio: round(med((rd) => rd.check.rps / rd.baseline.rps), 3),
+    start_rps: round(
+      med((rd) => rd.start.rps),
+      1,
+    ),
+    check_rps: round(
+      med((rd) => rd.check.rps),
+      1,
+    ),
+    baseline_rps: round(
+      med((rd) => rd.baseline.rps),
+      1,
+    ),
+    start_ratio: round(
+      med((rd) => rd.start.rps / rd.baseline.rps),
+      3,
+    ),
+    check_ratio: round(
+      med((rd) => rd.check.rps / rd.baseline.rps),
+      3,
+    ),
     start_p99_ms: worst((rd) => rd.start.latencyP99Ms),
     check_p99_ms: worst((rd) => rd.check.latencyP99Ms),
     rss_mb: round(rss, 1),
@@ -242,7 +257,9 @@ async function main(): Promise<void> {
   lines.push(
     `radius: ${radius.answered}/${radius.packets} Accounting-Requests answered in ${radius.seconds} s (${radius.packets_per_s} packets/s), ${radius.retransmitted} retransmitted, ${radius.lost} never answered, ${recorded} sessions recorded`,
   );
-  lines.push(`silent: ${silent.lookups_per_s} lookups/s over ${silent.sessions} sessions (loaded in ${silent.load_s} s), p50 ${silent.p50_ms} ms, p99 ${silent.p99_ms} ms, results ${JSON.stringify(silent.outcomes)}`);
+  lines.push(
+    `silent: ${silent.lookups_per_s} lookups/s over ${silent.sessions} sessions (loaded in ${silent.load_s} s), p50 ${silent.p50_ms} ms, p99 ${silent.p99_ms} ms, results ${JSON.stringify(silent.outcomes)}`,
+  );
   for (const r of rounds.flatMap((rd) => [rd.baseline, rd.start, rd.check])) {
     const share = badShare(r);
     if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);

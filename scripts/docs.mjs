@@ -16,7 +16,9 @@ const check = process.argv.includes('--check');
 // The folder to read (a copy, in the test that shows the check failing); default the checkout's docs/.
 const docs = process.env.DOCS_DIR ?? join(root, 'docs');
 const stale = [];
-for (const name of readdirSync(docs).filter((f) => f.endsWith('.md')).sort()) {
+for (const name of readdirSync(docs)
+  .filter((f) => f.endsWith('.md'))
+  .sort()) {
   const path = join(docs, name);
   const text = readFileSync(path, 'utf8');
   const next = text.replace(REGION, (_all, open, args, body, close) => {

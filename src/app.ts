@@ -188,7 +188,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     if (opts.migrations === 'verify') {
       const pending = await pendingMigrations(database, opts.schema);
-      if (pending.length) throw new StartupError(`the database lacks migration ${pending.join(', ')} and a server owns it: stop the server, then start it again (it migrates when it starts) or run migrate`);
+      if (pending.length)
+        throw new StartupError(`the database lacks migration ${pending.join(', ')} and a server owns it: stop the server, then start it again (it migrates when it starts) or run migrate`);
     } else {
       await migrate(database, opts.schema);
     }
@@ -324,7 +325,35 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   const radius = r.port !== undefined && r.secret ? await startRadiusFeed({ port: r.port, host: r.host, secret: r.secret, account: r.account }, operatorStore, accountStore, clock, logger) : undefined;
   const idempotency = new IdempotencyService(new IdempotencyStore(database), clock, config.idempotencyTtlS * 1000);
 
-  app.decorate('verity', { config, database, accounts, accountStore, keys, verifications, verificationStore, inbox, outbox, worker, router, breakers, accountProviders, webhooks, webhookSender, operatorStore, silent, radius, calls, callStore, vendorCredentials, numbers, sounds, phone, silentRouter, metrics, clock } satisfies Verity);
+  app.decorate('verity', {
+    config,
+    database,
+    accounts,
+    accountStore,
+    keys,
+    verifications,
+    verificationStore,
+    inbox,
+    outbox,
+    worker,
+    router,
+    breakers,
+    accountProviders,
+    webhooks,
+    webhookSender,
+    operatorStore,
+    silent,
+    radius,
+    calls,
+    callStore,
+    vendorCredentials,
+    numbers,
+    sounds,
+    phone,
+    silentRouter,
+    metrics,
+    clock,
+  } satisfies Verity);
   app.decorateRequest('principal', undefined);
   app.addSchema(Problem);
   installErrorHandler(app);
@@ -346,15 +375,24 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
       await database.ping();
       return { status: 'ready' };
     } catch {
-      return reply.code(503).type('application/problem+json').send({ type: 'urn:verity:problem:unavailable', title: 'Database unavailable', status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer', request_id: _req.id });
+      return reply
+        .code(503)
+        .type('application/problem+json')
+        .send({ type: 'urn:verity:problem:unavailable', title: 'Database unavailable', status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer', request_id: _req.id });
     }
   });
 
   await app.register(oauthRoutes(keys, tokens));
   await app.register(camaraRoutes(silent, nvTokens, keys, config.trustProxy));
-  await app.register(callbackRoutes((name) => accountProviders.byName(name), (provider, r) => worker?.receipt(provider, r), baseUrl, 
-    // An account's own provider speaks only for that account: its callbacks cannot approve anybody else's verifications.
-    async (provider, events) => calls.handle(provider, events, await accountProviders.ownerOf(provider))));
+  await app.register(
+    callbackRoutes(
+      (name) => accountProviders.byName(name),
+      (provider, r) => worker?.receipt(provider, r),
+      baseUrl,
+      // An account's own provider speaks only for that account: its callbacks cannot approve anybody else's verifications.
+      async (provider, events) => calls.handle(provider, events, await accountProviders.ownerOf(provider)),
+    ),
+  );
   await app.register(soundFetchRoutes(sounds, { clock, signingKey: soundKey }));
   await app.register(silentRoutes(silentRouter, verifications, config.trustProxy));
   // Vendor APIs for clients moving over, each at its vendor's own paths.
@@ -365,7 +403,9 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   }
   const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications, accounts: accountStore, sounds, events, clock, log: logger };
   if (compat.vendors.includes('zadarma')) {
-    await app.register(zadarmaRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }));
+    await app.register(
+      zadarmaRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }),
+    );
   }
   if (compat.vendors.includes('smsc')) {
     // The handler callback goes where the account says, under the same SSRF rule as webhooks.
@@ -390,13 +430,15 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     // webhook's is; Zadarma's notify_url must also echo zd_echo back, as Zadarma checks it.
     const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma };
     const { allowPrivate } = config.outbound;
-    await scope.register(credentialRoutes(vendorCredentials, async (vendor, settings) => {
-      if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);
-      if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string') return undefined;
-      if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, allowPrivate);
-      const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, allowPrivate);
-      return r.ok ? undefined : r.problem;
-    }));
+    await scope.register(
+      credentialRoutes(vendorCredentials, async (vendor, settings) => {
+        if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);
+        if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string') return undefined;
+        if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, allowPrivate);
+        const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, allowPrivate);
+        return r.ok ? undefined : r.problem;
+      }),
+    );
     await scope.register(soundRoutes(sounds, { clock, signingKey: soundKey, publicUrl: baseUrl, maxBytes: config.calls.soundMaxBytes, maxPerAccount: config.calls.soundsPerAccount }));
     await scope.register(webhookRoutes(webhooks));
     await scope.register(providerRoutes(accountProviders));
@@ -404,13 +446,17 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
   });
 
   const sweeper = setInterval(() => {
-    Promise.all([verifications.sweep(), idempotency.sweep(), operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000), nvTokens.purge(clock.now()), mcNumbers.purge(clock.now() - 2 * 86_400_000)]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
+    Promise.all([
+      verifications.sweep(),
+      idempotency.sweep(),
+      operatorStore.purge(clock.now() - config.operator.retentionDays * 86_400_000),
+      nvTokens.purge(clock.now()),
+      mcNumbers.purge(clock.now() - 2 * 86_400_000),
+    ]).catch((err: unknown) => logger.warn({ err }, 'sweep failed'));
   }, SWEEP_MS);
   sweeper.unref();
   // Workflow steps that time out move on within a second, on instances that run the worker.
-  const stepper = config.delivery.worker
-    ? setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref()
-    : undefined;
+  const stepper = config.delivery.worker ? setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref() : undefined;
   if (config.delivery.worker) {
     worker.start();
     webhookSender.start();

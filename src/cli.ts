@@ -110,7 +110,11 @@ function providersTables(types: string[]): string {
 function secretsText(json: boolean): string {
   const s = generateSecrets();
   const values = { PEPPERS: s.peppers.join(','), ENCRYPTION_KEY: s.encryptionKey, TOKEN_SIGNING_KEY: s.tokenSigningKey };
-  return json ? `${JSON.stringify(values)}\n` : Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+  return json
+    ? `${JSON.stringify(values)}\n`
+    : Object.entries(values)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join('');
 }
 
 /** The options after a command; anything but the ones it takes is a usage error, not silently ignored. */
@@ -121,7 +125,12 @@ function flags(command: string, rest: string[], allowed: string[]): Set<string> 
 }
 
 /** The commands that read the configuration, with the options each takes. */
-const CONFIGURED = new Map<string, string[]>([['serve', []], ['worker', []], ['migrate', []], ['keys create', ['--json']]]);
+const CONFIGURED = new Map<string, string[]>([
+  ['serve', []],
+  ['worker', []],
+  ['migrate', []],
+  ['keys create', ['--json']],
+]);
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -149,7 +158,8 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       // Only the database's owner changes its schema: beside a running server, refuse.
       const lock = lockDatabase(config.databaseUrl, 0);
-      if (!lock.held) throw new StartupError(`a verity server is running on ${sqlitePath(config.databaseUrl)} (it holds ${lock.file}); stop it, then migrate (or start it again: serve migrates when it starts)`);
+      if (!lock.held)
+        throw new StartupError(`a verity server is running on ${sqlitePath(config.databaseUrl)} (it holds ${lock.file}); stop it, then migrate (or start it again: serve migrates when it starts)`);
       const db = openDatabase(config.databaseUrl);
       try {
         if (db.dialect === 'postgres') await checkPostgres(config.databaseUrl);

@@ -97,7 +97,12 @@ describeOnBackends('providers an account sets up for itself', (backend) => {
     expect(await lastCode(t, '+5511941110002')).toMatch(/^\d{6}$/);
 
     // The gateway's receipt, with its token, reaches the message through the provider's id.
-    const receipt = await t.app.inject({ method: 'POST', url: `/v1/providers/${providerId}/callback?token=${RECEIPT_TOKEN}`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: message.provider_message_id, status: 'DELIVERED' }) });
+    const receipt = await t.app.inject({
+      method: 'POST',
+      url: `/v1/providers/${providerId}/callback?token=${RECEIPT_TOKEN}`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ id: message.provider_message_id, status: 'DELIVERED' }),
+    });
     expect(receipt.statusCode).toBe(200);
     expect((await t.verity.outbox.get(message.id))?.status).toBe('delivered');
     const forged = await t.app.inject({ method: 'POST', url: `/v1/providers/${providerId}/callback?token=wrong`, headers: { 'content-type': 'application/json' }, payload: '{}' });
@@ -107,7 +112,12 @@ describeOnBackends('providers an account sets up for itself', (backend) => {
   it('keeps one account’s providers from another', async () => {
     expect((await t.get(`/v1/providers/${providerId}`)).status).toBe(404);
     expect((await t.get('/v1/providers')).body.providers).toEqual([]);
-    const stolen = await t.app.inject({ method: 'PUT', url: '/v1/routes', headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'my-gateway' }] }) });
+    const stolen = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/routes',
+      headers: { authorization: t.auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'my-gateway' }] }),
+    });
     expect(JSON.parse(stolen.body).code).toBe('PROVIDER_NOT_FOUND');
   });
 
@@ -160,10 +170,12 @@ describeOnBackends('the address guard on providers', (backend) => {
       ['whatsapp', { phoneNumberId: '1234567890', accessToken: 'tok', templateName: 'verity_code', baseUrl: home('[::ffff:127.0.0.1]') }, 'baseUrl'],
       ['twilio-voice', { accountSid: SID, authToken: 'tok', from: '+15005550006', baseUrl: home('127.0.0.1') }, 'baseUrl'],
       ['vonage-voice', { applicationId: '0b4b7a9c-1111-4222-8333-444455556666', privateKey: 'pem', from: '+15005550006', baseUrl: home('0.0.0.0') }, 'baseUrl'],
-      ...['127.0.0.1', 'localhost', '2130706433', '0x7f000001', '::ffff:127.0.0.1', '0.0.0.0'].flatMap((host): Array<[string, Record<string, unknown>, string]> => [
-        ['smtp', { host, port: tcp.port, from: 'no-reply@verity.test' }, 'host'],
-        ['smpp', { host, port: tcp.port, systemId: 'verity', password: 'pw0rd42' }, 'host'],
-      ]),
+      ...['127.0.0.1', 'localhost', '2130706433', '0x7f000001', '::ffff:127.0.0.1', '0.0.0.0'].flatMap(
+        (host): Array<[string, Record<string, unknown>, string]> => [
+          ['smtp', { host, port: tcp.port, from: 'no-reply@verity.test' }, 'host'],
+          ['smpp', { host, port: tcp.port, systemId: 'verity', password: 'pw0rd42' }, 'host'],
+        ],
+      ),
     ];
     for (const [i, [type, options, option]] of cases.entries()) {
       const r = await add(`guarded-${i}`, type, options);
@@ -205,9 +217,23 @@ describeOnBackends('the address guard on providers', (backend) => {
     const now = t.clock.now();
     await t.verity.database.db
       .insertInto('account_providers')
-      .values({ id, account_id: tenant.accountId, name: 'rebound', type: 'http', options: JSON.stringify(gatewayOptions(`http://localhost:${gw.port}/send`)), secrets_sealed: null, created_at: now, updated_at: now })
+      .values({
+        id,
+        account_id: tenant.accountId,
+        name: 'rebound',
+        type: 'http',
+        options: JSON.stringify(gatewayOptions(`http://localhost:${gw.port}/send`)),
+        secrets_sealed: null,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
-    const routes = await t.app.inject({ method: 'PUT', url: '/v1/routes', headers: { authorization: t.auth(tenant.key), 'content-type': 'application/json' }, payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'rebound' }] }) });
+    const routes = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/routes',
+      headers: { authorization: t.auth(tenant.key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'rebound' }] }),
+    });
     expect(routes.statusCode).toBe(200);
     const { row, attempts } = await sendThrough(t, tenant.key, '+5511941110011');
     expect(attempts.map((a) => [a.provider, a.result, a.error, a.retryable])).toEqual([[id, 'error', 'ADDRESS_NOT_ALLOWED', 0]]);
@@ -221,7 +247,12 @@ describeOnBackends('the address guard on providers', (backend) => {
       const mine = await open.tenant({ postpaid: true });
       const created = await open.post('/v1/providers', { name: 'local-gw', type: 'http', options: gatewayOptions(`http://localhost:${gw.port}/send`) }, mine.key);
       expect(created.status).toBe(201);
-      await open.app.inject({ method: 'PUT', url: '/v1/routes', headers: { authorization: open.auth(mine.key), 'content-type': 'application/json' }, payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'local-gw' }] }) });
+      await open.app.inject({
+        method: 'PUT',
+        url: '/v1/routes',
+        headers: { authorization: open.auth(mine.key), 'content-type': 'application/json' },
+        payload: JSON.stringify({ routes: [{ channel: 'sms', provider: 'local-gw' }] }),
+      });
       const { row } = await sendThrough(open, mine.key, '+5511941110012');
       expect(row.status).toBe('sent');
       expect(gw.calls.at(-1)?.body.to).toBe('+5511941110012');
@@ -231,7 +262,10 @@ describeOnBackends('the address guard on providers', (backend) => {
   });
 
   it('lets the operator’s own PROVIDERS reach loopback by default, and not with PROVIDERS_ALLOW_PRIVATE off', async () => {
-    const env = { PROVIDERS: JSON.stringify([{ name: 'relay', type: 'http', ...gatewayOptions(`http://localhost:${gw.port}/send`) }]), ROUTES: JSON.stringify([{ channel: 'sms', provider: 'relay' }]) };
+    const env = {
+      PROVIDERS: JSON.stringify([{ name: 'relay', type: 'http', ...gatewayOptions(`http://localhost:${gw.port}/send`) }]),
+      ROUTES: JSON.stringify([{ channel: 'sms', provider: 'relay' }]),
+    };
     const server = await startTestApp(backend, { env });
     try {
       const before = gw.calls.length;

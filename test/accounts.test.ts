@@ -98,17 +98,30 @@ describeOnBackends('accounts, keys and tokens', (backend) => {
       method: 'PUT',
       url: `/v1/accounts/${tenant.accountId}/prices`,
       headers: { authorization: t.auth(), 'content-type': 'application/json' },
-      payload: { prices: [{ channel: 'sms', prefix: '55', price: 0.03 }, { channel: 'sms', prefix: '', price: 0.5 }] },
+      payload: {
+        prices: [
+          { channel: 'sms', prefix: '55', price: 0.03 },
+          { channel: 'sms', prefix: '', price: 0.5 },
+        ],
+      },
     });
     expect(prices.statusCode).toBe(200);
     const first = await t.post('/v1/verifications', { to: '+5511970000001', channel: 'sms' }, tenant.key);
     expect(first.status).toBe(201);
     expect((await t.get('/v1/balance', tenant.key)).body.balance).toBeCloseTo(0.02, 6);
-    const before = await t.verity.database.db.selectFrom('verifications').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', tenant.accountId).executeTakeFirstOrThrow();
+    const before = await t.verity.database.db
+      .selectFrom('verifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', tenant.accountId)
+      .executeTakeFirstOrThrow();
     const second = await t.post('/v1/verifications', { to: '+5511970000002', channel: 'sms' }, tenant.key);
     expect(second.status).toBe(402);
     expect(second.body.code).toBe('INSUFFICIENT_BALANCE');
-    const after = await t.verity.database.db.selectFrom('verifications').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', tenant.accountId).executeTakeFirstOrThrow();
+    const after = await t.verity.database.db
+      .selectFrom('verifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', tenant.accountId)
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect((await t.get('/v1/balance', tenant.key)).body.balance).toBeCloseTo(0.02, 6);
     // The refused send gave its destination budget back: five more sends are still allowed after a top-up.

@@ -91,9 +91,7 @@ describeOnBackends('bad input', (backend) => {
   // ---- the body is not a JSON object ---------------------------------------------------
 
   it('malformed JSON answers 400 MALFORMED_JSON', async () => {
-    const r = await withoutStart(() =>
-      send({ method: 'POST', url: START, headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: '{"to": "+5511987654321", "channel": ' }),
-    );
+    const r = await withoutStart(() => send({ method: 'POST', url: START, headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: '{"to": "+5511987654321", "channel": ' }));
     expectProblem(r, 400, 'MALFORMED_JSON');
   });
 
@@ -243,9 +241,7 @@ describeOnBackends('bad input', (backend) => {
     ['a form', { 'content-type': 'application/x-www-form-urlencoded' }, 'a body of type application/x-www-form-urlencoded'],
     ['multipart', { 'content-type': 'multipart/form-data; boundary=x' }, 'a body of type multipart/form-data'],
   ])('a JSON body sent as %s answers 415 UNSUPPORTED_MEDIA_TYPE saying to send content-type: application/json', async (_name, headers, said) => {
-    const r = await withoutStart(() =>
-      send({ method: 'POST', url: START, headers: { authorization: t.auth(), ...headers }, payload: JSON.stringify({ to: freshMobile(), channel: 'sms' }) }),
-    );
+    const r = await withoutStart(() => send({ method: 'POST', url: START, headers: { authorization: t.auth(), ...headers }, payload: JSON.stringify({ to: freshMobile(), channel: 'sms' }) }));
     expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(r.body.detail).toBe(`${said} is not accepted here: send content-type: application/json`);
   });
@@ -254,7 +250,12 @@ describeOnBackends('bad input', (backend) => {
     const r = await send({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'text/plain' }, payload: 'grant_type=client_credentials' });
     expectProblem(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(r.body.detail).toBe('a body of type text/plain is not accepted here: send content-type: application/json or application/x-www-form-urlencoded');
-    const form = await send({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' });
+    const form = await send({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { authorization: t.auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=client_credentials',
+    });
     expect(form.status).toBe(200);
   });
 

@@ -85,7 +85,10 @@ describeOnBackends('call channels through Twilio Voice', (backend) => {
 
   it('voice: reads the code twice, digit by digit, in Portuguese; the answered call is delivered and the code approves', async () => {
     const { id, call, messageId, twiml } = await placed({ to: '+551133334444', channel: 'voice', locale: 'pt-BR' });
-    const spoken = /^<Response><Say language="pt-BR" voice="Polly\.Camila">Olá, esta é uma mensagem de Verity\. Seu código de verificação é ((?:\d, )+\d)\. Repetindo: \1\. Ele expira em \d+ minutos\.<\/Say><Hangup\/><\/Response>$/.exec(twiml);
+    const spoken =
+      /^<Response><Say language="pt-BR" voice="Polly\.Camila">Olá, esta é uma mensagem de Verity\. Seu código de verificação é ((?:\d, )+\d)\. Repetindo: \1\. Ele expira em \d+ minutos\.<\/Say><Hangup\/><\/Response>$/.exec(
+        twiml,
+      );
     expect(spoken, twiml).not.toBeNull();
     const code = (spoken?.[1] ?? '').replaceAll(', ', '');
     expect([call.form.get('From'), call.form.get('Timeout')]).toEqual([FROM, '45']);
@@ -258,7 +261,16 @@ describeOnBackends('IVR through Vonage Voice', (backend) => {
   beforeAll(async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     fake = await startVonageVoiceFake(APP_ID, publicKey);
-    const provider = { name: 'vn', type: 'vonage-voice', applicationId: APP_ID, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), from: VONAGE_FROM, signatureSecret: SIG_SECRET, baseUrl: fake.url, timeoutMs: 2000 };
+    const provider = {
+      name: 'vn',
+      type: 'vonage-voice',
+      applicationId: APP_ID,
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      from: VONAGE_FROM,
+      signatureSecret: SIG_SECRET,
+      baseUrl: fake.url,
+      timeoutMs: 2000,
+    };
     t = await startTestApp(backend, {
       env: { PUBLIC_URL, PROVIDERS: JSON.stringify([provider]), ROUTES: JSON.stringify([{ channel: 'ivr', provider: 'vn' }]) },
       // The API token and the webhook JWTs are checked against the wall clock, as Vonage does.
@@ -287,7 +299,7 @@ describeOnBackends('IVR through Vonage Voice', (backend) => {
     await t.verity.worker.drain();
     const call = fake.placed.find((c) => JSON.stringify(c.body.to) === JSON.stringify([{ type: 'phone', number: to.slice(1) }]));
     expect(call).toBeDefined();
-    const eventUrl = (call?.body.event_url as string[])[0] ?? '';
+    const eventUrl = (call?.body.event_url as string[] | undefined)?.[0] ?? '';
     const messageId = new URL(eventUrl).searchParams.get('call');
     expect(messageId).toMatch(/^msg_/);
     expect(call?.body.ncco).toEqual([

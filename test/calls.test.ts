@@ -151,7 +151,12 @@ describeOnBackends('call and network channels through the sandbox', (backend) =>
   it('reverse call: another account’s virtual phone approves nothing', async () => {
     const other = await t.tenant();
     const v = await start({ to: MOBILE, channel: 'reverse_call' });
-    const dial = await t.app.inject({ method: 'POST', url: `/v1/sandbox/phones/${enc(MOBILE)}/dial`, headers: { authorization: t.auth(other.key), 'content-type': 'application/json' }, payload: JSON.stringify({ to: POOL }) });
+    const dial = await t.app.inject({
+      method: 'POST',
+      url: `/v1/sandbox/phones/${enc(MOBILE)}/dial`,
+      headers: { authorization: t.auth(other.key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ to: POOL }),
+    });
     expect(dial.statusCode).toBe(200);
     expect(await status(v.id)).toBe('pending');
   });
@@ -252,7 +257,12 @@ describeOnBackends('call and network channels through the sandbox', (backend) =>
 
   it('refuses what a channel cannot start without', async () => {
     const other = await t.tenant();
-    const noPool = await t.app.inject({ method: 'POST', url: '/v1/verifications', headers: { authorization: t.auth(other.key), 'content-type': 'application/json' }, payload: JSON.stringify({ to: '+4915123456789', channel: 'reverse_call' }) });
+    const noPool = await t.app.inject({
+      method: 'POST',
+      url: '/v1/verifications',
+      headers: { authorization: t.auth(other.key), 'content-type': 'application/json' },
+      payload: JSON.stringify({ to: '+4915123456789', channel: 'reverse_call' }),
+    });
     expect([noPool.statusCode, noPool.json().code]).toEqual([422, 'NO_POOL_NUMBER']);
     const noResend = await t.post(`/v1/verifications/${(await start({ to: MOBILE, channel: 'reverse_call' })).id}/resend`, {});
     expect([noResend.status, noResend.body.code]).toEqual([400, 'CHANNEL_MISMATCH']);

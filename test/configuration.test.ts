@@ -17,10 +17,7 @@ const problemsOf = (env: Record<string, string>): string[] => {
 
 describe('the configuration with every feature’s settings', () => {
   it('refuses a vendor setting its schema forbids at boot, not only a wrong type: a bound, an unknown choice', () => {
-    expect(problemsOf({ COMPAT_SMSC: '{"phoneFormat": "e165", "duplicateLimit": -1}' })).toEqual([
-      'COMPAT_SMSC.duplicateLimit must be ≥ 0',
-      'COMPAT_SMSC.phoneFormat must be one of digits, e164',
-    ]);
+    expect(problemsOf({ COMPAT_SMSC: '{"phoneFormat": "e165", "duplicateLimit": -1}' })).toEqual(['COMPAT_SMSC.duplicateLimit must be ≥ 0', 'COMPAT_SMSC.phoneFormat must be one of digits, e164']);
   });
 
   it('refuses a Zadarma time zone the runtime does not know when the configuration is read', () => {

@@ -263,5 +263,4 @@ describeOnBackends('circuit breakers', (backend) => {
     await t.verity.worker.drain();
     expect(await message(v.id)).toMatchObject({ status: 'queued', attempts: 0, error: 'CIRCUIT_OPEN' });
   });
-
 });

@@ -56,7 +56,15 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'POST', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'public', method: 'GET', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'public', method: 'GET', path: '/number-verification/v2/authorize', json: false, errors: 'camara' },
-  { group: 'public', method: 'POST', path: '/number-verification/v2/token', json: true, errors: 'camara', keys: ['grant_type', 'code', 'client_id', 'client_secret'], required: ['grant_type', 'code'] },
+  {
+    group: 'public',
+    method: 'POST',
+    path: '/number-verification/v2/token',
+    json: true,
+    errors: 'camara',
+    keys: ['grant_type', 'code', 'client_id', 'client_secret'],
+    required: ['grant_type', 'code'],
+  },
   { group: 'public', method: 'POST', path: '/number-verification/v2/verify', json: true, errors: 'camara', keys: ['phoneNumber', 'hashedPhoneNumber'] },
   { group: 'public', method: 'GET', path: '/number-verification/v2/device-phone-number', json: true, errors: 'camara' },
   { group: 'public', method: 'GET', path: '/v1/sounds/:id/audio', id: 'snd', json: false },
@@ -65,12 +73,18 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'POST', path: '/oauth2/v1/token', json: true, errors: 'vendor', keys: ['grant_type'] },
   { group: 'public', method: 'POST', path: '/identity/v1/mobileidentities/smvs', json: true, errors: 'vendor', keys: ['data'] },
   // SMSC answers in its own formats (plain text, CSV, XML or JSON by fmt), always HTTP 200.
-  ...(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const).map((method): Route => ({ group: 'public', method, path: '/sys/wait_call.php', json: false, keys: ['login', 'psw', 'apikey', 'phone', 'fmt', 'charset'] })),
+  ...(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const).map(
+    (method): Route => ({ group: 'public', method, path: '/sys/wait_call.php', json: false, keys: ['login', 'psw', 'apikey', 'phone', 'fmt', 'charset'] }),
+  ),
   // Zadarma: every path with and without its trailing slash, on every method (a wrong one answers
   // "Wrong request method"); errors in its {"status":"error"} envelope.
   ...['/v1/verify', '/v1/verify/check', '/v1/info/balance', '/v1/pbx/ivr/sounds/list', '/v1/pbx/ivr/sounds/upload', '/v1/pbx/ivr/sounds/delete']
     .flatMap((path) => [path, `${path}/`])
-    .flatMap((path) => (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map((method): Route => ({ group: 'public', method, path, json: true, errors: 'vendor', keys: ['channel', 'to', 'code', 'request_id', 'format', 'language'] }))),
+    .flatMap((path) =>
+      (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map(
+        (method): Route => ({ group: 'public', method, path, json: true, errors: 'vendor', keys: ['channel', 'to', 'code', 'request_id', 'format', 'language'] }),
+      ),
+    ),
   // Message Central VerifyNow: errors in its {responseCode, message} envelope (401 in Spring's).
   { group: 'public', method: 'GET', path: '/auth/v1/authentication/token', json: true, errors: 'vendor' },
   { group: 'public', method: 'POST', path: '/verification/v3/send', json: true, errors: 'vendor', keys: ['countryCode', 'mobileNumber', 'flowType', 'otpLength'] },
@@ -154,7 +168,10 @@ function registeredRoutes(tree: string): string[] {
     stack.length = depth;
     const path = stack.join('') + (m[2] ?? '');
     stack.push(m[2] ?? '');
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (method !== 'HEAD') out.push(`${method} ${path}`);
     }
   }
@@ -170,10 +187,46 @@ const weirdString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constantFrom(
-    '', ' ', '\u0000', 'a\u0000b', '%', '%zz', '%E0%A4%A', '%25', '\ud800', '\r\n', '<script>alert(1)</script>', "'; drop table verifications; --",
-    '{code}', '{ code }', '{Code}', '{brand} {minutes} {code}', '{unknown}', '__proto__', 'constructor', 'prototype', 'toString',
-    'Infinity', '-Infinity', '1e309', '-1e309', 'NaN', '-0', '0x10', '1e2', ' 5', '٣', '١٢٣٤٥٦', 'null', 'true', '[]', '{}',
-    '😀'.repeat(300), 'a'.repeat(5000), 'x'.repeat(255), 'x'.repeat(256),
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '%',
+    '%zz',
+    '%E0%A4%A',
+    '%25',
+    '\ud800',
+    '\r\n',
+    '<script>alert(1)</script>',
+    "'; drop table verifications; --",
+    '{code}',
+    '{ code }',
+    '{Code}',
+    '{brand} {minutes} {code}',
+    '{unknown}',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    'Infinity',
+    '-Infinity',
+    '1e309',
+    '-1e309',
+    'NaN',
+    '-0',
+    '0x10',
+    '1e2',
+    ' 5',
+    '٣',
+    '١٢٣٤٥٦',
+    'null',
+    'true',
+    '[]',
+    '{}',
+    '😀'.repeat(300),
+    'a'.repeat(5000),
+    'x'.repeat(255),
+    'x'.repeat(256),
   ),
 );
 
@@ -187,8 +240,22 @@ const anyValue = fc.oneof(weirdString, hugeNumber, fc.boolean(), fc.constant(nul
 
 const phone = fc.oneof(
   fc.constantFrom(
-    '+5511987654321', '+5511912345678', '+551133334444', '+15005550006', '+15005550001', '+14155552671', '+447700900123', '+79161234567',
-    '5511987654321', '+1234', '+999999999999', '+55 11 98765-4321', '  +5511987654321  ', '+', '++5511987654321', `+${'9'.repeat(40)}`,
+    '+5511987654321',
+    '+5511912345678',
+    '+551133334444',
+    '+15005550006',
+    '+15005550001',
+    '+14155552671',
+    '+447700900123',
+    '+79161234567',
+    '5511987654321',
+    '+1234',
+    '+999999999999',
+    '+55 11 98765-4321',
+    '  +5511987654321  ',
+    '+',
+    '++5511987654321',
+    `+${'9'.repeat(40)}`,
   ),
   fc.stringMatching(/^\+[0-9]{1,20}$/),
 );
@@ -196,7 +263,10 @@ const email = fc.oneof(
   fc.emailAddress(),
   fc.constantFrom('delivered@example.com', 'undeliverable@example.com', 'Ana.Silva@Example.COM', ' ana@example.com ', 'a@b', 'not-an-email', '+ana@example.com', `${'a'.repeat(250)}@example.com`),
 );
-const channel = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email') }, { weight: 1, arbitrary: fc.constantFrom('fax', 'SMS', '', 'push') });
+const channel = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice', 'ivr', 'flash_call', 'reverse_call', 'silent', 'email') },
+  { weight: 1, arbitrary: fc.constantFrom('fax', 'SMS', '', 'push') },
+);
 const locale = fc.constantFrom('en', 'pt-BR', 'es', 'ru', 'id', 'in', 'xx', 'pt-PT', 'ru-RU,ru;q=0.9,en;q=0.8', 'constructor', '__proto__', '', ';;,,', 'x'.repeat(36));
 const code = fc.oneof(fc.stringMatching(/^[0-9]{4,10}$/), fc.constantFrom('123456', '000000', 'abc', '12', '12345678901', ''));
 const templateBody = fc.oneof(
@@ -246,18 +316,30 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
     case 'locale':
       return mixed(locale);
     case 'url':
-      return mixed(fc.constantFrom('http://127.0.0.1:9/hook', 'https://hooks.example.com/verity', 'http://169.254.169.254/latest', 'ftp://x/y', 'http://user:pw@h/x', 'http://[::1]/x', 'javascript:alert(1)'));
+      return mixed(
+        fc.constantFrom('http://127.0.0.1:9/hook', 'https://hooks.example.com/verity', 'http://169.254.169.254/latest', 'ftp://x/y', 'http://user:pw@h/x', 'http://[::1]/x', 'javascript:alert(1)'),
+      );
     case 'type':
       return mixed(fc.constantFrom('http', 'smtp', 'smpp', 'twilio', 'vonage', 'whatsapp', 'fax'));
     case 'options':
-      return mixed(fc.oneof(
-        fc.constant({ url: 'http://127.0.0.1:9/send', body: { to: '{to}', text: '{text}' } }),
-        fc.constant({ url: 'http://127.0.0.1:9/{nope}' }),
-        fc.constant({ host: '127.0.0.1', from: 'a@b.example', port: 1 }),
-        fc.dictionary(fc.string({ maxLength: 10 }), anyValue, { maxKeys: 5 }),
-      ));
+      return mixed(
+        fc.oneof(
+          fc.constant({ url: 'http://127.0.0.1:9/send', body: { to: '{to}', text: '{text}' } }),
+          fc.constant({ url: 'http://127.0.0.1:9/{nope}' }),
+          fc.constant({ host: '127.0.0.1', from: 'a@b.example', port: 1 }),
+          fc.dictionary(fc.string({ maxLength: 10 }), anyValue, { maxKeys: 5 }),
+        ),
+      );
     case 'routes':
-      return mixed(fc.array(fc.record({ channel, provider: fc.constantFrom('sandbox', 'fuzz-gw', 'nobody'), prefix: fc.constantFrom('55', '+1', 'x', ''), priority: fc.integer({ min: -2000, max: 2000 }) }, { requiredKeys: ['channel', 'provider'] }), { maxLength: 5 }));
+      return mixed(
+        fc.array(
+          fc.record(
+            { channel, provider: fc.constantFrom('sandbox', 'fuzz-gw', 'nobody'), prefix: fc.constantFrom('55', '+1', 'x', ''), priority: fc.integer({ min: -2000, max: 2000 }) },
+            { requiredKeys: ['channel', 'provider'] },
+          ),
+          { maxLength: 5 },
+        ),
+      );
     case 'ranges':
       return mixed(fc.array(fc.constantFrom('201.10.0.0/16', '10.0.0.0/33', '::/0', '2804:14c::/32', 'x', '1.2.3.4'), { maxLength: 5 }));
     case 'msisdn':
@@ -302,11 +384,31 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
     case 'settings':
       return mixed(fc.constantFrom({ notify_url: 'https://app.example/notify' }, { callback_url: 1 }, {}));
     case 'data':
-      return mixed(fc.record({ msisdn: fc.constantFrom('5511987654321', 5511987654321, 'x'), ip: fc.constantFrom('198.51.100.7', '::1', 'x'), port: fc.integer({ min: -1, max: 70_000 }), timestamp: fc.constantFrom(1767225600, 1.7e9, 'now', -1) }, { requiredKeys: [] }));
+      return mixed(
+        fc.record(
+          {
+            msisdn: fc.constantFrom('5511987654321', 5511987654321, 'x'),
+            ip: fc.constantFrom('198.51.100.7', '::1', 'x'),
+            port: fc.integer({ min: -1, max: 70_000 }),
+            timestamp: fc.constantFrom(1767225600, 1.7e9, 'now', -1),
+          },
+          { requiredKeys: [] },
+        ),
+      );
     case 'ivr':
-      return mixed(fc.record({ greeting_text: fc.constantFrom('Press 1', '', 'x'.repeat(501)), greeting_sound: fc.constantFrom('snd_0000000000000000000', 'snd_1111111111111111111', 'nope'), confirm_text: weirdString }, { requiredKeys: [] }));
+      return mixed(
+        fc.record(
+          { greeting_text: fc.constantFrom('Press 1', '', 'x'.repeat(501)), greeting_sound: fc.constantFrom('snd_0000000000000000000', 'snd_1111111111111111111', 'nope'), confirm_text: weirdString },
+          { requiredKeys: [] },
+        ),
+      );
     case 'device':
-      return mixed(fc.record({ ip: fc.constantFrom('201.10.1.1', '::1', '999.1.1.1', ''), port: fc.integer({ min: -10, max: 70_000 }), timestamp: fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday') }, { requiredKeys: [] }));
+      return mixed(
+        fc.record(
+          { ip: fc.constantFrom('201.10.1.1', '::1', '999.1.1.1', ''), port: fc.integer({ min: -10, max: 70_000 }), timestamp: fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday') },
+          { requiredKeys: [] },
+        ),
+      );
     case 'digits':
       return mixed(fc.constantFrom('1', '2', '#', '12', '', 'x', '1'.repeat(11)));
     case 'number':
@@ -351,13 +453,9 @@ function valueFor(key: string, pools: Pools): fc.Arbitrary<unknown> {
       return mixed(fc.constantFrom('FA+9qCX9VSu', 'short', 'FA+9qCX9VSu!'));
     case 'prices':
       return mixed(
-        fc.array(
-          fc.record(
-            { channel, prefix: fc.oneof(fc.stringMatching(/^[0-9]{0,15}$/), weirdString), price: fc.oneof(hugeNumber, fc.constantFrom('Infinity', '0.01')) },
-            { requiredKeys: [] },
-          ),
-          { maxLength: 5 },
-        ),
+        fc.array(fc.record({ channel, prefix: fc.oneof(fc.stringMatching(/^[0-9]{0,15}$/), weirdString), price: fc.oneof(hugeNumber, fc.constantFrom('Infinity', '0.01')) }, { requiredKeys: [] }), {
+          maxLength: 5,
+        }),
       );
     case 'grant_type':
       return mixed(fc.constantFrom('client_credentials', 'password', 'authorization_code', ''));
@@ -379,7 +477,10 @@ function sometimes<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | typeof ABSENT> {
 
 /** A destination that suits its channel, so that starts get past validation and reach the store. */
 const destination = fc.oneof(
-  fc.record({ to: fc.constantFrom('+5511987654321', '+5511912345678', '+14155552671', '+447700900123', '+79161234567', '+15005550006', '+15005550001'), channel: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice') }),
+  fc.record({
+    to: fc.constantFrom('+5511987654321', '+5511912345678', '+14155552671', '+447700900123', '+79161234567', '+15005550006', '+15005550001'),
+    channel: fc.constantFrom('sms', 'whatsapp', 'rcs', 'voice'),
+  }),
   fc.record({ to: fc.constant('+551133334444'), channel: fc.constant('voice') }),
   fc.record({ to: fc.oneof(fc.emailAddress(), fc.constantFrom('delivered@example.com', 'undeliverable@example.com', 'Ana.Silva@Example.COM')), channel: fc.constant('email') }),
 );
@@ -410,7 +511,10 @@ function payloadArb(route: Route, pools: Pools): fc.Arbitrary<Payload> {
     {
       weight: 1,
       arbitrary: fc
-        .oneof(weirdString, fc.constantFrom('{', '{"to":', '[1,2', '{"a":1}{"b":2}', 'nul', '\ufeff{}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', `${'['.repeat(5000)}${']'.repeat(5000)}`))
+        .oneof(
+          weirdString,
+          fc.constantFrom('{', '{"to":', '[1,2', '{"a":1}{"b":2}', 'nul', '\ufeff{}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', `${'['.repeat(5000)}${']'.repeat(5000)}`),
+        )
         .map((text): Payload => ({ kind: 'raw', text })),
     },
     { weight: 1, arbitrary: fc.constant<Payload>({ kind: 'none' }) },
@@ -422,9 +526,22 @@ const contentTypeArb = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.constantFrom(
-      undefined, 'application/json; charset=utf-8', 'Application/JSON', 'application/json; charset=latin1', 'application/x-www-form-urlencoded',
-      'text/plain', 'text/plain; charset=utf-8', 'multipart/form-data; boundary=x', 'application/xml', 'application/problem+json', 'application/octet-stream',
-      '', ';;;', 'application/', '*/*', 'application/json, text/plain',
+      undefined,
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/json; charset=latin1',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/problem+json',
+      'application/octet-stream',
+      '',
+      ';;;',
+      'application/',
+      '*/*',
+      'application/json, text/plain',
     ),
   },
   { weight: 1, arbitrary: printable(40) },
@@ -446,7 +563,19 @@ function pathIdArb(kind: IdKind): fc.Arbitrary<PathId> {
 }
 
 const tailArb = fc.oneof(
-  fc.constantFrom('', 'index.html', 'swagger-ui.css', 'static/swagger-ui.css', 'static/../../package.json', 'static/%2e%2e/%2e%2e/package.json', 'static/%00', 'static/%', 'json/x', '%zz', '..%2f..%2fpackage.json'),
+  fc.constantFrom(
+    '',
+    'index.html',
+    'swagger-ui.css',
+    'static/swagger-ui.css',
+    'static/../../package.json',
+    'static/%2e%2e/%2e%2e/package.json',
+    'static/%00',
+    'static/%',
+    'json/x',
+    '%zz',
+    '..%2f..%2fpackage.json',
+  ),
   fc.string({ maxLength: 20 }).map(encode),
 );
 
@@ -455,12 +584,32 @@ const queryArb = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .array(fc.tuple(fc.oneof(fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]'), fc.string({ maxLength: 8 })), fc.oneof(weirdString, phone, email, fc.nat({ max: 300 }).map(String))), { maxLength: 4 })
+      .array(
+        fc.tuple(
+          fc.oneof(fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]'), fc.string({ maxLength: 8 })),
+          fc.oneof(weirdString, phone, email, fc.nat({ max: 300 }).map(String)),
+        ),
+        { maxLength: 4 },
+      )
       .map((pairs) => `?${new URLSearchParams(pairs.map(([k, v]): [string, string] => [toWellFormed(k), toWellFormed(v)])).toString()}`),
   },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('?', '?&&==', '?limit=Infinity', '?limit=-1', '?limit=0', '?limit=201', '?limit=1e309', '?to=%', '?to=a&to=b', '?%zz=1', '?to=%2B5511987654321', '?to=+5511987654321', '?limit=5&limit=6'),
+    arbitrary: fc.constantFrom(
+      '?',
+      '?&&==',
+      '?limit=Infinity',
+      '?limit=-1',
+      '?limit=0',
+      '?limit=201',
+      '?limit=1e309',
+      '?to=%',
+      '?to=a&to=b',
+      '?%zz=1',
+      '?to=%2B5511987654321',
+      '?to=+5511987654321',
+      '?limit=5&limit=6',
+    ),
   },
 );
 
@@ -474,12 +623,14 @@ function authArb(): fc.Arbitrary<Auth> {
     { weight: 1, arbitrary: fc.constant<Auth>('wrong-secret') },
     {
       weight: 3,
-      arbitrary: fc.oneof(
-        fc.constantFrom('Basic', 'Basic ', 'Bearer', 'Bearer ', 'Basic !!!', 'Bearer a.b.c', 'Digest x', 'basic Og==', `Basic ${Buffer.from('vk_1111111111111111111:vs_nope').toString('base64')}`),
-        printable(60).map((s) => `Basic ${Buffer.from(s).toString('base64')}`),
-        printable(60).map((s) => `Bearer ${s}`),
-        printable(60),
-      ).map((header): Auth => ({ header })),
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom('Basic', 'Basic ', 'Bearer', 'Bearer ', 'Basic !!!', 'Bearer a.b.c', 'Digest x', 'basic Og==', `Basic ${Buffer.from('vk_1111111111111111111:vs_nope').toString('base64')}`),
+          printable(60).map((s) => `Basic ${Buffer.from(s).toString('base64')}`),
+          printable(60).map((s) => `Bearer ${s}`),
+          printable(60),
+        )
+        .map((header): Auth => ({ header })),
     },
   );
 }
@@ -695,7 +846,9 @@ describe('fuzz: random requests on every route (sqlite)', () => {
   function grow(r: FuzzRequest, res: { status: number; body: string }): void {
     if (res.status !== 201 || r.method !== 'POST') return;
     const body = JSON.parse(res.body) as { id?: string; key_id?: string; account?: { id: string } };
-    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc', '/v1/webhooks': 'whk', '/v1/providers': 'prv' } as const)[r.route.path as '/v1/keys'];
+    const kind = ({ '/v1/verifications': 'ver', '/v1/services': 'svc', '/v1/templates': 'tpl', '/v1/keys': 'vk', '/v1/accounts': 'acc', '/v1/webhooks': 'whk', '/v1/providers': 'prv' } as const)[
+      r.route.path as '/v1/keys'
+    ];
     const id = body.account?.id ?? body.id ?? body.key_id;
     if (kind && id && pools.ids[kind].length < 200) pools.ids[kind].push(id);
   }
@@ -705,12 +858,16 @@ describe('fuzz: random requests on every route (sqlite)', () => {
     expect(listed).toEqual(registeredRoutes(t.app.printRoutes({ commonPrefix: false })));
   });
 
-  it.each(GROUPS)('%s routes answer every random request below 500, in JSON, with registered problem codes', async (group) => {
-    await fc.assert(
-      fc.asyncProperty(requestArb(group, pools), async (r) => grow(r, await exercise(r))),
-      { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
-    );
-  }, 60_000);
+  it.each(GROUPS)(
+    '%s routes answer every random request below 500, in JSON, with registered problem codes',
+    async (group) => {
+      await fc.assert(
+        fc.asyncProperty(requestArb(group, pools), async (r) => grow(r, await exercise(r))),
+        { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
+      );
+    },
+    60_000,
+  );
 
   it('still answers /healthz, and the verifications grew only by the 201 answers of POST /v1/verifications', async () => {
     const health = await t.app.inject({ method: 'GET', url: '/healthz' });

@@ -25,13 +25,23 @@ describeOnBackends('CAMARA Number Verification', (backend) => {
     return new URL(String(r.headers.location));
   };
   const token = async (code: string, auth = t.auth()) =>
-    t.app.inject({ method: 'POST', url: '/number-verification/v2/token', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ grant_type: 'authorization_code', code }).toString() });
+    t.app.inject({
+      method: 'POST',
+      url: '/number-verification/v2/token',
+      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ grant_type: 'authorization_code', code }).toString(),
+    });
   const accessToken = async (scope?: string) => {
     const code = (await authorize(DEVICE_IP, scope ? { scope } : {})).searchParams.get('code') as string;
     return JSON.parse((await token(code)).body).access_token as string;
   };
   const verify = (access: string, body: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: '/number-verification/v2/verify', headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+    t.app.inject({
+      method: 'POST',
+      url: '/number-verification/v2/verify',
+      headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify(body),
+    });
 
   it('verifies the number of the device that authenticated over the mobile network', async () => {
     const back = await authorize(DEVICE_IP);
@@ -71,7 +81,10 @@ describeOnBackends('CAMARA Number Verification', (backend) => {
   });
 
   it('refuses an ordinary API token and an unauthenticated token request', async () => {
-    const api = JSON.parse((await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' })).body).access_token as string;
+    const api = JSON.parse(
+      (await t.app.inject({ method: 'POST', url: '/oauth/token', headers: { authorization: t.auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' }))
+        .body,
+    ).access_token as string;
     expect(JSON.parse((await verify(api, { phoneNumber: MSISDN })).body)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
     const code = (await authorize(DEVICE_IP)).searchParams.get('code') as string;
     expect(JSON.parse((await token(code, 'Basic bm9wZTpub3Bl')).body)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });

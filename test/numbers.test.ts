@@ -71,11 +71,7 @@ describeOnBackends('number store', (backend) => {
     await store.add(row('acc_a', LONDON, 'flash_call'));
     await store.add(row('acc_a', '+4420794600XXXX', 'flash_call', '*'));
     await store.add(row('acc_b', LONDON_2, 'reverse_call'));
-    expect((await store.list('acc_a')).map((r) => `${r.purpose} ${r.number}`)).toEqual([
-      `flash_call +4420794600XXXX`,
-      `flash_call ${LONDON}`,
-      `reverse_call ${LONDON}`,
-    ]);
+    expect((await store.list('acc_a')).map((r) => `${r.purpose} ${r.number}`)).toEqual([`flash_call +4420794600XXXX`, `flash_call ${LONDON}`, `reverse_call ${LONDON}`]);
     expect((await store.list('acc_a', 'reverse_call')).map((r) => r.number)).toEqual([LONDON]);
     expect(await store.forAccount('acc_a', 'flash_call')).toEqual(
       expect.arrayContaining([
@@ -363,7 +359,7 @@ describe('number routes', () => {
       expect(r.status).toBe(400);
       expect(r.type).toContain('application/problem+json');
       // What the schema refuses is VALIDATION_FAILED; what only the number rules refuse is INVALID_NUMBER_ENTRY.
-      expect(r.body?.code).toBe('purpose' in body && body.purpose === 'voice' || 'extra' in body ? 'VALIDATION_FAILED' : 'INVALID_NUMBER_ENTRY');
+      expect(r.body?.code).toBe(('purpose' in body && body.purpose === 'voice') || 'extra' in body ? 'VALIDATION_FAILED' : 'INVALID_NUMBER_ENTRY');
       expect(JSON.stringify(r.body)).not.toContain('2079460');
     }
     expect((await call('GET', '/v1/numbers', 'acc_r3')).body?.numbers).toEqual([]);

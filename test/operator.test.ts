@@ -10,7 +10,12 @@ describeOnBackends('silent verification, operator side', (backend) => {
   beforeAll(async () => {
     t = await startTestApp(backend, { env: { SILENT_TOLERANCE_S: '30' } });
     other = await t.tenant();
-    const put = await t.app.inject({ method: 'PUT', url: '/v1/operator/ranges', headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ ranges: ['201.10.0.0/16', '2804:14c::/32', '201.10.5.7/16'] }) });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/operator/ranges',
+      headers: { authorization: t.auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ ranges: ['201.10.0.0/16', '2804:14c::/32', '201.10.5.7/16'] }),
+    });
     expect(JSON.parse(put.body)).toEqual({ ranges: ['201.10.0.0/16', '2804:14c::/32'] });
     const accountId = (await t.get('/v1/balance')).body.account_id as string;
     // Without CGNAT: the handset holds a public address itself. Online since T-10 min.
@@ -99,7 +104,12 @@ describeOnBackends('silent verification, operator side', (backend) => {
   });
 
   it('refuses ranges that are not CIDR blocks', async () => {
-    const r = await t.app.inject({ method: 'PUT', url: '/v1/operator/ranges', headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ ranges: ['10.0.0.0/33'] }) });
+    const r = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/operator/ranges',
+      headers: { authorization: t.auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ ranges: ['10.0.0.0/33'] }),
+    });
     expect(JSON.parse(r.body).code).toBe('INVALID_CIDR');
   });
 

@@ -88,7 +88,11 @@ describe('the server as a real process', () => {
     try {
       const key = JSON.parse((await run(process.execPath, [CLI, 'keys', 'create', '--json'], { env })).stdout) as { key_id: string; secret: string };
       const auth = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
-      const started = await fetch(`${base}/v1/verifications`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+5511931110001', channel: 'sms' }) });
+      const started = await fetch(`${base}/v1/verifications`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ to: '+5511931110001', channel: 'sms' }),
+      });
       expect(started.status).toBe(201);
       await new Promise((r) => setTimeout(r, 500));
       expect(texts).toHaveLength(0); // queued: nobody sends it

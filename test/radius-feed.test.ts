@@ -11,7 +11,12 @@ async function account(port: number, identifier: number, status: string, secret 
     code: 'Accounting-Request',
     secret,
     identifier,
-    attributes: [['Acct-Status-Type', status], ['Acct-Session-Id', 'feed-1'], ['Calling-Station-Id', '5511987657777'], ['Framed-IP-Address', '201.30.0.9']],
+    attributes: [
+      ['Acct-Status-Type', status],
+      ['Acct-Session-Id', 'feed-1'],
+      ['Calling-Station-Id', '5511987657777'],
+      ['Framed-IP-Address', '201.30.0.9'],
+    ],
   });
   const nas = createSocket('udp4');
   try {

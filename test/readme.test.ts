@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 
 /** A fenced `bash` block of a document, with the HTML comments written on the lines right above it. */
-export interface Block {
+interface Block {
   file: string;
   line: number;
   code: string;
@@ -21,7 +21,7 @@ export interface Block {
  * Every fenced block of a Markdown text, in order (indented ones inside list items included), with
  * its language and the `<!-- … -->` comments directly above its opening fence.
  */
-export function fencedBlocks(file: string, text: string): Array<Block & { lang: string }> {
+function fencedBlocks(file: string, text: string): Array<Block & { lang: string }> {
   const lines = text.split('\n');
   const out: Array<Block & { lang: string }> = [];
   for (let i = 0; i < lines.length; i++) {
@@ -45,7 +45,12 @@ export function fencedBlocks(file: string, text: string): Array<Block & { lang: 
 
 /** The documents a reader follows, in reading order: the README, then the manual's pages. */
 function documents(): Array<{ file: string; text: string }> {
-  const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`) : [];
+  const docs = existsSync(join(ROOT, 'docs'))
+    ? readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `docs/${f}`)
+    : [];
   return ['README.md', ...docs].map((file) => ({ file, text: readFileSync(join(ROOT, file), 'utf8') }));
 }
 

@@ -1,10 +1,3 @@
-/**
- * The silent channel through the whole app with upstream operators in SILENT_ROUTES: Claro SMV
- * answers Brazilian numbers at once, a CAMARA operator sends the device through its network and
- * back to Verity's callback, and every other number still goes to the local engine. Both vendors
- * are loopback fakes that check the wire format their documentation gives.
- */
-import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config.js';
@@ -224,7 +217,9 @@ describeOnBackends('SILENT_ROUTES errors', (backend) => {
     const claroMessage = await configError([{ name: 'claro-br', prefix: '55', type: 'claro-smv', secret: SECRET }]);
     expect(claroMessage).toMatch(/SILENT_ROUTES\[0\] \(claro-br\): .*key/);
     expect(claroMessage).not.toContain(SECRET);
-    const camaraMessage = await configError([{ name: 'op-camara', type: 'camara', authorizeUrl: 'https://op.example/authorize', tokenUrl: 'https://op.example/token', clientId: 'c', clientSecret: SECRET, stateKey: STATE_KEY }]);
+    const camaraMessage = await configError([
+      { name: 'op-camara', type: 'camara', authorizeUrl: 'https://op.example/authorize', tokenUrl: 'https://op.example/token', clientId: 'c', clientSecret: SECRET, stateKey: STATE_KEY },
+    ]);
     expect(camaraMessage).toContain('SILENT_ROUTES[0] (op-camara): camara: set baseUrl or verifyUrl');
     for (const secret of [SECRET, STATE_KEY]) expect(camaraMessage).not.toContain(secret);
   });

@@ -192,7 +192,17 @@ describe('camara number verification client', () => {
 
   const make = (extra: Partial<CamaraOptions> = {}) =>
     camaraResolver.create(
-      { authorizeUrl: `${fake.url}/authorize`, tokenUrl: `${fake.url}/token`, baseUrl: fake.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT, stateKey: STATE_KEY, timeoutMs: 2000, ...extra },
+      {
+        authorizeUrl: `${fake.url}/authorize`,
+        tokenUrl: `${fake.url}/token`,
+        baseUrl: fake.url,
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUri: REDIRECT,
+        stateKey: STATE_KEY,
+        timeoutMs: 2000,
+        ...extra,
+      },
       ctx,
     );
   const start = async (resolver = camara): Promise<string> => {
@@ -265,7 +275,7 @@ describe('camara number verification client', () => {
 
   it('refuses a redirect back whose state was altered, before calling the operator', async () => {
     const query = await follow(await start());
-    const s = query['state'] ?? '';
+    const s = query.state ?? '';
     const i = Math.floor(s.length / 2);
     const tampered = `${s.slice(0, i)}${s[i] === 'A' ? 'B' : 'A'}${s.slice(i + 1)}`;
     await expect(complete(camara, { ...query, state: tampered })).rejects.toBeInstanceOf(SilentStateError);
@@ -289,7 +299,7 @@ describe('camara number verification client', () => {
   it('reports an error when the operator denies the authorization (access_denied)', async () => {
     fake.denyNextAuthorization('access_denied');
     const query = await follow(await start());
-    expect(query['error']).toBe('access_denied');
+    expect(query.error).toBe('access_denied');
     expect(await complete(camara, query)).toEqual({ verificationId: 'ver_camara1', outcome: 'error' });
     expect(fake.tokenRequests).toHaveLength(0);
   });

@@ -173,9 +173,12 @@ describe('inspectSound', () => {
 
   it('rejects a valid first frame followed by anything but a second frame', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 4, maxLength: 1000 }).filter((b) => b[0] !== 0xff && b[0] !== 0), (tail) => {
-        expect(problemOf(inspectSound(Buffer.concat([frame(MPEG.v1_128k_44100), tail])))).not.toBe('accepted');
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 4, maxLength: 1000 }).filter((b) => b[0] !== 0xff && b[0] !== 0),
+        (tail) => {
+          expect(problemOf(inspectSound(Buffer.concat([frame(MPEG.v1_128k_44100), tail])))).not.toBe('accepted');
+        },
+      ),
     );
   });
 });

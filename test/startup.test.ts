@@ -131,7 +131,9 @@ describe('connecting at boot', () => {
       const started = Date.now();
       const err = await checkPostgres(`postgres://verity:s3cret-pw@127.0.0.1:${silent.port}/verity`, 500).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StartupError);
-      expect((err as Error).message).toBe(`cannot connect to PostgreSQL at postgres://verity:***@127.0.0.1:${silent.port}/verity: no answer from 127.0.0.1:${silent.port} within 0.5 s (a wrong host, or a firewall?)`);
+      expect((err as Error).message).toBe(
+        `cannot connect to PostgreSQL at postgres://verity:***@127.0.0.1:${silent.port}/verity: no answer from 127.0.0.1:${silent.port} within 0.5 s (a wrong host, or a firewall?)`,
+      );
       expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       await silent.close();

@@ -13,11 +13,39 @@ const T0 = 1_800_000_000_000;
 
 function verification(accountId: string, over: Partial<VerificationRow> = {}): VerificationRow {
   return {
-    id: newId('ver'), account_id: accountId, service_id: null, channel: 'sms', to: '+5511987654321', line_type: 'mobile', country: 'BR',
-    status: 'pending', code_hash: 'h', code_sealed: 's', code_length: 6, locale: 'en', template_id: null, sender: null, metadata: null,
-    magic: 0, attempts: 0, max_attempts: 5, sends: 1, max_sends: 3, resend_cooldown_s: 30, last_sent_at: T0, expires_at: T0 + 600_000,
-    workflow: null, step: 0, step_deadline: null, call_number: null, channel_data: null, failure_reason: null, failure_provider_error: null,
-    created_at: T0, updated_at: T0, ...over,
+    id: newId('ver'),
+    account_id: accountId,
+    service_id: null,
+    channel: 'sms',
+    to: '+5511987654321',
+    line_type: 'mobile',
+    country: 'BR',
+    status: 'pending',
+    code_hash: 'h',
+    code_sealed: 's',
+    code_length: 6,
+    locale: 'en',
+    template_id: null,
+    sender: null,
+    metadata: null,
+    magic: 0,
+    attempts: 0,
+    max_attempts: 5,
+    sends: 1,
+    max_sends: 3,
+    resend_cooldown_s: 30,
+    last_sent_at: T0,
+    expires_at: T0 + 600_000,
+    workflow: null,
+    step: 0,
+    step_deadline: null,
+    call_number: null,
+    channel_data: null,
+    failure_reason: null,
+    failure_provider_error: null,
+    created_at: T0,
+    updated_at: T0,
+    ...over,
   };
 }
 
@@ -60,7 +88,12 @@ describeOnBackends('store contract', (backend) => {
     const v = verification(accountId, { max_attempts: 3 });
     await store.transaction((trx) => store.insert(trx, v));
     const got = await Promise.all(Array.from({ length: 10 }, () => count(accountId, v.id, T0 + 1)));
-    expect(got.filter(Boolean).map((g) => g?.row.attempts).sort()).toEqual([1, 2, 3]);
+    expect(
+      got
+        .filter(Boolean)
+        .map((g) => g?.row.attempts)
+        .sort(),
+    ).toEqual([1, 2, 3]);
     expect((await store.get(accountId, v.id))?.attempts).toBe(3);
   });
 
@@ -166,7 +199,10 @@ describeOnBackends('store contract', (backend) => {
 
   it('replaces a price list atomically and revokes keys once', async () => {
     await accounts.replacePrices(accountId, [{ channel: 'sms', prefix: '55', priceMicros: 30_000 }]);
-    await accounts.replacePrices(accountId, [{ channel: 'sms', prefix: '5511', priceMicros: 20_000 }, { channel: 'voice', prefix: '', priceMicros: 1 }]);
+    await accounts.replacePrices(accountId, [
+      { channel: 'sms', prefix: '5511', priceMicros: 20_000 },
+      { channel: 'voice', prefix: '', priceMicros: 1 },
+    ]);
     expect((await accounts.listPrices(accountId)).map((p) => p.prefix)).toEqual(['5511', '']);
     const keyId = newId('vk');
     await accounts.insertKey({ id: keyId, account_id: accountId, name: 'k', secret_hash: 'x', created_at: T0, revoked_at: null });
@@ -206,8 +242,25 @@ describeOnBackends('store contract', (backend) => {
 
   it('lists the inbox newest first for its own account only', async () => {
     const inbox = new InboxStore(h);
-    for (const [i, acc] of [[1, accountId], [2, accountId], [3, 'acc_other']] as const) {
-      await inbox.insert({ id: newId('sbx'), account_id: acc, message_id: 'm', verification_id: `v${i}`, channel: 'sms', to: '+1', text: 't', subject: null, html: null, code: '1', outcome: 'delivered', created_at: T0 + i });
+    for (const [i, acc] of [
+      [1, accountId],
+      [2, accountId],
+      [3, 'acc_other'],
+    ] as const) {
+      await inbox.insert({
+        id: newId('sbx'),
+        account_id: acc,
+        message_id: 'm',
+        verification_id: `v${i}`,
+        channel: 'sms',
+        to: '+1',
+        text: 't',
+        subject: null,
+        html: null,
+        code: '1',
+        outcome: 'delivered',
+        created_at: T0 + i,
+      });
     }
     expect((await inbox.list(accountId, { to: '+1', limit: 10 })).map((r) => r.verification_id)).toEqual(['v2', 'v1']);
   });

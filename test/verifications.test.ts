@@ -310,7 +310,10 @@ describeOnBackends('verifications', (backend) => {
     const to = freshMobile();
     // The silent step finds nothing at this address and falls through to the SMS step, which sends.
     for (let i = 0; i < 5; i++) {
-      expect((await t.post('/v1/verifications', { to, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '203.0.113.9' } })).body).toMatchObject({ status: 'pending', channel: 'sms' });
+      expect((await t.post('/v1/verifications', { to, workflow: [{ channel: 'silent' }, { channel: 'sms' }], device: { ip: '203.0.113.9' } })).body).toMatchObject({
+        status: 'pending',
+        channel: 'sms',
+      });
     }
     const sixth = await t.post('/v1/verifications', { to, channel: 'sms' });
     expect([sixth.status, sixth.body.code]).toEqual([429, 'DESTINATION_RATE_LIMITED']);

@@ -66,7 +66,11 @@ describeOnBackends('webhooks', (backend) => {
     const code = await lastCode(t, '+5511971110001');
     await t.post(`/v1/verifications/${v.body.id}/check`, { code });
     await drain();
-    const mine = rx.hits.filter((h) => (JSON.parse(h.body) as { data: { id?: string; verification_id?: string } }).data.id === v.body.id || (JSON.parse(h.body) as { data: { verification_id?: string } }).data.verification_id === v.body.id);
+    const mine = rx.hits.filter(
+      (h) =>
+        (JSON.parse(h.body) as { data: { id?: string; verification_id?: string } }).data.id === v.body.id ||
+        (JSON.parse(h.body) as { data: { verification_id?: string } }).data.verification_id === v.body.id,
+    );
     expect(events(mine).sort()).toEqual(['message.delivered', 'verification.approved', 'verification.started']);
     for (const h of mine) {
       const id = h.headers['webhook-id'] as string;
@@ -146,7 +150,7 @@ describeOnBackends('webhooks', (backend) => {
     const mine = await t.post('/v1/verifications', { to: '+5511971110003', channel: 'sms', service: svc.body.id });
     await t.post(`/v1/verifications/${mine.body.id}/cancel`);
     await drain();
-    const got = ((await t.get(`/v1/webhooks/${only.body.id}/deliveries`)).body.deliveries as Array<{ event_type: string; payload: { data: { id: string } } }>);
+    const got = (await t.get(`/v1/webhooks/${only.body.id}/deliveries`)).body.deliveries as Array<{ event_type: string; payload: { data: { id: string } } }>;
     expect(got.map((d) => [d.event_type, d.payload.data.id])).toEqual([['verification.canceled', mine.body.id]]);
   });
 
@@ -194,8 +198,19 @@ describeOnBackends('the webhook SSRF guard', (backend) => {
 
   it('refuses URLs that reach loopback, private, link-local or unusual addresses', async () => {
     for (const url of [
-      'http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]/x', 'http://169.254.169.254/latest/meta-data', 'http://10.1.2.3/x', 'http://192.168.0.10/x', 'http://[fd00::1]/x', 'http://0.0.0.0/x',
-      'http://2130706433/x', 'http://0x7f000001/x', 'http://0177.0.0.1/x', 'http://[::ffff:127.0.0.1]/x', 'http://[::]/x',
+      'http://127.0.0.1:9/x',
+      'http://localhost/x',
+      'http://[::1]/x',
+      'http://169.254.169.254/latest/meta-data',
+      'http://10.1.2.3/x',
+      'http://192.168.0.10/x',
+      'http://[fd00::1]/x',
+      'http://0.0.0.0/x',
+      'http://2130706433/x',
+      'http://0x7f000001/x',
+      'http://0177.0.0.1/x',
+      'http://[::ffff:127.0.0.1]/x',
+      'http://[::]/x',
     ]) {
       const r = await t.post('/v1/webhooks', { url });
       expect(r.status, url).toBe(400);

@@ -37,7 +37,7 @@ describeOnBackends('fallback workflows', (backend) => {
     await t.verity.worker.drain();
     const sent = sentTo(r.body.id);
     expect(sent.map((m) => m.channel)).toEqual(['sms']);
-    expect((await get(r.body.id))).toMatchObject({ status: 'pending', channel: 'sms', sends: 2 });
+    expect(await get(r.body.id)).toMatchObject({ status: 'pending', channel: 'sms', sends: 2 });
     expect((await t.post(`/v1/verifications/${r.body.id}/check`, { code: sent[0]?.code })).body.status).toBe('approved');
   });
 
@@ -90,7 +90,12 @@ describeOnBackends('fallback workflows', (backend) => {
     const r = await t.post('/v1/verifications', { to: '+15005550001', workflow: [{ channel: 'sms' }, { channel: 'voice' }] });
     expect(r.body.status).toBe('failed');
     const inbox = (await t.get('/v1/sandbox/messages?to=%2B15005550001')).body.messages as Array<{ verification_id: string; channel: string }>;
-    expect(inbox.filter((m) => m.verification_id === r.body.id).map((m) => m.channel).sort()).toEqual(['sms', 'voice']);
+    expect(
+      inbox
+        .filter((m) => m.verification_id === r.body.id)
+        .map((m) => m.channel)
+        .sort(),
+    ).toEqual(['sms', 'voice']);
   });
 
   describe('a step the account cannot pay for', () => {

@@ -51,10 +51,7 @@ export class AccountService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.store.claimBootstrap(trx, this.clock.now()))) return undefined;
       const id = newId('acc');
-      await this.store.insertAccount(
-        { id, name: 'operator', isAdmin: true, postpaid: true, balanceMicros: 0, currency: 'USD', createdAt: this.clock.now() },
-        trx,
-      );
+      await this.store.insertAccount({ id, name: 'operator', isAdmin: true, postpaid: true, balanceMicros: 0, currency: 'USD', createdAt: this.clock.now() }, trx);
       return this.keys.create(id, 'bootstrap', trx);
     });
   }

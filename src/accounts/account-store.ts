@@ -104,22 +104,11 @@ export class AccountStore {
   }
 
   listKeys(accountId: string): Promise<Array<Omit<ApiKeyTable, 'secret_hash'>>> {
-    return this.db
-      .selectFrom('api_keys')
-      .select(['id', 'account_id', 'name', 'created_at', 'revoked_at'])
-      .where('account_id', '=', accountId)
-      .orderBy('created_at')
-      .execute();
+    return this.db.selectFrom('api_keys').select(['id', 'account_id', 'name', 'created_at', 'revoked_at']).where('account_id', '=', accountId).orderBy('created_at').execute();
   }
 
   async revokeKey(accountId: string, id: string, at: number): Promise<boolean> {
-    const res = await this.db
-      .updateTable('api_keys')
-      .set({ revoked_at: at })
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const res = await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('account_id', '=', accountId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 

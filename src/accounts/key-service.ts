@@ -44,10 +44,7 @@ export class KeyService {
   async create(accountId: string, name: string, db?: Kysely<Database> | Transaction<Database>): Promise<IssuedKey> {
     const keyId = newId('vk');
     const secret = `vs_${randomBytes(24).toString('base64url')}`;
-    await this.store.insertKey(
-      { id: keyId, account_id: accountId, name, secret_hash: await hashSecret(secret), created_at: this.clock.now(), revoked_at: null },
-      db,
-    );
+    await this.store.insertKey({ id: keyId, account_id: accountId, name, secret_hash: await hashSecret(secret), created_at: this.clock.now(), revoked_at: null }, db);
     return { key_id: keyId, secret };
   }
 

@@ -41,14 +41,25 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
       return { account_id: a.id, balance: a.balance_micros / MICROS, currency: a.currency, postpaid: a.postpaid === 1, prices: (await store.listPrices(a.id)).map(priceView) };
     });
 
-    app.get('/v1/keys', { schema: { tags: ['account'], summary: 'List API keys (secrets are never shown again)', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...problems() } } }, async (req) => {
-      const rows = await store.listKeys(principalOf(req).accountId);
-      return { keys: rows.map((k) => ({ key_id: k.id, name: k.name, created_at: new Date(k.created_at).toISOString(), revoked_at: k.revoked_at ? new Date(k.revoked_at).toISOString() : null })) };
-    });
+    app.get(
+      '/v1/keys',
+      { schema: { tags: ['account'], summary: 'List API keys (secrets are never shown again)', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...problems() } } },
+      async (req) => {
+        const rows = await store.listKeys(principalOf(req).accountId);
+        return { keys: rows.map((k) => ({ key_id: k.id, name: k.name, created_at: new Date(k.created_at).toISOString(), revoked_at: k.revoked_at ? new Date(k.revoked_at).toISOString() : null })) };
+      },
+    );
 
     app.post(
       '/v1/keys',
-      { schema: { tags: ['account'], summary: 'Create an API key', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }), response: { 201: IssuedKey, ...problems() } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'Create an API key',
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+          response: { 201: IssuedKey, ...problems() },
+        },
+      },
       async (req, reply) => reply.code(201).send(await keys.create(principalOf(req).accountId, req.body.name)),
     );
 
@@ -135,7 +146,10 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
           if (seen.has(k)) throw new AppError('VALIDATION_FAILED', `price for ${p.channel} prefix "${p.prefix}" is listed twice`);
           seen.add(k);
         }
-        await store.replacePrices(req.params.id, req.body.prices.map((p) => ({ channel: p.channel, prefix: p.prefix, priceMicros: toMicros(p.price) })));
+        await store.replacePrices(
+          req.params.id,
+          req.body.prices.map((p) => ({ channel: p.channel, prefix: p.prefix, priceMicros: toMicros(p.price) })),
+        );
         prices.invalidate(req.params.id);
         return { prices: (await store.listPrices(req.params.id)).map(priceView) };
       },

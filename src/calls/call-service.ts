@@ -58,8 +58,20 @@ export class CallService {
     const now = this.d.clock.now();
     // A repeated callback for the same call changes nothing.
     const fresh = await this.d.calls.insertNew({
-      id: newId('cal'), account_id: account ?? '', verification_id: null, message_id: null, direction: 'inbound', provider, provider_call_id: providerCallId,
-      from, to, status: 'ended', digits: null, disposition: 'rejected', created_at: now, updated_at: now,
+      id: newId('cal'),
+      account_id: account ?? '',
+      verification_id: null,
+      message_id: null,
+      direction: 'inbound',
+      provider,
+      provider_call_id: providerCallId,
+      from,
+      to,
+      status: 'ended',
+      digits: null,
+      disposition: 'rejected',
+      created_at: now,
+      updated_at: now,
     });
     if (!fresh) return [];
     const approved = await this.d.verifications.inboundCall(from, to, account);
@@ -75,8 +87,20 @@ export class CallService {
     if (!message || (message.provider !== null && message.provider !== provider) || (account !== undefined && message.account_id !== account)) return undefined;
     const now = d.clock.now();
     await d.calls.insertNew({
-      id: newId('cal'), account_id: message.account_id, verification_id: message.verification_id, message_id: message.id, direction: 'outbound', provider,
-      provider_call_id: e.providerCallId, from: '', to: message.to, status: 'ringing', digits: null, disposition: null, created_at: now, updated_at: now,
+      id: newId('cal'),
+      account_id: message.account_id,
+      verification_id: message.verification_id,
+      message_id: message.id,
+      direction: 'outbound',
+      provider,
+      provider_call_id: e.providerCallId,
+      from: '',
+      to: message.to,
+      status: 'ringing',
+      digits: null,
+      disposition: null,
+      created_at: now,
+      updated_at: now,
     });
     // The verification, read only by the events that act on it; current: still waiting on this call's step.
     const verification = async () => {

@@ -15,7 +15,11 @@ export class CallStore {
   /** Records a call the first time it is heard of; false when it was already known (a repeated callback). */
   async insertNew(row: CallRow): Promise<boolean> {
     const res = await this.handle.write((trx) =>
-      trx.insertInto('calls').values(row).onConflict((oc) => oc.columns(['provider', 'provider_call_id']).doNothing()).executeTakeFirst(),
+      trx
+        .insertInto('calls')
+        .values(row)
+        .onConflict((oc) => oc.columns(['provider', 'provider_call_id']).doNothing())
+        .executeTakeFirst(),
     );
     return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
   }

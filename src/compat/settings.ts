@@ -13,10 +13,14 @@ export const COMPAT_VENDORS_SETTINGS = defineSettings({
   name: 'compat',
   after: 'silentRoutes',
   settings: {
-    'compat.vendors': setting.list({
-      env: 'COMPAT_VENDORS',
-      description: 'Vendor APIs served for clients moving over (`claro`, `zadarma`, `smsc`, `messagecentral`); empty for none. Each answers at the vendor’s own paths with credentials from `POST /v1/compat/credentials`.',
-    }, ['claro', 'zadarma', 'smsc', 'messagecentral']),
+    'compat.vendors': setting.list(
+      {
+        env: 'COMPAT_VENDORS',
+        description:
+          'Vendor APIs served for clients moving over (`claro`, `zadarma`, `smsc`, `messagecentral`); empty for none. Each answers at the vendor’s own paths with credentials from `POST /v1/compat/credentials`.',
+      },
+      ['claro', 'zadarma', 'smsc', 'messagecentral'],
+    ),
   },
   check: (c) => c.compat.vendors.filter((v) => !VENDORS.includes(v)).map((v) => `COMPAT_VENDORS: unknown vendor "${v}"; one of ${VENDORS.join(', ')}`),
 });

@@ -14,11 +14,11 @@ function place(pointer: string): string {
     .join('');
 }
 
-const unescape = (p: string) => p.replaceAll('~1', '/').replaceAll('~0', '~');
+const unescapePointer = (p: string) => p.replaceAll('~1', '/').replaceAll('~0', '~');
 
 function nodeAt(schema: TSchema, schemaPath: string): Node {
   let cur: unknown = schema;
-  for (const part of schemaPath.split('/').slice(1)) cur = (cur as Node | undefined)?.[unescape(part)];
+  for (const part of schemaPath.split('/').slice(1)) cur = (cur as Node | undefined)?.[unescapePointer(part)];
   return (cur ?? {}) as Node;
 }
 
@@ -28,12 +28,19 @@ function nodeAt(schema: TSchema, schemaPath: string): Node {
  * flowTypes to channels" is told as that sentence about `flows`.
  */
 function worded(schema: TSchema, schemaPath: string, instancePath: string): { pointer: string; message: string } | undefined {
-  const segs = schemaPath.split('/').slice(1).map(unescape);
+  const segs = schemaPath.split('/').slice(1).map(unescapePointer);
   const inst = instancePath.split('/').slice(1);
   let node = schema as Node | undefined;
   let depth = 0;
   for (let i = 0; node; i++) {
-    if (typeof node['x-message'] === 'string') return { pointer: inst.slice(0, depth).map((p) => `/${p}`).join(''), message: node['x-message'] };
+    if (typeof node['x-message'] === 'string')
+      return {
+        pointer: inst
+          .slice(0, depth)
+          .map((p) => `/${p}`)
+          .join(''),
+        message: node['x-message'],
+      };
     const seg = segs[i];
     if (seg === 'properties' || seg === 'patternProperties') [node, depth] = [(node[seg] as Node)[segs[++i] as string] as Node | undefined, depth + 1];
     else if (seg === 'items' || seg === 'additionalProperties') [node, depth] = [node[seg] as Node | undefined, depth + 1];
@@ -172,16 +179,19 @@ export function coerce(kind: SettingKind, raw: unknown, where: string, problems:
 function magic(where: string, raw: unknown, problems: string[]): unknown[] {
   const entries: unknown[] = Array.isArray(raw)
     ? raw
-    : String(raw).split(',').map((x) => x.trim()).filter(Boolean).map((x) => {
-        const i = x.lastIndexOf(':');
-        const j = x.lastIndexOf(':', i - 1);
-        return { to: x.slice(0, j), code: x.slice(j + 1, i), outcome: x.slice(i + 1) };
-      });
+    : String(raw)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .map((x) => {
+          const i = x.lastIndexOf(':');
+          const j = x.lastIndexOf(':', i - 1);
+          return { to: x.slice(0, j), code: x.slice(j + 1, i), outcome: x.slice(i + 1) };
+        });
   const out: unknown[] = [];
   for (const e of entries) {
     const m = e as { to?: unknown; code?: unknown; outcome?: unknown };
-    if (typeof m.to !== 'string' || !m.to || typeof m.code !== 'string' || !/^\d{4,10}$/.test(m.code) ||
-        (m.outcome !== 'delivered' && m.outcome !== 'undeliverable')) {
+    if (typeof m.to !== 'string' || !m.to || typeof m.code !== 'string' || !/^\d{4,10}$/.test(m.code) || (m.outcome !== 'delivered' && m.outcome !== 'undeliverable')) {
       problems.push(`${where}: each entry needs to, a 4–10 digit code and outcome delivered|undeliverable, got ${JSON.stringify(e)}`);
       continue;
     }

@@ -56,8 +56,14 @@ describe('loading settings from their schemas', () => {
   it('fills every default when nothing is given, and leaves a setting without one unset', () => {
     const c = settingsOf(load({}), CORE);
     expect(c).toEqual({
-      port: 8080, debug: false, net: { host: '127.0.0.1', level: 'low', retries: 3, tail: false },
-      key: undefined, pin: undefined, tags: ['a', 'b'], limits: { send: { points: 5, durationSec: 600 } }, rules: undefined,
+      port: 8080,
+      debug: false,
+      net: { host: '127.0.0.1', level: 'low', retries: 3, tail: false },
+      key: undefined,
+      pin: undefined,
+      tags: ['a', 'b'],
+      limits: { send: { points: 5, durationSec: 600 } },
+      rules: undefined,
     });
     expect(settingsOf(load({}), VENDOR).vendors.fake).toBeUndefined();
   });
@@ -120,7 +126,20 @@ describe('loading settings from their schemas', () => {
   it('prints one documentation row per setting, a module’s rows after the key it names, defaults as the environment writes them', () => {
     const table = settingsTable([CORE, VENDOR]).split('\n');
     expect(table.slice(0, 2)).toEqual(['| Environment | Config file key | Default | Meaning |', '|---|---|---|---|']);
-    expect(table.slice(2).map((r) => r.split(' | ')[0])).toEqual(['| `T_PORT`', '| `T_DEBUG`', '| `T_HOST`', '| `T_LEVEL`', '| `T_RETRIES`', '| `T_KEY`', '| `T_TAGS`', '| `T_FAKE`', '| `T_LIMIT`', '| `T_PIN`', '| `T_RULES`', '| `T_TAIL`']);
+    expect(table.slice(2).map((r) => r.split(' | ')[0])).toEqual([
+      '| `T_PORT`',
+      '| `T_DEBUG`',
+      '| `T_HOST`',
+      '| `T_LEVEL`',
+      '| `T_RETRIES`',
+      '| `T_KEY`',
+      '| `T_TAGS`',
+      '| `T_FAKE`',
+      '| `T_LIMIT`',
+      '| `T_PIN`',
+      '| `T_RULES`',
+      '| `T_TAIL`',
+    ]);
     expect(table).toContain('| `T_LIMIT` | `limits.send` | `5/600` | limit |');
     expect(table).toContain('| `T_TAGS` | `tags` | `a, b` | tags |');
     expect(table).toContain('| `T_KEY` | `key` | — | key |');

@@ -4,7 +4,10 @@ import { ConfigError } from './config-error.js';
 import { coerce, envText, schemaProblems } from './coerce.js';
 import { valueSchema, type ModuleConfig, type Setting, type SettingsModule } from './setting.js';
 
-export interface SettingRow { key: string; setting: Setting }
+export interface SettingRow {
+  key: string;
+  setting: Setting;
+}
 
 /**
  * Every setting of `modules` in documentation order: the first module's, then each other one's
@@ -64,8 +67,7 @@ function given(row: SettingRow, env: NodeJS.ProcessEnv, file: Record<string, unk
   const s = row.setting;
   const alias = s['x-alias'];
   const envOnly = s['x-env-only'] === true;
-  return getPath(overrides, row.key) ?? env[s['x-env']] ?? (alias && env[alias.env]) ??
-    (envOnly ? undefined : (getPath(file, row.key) ?? (alias && getPath(file, alias.key))));
+  return getPath(overrides, row.key) ?? env[s['x-env']] ?? (alias && env[alias.env]) ?? (envOnly ? undefined : (getPath(file, row.key) ?? (alias && getPath(file, alias.key))));
 }
 
 /**

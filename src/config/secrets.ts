@@ -10,7 +10,11 @@ export interface Secrets {
   tokenSigningKey: Uint8Array; // HS256
 }
 
-export interface StoredSecrets { peppers: string[]; encryptionKey: string; tokenSigningKey: string }
+export interface StoredSecrets {
+  peppers: string[];
+  encryptionKey: string;
+  tokenSigningKey: string;
+}
 
 /** Fresh values for the three secrets, in the forms the configuration checks accept. */
 export function generateSecrets(): StoredSecrets {

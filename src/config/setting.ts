@@ -67,11 +67,13 @@ type Bounds = { minimum?: number; maximum?: number };
 type StringRules = { pattern?: string; minLength?: number };
 
 export const RuleSchema = Type.Object({ points: Type.Integer({ minimum: 0 }), durationSec: Type.Integer({ minimum: 1 }) });
-export const MagicSchema = Type.Array(Type.Object({
-  to: Type.String({ minLength: 1 }),
-  code: Type.String({ pattern: '^\\d{4,10}$' }),
-  outcome: Type.Union([Type.Literal('delivered'), Type.Literal('undeliverable')]),
-}));
+export const MagicSchema = Type.Array(
+  Type.Object({
+    to: Type.String({ minLength: 1 }),
+    code: Type.String({ pattern: '^\\d{4,10}$' }),
+    outcome: Type.Union([Type.Literal('delivered'), Type.Literal('undeliverable')]),
+  }),
+);
 
 /**
  * The setting builders: `int(o, 8080)` has a default and is always a number; `int(o)` may be
@@ -118,10 +120,12 @@ export const setting = {
  * other key (a typo fails at boot instead of silently keeping the default).
  */
 export function overridesSchema<T extends TObject>(schema: T): TPartial<T> {
-  const properties = Object.fromEntries(Object.entries(schema.properties).map(([k, p]) => {
-    const { default: _dropped, ...rest } = p as TSchema & { default?: unknown };
-    return [k, rest];
-  }));
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties).map(([k, p]) => {
+      const { default: _dropped, ...rest } = p as TSchema & { default?: unknown };
+      return [k, rest];
+    }),
+  );
   return { ...Type.Partial(Type.Object(properties)), additionalProperties: false } as unknown as TPartial<T>;
 }
 

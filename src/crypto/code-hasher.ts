@@ -12,7 +12,10 @@ export class CodeHasher {
   }
 
   hash(verificationId: string, code: string): string {
-    return createHmac('sha256', this.peppers[0] as Buffer).update(verificationId).update(code).digest('base64');
+    return createHmac('sha256', this.peppers[0] as Buffer)
+      .update(verificationId)
+      .update(code)
+      .digest('base64');
   }
 
   verify(verificationId: string, code: string, stored: string): boolean {

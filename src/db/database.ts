@@ -117,7 +117,22 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
   };
 }
 
-const MIGRATIONS: Record<string, Migration> = { '0001-initial': initial, '0002-delivery': delivery, '0003-webhooks': webhooks, '0004-workflows': workflows, '0005-account-providers': accountProviders, '0006-operator': operator, '0007-single-use': singleUse, '0008-calls': calls, '0009-vendor-credentials': vendorCredentials, '0010-credential-digest': credentialDigest, '0011-messagecentral-numbers': messageCentralNumbers, '0012-reverse-call-index': reverseCallIndex, '0013-wrong-guesses': wrongGuesses, '0014-failure-reason': failureReason };
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-delivery': delivery,
+  '0003-webhooks': webhooks,
+  '0004-workflows': workflows,
+  '0005-account-providers': accountProviders,
+  '0006-operator': operator,
+  '0007-single-use': singleUse,
+  '0008-calls': calls,
+  '0009-vendor-credentials': vendorCredentials,
+  '0010-credential-digest': credentialDigest,
+  '0011-messagecentral-numbers': messageCentralNumbers,
+  '0012-reverse-call-index': reverseCallIndex,
+  '0013-wrong-guesses': wrongGuesses,
+  '0014-failure-reason': failureReason,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -17,9 +17,7 @@ export class PreparedQuery<A extends object> {
   constructor(build: (p: Placeholders<A>) => Compilable) {
     const placeholders = new Proxy({}, { get: (_t, name) => `${MARK}${String(name)}` }) as Placeholders<A>;
     this.compiled = build(placeholders).compile();
-    this.slots = this.compiled.parameters.map((v) =>
-      typeof v === 'string' && v.startsWith(MARK) ? (v.slice(MARK.length) as keyof A) : undefined,
-    );
+    this.slots = this.compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(MARK) ? (v.slice(MARK.length) as keyof A) : undefined));
   }
 
   bind(args: A): CompiledQuery {

@@ -60,7 +60,7 @@ export class WriteBatcher {
     } catch {
       return false;
     }
-    batch.forEach((p, i) => p.resolve(values[i]));
+    for (const [i, p] of batch.entries()) p.resolve(values[i]);
     return true;
   }
 

@@ -71,7 +71,10 @@ export function callbackRoutes(
       summary: 'Callback from a provider: delivery receipts, call events (answered, key pressed, ended, inbound call); checked by the vendor’s signature',
       // The same parameter name as /v1/providers/:id: the router keeps one node for both.
       params: Type.Object({ id: Type.String({ maxLength: 64, description: 'The provider’s name in PROVIDERS, or an account provider’s id (prv_…)' }) }),
-      response: { 200: Type.Union([Type.Object({ received: Type.Integer() }), Type.String({ description: 'The echoed subscription challenge (WhatsApp), or what a call does next (TwiML, NCCO)' })]), ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK') },
+      response: {
+        200: Type.Union([Type.Object({ received: Type.Integer() }), Type.String({ description: 'The echoed subscription challenge (WhatsApp), or what a call does next (TwiML, NCCO)' })]),
+        ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK'),
+      },
     };
     app.post('/v1/providers/:id/callback', { schema }, handler);
     app.get('/v1/providers/:id/callback', { schema }, handler);

@@ -67,7 +67,14 @@ export class DeliveryWorker {
 
   constructor(private readonly d: DeliveryWorkerDeps) {
     this.random = d.random ?? Math.random;
-    this.loop = new PollLoop('delivery worker', () => this.tick(), () => d.store.nextDue(), () => d.clock.now(), d.settings.pollMs, d.log);
+    this.loop = new PollLoop(
+      'delivery worker',
+      () => this.tick(),
+      () => d.store.nextDue(),
+      () => d.clock.now(),
+      d.settings.pollMs,
+      d.log,
+    );
   }
 
   start(): void {

@@ -11,6 +11,17 @@ describe('provider error codes', () => {
 
   it('retry what was not refused (no answer, pacing, a fault on the provider’s side) and nothing that was', () => {
     const retried = (Object.keys(PROVIDER_ERRORS) as ProviderErrorCode[]).filter((c) => PROVIDER_ERRORS[c].retryable).sort();
-    expect(retried).toEqual(['CIRCUIT_OPEN', 'CONNECTION_FAILED', 'CONNECTION_LOST', 'PROVIDER_CLOSED', 'PROVIDER_EXCEPTION', 'PROVIDER_UNAVAILABLE', 'SMSC_UNAVAILABLE', 'SMTP_TEMPORARY', 'THROTTLED', 'TIMEOUT']);
+    expect(retried).toEqual([
+      'CIRCUIT_OPEN',
+      'CONNECTION_FAILED',
+      'CONNECTION_LOST',
+      'PROVIDER_CLOSED',
+      'PROVIDER_EXCEPTION',
+      'PROVIDER_UNAVAILABLE',
+      'SMSC_UNAVAILABLE',
+      'SMTP_TEMPORARY',
+      'THROTTLED',
+      'TIMEOUT',
+    ]);
   });
 });

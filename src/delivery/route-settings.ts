@@ -8,8 +8,9 @@ const CHANNEL_NAMES: readonly string[] = DELIVERED_CHANNELS;
 export const ROUTE_CHANNELS_CHECK = defineSettings({
   name: 'routes',
   settings: {},
-  check: (c) => (Array.isArray(c.routes) ? (c.routes as unknown[]) : []).flatMap((r, i) => {
-    const channel = (r as { channel?: unknown } | null)?.channel;
-    return typeof channel === 'string' && !CHANNEL_NAMES.includes(channel) ? [`ROUTES[${i}].channel must be one of ${CHANNEL_NAMES.join(', ')}`] : [];
-  }),
+  check: (c) =>
+    (Array.isArray(c.routes) ? (c.routes as unknown[]) : []).flatMap((r, i) => {
+      const channel = (r as { channel?: unknown } | null)?.channel;
+      return typeof channel === 'string' && !CHANNEL_NAMES.includes(channel) ? [`ROUTES[${i}].channel must be one of ${CHANNEL_NAMES.join(', ')}`] : [];
+    }),
 });

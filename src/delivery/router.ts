@@ -9,7 +9,6 @@ export interface BreakerSettings {
   halfOpenMs: number;
 }
 
-
 /**
  * One circuit breaker per provider, shared by every route that uses it: after `threshold`
  * retryable failures in a row the provider is skipped until a trial send succeeds, so traffic

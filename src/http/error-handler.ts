@@ -55,7 +55,7 @@ export function installErrorHandler(app: App): void {
         return { path: v.instancePath || '/', message: allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'invalid') };
       });
       const where = fe.validationContext ?? 'request';
-      return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : errors[0]?.path ?? ''} ${errors[0]?.message ?? 'is invalid'}`, { errors });
+      return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : (errors[0]?.path ?? '')} ${errors[0]?.message ?? 'is invalid'}`, { errors });
     }
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, req, 'UNSUPPORTED_MEDIA_TYPE', mediaTypeDetail(req));
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;

@@ -14,7 +14,12 @@ export class Metrics implements VerificationEvents {
   );
   private readonly startedC = new Counter({ name: 'verity_verifications_started_total', help: 'Verifications started', labelNames: ['channel'], registers: [this.registry] });
   private readonly approvedC = new Counter({ name: 'verity_verifications_approved_total', help: 'Verifications approved', labelNames: ['channel'], registers: [this.registry] });
-  private readonly failedC = new Counter({ name: 'verity_verifications_failed_total', help: 'Verifications that ended without approval (too many attempts, blocked, undeliverable)', labelNames: ['channel'], registers: [this.registry] });
+  private readonly failedC = new Counter({
+    name: 'verity_verifications_failed_total',
+    help: 'Verifications that ended without approval (too many attempts, blocked, undeliverable)',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verity_' });

@@ -25,8 +25,7 @@ export function problems(...codes: ErrorCode[]): Record<number, TSchema> {
   return out;
 }
 
-export const IdParam = (prefix: string) =>
-  Type.Object({ id: Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{8,40}$`, maxLength: 64 }) });
+export const IdParam = (prefix: string) => Type.Object({ id: Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{8,40}$`, maxLength: 64 }) });
 
 export const Timestamp = Type.String({ format: 'date-time' });
 

@@ -21,10 +21,7 @@ export class IdempotencyService {
     const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64');
     const now = this.clock.now();
     // A stale row from an earlier life of the key is dropped while claiming.
-    const claimed = await this.store.claim(
-      { account_id: accountId, key, request_hash: hash, state: 'pending', status_code: null, response: null, created_at: now },
-      now - this.ttlMs,
-    );
+    const claimed = await this.store.claim({ account_id: accountId, key, request_hash: hash, state: 'pending', status_code: null, response: null, created_at: now }, now - this.ttlMs);
     if (!claimed) {
       const row = await this.store.get(accountId, key);
       if (!row) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'the key was released while this request arrived; retry');

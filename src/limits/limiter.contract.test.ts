@@ -52,8 +52,7 @@ const sqliteMemoryCase: StoreCase = {
     return {
       factory,
       teardown: () => factory.close(),
-      broken: async (rule) =>
-        brokenByClosingFactory(await createLimiterFactory({ kind: 'sqlite', path: ':memory:' }), rule),
+      broken: async (rule) => brokenByClosingFactory(await createLimiterFactory({ kind: 'sqlite', path: ':memory:' }), rule),
     };
   },
 };
@@ -69,8 +68,7 @@ const sqliteFileCase: StoreCase = {
         await factory.close();
         await rm(dir, { recursive: true, force: true });
       },
-      broken: async (rule) =>
-        brokenByClosingFactory(await createLimiterFactory({ kind: 'sqlite', path: join(dir, 'broken.db') }), rule),
+      broken: async (rule) => brokenByClosingFactory(await createLimiterFactory({ kind: 'sqlite', path: join(dir, 'broken.db') }), rule),
     };
   },
 };
@@ -87,10 +85,7 @@ function postgresCase(url: string): StoreCase {
           await factory.close();
           // Underscores are LIKE wildcards; escape them so only this run's tables match.
           const pattern = `verity_limits_t${run}_%`.replace(/_/g, '\\_');
-          const { rows } = await pool.query<{ tablename: string }>(
-            'SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE $1',
-            [pattern],
-          );
+          const { rows } = await pool.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE $1', [pattern]);
           for (const { tablename } of rows) await pool.query(`DROP TABLE IF EXISTS "${tablename}"`);
           await pool.end();
         },

@@ -13,7 +13,24 @@ import { checkHost, checkUrl, guardedAgent, guardedLookup, guardedSocket, isBloc
 const UNRESOLVABLE = `${'a'.repeat(64)}.invalid`;
 
 // Every spelling of this machine (or of no address at all) an account might try.
-const LOOPBACK_SPELLINGS = ['127.0.0.1', 'localhost', '2130706433', '0x7f000001', '0177.0.0.1', '127.1', '017700000001', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]', '0.0.0.0', '0', '::', '[::]', '::1', '[::1]', '::7f00:1'];
+const LOOPBACK_SPELLINGS = [
+  '127.0.0.1',
+  'localhost',
+  '2130706433',
+  '0x7f000001',
+  '0177.0.0.1',
+  '127.1',
+  '017700000001',
+  '::ffff:127.0.0.1',
+  '[::ffff:127.0.0.1]',
+  '0.0.0.0',
+  '0',
+  '::',
+  '[::]',
+  '::1',
+  '[::1]',
+  '::7f00:1',
+];
 const PRIVATE = ['10.1.2.3', '172.16.0.1', '192.168.0.10', '169.254.169.254', '100.64.0.1', 'fd00::1', 'fe80::1', '224.0.0.1', '255.255.255.255'];
 
 /** A TCP listener on loopback that counts the connections it accepts. */
@@ -59,7 +76,16 @@ describe('checking an address when it is saved', () => {
     expect(new URL('http://0x7f000001/').hostname).toBe('127.0.0.1');
     expect(new URL('http://0177.0.0.1/').hostname).toBe('127.0.0.1');
     expect(new URL('http://[::ffff:127.0.0.1]/').hostname).toBe('[::ffff:7f00:1]');
-    for (const url of ['http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'http://[::ffff:127.0.0.1]/', 'http://0.0.0.0/', 'http://[::]/', 'http://169.254.169.254/latest/meta-data', 'http://localhost/']) {
+    for (const url of [
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://0177.0.0.1/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://0.0.0.0/',
+      'http://[::]/',
+      'http://169.254.169.254/latest/meta-data',
+      'http://localhost/',
+    ]) {
       expect(await checkUrl(new URL(url), false), url).toBe('not-public');
     }
   });
@@ -152,7 +178,10 @@ describe('the guarded HTTP client', () => {
     const agent = guardedAgent(false, 2000);
     try {
       for (const host of ['127.0.0.1', 'localhost', '2130706433', '0x7f000001', '0177.0.0.1', '[::ffff:127.0.0.1]', '0.0.0.0']) {
-        const err = await request(`http://${host}:${port}/`, { dispatcher: agent }).then(() => undefined, (e: unknown) => e);
+        const err = await request(`http://${host}:${port}/`, { dispatcher: agent }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isBlockedAddress(err), host).toBe(true);
       }
     } finally {

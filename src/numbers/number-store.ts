@@ -21,13 +21,7 @@ export class NumberStore {
         .executeTakeFirst();
       const created = Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
       if (!created) {
-        await trx
-          .updateTable('inbound_numbers')
-          .set({ country: row.country })
-          .where('account_id', '=', row.account_id)
-          .where('purpose', '=', row.purpose)
-          .where('number', '=', row.number)
-          .execute();
+        await trx.updateTable('inbound_numbers').set({ country: row.country }).where('account_id', '=', row.account_id).where('purpose', '=', row.purpose).where('number', '=', row.number).execute();
       }
       const stored = await trx
         .selectFrom('inbound_numbers')
@@ -47,20 +41,13 @@ export class NumberStore {
   }
 
   async remove(accountId: string, purpose: NumberPurpose, number: string): Promise<boolean> {
-    const res = await this.handle.write((trx) =>
-      trx.deleteFrom('inbound_numbers').where('account_id', '=', accountId).where('purpose', '=', purpose).where('number', '=', number).executeTakeFirst(),
-    );
+    const res = await this.handle.write((trx) => trx.deleteFrom('inbound_numbers').where('account_id', '=', accountId).where('purpose', '=', purpose).where('number', '=', number).executeTakeFirst());
     return Number(res.numDeletedRows) === 1;
   }
 
   /** The account's entries for one purpose, as the pool chooses among them. */
   async forAccount(accountId: string, purpose: NumberPurpose): Promise<PoolEntry[]> {
-    const rows = await this.handle.db
-      .selectFrom('inbound_numbers')
-      .select(['number', 'country'])
-      .where('account_id', '=', accountId)
-      .where('purpose', '=', purpose)
-      .execute();
+    const rows = await this.handle.db.selectFrom('inbound_numbers').select(['number', 'country']).where('account_id', '=', accountId).where('purpose', '=', purpose).execute();
     return rows.map((r) => ({ number: r.number, purpose, country: r.country }));
   }
 }

@@ -37,7 +37,14 @@ export function numberRoutes(pool: NumberPool, store: NumberStore, clock: Clock)
     const tags = ['numbers'];
     app.post(
       '/v1/numbers',
-      { schema: { tags, summary: 'Add a number to the account’s pool; adding one already there answers 200 with it', body: Body, response: { 201: OwnEntry, 200: OwnEntry, ...problems('INVALID_NUMBER_ENTRY') } } },
+      {
+        schema: {
+          tags,
+          summary: 'Add a number to the account’s pool; adding one already there answers 200 with it',
+          body: Body,
+          response: { 201: OwnEntry, 200: OwnEntry, ...problems('INVALID_NUMBER_ENTRY') },
+        },
+      },
       async (req, reply) => {
         const entry = parseEntry(req.body);
         if ('problem' in entry) throw new AppError('INVALID_NUMBER_ENTRY', entry.problem);

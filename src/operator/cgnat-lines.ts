@@ -42,12 +42,17 @@ export function parseCgnatLines(text: string): ParsedLines {
     const pe = port(o.port_end);
     const start = time(o.start);
     const end = o.end === undefined || o.end === null ? null : time(o.end);
-    const problem = !priv ? 'private_ip is not an IP address'
-      : !pub ? 'public_ip is not an IP address'
-      : ps === undefined || pe === undefined || pe < ps ? 'port_start and port_end must be ports with port_start ≤ port_end'
-      : start === undefined ? 'start must be an ISO 8601 time or epoch seconds'
-      : end === undefined || (end !== null && end < start) ? 'end must be a time after start'
-      : undefined;
+    const problem = !priv
+      ? 'private_ip is not an IP address'
+      : !pub
+        ? 'public_ip is not an IP address'
+        : ps === undefined || pe === undefined || pe < ps
+          ? 'port_start and port_end must be ports with port_start ≤ port_end'
+          : start === undefined
+            ? 'start must be an ISO 8601 time or epoch seconds'
+            : end === undefined || (end !== null && end < start)
+              ? 'end must be a time after start'
+              : undefined;
     if (problem) {
       out.errors.push({ line: i + 1, error: problem });
       return;

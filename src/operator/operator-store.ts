@@ -34,7 +34,11 @@ export class OperatorStore {
   async setRanges(accountId: string, cidrs: string[], now: number): Promise<void> {
     await this.handle.write(async (trx) => {
       await trx.deleteFrom('operator_ranges').where('account_id', '=', accountId).execute();
-      if (cidrs.length > 0) await trx.insertInto('operator_ranges').values(cidrs.map((cidr) => ({ account_id: accountId, cidr, created_at: now }))).execute();
+      if (cidrs.length > 0)
+        await trx
+          .insertInto('operator_ranges')
+          .values(cidrs.map((cidr) => ({ account_id: accountId, cidr, created_at: now })))
+          .execute();
     });
   }
 
@@ -71,7 +75,11 @@ export class OperatorStore {
         await trx
           .insertInto('cgnat_mappings')
           .values(mappings.slice(i, i + 500).map((m) => ({ ...m, account_id: accountId })))
-          .onConflict((oc) => oc.columns(['account_id', 'public_ip', 'port_start', 'started_at']).doUpdateSet((eb) => ({ port_end: eb.ref('excluded.port_end'), private_ip: eb.ref('excluded.private_ip'), ended_at: eb.ref('excluded.ended_at') })))
+          .onConflict((oc) =>
+            oc
+              .columns(['account_id', 'public_ip', 'port_start', 'started_at'])
+              .doUpdateSet((eb) => ({ port_end: eb.ref('excluded.port_end'), private_ip: eb.ref('excluded.private_ip'), ended_at: eb.ref('excluded.ended_at') })),
+          )
           .execute();
       }
     });
@@ -85,8 +93,7 @@ export class OperatorStore {
    */
   async claimPortBlock(accountId: string, m: Pick<CgnatMapping, 'private_ip' | 'public_ip' | 'port_start' | 'port_end'>, at: number): Promise<string[]> {
     return this.handle.write(async (trx) => {
-      const overlapping = (eb: ExpressionBuilder<Database, 'cgnat_mappings'>) =>
-        eb.and([eb('public_ip', '=', m.public_ip), eb('port_start', '<=', m.port_end), eb('port_end', '>=', m.port_start)]);
+      const overlapping = (eb: ExpressionBuilder<Database, 'cgnat_mappings'>) => eb.and([eb('public_ip', '=', m.public_ip), eb('port_start', '<=', m.port_end), eb('port_end', '>=', m.port_start)]);
       const displaced = await trx
         .selectFrom('cgnat_mappings')
         .select('private_ip')

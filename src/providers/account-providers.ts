@@ -113,7 +113,11 @@ export class AccountProviders {
     const now = this.clock.now();
     await this.handle.write(async (trx) => {
       await trx.deleteFrom('account_routes').where('account_id', '=', accountId).execute();
-      if (rules.length > 0) await trx.insertInto('account_routes').values({ account_id: accountId, routes: JSON.stringify(rules), updated_at: now }).execute();
+      if (rules.length > 0)
+        await trx
+          .insertInto('account_routes')
+          .values({ account_id: accountId, routes: JSON.stringify(rules), updated_at: now })
+          .execute();
     });
     this.routers.delete(accountId);
     return rules;
@@ -178,7 +182,8 @@ export class AccountProviders {
       if (given[option] === undefined) continue;
       const verdict = await this.ctx.outbound.check(host);
       if (verdict === 'unresolvable') throw new AppError('PROVIDER_ADDRESS_UNRESOLVABLE', `the host of ${option} does not resolve`, { option });
-      if (verdict === 'not-public') throw new AppError('PROVIDER_ADDRESS_NOT_ALLOWED', `${option} points at a loopback, private or otherwise non-public address, which an account's provider may not reach`, { option });
+      if (verdict === 'not-public')
+        throw new AppError('PROVIDER_ADDRESS_NOT_ALLOWED', `${option} points at a loopback, private or otherwise non-public address, which an account's provider may not reach`, { option });
     }
   }
 

@@ -17,9 +17,10 @@ import { vonageVoiceProvider } from '../telephony/vonage-voice/index.js';
 
 /** Every adapter kind PROVIDERS may name. */
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderDefinition<never>> = new Map<string, ProviderDefinition<never>>(
-  [smtpProvider, smppProvider, httpProvider, twilioProvider, vonageProvider, whatsappProvider, callChannelDefinition(twilioVoiceProvider), callChannelDefinition(vonageVoiceProvider)].map(
-    (d) => [d.type, d as ProviderDefinition<never>],
-  ),
+  [smtpProvider, smppProvider, httpProvider, twilioProvider, vonageProvider, whatsappProvider, callChannelDefinition(twilioVoiceProvider), callChannelDefinition(vonageVoiceProvider)].map((d) => [
+    d.type,
+    d as ProviderDefinition<never>,
+  ]),
 );
 
 export interface BuildContext {

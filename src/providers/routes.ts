@@ -58,10 +58,14 @@ export function providerRoutes(providers: AccountProviders) {
       providers.get(principalOf(req).accountId, req.params.id),
     );
 
-    app.delete('/v1/providers/:id', { schema: { tags, summary: 'Remove a provider', params: IdParam('prv'), response: { 204: Type.Null(), ...problems('PROVIDER_NOT_FOUND', 'PROVIDER_IN_USE') } } }, async (req, reply) => {
-      await providers.remove(principalOf(req).accountId, req.params.id);
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/providers/:id',
+      { schema: { tags, summary: 'Remove a provider', params: IdParam('prv'), response: { 204: Type.Null(), ...problems('PROVIDER_NOT_FOUND', 'PROVIDER_IN_USE') } } },
+      async (req, reply) => {
+        await providers.remove(principalOf(req).accountId, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
 
     const Routes = Type.Object({ routes: Type.Array(Rule, { maxItems: 100 }) }, { additionalProperties: false });
     const RoutesOut = Type.Object({

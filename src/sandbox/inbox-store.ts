@@ -3,9 +3,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
 import type { Database, SandboxMessageTable } from '../db/schema.js';
 
-const COLUMNS: ReadonlyArray<keyof SandboxMessageTable> = [
-  'id', 'account_id', 'message_id', 'verification_id', 'channel', 'to', 'text', 'subject', 'html', 'code', 'outcome', 'created_at',
-];
+const COLUMNS: ReadonlyArray<keyof SandboxMessageTable> = ['id', 'account_id', 'message_id', 'verification_id', 'channel', 'to', 'text', 'subject', 'html', 'code', 'outcome', 'created_at'];
 
 /** The dev inbox: what the sandbox provider "delivered", readable only by the owning account. */
 export class InboxStore {
@@ -13,10 +11,9 @@ export class InboxStore {
   private readonly insertQ: PreparedQuery<SandboxMessageTable>;
 
   constructor(private readonly handle: DatabaseHandle) {
-    const db = (this.db = handle.db);
-    this.insertQ = new PreparedQuery<SandboxMessageTable>((p) =>
-      db.insertInto('sandbox_messages').values(Object.fromEntries(COLUMNS.map((c) => [c, p[c]])) as unknown as SandboxMessageTable),
-    );
+    this.db = handle.db;
+    const db = this.db;
+    this.insertQ = new PreparedQuery<SandboxMessageTable>((p) => db.insertInto('sandbox_messages').values(Object.fromEntries(COLUMNS.map((c) => [c, p[c]])) as unknown as SandboxMessageTable));
   }
 
   async insert(row: SandboxMessageTable, trx?: Transaction<Database>): Promise<void> {

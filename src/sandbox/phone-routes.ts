@@ -25,7 +25,8 @@ const Call = Type.Object({
   status: Type.Enum(['ringing', 'answered', 'ended']),
   digits: Type.Union([Type.String(), Type.Null()]),
   disposition: Type.Union([Type.String(), Type.Null()], {
-    description: 'How an ended call ended: completed, rejected (declined), no-answer, busy, failed or canceled; a dialled call is completed when it approved a verification and rejected when none was waiting for it',
+    description:
+      'How an ended call ended: completed, rejected (declined), no-answer, busy, failed or canceled; a dialled call is completed when it approved a verification and rejected when none was waiting for it',
   }),
   script: Type.Array(Step, { description: 'What the call says and does once answered' }),
   created_at: Timestamp,
@@ -38,8 +39,17 @@ const CallParams = Type.Object({ ...Params.properties, id: Type.String({ maxLeng
 
 function view(c: PhoneCallRow) {
   return {
-    id: c.id, direction: c.direction as 'outbound' | 'inbound', channel: c.channel, verification_id: c.verification_id, from: c.from, to: c.to,
-    status: c.status as 'ringing' | 'answered' | 'ended', digits: c.digits, disposition: c.disposition, script: JSON.parse(c.script) as never, created_at: new Date(c.created_at).toISOString(),
+    id: c.id,
+    direction: c.direction as 'outbound' | 'inbound',
+    channel: c.channel,
+    verification_id: c.verification_id,
+    from: c.from,
+    to: c.to,
+    status: c.status as 'ringing' | 'answered' | 'ended',
+    digits: c.digits,
+    disposition: c.disposition,
+    script: JSON.parse(c.script) as never,
+    created_at: new Date(c.created_at).toISOString(),
   };
 }
 
@@ -56,90 +66,117 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
     const tags = ['sandbox'];
     const callErrors = problems('CALL_NOT_FOUND', 'CALL_STATE', 'INVALID_PHONE_NUMBER');
 
-    app.get('/v1/sandbox/phones/:number', {
-      schema: {
-        tags, summary: 'A virtual phone: its calls (newest first), the messages it received, and its data session on the simulated operator',
-        params: Params,
-        response: {
-          200: Type.Object({
-            number: Type.String(),
-            online: Type.Union([
-              Type.Object({
-                ip: Type.String(),
-                since: Timestamp,
-                ports: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: 'Behind CGNAT (online with a port): the block of ports of ip this phone holds' })),
-              }),
-              Type.Null(),
-            ]),
-            calls: Type.Array(Call),
-            messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
-          }),
-          ...problems('INVALID_PHONE_NUMBER'),
+    app.get(
+      '/v1/sandbox/phones/:number',
+      {
+        schema: {
+          tags,
+          summary: 'A virtual phone: its calls (newest first), the messages it received, and its data session on the simulated operator',
+          params: Params,
+          response: {
+            200: Type.Object({
+              number: Type.String(),
+              online: Type.Union([
+                Type.Object({
+                  ip: Type.String(),
+                  since: Timestamp,
+                  ports: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: 'Behind CGNAT (online with a port): the block of ports of ip this phone holds' })),
+                }),
+                Type.Null(),
+              ]),
+              calls: Type.Array(Call),
+              messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
+            }),
+            ...problems('INVALID_PHONE_NUMBER'),
+          },
         },
       },
-    }, async (req) => {
-      const accountId = principalOf(req).accountId;
-      const number = phone(req.params.number);
-      const [calls, messages, online] = await Promise.all([phones.list(accountId, number, 50), inbox.list(accountId, { to: number, limit: 50 }), phones.status(accountId, number)]);
-      return {
-        number,
-        online: online && { ip: online.ip, since: new Date(online.since).toISOString(), ...(online.ports ? { ports: online.ports } : {}) },
-        calls: calls.map(view),
-        messages: messages.map((m) => ({ id: m.id, verification_id: m.verification_id, channel: m.channel, text: m.text, created_at: new Date(m.created_at).toISOString() })),
-      };
-    });
+      async (req) => {
+        const accountId = principalOf(req).accountId;
+        const number = phone(req.params.number);
+        const [calls, messages, online] = await Promise.all([phones.list(accountId, number, 50), inbox.list(accountId, { to: number, limit: 50 }), phones.status(accountId, number)]);
+        return {
+          number,
+          online: online && { ip: online.ip, since: new Date(online.since).toISOString(), ...(online.ports ? { ports: online.ports } : {}) },
+          calls: calls.map(view),
+          messages: messages.map((m) => ({ id: m.id, verification_id: m.verification_id, channel: m.channel, text: m.text, created_at: new Date(m.created_at).toISOString() })),
+        };
+      },
+    );
 
     app.post('/v1/sandbox/phones/:number/calls/:id/answer', { schema: { tags, summary: 'Answer a ringing call', params: CallParams, response: { 200: Action, ...callErrors } } }, async (req) => {
       const r = await phones.answer(principalOf(req).accountId, phone(req.params.number), req.params.id);
       return { call: view(r.call), heard: r.heard as never };
     });
 
-    app.post('/v1/sandbox/phones/:number/calls/:id/keys', {
-      schema: {
-        tags, summary: 'Press keys on an answered call (the IVR reads the first)',
-        params: CallParams,
-        body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#]{1,10}$' }) }, { additionalProperties: false }),
-        response: { 200: Action, ...callErrors },
+    app.post(
+      '/v1/sandbox/phones/:number/calls/:id/keys',
+      {
+        schema: {
+          tags,
+          summary: 'Press keys on an answered call (the IVR reads the first)',
+          params: CallParams,
+          body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#]{1,10}$' }) }, { additionalProperties: false }),
+          response: { 200: Action, ...callErrors },
+        },
       },
-    }, async (req) => {
-      const r = await phones.press(principalOf(req).accountId, phone(req.params.number), req.params.id, req.body.digits);
-      return { call: view(r.call), heard: r.heard as never };
-    });
-
-    app.post('/v1/sandbox/phones/:number/calls/:id/hangup', { schema: { tags, summary: 'Hang up (a ringing call is declined)', params: CallParams, response: { 200: Action, ...callErrors } } }, async (req) => {
-      const r = await phones.hangup(principalOf(req).accountId, phone(req.params.number), req.params.id);
-      return { call: view(r.call), heard: [] };
-    });
-
-    app.post('/v1/sandbox/phones/:number/dial', {
-      schema: {
-        tags, summary: 'Call a number from this phone (a reverse call: it approves this account’s verifications waiting for this phone to call that number)',
-        params: Params,
-        body: Type.Object({ to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ call: Call }), ...problems('INVALID_PHONE_NUMBER') },
+      async (req) => {
+        const r = await phones.press(principalOf(req).accountId, phone(req.params.number), req.params.id, req.body.digits);
+        return { call: view(r.call), heard: r.heard as never };
       },
-    }, async (req) => {
-      const call = await phones.dial(principalOf(req).accountId, phone(req.params.number), phone(req.body.to));
-      return { call: view(call) };
-    });
+    );
 
-    app.post('/v1/sandbox/phones/:number/online', {
-      schema: {
-        tags,
-        summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
-        description: `With a port the phone sits behind CGNAT: it holds the aligned block of ${PORT_BLOCK} ports of ip around port (taking it from any phone that held it), and only a request naming a port in that block matches it. Without a port it holds ip itself, and a request with any port or none matches it.`,
-        params: Params,
-        body: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false }),
-        response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
+    app.post(
+      '/v1/sandbox/phones/:number/calls/:id/hangup',
+      { schema: { tags, summary: 'Hang up (a ringing call is declined)', params: CallParams, response: { 200: Action, ...callErrors } } },
+      async (req) => {
+        const r = await phones.hangup(principalOf(req).accountId, phone(req.params.number), req.params.id);
+        return { call: view(r.call), heard: [] };
       },
-    }, async (req, reply) => {
-      await phones.online(principalOf(req).accountId, phone(req.params.number), req.body.ip, req.body.port);
-      return reply.code(204).send(null);
-    });
+    );
 
-    app.post('/v1/sandbox/phones/:number/offline', { schema: { tags, summary: 'End the phone’s data session on the simulated operator', params: Params, response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') } } }, async (req, reply) => {
-      await phones.offline(principalOf(req).accountId, phone(req.params.number));
-      return reply.code(204).send(null);
-    });
+    app.post(
+      '/v1/sandbox/phones/:number/dial',
+      {
+        schema: {
+          tags,
+          summary: 'Call a number from this phone (a reverse call: it approves this account’s verifications waiting for this phone to call that number)',
+          params: Params,
+          body: Type.Object({ to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false }),
+          response: { 200: Type.Object({ call: Call }), ...problems('INVALID_PHONE_NUMBER') },
+        },
+      },
+      async (req) => {
+        const call = await phones.dial(principalOf(req).accountId, phone(req.params.number), phone(req.body.to));
+        return { call: view(call) };
+      },
+    );
+
+    app.post(
+      '/v1/sandbox/phones/:number/online',
+      {
+        schema: {
+          tags,
+          summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
+          description: `With a port the phone sits behind CGNAT: it holds the aligned block of ${PORT_BLOCK} ports of ip around port (taking it from any phone that held it), and only a request naming a port in that block matches it. Without a port it holds ip itself, and a request with any port or none matches it.`,
+          params: Params,
+          body: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false }),
+          response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
+        },
+      },
+      async (req, reply) => {
+        await phones.online(principalOf(req).accountId, phone(req.params.number), req.body.ip, req.body.port);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/v1/sandbox/phones/:number/offline',
+      { schema: { tags, summary: 'End the phone’s data session on the simulated operator', params: Params, response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') } } },
+      async (req, reply) => {
+        await phones.offline(principalOf(req).accountId, phone(req.params.number));
+        return reply.code(204).send(null);
+      },
+    );
   };
 }

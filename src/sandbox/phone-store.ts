@@ -37,7 +37,12 @@ export class PhoneStore {
   /** Moves a call on from one of `from`; false when it is no longer there (someone got there first). */
   async move(id: string, from: readonly string[], change: Partial<Pick<PhoneCallRow, 'status' | 'digits' | 'disposition'>>, now: number): Promise<boolean> {
     const res = await this.handle.write((t) =>
-      t.updateTable('sandbox_calls').set({ ...change, updated_at: now }).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst(),
+      t
+        .updateTable('sandbox_calls')
+        .set({ ...change, updated_at: now })
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst(),
     );
     return Number(res.numUpdatedRows) === 1;
   }

@@ -47,25 +47,43 @@ export class SandboxProvider implements MessageProvider {
     const call = isCallChannel(m.channel) && m.call && outcome === 'delivered' ? m.call : undefined;
     const id = newId(call ? 'vpc' : 'sbx');
     if (call) {
-      await this.phones.insert({
-        id, account_id: m.accountId, verification_id: m.verificationId, message_id: m.id, direction: 'outbound', channel: m.channel,
-        from: call.from ?? SANDBOX_CALLER_ID, to: m.to, script: JSON.stringify(call.script), status: 'ringing', digits: null, disposition: null, created_at: now, updated_at: now,
-      }, trx);
+      await this.phones.insert(
+        {
+          id,
+          account_id: m.accountId,
+          verification_id: m.verificationId,
+          message_id: m.id,
+          direction: 'outbound',
+          channel: m.channel,
+          from: call.from ?? SANDBOX_CALLER_ID,
+          to: m.to,
+          script: JSON.stringify(call.script),
+          status: 'ringing',
+          digits: null,
+          disposition: null,
+          created_at: now,
+          updated_at: now,
+        },
+        trx,
+      );
     }
-    await this.inbox.insert({
-      id,
-      account_id: m.accountId,
-      message_id: m.id,
-      verification_id: m.verificationId,
-      channel: m.channel,
-      to: m.to,
-      text: m.text,
-      subject: m.subject ?? null,
-      html: m.html ?? null,
-      code: m.code,
-      outcome,
-      created_at: now,
-    }, trx);
+    await this.inbox.insert(
+      {
+        id,
+        account_id: m.accountId,
+        message_id: m.id,
+        verification_id: m.verificationId,
+        channel: m.channel,
+        to: m.to,
+        text: m.text,
+        subject: m.subject ?? null,
+        html: m.html ?? null,
+        code: m.code,
+        outcome,
+        created_at: now,
+      },
+      trx,
+    );
     return { providerMessageId: id, status: call ? 'sent' : outcome };
   }
 }

@@ -78,8 +78,20 @@ export class VirtualPhone {
     const id = newId('vpc');
     const [approved] = await this.calls.inbound('sandbox', id, number, to, accountId);
     const call: PhoneCallRow = {
-      id, account_id: accountId, verification_id: approved ?? null, message_id: null, direction: 'inbound', channel: 'reverse_call',
-      from: number, to, script: '[]', status: 'ended', digits: null, disposition: approved ? 'completed' : 'rejected', created_at: now, updated_at: now,
+      id,
+      account_id: accountId,
+      verification_id: approved ?? null,
+      message_id: null,
+      direction: 'inbound',
+      channel: 'reverse_call',
+      from: number,
+      to,
+      script: '[]',
+      status: 'ended',
+      digits: null,
+      disposition: approved ? 'completed' : 'rejected',
+      created_at: now,
+      updated_at: now,
     };
     await this.store.insert(call);
     return call;
@@ -120,7 +132,7 @@ export class VirtualPhone {
 
   async offline(accountId: string, number: string): Promise<void> {
     const operator = simulatedOperator(accountId);
-    const session = (await this.operator.session(operator, sessionId(number)));
+    const session = await this.operator.session(operator, sessionId(number));
     if (!session || session.ended_at !== null) return;
     const now = this.clock.now();
     await this.operator.endPortBlocks(operator, session.ip, now);
@@ -175,7 +187,7 @@ export class VirtualPhone {
   /** A call this phone received; another account's, or another phone's, looks like none at all. */
   private async own(accountId: string, number: string, id: string): Promise<PhoneCallRow> {
     const call = await this.store.get(accountId, id);
-    if (!call || call.direction !== 'outbound' || call.to !== number) throw new AppError('CALL_NOT_FOUND', `no call ${id} on this phone`);
+    if (call?.direction !== 'outbound' || call.to !== number) throw new AppError('CALL_NOT_FOUND', `no call ${id} on this phone`);
     return call;
   }
 }

@@ -89,9 +89,22 @@ export function serviceRoutes(store: ServiceStore, clock: Clock) {
     app.post('/v1/services', { schema: { tags, summary: 'Create a service (settings for one use case)', body: CreateBody, response: { 201: Service, ...problems() } } }, async (req, reply) => {
       const now = clock.now();
       const row: ServiceTable = {
-        id: newId('svc'), account_id: principalOf(req).accountId, name: req.body.name,
-        brand: null, code_length: null, ttl_s: null, max_attempts: null, max_sends: null, resend_cooldown_s: null,
-        channels: null, locale: null, webotp_domain: null, android_app_hash: null, workflow: null, created_at: now, updated_at: now,
+        id: newId('svc'),
+        account_id: principalOf(req).accountId,
+        name: req.body.name,
+        brand: null,
+        code_length: null,
+        ttl_s: null,
+        max_attempts: null,
+        max_sends: null,
+        resend_cooldown_s: null,
+        channels: null,
+        locale: null,
+        webotp_domain: null,
+        android_app_hash: null,
+        workflow: null,
+        created_at: now,
+        updated_at: now,
         ...columns(req.body),
       };
       await store.insert(row);
@@ -108,11 +121,17 @@ export function serviceRoutes(store: ServiceStore, clock: Clock) {
       return view(s);
     });
 
-    app.patch('/v1/services/:id', { schema: { tags, summary: 'Change a service; null resets a field to the server default', params: IdParam('svc'), body: PatchBody, response: { 200: Service, ...problems('SERVICE_NOT_FOUND') } } }, async (req) => {
-      const accountId = principalOf(req).accountId;
-      if (!(await store.update(accountId, req.params.id, { ...columns(req.body), updated_at: clock.now() }))) throw new AppError('SERVICE_NOT_FOUND');
-      return view((await store.get(accountId, req.params.id)) as ServiceTable);
-    });
+    app.patch(
+      '/v1/services/:id',
+      {
+        schema: { tags, summary: 'Change a service; null resets a field to the server default', params: IdParam('svc'), body: PatchBody, response: { 200: Service, ...problems('SERVICE_NOT_FOUND') } },
+      },
+      async (req) => {
+        const accountId = principalOf(req).accountId;
+        if (!(await store.update(accountId, req.params.id, { ...columns(req.body), updated_at: clock.now() }))) throw new AppError('SERVICE_NOT_FOUND');
+        return view((await store.get(accountId, req.params.id)) as ServiceTable);
+      },
+    );
 
     app.delete('/v1/services/:id', { schema: { tags, summary: 'Delete a service', params: IdParam('svc'), response: { 204: Type.Null(), ...problems('SERVICE_NOT_FOUND') } } }, async (req, reply) => {
       if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SERVICE_NOT_FOUND');

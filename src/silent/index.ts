@@ -67,7 +67,11 @@ export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>
       continue;
     }
     try {
-      routes.push({ name, prefix: digits, resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name), outbound: ctx.outbound }) });
+      routes.push({
+        name,
+        prefix: digits,
+        resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name), outbound: ctx.outbound }),
+      });
     } catch (err) {
       problems.push(`${where} (${name}): ${(err as Error).message}`);
     }

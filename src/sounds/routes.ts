@@ -114,10 +114,14 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
       return view(s);
     });
 
-    app.delete('/v1/sounds/:id', { schema: { tags, summary: 'Delete a sound; its fetch URLs stop working', params: IdParam('snd'), response: { 204: Type.Null(), ...problems('SOUND_NOT_FOUND') } } }, async (req, reply) => {
-      if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SOUND_NOT_FOUND');
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/sounds/:id',
+      { schema: { tags, summary: 'Delete a sound; its fetch URLs stop working', params: IdParam('snd'), response: { 204: Type.Null(), ...problems('SOUND_NOT_FOUND') } } },
+      async (req, reply) => {
+        if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SOUND_NOT_FOUND');
+        return reply.code(204).send(null);
+      },
+    );
   };
 }
 

@@ -33,7 +33,11 @@ export class SoundStore {
     return this.handle.write(async (trx) => {
       if (Number.isFinite(maxPerAccount)) {
         if (this.handle.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`sounds:${row.account_id}`}, 0))`.execute(trx);
-        const { n } = await trx.selectFrom('sounds').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', row.account_id).executeTakeFirstOrThrow();
+        const { n } = await trx
+          .selectFrom('sounds')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('account_id', '=', row.account_id)
+          .executeTakeFirstOrThrow();
         if (Number(n) >= maxPerAccount) return false;
       }
       await trx.insertInto('sounds').values(row).execute();
@@ -65,7 +69,11 @@ export class SoundStore {
   }
 
   async count(accountId: string): Promise<number> {
-    const { n } = await this.handle.db.selectFrom('sounds').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    const { n } = await this.handle.db
+      .selectFrom('sounds')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
     return Number(n);
   }
 }

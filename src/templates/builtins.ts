@@ -24,8 +24,7 @@ export interface BuiltinSet {
 const TEXTS: Readonly<Record<Locale, LocaleTexts>> = {
   en: {
     sms: 'Your {brand} verification code is {code}. It expires in {minutes} minutes. Do not share it with anyone.',
-    voice:
-      'Hello, this is {brand}. Your verification code is {code}. Again: {code}. It expires in {minutes} minutes.',
+    voice: 'Hello, this is {brand}. Your verification code is {code}. Again: {code}. It expires in {minutes} minutes.',
     subject: 'Your {brand} verification code',
     greeting: 'Hello,',
     lead: 'Your {brand} verification code is:',
@@ -35,8 +34,7 @@ const TEXTS: Readonly<Record<Locale, LocaleTexts>> = {
   },
   'pt-BR': {
     sms: 'Seu código de verificação para {brand} é {code}. Ele expira em {minutes} minutos. Não compartilhe este código com ninguém.',
-    voice:
-      'Olá, esta é uma mensagem de {brand}. Seu código de verificação é {code}. Repetindo: {code}. Ele expira em {minutes} minutos.',
+    voice: 'Olá, esta é uma mensagem de {brand}. Seu código de verificação é {code}. Repetindo: {code}. Ele expira em {minutes} minutos.',
     subject: 'Seu código de verificação para {brand}',
     greeting: 'Olá,',
     lead: 'Seu código de verificação para {brand} é:',
@@ -46,8 +44,7 @@ const TEXTS: Readonly<Record<Locale, LocaleTexts>> = {
   },
   es: {
     sms: 'Tu código de verificación de {brand} es {code}. Expira en {minutes} minutos. No lo compartas con nadie.',
-    voice:
-      'Hola, este es un mensaje de {brand}. Tu código de verificación es {code}. Repito: {code}. Expira en {minutes} minutos.',
+    voice: 'Hola, este es un mensaje de {brand}. Tu código de verificación es {code}. Repito: {code}. Expira en {minutes} minutos.',
     subject: 'Tu código de verificación de {brand}',
     greeting: 'Hola:',
     lead: 'Tu código de verificación de {brand} es:',
@@ -58,8 +55,7 @@ const TEXTS: Readonly<Record<Locale, LocaleTexts>> = {
   ru: {
     sms: 'Код подтверждения {brand}: {code}. Срок действия: {minutes} мин. Никому не сообщайте этот код.',
     // Spoken text spells the unit out, since a TTS engine may read "мин." as a syllable.
-    voice:
-      'Здравствуйте, это {brand}. Ваш код подтверждения: {code}. Повторяю: {code}. Срок действия кода в минутах: {minutes}.',
+    voice: 'Здравствуйте, это {brand}. Ваш код подтверждения: {code}. Повторяю: {code}. Срок действия кода в минутах: {minutes}.',
     subject: 'Код подтверждения {brand}',
     greeting: 'Здравствуйте!',
     lead: 'Ваш код подтверждения {brand}:',
@@ -69,8 +65,7 @@ const TEXTS: Readonly<Record<Locale, LocaleTexts>> = {
   },
   id: {
     sms: 'Kode verifikasi {brand} Anda adalah {code}. Berlaku selama {minutes} menit. Jangan berikan kode ini kepada siapa pun.',
-    voice:
-      'Halo, ini pesan dari {brand}. Kode verifikasi Anda adalah {code}. Sekali lagi: {code}. Kode ini berlaku selama {minutes} menit.',
+    voice: 'Halo, ini pesan dari {brand}. Kode verifikasi Anda adalah {code}. Sekali lagi: {code}. Kode ini berlaku selama {minutes} menit.',
     subject: 'Kode verifikasi {brand} Anda',
     greeting: 'Halo,',
     lead: 'Kode verifikasi {brand} Anda adalah:',
@@ -92,13 +87,11 @@ function emailHtml(locale: Locale, t: LocaleTexts): string {
     `<html lang="${locale}">`,
     '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(t.subject)}</title></head>`,
-    '<body style="margin:0;padding:24px;background-color:#f4f4f5;color:#18181b;' +
-      'font-family:-apple-system,BlinkMacSystemFont,\'Segoe UI\',Roboto,Helvetica,Arial,sans-serif;">',
+    '<body style="margin:0;padding:24px;background-color:#f4f4f5;color:#18181b;' + "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;\">",
     '<div style="max-width:480px;margin:0 auto;padding:32px;background-color:#ffffff;border-radius:8px;">',
     `<p style="${P}">${e(t.greeting)}</p>`,
     `<p style="${P}">${e(t.lead)}</p>`,
-    '<p style="margin:0 0 24px;font-family:Menlo,Consolas,\'Courier New\',monospace;' +
-      'font-size:32px;line-height:40px;font-weight:700;letter-spacing:6px;">{code}</p>',
+    "<p style=\"margin:0 0 24px;font-family:Menlo,Consolas,'Courier New',monospace;" + 'font-size:32px;line-height:40px;font-weight:700;letter-spacing:6px;">{code}</p>',
     `<p style="${P}">${e(t.expiry)} ${e(t.warning)}</p>`,
     `<p style="margin:0;font-size:14px;line-height:20px;color:#71717a;">${e(t.ignore)}</p>`,
     '</div>',

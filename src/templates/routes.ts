@@ -48,7 +48,18 @@ export function templateRoutes(store: TemplateStore, clock: Clock) {
       const b = req.body;
       check(b.channel, b.body, b.subject, b.html);
       const now = clock.now();
-      const row: TemplateTable = { id: newId('tpl'), account_id: principalOf(req).accountId, name: b.name, channel: b.channel, locale: b.locale, body: b.body, subject: b.subject ?? null, html: b.html ?? null, created_at: now, updated_at: now };
+      const row: TemplateTable = {
+        id: newId('tpl'),
+        account_id: principalOf(req).accountId,
+        name: b.name,
+        channel: b.channel,
+        locale: b.locale,
+        body: b.body,
+        subject: b.subject ?? null,
+        html: b.html ?? null,
+        created_at: now,
+        updated_at: now,
+      };
       await store.insert(row);
       return reply.code(201).send(view(row));
     });
@@ -63,18 +74,34 @@ export function templateRoutes(store: TemplateStore, clock: Clock) {
       return view(t);
     });
 
-    app.put('/v1/templates/:id', { schema: { tags, summary: 'Replace a template', params: IdParam('tpl'), body: Body, response: { 200: Template, ...problems('TEMPLATE_NOT_FOUND', 'INVALID_TEMPLATE') } } }, async (req) => {
-      const b = req.body;
-      check(b.channel, b.body, b.subject, b.html);
-      const accountId = principalOf(req).accountId;
-      const ok = await store.update(accountId, req.params.id, { name: b.name, channel: b.channel, locale: b.locale, body: b.body, subject: b.subject ?? null, html: b.html ?? null, updated_at: clock.now() });
-      if (!ok) throw new AppError('TEMPLATE_NOT_FOUND');
-      return view((await store.get(accountId, req.params.id)) as TemplateTable);
-    });
+    app.put(
+      '/v1/templates/:id',
+      { schema: { tags, summary: 'Replace a template', params: IdParam('tpl'), body: Body, response: { 200: Template, ...problems('TEMPLATE_NOT_FOUND', 'INVALID_TEMPLATE') } } },
+      async (req) => {
+        const b = req.body;
+        check(b.channel, b.body, b.subject, b.html);
+        const accountId = principalOf(req).accountId;
+        const ok = await store.update(accountId, req.params.id, {
+          name: b.name,
+          channel: b.channel,
+          locale: b.locale,
+          body: b.body,
+          subject: b.subject ?? null,
+          html: b.html ?? null,
+          updated_at: clock.now(),
+        });
+        if (!ok) throw new AppError('TEMPLATE_NOT_FOUND');
+        return view((await store.get(accountId, req.params.id)) as TemplateTable);
+      },
+    );
 
-    app.delete('/v1/templates/:id', { schema: { tags, summary: 'Delete a template', params: IdParam('tpl'), response: { 204: Type.Null(), ...problems('TEMPLATE_NOT_FOUND') } } }, async (req, reply) => {
-      if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('TEMPLATE_NOT_FOUND');
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/templates/:id',
+      { schema: { tags, summary: 'Delete a template', params: IdParam('tpl'), response: { 204: Type.Null(), ...problems('TEMPLATE_NOT_FOUND') } } },
+      async (req, reply) => {
+        if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('TEMPLATE_NOT_FOUND');
+        return reply.code(204).send(null);
+      },
+    );
   };
 }

@@ -54,9 +54,7 @@ function placeholderProblems(field: string, text: string): string[] {
     if (isPlaceholder(name) && token === `{${name}}`) continue;
     const known = PLACEHOLDERS.find((p) => p === name.toLowerCase());
     const hint = known ? ` (did you mean {${known}}?)` : '';
-    problems.push(
-      `${field}: unknown placeholder ${token}${hint}; allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-    );
+    problems.push(`${field}: unknown placeholder ${token}${hint}; allowed: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
   }
   return problems;
 }
@@ -70,13 +68,7 @@ function length(text: string): number {
   return n;
 }
 
-function checkField(
-  problems: string[],
-  field: string,
-  value: unknown,
-  max: number,
-  needsCode: boolean,
-): void {
+function checkField(problems: string[], field: string, value: unknown, max: number, needsCode: boolean): void {
   if (typeof value !== 'string') {
     problems.push(`${field} must be a string`);
     return;

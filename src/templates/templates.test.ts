@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  LOCALES,
-  MESSAGE_CHANNELS,
-  builtinTemplate,
-  renderMessage,
-  resolveLocale,
-  validateTemplate,
-} from './index.js';
+import { LOCALES, MESSAGE_CHANNELS, builtinTemplate, renderMessage, resolveLocale, validateTemplate } from './index.js';
 import type { Locale, MessageChannel, RenderInput } from './index.js';
 
 const KNOWN_PLACEHOLDER = /\{(code|brand|minutes)\}/;
@@ -23,9 +16,7 @@ function input(overrides: Partial<RenderInput> & Pick<RenderInput, 'channel'>): 
   };
 }
 
-const combos: Array<[MessageChannel, Locale]> = MESSAGE_CHANNELS.flatMap((c) =>
-  LOCALES.map((l): [MessageChannel, Locale] => [c, l]),
-);
+const combos: Array<[MessageChannel, Locale]> = MESSAGE_CHANNELS.flatMap((c) => LOCALES.map((l): [MessageChannel, Locale] => [c, l]));
 
 describe('built-in templates', () => {
   it('cover all 25 channel × locale combinations', () => {
@@ -67,9 +58,7 @@ describe('built-in templates', () => {
   });
 
   it('uses the example English SMS wording', () => {
-    expect(renderMessage(input({ channel: 'sms' })).text).toBe(
-      'Your Acme verification code is 123456. It expires in 10 minutes. Do not share it with anyone.',
-    );
+    expect(renderMessage(input({ channel: 'sms' })).text).toBe('Your Acme verification code is 123456. It expires in 10 minutes. Do not share it with anyone.');
   });
 });
 
@@ -99,9 +88,7 @@ describe('sms suffixes', () => {
   });
 
   it('places the hash line before the WebOTP line when both are given', () => {
-    const { text } = renderMessage(
-      input({ channel: 'sms', androidAppHash: hash, webotpDomain: 'example.com' }),
-    );
+    const { text } = renderMessage(input({ channel: 'sms', androidAppHash: hash, webotpDomain: 'example.com' }));
     expect(text.endsWith(`\n${hash}\n\n@example.com #123456`)).toBe(true);
   });
 
@@ -117,9 +104,7 @@ describe('sms suffixes', () => {
 
   it.each(['whatsapp', 'rcs', 'voice', 'email'] as const)('adds no suffix on %s', (channel) => {
     const plain = renderMessage(input({ channel })).text;
-    const withSuffix = renderMessage(
-      input({ channel, androidAppHash: hash, webotpDomain: 'example.com' }),
-    ).text;
+    const withSuffix = renderMessage(input({ channel, androidAppHash: hash, webotpDomain: 'example.com' })).text;
     expect(withSuffix).toBe(plain);
   });
 });
@@ -181,12 +166,9 @@ describe('resolveLocale', () => {
     expect(resolveLocale(requested, 'en')).toBe(expected);
   });
 
-  it.each([undefined, null, '', '  ', 'fr', 'zh-Hans-CN', 'constructor', '*'])(
-    'falls back for %j',
-    (requested) => {
-      expect(resolveLocale(requested, 'es')).toBe('es');
-    },
-  );
+  it.each([undefined, null, '', '  ', 'fr', 'zh-Hans-CN', 'constructor', '*'])('falls back for %j', (requested) => {
+    expect(resolveLocale(requested, 'es')).toBe('es');
+  });
 });
 
 describe('validateTemplate', () => {
@@ -210,37 +192,25 @@ describe('validateTemplate', () => {
 
   it('rejects overlong body, subject and html', () => {
     const problems = validateTemplate('email', {
-      body: '{code}' + 'x'.repeat(995),
+      body: `{code}${'x'.repeat(995)}`,
       subject: 's'.repeat(201),
-      html: '{code}' + 'h'.repeat(19_995),
+      html: `{code}${'h'.repeat(19_995)}`,
     });
-    expect(problems).toEqual([
-      'body is 1001 characters long; the maximum is 1000',
-      'subject is 201 characters long; the maximum is 200',
-      'html is 20001 characters long; the maximum is 20000',
-    ]);
+    expect(problems).toEqual(['body is 1001 characters long; the maximum is 1000', 'subject is 201 characters long; the maximum is 200', 'html is 20001 characters long; the maximum is 20000']);
   });
 
   it('accepts a body of exactly 1,000 characters, counting emoji as one each', () => {
-    expect(validateTemplate('sms', { body: '{code}' + '😀'.repeat(994) })).toEqual([]);
+    expect(validateTemplate('sms', { body: `{code}${'😀'.repeat(994)}` })).toEqual([]);
   });
 
   it('rejects subject and html on sms and other non-email channels', () => {
-    expect(validateTemplate('sms', { body: '{code}', subject: 'Hi' })).toEqual([
-      'subject is only allowed for email, not sms',
-    ]);
-    expect(validateTemplate('voice', { body: '{code}', html: '<p>{code}</p>' })).toEqual([
-      'html is only allowed for email, not voice',
-    ]);
+    expect(validateTemplate('sms', { body: '{code}', subject: 'Hi' })).toEqual(['subject is only allowed for email, not sms']);
+    expect(validateTemplate('voice', { body: '{code}', html: '<p>{code}</p>' })).toEqual(['html is only allowed for email, not voice']);
   });
 
   it('requires a single-line subject for email and {code} in its HTML', () => {
     expect(validateTemplate('email', { body: '{code}' })).toEqual(['subject is required for email']);
-    expect(validateTemplate('email', { body: '{code}', subject: 'a\nb' })).toEqual([
-      'subject must be a single line',
-    ]);
-    expect(validateTemplate('email', { body: '{code}', subject: 's', html: '<p></p>' })).toEqual([
-      'html must contain {code}',
-    ]);
+    expect(validateTemplate('email', { body: '{code}', subject: 'a\nb' })).toEqual(['subject must be a single line']);
+    expect(validateTemplate('email', { body: '{code}', subject: 's', html: '<p></p>' })).toEqual(['html must contain {code}']);
   });
 });

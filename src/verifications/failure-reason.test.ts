@@ -21,7 +21,11 @@ describe('failure reasons', () => {
 
   it('keeps the reason verification.failed events carried before', () => {
     expect([legacyReason('ivr_declined'), legacyReason('guess_limit'), legacyReason('no_answer'), legacyReason('ivr_no_key'), legacyReason('silent_no_match')]).toEqual([
-      'ivr_other_key', 'blocked', 'undeliverable', 'ivr_no_key', 'silent_no_match',
+      'ivr_other_key',
+      'blocked',
+      'undeliverable',
+      'ivr_no_key',
+      'silent_no_match',
     ]);
   });
 });

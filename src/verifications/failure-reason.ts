@@ -16,8 +16,19 @@ import { isCallChannel } from './recipient.js';
  *   the address is not the operator's; `silent_error`: the operator could not be asked
  */
 export const FAILURE_REASONS = [
-  'max_attempts', 'guess_limit', 'expired', 'canceled', 'undeliverable', 'provider_rejected', 'no_answer', 'call_failed',
-  'ivr_no_key', 'ivr_declined', 'silent_no_match', 'silent_outside_ranges', 'silent_error',
+  'max_attempts',
+  'guess_limit',
+  'expired',
+  'canceled',
+  'undeliverable',
+  'provider_rejected',
+  'no_answer',
+  'call_failed',
+  'ivr_no_key',
+  'ivr_declined',
+  'silent_no_match',
+  'silent_outside_ranges',
+  'silent_error',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors/index.js';
+import type { AppError } from '../errors/index.js';
 import { channelFits, normalizeRecipient } from './recipient.js';
 import { generateCode } from './code.js';
 

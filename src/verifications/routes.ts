@@ -32,8 +32,20 @@ export function verificationRoutes(verifications: VerificationService, idempoten
         const run = async () => {
           const v = await verifications.start(
             { accountId: p.accountId, ip: req.ip },
-            { to: b.to, channel: b.channel, workflow: b.workflow, service: b.service, locale: b.locale, codeLength: b.code_length, code: b.code, template: b.template, sender: b.sender, metadata: b.metadata, ivr: b.ivr,
-              device: b.device && { ip: b.device.ip, port: b.device.port, at: b.device.timestamp === undefined ? undefined : Date.parse(b.device.timestamp) } },
+            {
+              to: b.to,
+              channel: b.channel,
+              workflow: b.workflow,
+              service: b.service,
+              locale: b.locale,
+              codeLength: b.code_length,
+              code: b.code,
+              template: b.template,
+              sender: b.sender,
+              metadata: b.metadata,
+              ivr: b.ivr,
+              device: b.device && { ip: b.device.ip, port: b.device.port, at: b.device.timestamp === undefined ? undefined : Date.parse(b.device.timestamp) },
+            },
           );
           return { statusCode: 201, body: v };
         };

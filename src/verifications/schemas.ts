@@ -4,7 +4,8 @@ import { FAILURE_REASONS } from './failure-reason.js';
 import { CHANNELS } from './recipient.js';
 
 export const ChannelSchema = Type.Enum([...CHANNELS], {
-  description: 'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
+  description:
+    'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
 });
 
 export const LocaleSchema = Type.Enum(['en', 'pt-BR', 'es', 'ru', 'id']);
@@ -55,7 +56,9 @@ export const StartBody = Type.Object(
     code: Type.Optional(Type.String({ pattern: '^[0-9]{4,10}$', description: 'Use this code instead of generating one' })),
     template: Type.Optional(Type.String({ maxLength: 64, description: 'Template id' })),
     sender: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20, propertyNames: { maxLength: 64 }, description: 'Up to 20 keys of at most 64 characters, returned as given' })),
+    metadata: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20, propertyNames: { maxLength: 64 }, description: 'Up to 20 keys of at most 64 characters, returned as given' }),
+    ),
     ivr: Type.Optional(IvrSchema),
     device: Type.Optional(DeviceSchema),
   },
@@ -89,21 +92,18 @@ export const Verification = Type.Object(
         'undeliverable (a receipt said it cannot arrive), provider_rejected (no provider took it), no_answer (a call rang out, was busy or declined), ' +
         'call_failed, ivr_no_key, ivr_declined (a key other than 1), silent_no_match, silent_outside_ranges, silent_error (the operator could not be asked)',
     }),
-    failure_provider_error: NullableString(Type.String(), { description: 'For a delivery failure: the provider’s error code as the attempt log recorded it (an SMPP or vendor code), when it gave one' }),
+    failure_provider_error: NullableString(Type.String(), {
+      description: 'For a delivery failure: the provider’s error code as the attempt log recorded it (an SMPP or vendor code), when it gave one',
+    }),
   },
   { $id: 'Verification' },
 );
 
-export const CheckBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 64, description: '4–10 digits' }) },
-  { additionalProperties: false },
-);
+export const CheckBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, description: '4–10 digits' }) }, { additionalProperties: false });
 
-export const CheckResponse = Type.Object(
-  {
-    ...Verification.properties,
-    valid: Type.Boolean({ description: 'Whether the code was right' }),
-  },
-);
+export const CheckResponse = Type.Object({
+  ...Verification.properties,
+  valid: Type.Boolean({ description: 'Whether the code was right' }),
+});
 
 export const ResendBody = Type.Object({ channel: Type.Optional(ChannelSchema) }, { additionalProperties: false });

@@ -523,7 +523,7 @@ export class VerificationService implements DeliveryListener {
   /** The network's answer about a silent step (now, or after the device's round trip to its operator). */
   async silentAnswer(verificationId: string, outcome: string): Promise<VerificationStatus> {
     const row = await this.d.store.byId(verificationId);
-    if (!row || row.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
+    if (row?.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
     if (outcome === 'verified_online' || outcome === 'verified_offline') return (await this.conclude(row, 'approved')) ? 'approved' : 'pending';
     return this.fallThrough(row, silentFailure(outcome));
   }
@@ -542,7 +542,7 @@ export class VerificationService implements DeliveryListener {
     }
     const row = await d.store.byId(id);
     const now = d.clock.now();
-    if (!row || row.status !== 'pending' || row.channel !== 'silent' || row.expires_at <= now) return { verificationId: id, status: (row ? effectiveStatus(row, now) : 'expired') };
+    if (row?.status !== 'pending' || row.channel !== 'silent' || row.expires_at <= now) return { verificationId: id, status: row ? effectiveStatus(row, now) : 'expired' };
     const data = parseChannelData(row.channel_data);
     // One check-in per step: a replayed link cannot swap the device for another.
     if (data.device) return { verificationId: id, status: 'pending', redirect: this.operatorRedirect(data.redirect) };
@@ -650,7 +650,10 @@ export class VerificationService implements DeliveryListener {
       } catch (err) {
         if (err === LOST_RACE) return 'raced';
         const refused = err instanceof AppError;
-        d.log?.warn({ verification_id: row.id, after: why, step: next, channel: step.channel, err: refused ? err.code : 'ERROR' }, refused ? 'workflow step refused, trying the next' : 'workflow step could not start');
+        d.log?.warn(
+          { verification_id: row.id, after: why, step: next, channel: step.channel, err: refused ? err.code : 'ERROR' },
+          refused ? 'workflow step refused, trying the next' : 'workflow step could not start',
+        );
         // Anything but a refusal (a database error) may pass: the stepper comes back for it.
         if (!refused) return 'failed';
       }
@@ -680,7 +683,8 @@ export class VerificationService implements DeliveryListener {
       accountId: row.account_id,
       serviceId: row.service_id,
       get data() {
-        return (data ??= { ...toView(snapshot, now), ...extra });
+        data ??= { ...toView(snapshot, now), ...extra };
+        return data;
       },
     });
   }

@@ -21,14 +21,57 @@ export interface MessageResult {
 }
 
 const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
-  'id', 'account_id', 'service_id', 'channel', 'to', 'line_type', 'country', 'status', 'code_hash', 'code_sealed', 'code_length',
-  'locale', 'template_id', 'sender', 'metadata', 'magic', 'attempts', 'max_attempts', 'sends', 'max_sends', 'resend_cooldown_s',
-  'last_sent_at', 'expires_at', 'workflow', 'step', 'step_deadline', 'call_number', 'channel_data', 'failure_reason', 'failure_provider_error',
-  'created_at', 'updated_at',
+  'id',
+  'account_id',
+  'service_id',
+  'channel',
+  'to',
+  'line_type',
+  'country',
+  'status',
+  'code_hash',
+  'code_sealed',
+  'code_length',
+  'locale',
+  'template_id',
+  'sender',
+  'metadata',
+  'magic',
+  'attempts',
+  'max_attempts',
+  'sends',
+  'max_sends',
+  'resend_cooldown_s',
+  'last_sent_at',
+  'expires_at',
+  'workflow',
+  'step',
+  'step_deadline',
+  'call_number',
+  'channel_data',
+  'failure_reason',
+  'failure_provider_error',
+  'created_at',
+  'updated_at',
 ];
 const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
-  'id', 'verification_id', 'account_id', 'channel', 'to', 'locale', 'payload_sealed', 'status', 'provider', 'provider_message_id',
-  'price_micros', 'error', 'attempts', 'next_attempt_at', 'step', 'created_at', 'updated_at',
+  'id',
+  'verification_id',
+  'account_id',
+  'channel',
+  'to',
+  'locale',
+  'payload_sealed',
+  'status',
+  'provider',
+  'provider_message_id',
+  'price_micros',
+  'error',
+  'attempts',
+  'next_attempt_at',
+  'step',
+  'created_at',
+  'updated_at',
 ];
 
 function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
@@ -47,13 +90,12 @@ export class VerificationStore {
   private readonly q;
 
   constructor(private readonly handle: DatabaseHandle) {
-    const db = (this.db = handle.db);
+    this.db = handle.db;
+    const db = this.db;
     this.q = {
       insert: new PreparedQuery<VerificationRow>((p) => db.insertInto('verifications').values(placeholderRow(p, VERIFICATION_COLUMNS))),
       insertMessage: new PreparedQuery<MessageTable>((p) => db.insertInto('messages').values(placeholderRow(p, MESSAGE_COLUMNS))),
-      get: new PreparedQuery<{ id: string; accountId: string }>((p) =>
-        db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId),
-      ),
+      get: new PreparedQuery<{ id: string; accountId: string }>((p) => db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId)),
       countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number; since: number }>((p) => {
         const update = db
           .updateTable('verifications')
@@ -81,23 +123,13 @@ export class VerificationStore {
             );
       }),
       wrongGuesses: new PreparedQuery<{ accountId: string; destination: string; since: number }>((p) =>
-        db
-          .selectFrom('wrong_guesses')
-          .select(db.fn.countAll<number>().as('n'))
-          .where('account_id', '=', p.accountId)
-          .where('destination', '=', p.destination)
-          .where('at', '>', p.since),
+        db.selectFrom('wrong_guesses').select(db.fn.countAll<number>().as('n')).where('account_id', '=', p.accountId).where('destination', '=', p.destination).where('at', '>', p.since),
       ),
       insertWrongGuess: new PreparedQuery<{ accountId: string; destination: string; at: number }>((p) =>
         db.insertInto('wrong_guesses').values({ account_id: p.accountId, destination: p.destination, at: p.at }),
       ),
       approve: new PreparedQuery<{ id: string; now: number }>((p) =>
-        db
-          .updateTable('verifications')
-          .set({ status: 'approved', code_sealed: null, updated_at: p.now })
-          .where('id', '=', p.id)
-          .where('status', '=', 'pending')
-          .where('expires_at', '>', p.now),
+        db.updateTable('verifications').set({ status: 'approved', code_sealed: null, updated_at: p.now }).where('id', '=', p.id).where('status', '=', 'pending').where('expires_at', '>', p.now),
       ),
       finish: new PreparedQuery<{ id: string; status: string; now: number; reason: string | null; providerError: string | null }>((p) =>
         db

@@ -69,7 +69,10 @@ export function webhookRoutes(service: WebhookService) {
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }), ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED', 'WEBHOOK_URL_UNRESOLVABLE') },
+          response: {
+            201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }),
+            ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED', 'WEBHOOK_URL_UNRESOLVABLE'),
+          },
         },
       },
       async (req, reply) => {
@@ -86,10 +89,14 @@ export function webhookRoutes(service: WebhookService) {
       endpointView(await service.get(principalOf(req).accountId, req.params.id)),
     );
 
-    app.delete('/v1/webhooks/:id', { schema: { tags, summary: 'Delete a webhook endpoint', params: IdParam('whk'), response: { 204: Type.Null(), ...problems('WEBHOOK_NOT_FOUND') } } }, async (req, reply) => {
-      await service.remove(principalOf(req).accountId, req.params.id);
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/webhooks/:id',
+      { schema: { tags, summary: 'Delete a webhook endpoint', params: IdParam('whk'), response: { 204: Type.Null(), ...problems('WEBHOOK_NOT_FOUND') } } },
+      async (req, reply) => {
+        await service.remove(principalOf(req).accountId, req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
 
     app.get(
       '/v1/webhooks/:id/deliveries',

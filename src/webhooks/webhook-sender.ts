@@ -39,7 +39,14 @@ export class WebhookSender {
     private readonly s: WebhookSenderSettings,
   ) {
     this.agent = guardedAgent(s.allowPrivate, s.timeoutMs);
-    this.loop = new PollLoop('webhook sender', () => this.tick(), () => store.nextDue(), () => clock.now(), s.pollMs, log);
+    this.loop = new PollLoop(
+      'webhook sender',
+      () => this.tick(),
+      () => store.nextDue(),
+      () => clock.now(),
+      s.pollMs,
+      log,
+    );
   }
 
   start(): void {

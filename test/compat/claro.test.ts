@@ -88,7 +88,11 @@ describe('Claro SMV compat API', () => {
       token = (JSON.parse(text) as { access_token: string }).access_token;
     });
     const smvs = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${base}/identity/v1/mobileidentities/smvs`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-client-auth': `Bearer ${token}`, 'X-CustomerID': 'claro', ...headers }, body });
+      fetch(`${base}/identity/v1/mobileidentities/smvs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-client-auth': `Bearer ${token}`, 'X-CustomerID': 'claro', ...headers },
+        body,
+      });
 
     it('reads the PHP sample’s unquoted number and address, which are not JSON', async () => {
       const r = await smvs(`{"data": {"msisdn": ${MSISDN},"ip": ${IP},"port": ${PORT},"timestamp": ${seconds()}}}`);
@@ -117,7 +121,11 @@ describe('Claro SMV compat API', () => {
       expect([bad.status, ((await bad.json()) as { fault: { faultstring: string } }).fault.faultstring]).toEqual([401, 'Invalid Access Token']);
       expect((await smvs('{"data": {"ip": "1.2.3.4"}}')).status).toBe(400);
       expect((await smvs('not json')).status).toBe(400);
-      const grant = await fetch(`${base}/oauth2/v1/token`, { method: 'POST', headers: { 'x-client-auth': `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` }, body: 'grant_type=password' });
+      const grant = await fetch(`${base}/oauth2/v1/token`, {
+        method: 'POST',
+        headers: { 'x-client-auth': `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}` },
+        body: 'grant_type=password',
+      });
       expect([grant.status, await grant.json()]).toEqual([400, { ErrorCode: 'invalid_request', Error: 'Unsupported grant type : password' }]);
       const none = await fetch(`${base}/oauth2/v1/token`, { method: 'POST', body: 'grant_type=client_credentials' });
       expect(none.status).toBe(400);

@@ -28,7 +28,11 @@ describeOnBackends('vendor credentials', (backend) => {
     const mine = listed.find((c) => c.id === s.body.id);
     expect(mine).toMatchObject({ vendor: 'smsc', login: 'acme-smsc', settings: { callback_url: 'https://93.184.215.14/smsc' } });
     expect(JSON.stringify(listed)).not.toContain(s.body.secret as string);
-    const row = await t.verity.database.db.selectFrom('vendor_credentials').selectAll().where('id', '=', s.body.id as string).executeTakeFirstOrThrow();
+    const row = await t.verity.database.db
+      .selectFrom('vendor_credentials')
+      .selectAll()
+      .where('id', '=', s.body.id as string)
+      .executeTakeFirstOrThrow();
     expect(row.secret_sealed).not.toContain(s.body.secret as string);
     expect((await t.verity.vendorCredentials.find('smsc', 'acme-smsc'))?.secret).toBe(s.body.secret);
   });
@@ -43,7 +47,12 @@ describeOnBackends('vendor credentials', (backend) => {
 
   it('refuses an SMSC callback_url on this server’s own network when it is saved, and one whose host does not resolve', async () => {
     const problem = async (method: 'POST' | 'PATCH', url: string, callback_url: string) => {
-      const r = await t.app.inject({ method, url, headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify(method === 'POST' ? { vendor: 'smsc', settings: { callback_url } } : { settings: { callback_url } }) });
+      const r = await t.app.inject({
+        method,
+        url,
+        headers: { authorization: t.auth(), 'content-type': 'application/json' },
+        payload: JSON.stringify(method === 'POST' ? { vendor: 'smsc', settings: { callback_url } } : { settings: { callback_url } }),
+      });
       const body = r.json<{ code?: string; detail?: string }>();
       return [r.statusCode, body.code, body.detail];
     };
@@ -63,7 +72,12 @@ describeOnBackends('vendor credentials', (backend) => {
     const other = await t.tenant();
     const mine = await t.post('/v1/compat/credentials', { vendor: 'claro' });
     const as = (method: 'PATCH' | 'DELETE', body?: unknown) =>
-      t.app.inject({ method, url: `/v1/compat/credentials/${mine.body.id as string}`, headers: { authorization: t.auth(other.key), ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { payload: JSON.stringify(body) } : {}) });
+      t.app.inject({
+        method,
+        url: `/v1/compat/credentials/${mine.body.id as string}`,
+        headers: { authorization: t.auth(other.key), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      });
     expect((await as('PATCH', { settings: { a: 1 } })).statusCode).toBe(404);
     expect((await as('DELETE')).statusCode).toBe(404);
     const theirs = await t.app.inject({ method: 'GET', url: '/v1/compat/credentials', headers: { authorization: t.auth(other.key) } });
@@ -79,7 +93,11 @@ describe('COMPAT_VENDORS', () => {
     const t = await startTestApp(SQLITE, { env: { COMPAT_VENDORS: 'claro' } });
     try {
       expect(t.app.hasRoute({ method: 'POST', url: '/oauth2/v1/token' })).toBe(true);
-      for (const [method, url] of [['POST', '/v1/verify/'], ['GET', '/sys/wait_call.php'], ['POST', '/verification/v3/send']] as const) {
+      for (const [method, url] of [
+        ['POST', '/v1/verify/'],
+        ['GET', '/sys/wait_call.php'],
+        ['POST', '/verification/v3/send'],
+      ] as const) {
         expect(t.app.hasRoute({ method, url }), url).toBe(false);
         expect((await t.app.inject({ method, url })).statusCode, url).toBe(404);
       }

@@ -15,7 +15,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatDeps } from '../../src/compat/compat-deps.js';
 import { messageCentralRoutes, MemoryVerificationNumbers, SqlVerificationNumbers, type MessageCentralOptions, type VerificationNumbers } from '../../src/compat/messagecentral/index.js';
-import { migrate, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
 import type { App } from '../../src/http/types.js';
 import { describeOnBackends, lastCode, openTestDatabase, SQLITE, startTestApp, type Backend, type TestApp, type TestDatabase } from '../helpers/test-app.js';
 
@@ -102,8 +101,18 @@ describe('Message Central VerifyNow compat API', () => {
 
     const ok = await client('messagecentral-validate.sh', { token: issued.token, id, code });
     expect(ok).toEqual({
-      responseCode: 200, message: 'SUCCESS',
-      data: { verficationId: id, verificationId: id, mobileNumber: number, responseCode: '200', errorMessage: null, verificationStatus: 'VERIFICATION_COMPLETED', authToken: null, transactionId: sent.data?.transactionId },
+      responseCode: 200,
+      message: 'SUCCESS',
+      data: {
+        verficationId: id,
+        verificationId: id,
+        mobileNumber: number,
+        responseCode: '200',
+        errorMessage: null,
+        verificationStatus: 'VERIFICATION_COMPLETED',
+        authToken: null,
+        transactionId: sent.data?.transactionId,
+      },
     });
     const again = await client('messagecentral-validate.sh', { token: issued.token, id, code });
     expect([again.responseCode, again.message]).toEqual([703, 'ALREADY_VERIFIED']);
@@ -159,7 +168,11 @@ describe('Message Central VerifyNow compat API', () => {
     const first = await client('messagecentral-send.sh', { token: tok, mobile: number });
     t.clock.advance(30_000);
     const second = await client('messagecentral-send.sh', { token: tok, mobile: number });
-    expect(second).toMatchObject({ responseCode: 506, message: 'REQUEST_ALREADY_EXISTS', data: { verificationId: first.data?.verificationId, responseCode: '506', timeout: '30', transactionId: first.data?.transactionId } });
+    expect(second).toMatchObject({
+      responseCode: 506,
+      message: 'REQUEST_ALREADY_EXISTS',
+      data: { verificationId: first.data?.verificationId, responseCode: '506', timeout: '30', transactionId: first.data?.transactionId },
+    });
     const ok = await client('messagecentral-validate.sh', { token: tok, id: String(second.data?.verificationId), code: await codeFor(`+91${number}`) });
     expect(ok.responseCode).toBe(200);
     // Approved, it no longer blocks a new send.
@@ -191,11 +204,17 @@ describe('Message Central VerifyNow compat API', () => {
 
     it('reads parameters from a JSON body, and validates by POST, with a trailing slash and the vendor’s spelling', async () => {
       const number = mobile();
-      const [status, sent] = await body(await send('', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ countryCode: '91', flowType: 'whatsapp', mobileNumber: number, otpLength: 6 }) }));
+      const [status, sent] = await body(
+        await send('', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ countryCode: '91', flowType: 'whatsapp', mobileNumber: number, otpLength: 6 }) }),
+      );
       expect([status, sent.responseCode]).toEqual([200, 200]);
       const code = await codeFor(`+91${number}`);
       expect(code).toMatch(/^\d{6}$/);
-      const r = await api('/verification/v3/validateOtp/', { method: 'POST', headers: { authtoken: tok, 'content-type': 'application/x-www-form-urlencoded' }, body: `verficationId=${String(sent.data?.verificationId)}&code=${code}` });
+      const r = await api('/verification/v3/validateOtp/', {
+        method: 'POST',
+        headers: { authtoken: tok, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `verficationId=${String(sent.data?.verificationId)}&code=${code}`,
+      });
       expect(((await r.json()) as Body).data?.verificationStatus).toBe('VERIFICATION_COMPLETED');
     });
 
@@ -254,7 +273,10 @@ describe('Message Central VerifyNow compat API', () => {
 
     it('refuses a missing or forged authToken with the gateway’s 401, naming no number', async () => {
       const r = await api('/verification/v3/send?countryCode=91&flowType=SMS&mobileNumber=9876543210', { method: 'POST' });
-      expect([r.status, await r.json()]).toEqual([401, { timestamp: expect.stringMatching(/^2026-01-01T\d\d:\d\d:\d\d\.\d{3}\+00:00$/), status: 401, error: 'Unauthorized', path: '/verification/v3/send' }]);
+      expect([r.status, await r.json()]).toEqual([
+        401,
+        { timestamp: expect.stringMatching(/^2026-01-01T\d\d:\d\d:\d\d\.\d{3}\+00:00$/), status: 401, error: 'Unauthorized', path: '/verification/v3/send' },
+      ]);
       const forged = `${tok.slice(0, tok.lastIndexOf('.'))}.${Buffer.alloc(64).toString('base64url')}`;
       expect((await send('countryCode=91&flowType=SMS&mobileNumber=9876543210', { headers: { authToken: forged } })).status).toBe(401);
     });
@@ -274,7 +296,9 @@ describe('Message Central VerifyNow compat API', () => {
       expect([r.status, ((await r.json()) as Body).responseCode]).toEqual([400, 400]);
       const nul = await api('/verification/v3/validateOtp?verificationId=1&code=%00', { headers: { authToken: tok } });
       expect([nul.status, nul.headers.get('content-type'), await nul.json()]).toEqual([
-        400, 'application/json; charset=utf-8', { responseCode: 400, message: 'BAD_REQUEST', data: { responseCode: '400', errorMessage: 'the URL may not contain the NUL character' } },
+        400,
+        'application/json; charset=utf-8',
+        { responseCode: 400, message: 'BAD_REQUEST', data: { responseCode: '400', errorMessage: 'the URL may not contain the NUL character' } },
       ]);
     });
   });
@@ -320,8 +344,13 @@ describe('Message Central VerifyNow compat API', () => {
 function depsOf(t: TestApp): CompatDeps {
   const v = t.verity;
   return {
-    credentials: v.vendorCredentials, verifications: v.verifications, accounts: v.accountStore, sounds: v.sounds,
-    events: { subscribe: () => undefined }, clock: t.clock, log: pino({ level: 'silent' }),
+    credentials: v.vendorCredentials,
+    verifications: v.verifications,
+    accounts: v.accountStore,
+    sounds: v.sounds,
+    events: { subscribe: () => undefined },
+    clock: t.clock,
+    log: pino({ level: 'silent' }),
   };
 }
 

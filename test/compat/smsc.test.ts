@@ -78,7 +78,12 @@ describe('SMSC wait_call compat API', () => {
   let hook: Awaited<ReturnType<typeof handler>>;
 
   const setHandler = async (url: string) => {
-    const r = await t.app.inject({ method: 'PATCH', url: `/v1/compat/credentials/${credentialId}`, headers: { authorization: t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ settings: { callback_url: url } }) });
+    const r = await t.app.inject({
+      method: 'PATCH',
+      url: `/v1/compat/credentials/${credentialId}`,
+      headers: { authorization: t.auth(), 'content-type': 'application/json' },
+      payload: JSON.stringify({ settings: { callback_url: url } }),
+    });
     expect(r.statusCode).toBe(204);
   };
   const dial = async (from: string, to: string) => expect((await t.post(`/v1/sandbox/phones/${encodeURIComponent(from)}/dial`, { to })).status).toBe(200);
@@ -115,7 +120,12 @@ describe('SMSC wait_call compat API', () => {
     expect(hit.head).toMatch(/^User-Agent: Verity-SMSC$/m);
     const fields = Object.fromEntries(new URLSearchParams(hit.body));
     expect(fields).toEqual({
-      id: expect.stringMatching(/^ver_/), phone: '5511987654321', mes: 'call', to: POOL_DIGITS, sent: '01.01.2026 03:00:00', ts: '1767225600',
+      id: expect.stringMatching(/^ver_/),
+      phone: '5511987654321',
+      mes: 'call',
+      to: POOL_DIGITS,
+      sent: '01.01.2026 03:00:00',
+      ts: '1767225600',
       sha1: sha1(`5511987654321:call:${POOL_DIGITS}:${HOOK_SECRET}`),
     });
     const v = await t.get(`/v1/verifications/${fields.id}`);
@@ -142,7 +152,11 @@ describe('SMSC wait_call compat API', () => {
   });
 
   it('node-smsc hears error 2 for bad credentials', async () => {
-    for (const creds of [{ login, password: 'wrong-password' }, { login: 'nobody-here', password }, { login, psw: password.toUpperCase(), hashed: true }]) {
+    for (const creds of [
+      { login, password: 'wrong-password' },
+      { login: 'nobody-here', password },
+      { login, psw: password.toUpperCase(), hashed: true },
+    ]) {
       const err = await rejection(nodeSmsc(base, creds).wait_call({ phone: '+5511933330000' }));
       expect([err.name, err.response]).toEqual(['SmscApiError', { error: 'authorise error', error_code: 2 }]);
     }
@@ -185,8 +199,14 @@ describe('SMSC wait_call compat API', () => {
 
   it('answers errors 1 and 2 in each fmt byte for byte, with HTTP 200', async () => {
     const errors: Array<[string, string[]]> = [
-      [`login=${login}&psw=nope&phone=5511944440000`, ['ERROR = 2 (authorise error)', '0,-2', '<result>\n<error>authorise error</error>\n<error_code>2</error_code>\n</result>', '{"error": "authorise error", "error_code": 2}']],
-      [`${auth()}&phone=12`, ['ERROR = 1 (parameters error)', '0,-1', '<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>', '{"error": "parameters error", "error_code": 1}']],
+      [
+        `login=${login}&psw=nope&phone=5511944440000`,
+        ['ERROR = 2 (authorise error)', '0,-2', '<result>\n<error>authorise error</error>\n<error_code>2</error_code>\n</result>', '{"error": "authorise error", "error_code": 2}'],
+      ],
+      [
+        `${auth()}&phone=12`,
+        ['ERROR = 1 (parameters error)', '0,-1', '<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>', '{"error": "parameters error", "error_code": 1}'],
+      ],
     ];
     for (const [query, bodies] of errors) {
       for (const [fmt, body] of bodies.entries()) {
@@ -212,13 +232,21 @@ describe('SMSC wait_call compat API', () => {
     expect([big.status, await big.text()]).toEqual([200, '{"error": "parameters error", "error_code": 1}']);
     const json = await fetch(`${base}/sys/wait_call.php?fmt=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login": ' });
     expect([json.status, await json.text()]).toEqual([200, '0,-2']);
-    const posted = await fetch(`${base}/sys/wait_call.php`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, psw: password, phone: '5511955554321', fmt: 2 }) });
+    const posted = await fetch(`${base}/sys/wait_call.php`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login, psw: password, phone: '5511955554321', fmt: 2 }),
+    });
     expect(await posted.text()).toBe(`<result>\n<phone>${POOL_DIGITS}</phone>\n</result>`);
     const put = await fetch(`${base}/sys/wait_call.php?fmt=0`, { method: 'PUT', body: 'x' });
     expect([put.status, await put.text()]).toEqual([200, 'ERROR = 1 (parameters error)']);
     const odd = await get('fmt=3&login=%ZZ&psw=x&phone=%E9');
     expect([odd.status, await odd.text()]).toEqual([200, '{"error": "authorise error", "error_code": 2}']);
-    const nul = await fetch(`${base}/sys/wait_call.php?fmt=1`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `login=${login}%00&psw=${password}&phone=5511955554321` });
+    const nul = await fetch(`${base}/sys/wait_call.php?fmt=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `login=${login}%00&psw=${password}&phone=5511955554321`,
+    });
     expect([nul.status, await nul.text()]).toEqual([200, '0,-2']);
     const nulUrl = await get(`fmt=1&login=${login}&psw=${password}%00&phone=5511955554321`);
     expect([nulUrl.status, await nulUrl.text()]).toEqual([200, '0,-1']);
@@ -274,7 +302,10 @@ describe('SMSC handler callback', () => {
     const hook = await handler();
     const warnings: Array<Record<string, unknown>> = [];
     const cred = { id: 'vcr_1', accountId: 'acc_1', vendor: 'smsc' as const, login: 'shop', secret: 's', settings: { callback_url: `${hook.base}/h` }, createdAt: 0 };
-    const sender = new SmscCallbackSender({ credentials: { find: async () => cred }, clock: { now: () => 0 }, log: { warn: (o: object) => void warnings.push(o as Record<string, unknown>) } as never }, settings);
+    const sender = new SmscCallbackSender(
+      { credentials: { find: async () => cred }, clock: { now: () => 0 }, log: { warn: (o: object) => void warnings.push(o as Record<string, unknown>) } as never },
+      settings,
+    );
     try {
       sender.handle({ type: 'verification.approved', accountId: 'acc_1', serviceId: null, data: { id: 'ver_1', to: SUBSCRIBER, metadata: { compat: 'smsc', login: 'shop' } } });
       const w = await waitFor(() => warnings[0]);

@@ -44,7 +44,11 @@ const hexB64 = (secret: string, text: string) => Buffer.from(createHmac('sha1', 
 async function tsSdkCall(base: string, key: string, secret: string, method: string, params: Record<string, string>, type = 'POST') {
   params.format = 'json';
   const query = (p: Record<string, string>) => new URLSearchParams(p).toString().replace(/%20/g, '+');
-  const sorted = Object.fromEntries(Object.keys(params).sort().map((k) => [k, params[k] as string]));
+  const sorted = Object.fromEntries(
+    Object.keys(params)
+      .sort()
+      .map((k) => [k, params[k] as string]),
+  );
   const paramsString = query(sorted);
   const md5 = createHash('md5').update(paramsString).digest('hex');
   const signature = hexB64(secret, method + paramsString + md5);
@@ -103,13 +107,23 @@ describe('Zadarma signatures, request ids and notifications', () => {
   });
 
   it('builds the sorted RFC 1738 string PHP signs', () => {
-    expect(buildParamsStr([['to', '+35193999999'], ['format', 'json'], ['channel', 'sms']])).toBe('channel=sms&format=json&to=%2B35193999999');
+    expect(
+      buildParamsStr([
+        ['to', '+35193999999'],
+        ['format', 'json'],
+        ['channel', 'sms'],
+      ]),
+    ).toBe('channel=sms&format=json&to=%2B35193999999');
     expect(buildParamsStr([['s', 'a b*~']])).toBe('s=a+b%2A%7E');
   });
 
   it('accepts each SDK’s own encoding from the raw pairs, and PHP’s as the fallback; refuses a wrong secret', () => {
     const path = '/v1/verify/';
-    const fields = [['channel', 'sms'], ['caller_id', 'Shop*1~'], ['format', 'json']] as const;
+    const fields = [
+      ['channel', 'sms'],
+      ['caller_id', 'Shop*1~'],
+      ['format', 'json'],
+    ] as const;
     // URLSearchParams (TS SDK) leaves * bare; gravitymir leaves ~ bare; both sent in wire order.
     const tsWire = ['channel=sms', 'caller_id=Shop*1%7E', 'format=json'];
     const gmWire = ['caller_id=Shop%2A1~', 'channel=sms', 'format=json'];
@@ -142,9 +156,23 @@ describe('Zadarma signatures, request ids and notifications', () => {
     const start = Date.parse('2024-10-23T16:00:47Z');
     expect(zadarmaTime(start, 'UTC')).toBe('2024-10-23 16:00:47');
     expect(zadarmaTime(start, 'Europe/Kyiv')).toBe('2024-10-23 19:00:47');
-    const n = notification('NOTIFY_END', { verificationId: 'ver_x', to: '0999999999', from: undefined, startedAt: start, endedAt: start + 3000, dtmf: '1', disposition: 'answered', statusCode: 16 }, DOC_SECRET, { timeZone: 'UTC', internal: '100' });
+    const n = notification(
+      'NOTIFY_END',
+      { verificationId: 'ver_x', to: '0999999999', from: undefined, startedAt: start, endedAt: start + 3000, dtmf: '1', disposition: 'answered', statusCode: 16 },
+      DOC_SECRET,
+      { timeZone: 'UTC', internal: '100' },
+    );
     expect(n.signature).toBe('YmI4OGM3MWJhOGQ5MzllZTE0MTE0MGY0Y2YwOGE1MWU3MWNhZTg3Nw==');
-    expect(Object.fromEntries(n.fields)).toMatchObject({ event: 'NOTIFY_END', call_start: '2024-10-23 16:00:47', caller_id: '0999999999', called_did: '0', duration: '3', callback_dtmf: '1', disposition: 'answered', status_code: '16' });
+    expect(Object.fromEntries(n.fields)).toMatchObject({
+      event: 'NOTIFY_END',
+      call_start: '2024-10-23 16:00:47',
+      caller_id: '0999999999',
+      called_did: '0',
+      duration: '3',
+      callback_dtmf: '1',
+      disposition: 'answered',
+      status_code: '16',
+    });
     expect(n.body).toContain('call_start=2024-10-23+16%3A00%3A47');
   });
 });
@@ -277,7 +305,11 @@ describeOnBackends('Zadarma compat API through the npm client', (backend) => {
       const press = async (digits: string) => {
         const before = hook.heard.length;
         const started = await call('/v1/verify/', {
-          channel: 'call_button', to: MOBILE, greeting_sound_id: sounds['greeting.wav']!, button_1_sound_id: sounds['thanks.wav']!, fallback_sound_id: sounds['sorry.wav']!,
+          channel: 'call_button',
+          to: MOBILE,
+          greeting_sound_id: sounds['greeting.wav']!,
+          button_1_sound_id: sounds['thanks.wav']!,
+          fallback_sound_id: sounds['sorry.wav']!,
         });
         expect(started).toEqual({ status: 'success' });
         const phone = (await t.get(`/v1/sandbox/phones/${enc(MOBILE)}`)).body as { calls: Array<{ id: string; status: string; channel: string }> };
@@ -304,9 +336,19 @@ describeOnBackends('Zadarma compat API through the npm client', (backend) => {
         expect(post.headers['content-type']).toBe('application/x-www-form-urlencoded');
         const f = Object.fromEntries(new URLSearchParams(post.body));
         expect(f).toEqual({
-          event: 'NOTIFY_END', call_start: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/), pbx_call_id: expect.stringMatching(/^out_[0-9a-f]{40}$/), caller_id: MOBILE.slice(1),
-          called_did: '0', internal: '100', last_internal: '100', duration: expect.stringMatching(/^\d+$/), status_code: '16', is_recorded: '0', calltype: 'callback_leg1',
-          callback_dtmf: '1', disposition: 'answered',
+          event: 'NOTIFY_END',
+          call_start: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+          pbx_call_id: expect.stringMatching(/^out_[0-9a-f]{40}$/),
+          caller_id: MOBILE.slice(1),
+          called_did: '0',
+          internal: '100',
+          last_internal: '100',
+          duration: expect.stringMatching(/^\d+$/),
+          status_code: '16',
+          is_recorded: '0',
+          calltype: 'callback_leg1',
+          callback_dtmf: '1',
+          disposition: 'answered',
         });
         expect(post.headers.signature).toBe(hexB64(secret, `${f.caller_id}${f.called_did}${f.call_start}`));
         // Spelled as Zadarma sends them: the PHP SDK reads getallheaders()['Signature'], case-sensitive.
@@ -324,7 +366,16 @@ describeOnBackends('Zadarma compat API through the npm client', (backend) => {
         const { heard, post } = await press('2');
         expect(heard[0]?.play).toContain(`/v1/sounds/${sounds['sorry.wav']}/audio`);
         expect(Object.fromEntries(new URLSearchParams(post.body))).toMatchObject({ event: 'NOTIFY_END', callback_dtmf: '', disposition: 'answered' });
-        expect((await t.app.inject({ method: 'PATCH', url: `/v1/compat/credentials/${credId}`, headers: { authorization: t.auth() }, payload: { settings: { notify_url: `${hook.url}/zadarma`, notify_event: 'NOTIFY_OUT_END' } } })).statusCode).toBe(204);
+        expect(
+          (
+            await t.app.inject({
+              method: 'PATCH',
+              url: `/v1/compat/credentials/${credId}`,
+              headers: { authorization: t.auth() },
+              payload: { settings: { notify_url: `${hook.url}/zadarma`, notify_event: 'NOTIFY_OUT_END' } },
+            })
+          ).statusCode,
+        ).toBe(204);
         const out = (await press('1')).post;
         const f = Object.fromEntries(new URLSearchParams(out.body));
         expect(f).toMatchObject({ event: 'NOTIFY_OUT_END', destination: MOBILE.slice(1), internal: '100', callback_dtmf: '1', disposition: 'answered' });
@@ -333,9 +384,23 @@ describeOnBackends('Zadarma compat API through the npm client', (backend) => {
       });
 
       it('an unknown sound id or a missing one is refused before anything rings', async () => {
-        expect(await call('/v1/verify/', { channel: 'call_button', to: MOBILE, greeting_sound_id: 'snd_0000000000000000000', button_1_sound_id: sounds['thanks.wav']!, fallback_sound_id: sounds['sorry.wav']! })).toEqual({ status: 'error', message: 'Sound not found' });
-        expect(await call('/v1/verify/', { channel: 'call_button', to: MOBILE, greeting_sound_id: '657c2c822fb364c1d201f685', button_1_sound_id: 'x', fallback_sound_id: 'y' })).toEqual({ status: 'error', message: 'Sound not found' });
-        expect(await call('/v1/verify/', { channel: 'call_button', to: MOBILE, greeting_sound_id: sounds['greeting.wav']! })).toEqual({ status: 'error', message: '"button_1_sound_id" param is required' });
+        expect(
+          await call('/v1/verify/', {
+            channel: 'call_button',
+            to: MOBILE,
+            greeting_sound_id: 'snd_0000000000000000000',
+            button_1_sound_id: sounds['thanks.wav']!,
+            fallback_sound_id: sounds['sorry.wav']!,
+          }),
+        ).toEqual({ status: 'error', message: 'Sound not found' });
+        expect(await call('/v1/verify/', { channel: 'call_button', to: MOBILE, greeting_sound_id: '657c2c822fb364c1d201f685', button_1_sound_id: 'x', fallback_sound_id: 'y' })).toEqual({
+          status: 'error',
+          message: 'Sound not found',
+        });
+        expect(await call('/v1/verify/', { channel: 'call_button', to: MOBILE, greeting_sound_id: sounds['greeting.wav']! })).toEqual({
+          status: 'error',
+          message: '"button_1_sound_id" param is required',
+        });
       });
 
       it('a file that is not audio is refused; delete removes a sound once', async () => {

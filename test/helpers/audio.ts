@@ -15,7 +15,13 @@ export const riff = (...chunks: Buffer[]): Buffer => {
   return Buffer.concat([head, body]);
 };
 
-export interface WavShape { format?: number; channels?: number; rate?: number; bits?: number; byteRate?: number }
+export interface WavShape {
+  format?: number;
+  channels?: number;
+  rate?: number;
+  bits?: number;
+  byteRate?: number;
+}
 
 export const fmt = (o: WavShape = {}): Buffer => {
   const { format = 1, channels = 1, rate = 8000, bits = 16 } = o;

@@ -44,7 +44,14 @@ export async function listen(handler: Handler, violations: string[]): Promise<Li
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const seen: SeenRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, names: req.rawHeaders.filter((_, i) => i % 2 === 0), body: Buffer.concat(chunks).toString('utf8') };
+      const seen: SeenRequest = {
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        names: req.rawHeaders.filter((_, i) => i % 2 === 0),
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(seen);
       void (async () => {
         let reply: Reply | 'hang';

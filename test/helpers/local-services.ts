@@ -80,7 +80,10 @@ export async function prepareLocalServices(opts: LocalServicesOptions): Promise<
       // WITH (FORCE) closes connections a worker may have left open.
       teardown = async () => void (await admin(opts.postgresAdminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)));
     } else {
-      skipped.push({ what: `PostgreSQL (nothing answered at ${where(opts.postgresAdminUrl)} as user ${new URL(opts.postgresAdminUrl).username || 'postgres'})`, set: 'TEST_DATABASE_URL=postgres://user@host:5432/database' });
+      skipped.push({
+        what: `PostgreSQL (nothing answered at ${where(opts.postgresAdminUrl)} as user ${new URL(opts.postgresAdminUrl).username || 'postgres'})`,
+        set: 'TEST_DATABASE_URL=postgres://user@host:5432/database',
+      });
     }
   }
   if (!env.TEST_REDIS_URL) {
@@ -88,7 +91,9 @@ export async function prepareLocalServices(opts: LocalServicesOptions): Promise<
     else skipped.push({ what: `Redis (nothing answered at ${where(opts.redisUrl)})`, set: 'TEST_REDIS_URL=redis://host:6379' });
   }
   if (skipped.length) {
-    opts.notice(`verity tests: skipping the runs on ${skipped.map((s) => s.what).join(' and ')}; to run them, start ${skipped.length > 1 ? 'them' : 'it'} or set ${skipped.map((s) => s.set).join(' and ')}`);
+    opts.notice(
+      `verity tests: skipping the runs on ${skipped.map((s) => s.what).join(' and ')}; to run them, start ${skipped.length > 1 ? 'them' : 'it'} or set ${skipped.map((s) => s.set).join(' and ')}`,
+    );
   }
   return teardown;
 }

@@ -99,10 +99,7 @@ export interface Res {
   headers: Record<string, unknown>;
 }
 
-export async function startTestApp(
-  backend: Backend,
-  opts: { env?: Record<string, string>; build?: BuildOptions } = {},
-): Promise<TestApp> {
+export async function startTestApp(backend: Backend, opts: { env?: Record<string, string>; build?: BuildOptions } = {}): Promise<TestApp> {
   if (!backend.url) throw new Error(`${backend.name} is not configured`);
   const schema = testSchema(backend);
   const config = loadConfig({

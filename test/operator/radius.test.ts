@@ -11,13 +11,7 @@ import { pino } from 'pino';
 import radius from 'radius';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import {
-  maskMsisdn,
-  normalizeMsisdn,
-  RadiusAccountingListener,
-  type AccountingListenerOptions,
-  type AccountingRecord,
-} from '../../src/operator/radius/index.js';
+import { maskMsisdn, normalizeMsisdn, RadiusAccountingListener, type AccountingListenerOptions, type AccountingRecord } from '../../src/operator/radius/index.js';
 
 const SECRET = 'gi-accounting-s3cret';
 const MSISDN = '+5511987654321';
@@ -64,7 +58,10 @@ function expectValidResponse(response: Buffer | undefined, request: Buffer, secr
 class Nas {
   private inbox: Buffer[] = [];
   private waiters: Array<{ id: number; resolve: (b: Buffer | undefined) => void }> = [];
-  private constructor(readonly socket: Socket, private readonly port: number) {
+  private constructor(
+    readonly socket: Socket,
+    private readonly port: number,
+  ) {
     socket.on('message', (msg) => {
       const i = this.waiters.findIndex((w) => w.id === msg[1]);
       if (i < 0) return void this.inbox.push(msg);
@@ -256,15 +253,59 @@ describe('RADIUS accounting listener', () => {
       lengthTooSmall,
       overrun,
       zeroLength,
-      radius.encode({ code: 'Access-Request', secret: SECRET, identifier: 5, attributes: [['User-Name', 'u'], ['User-Password', 'p']] }),
+      radius.encode({
+        code: 'Access-Request',
+        secret: SECRET,
+        identifier: 5,
+        attributes: [
+          ['User-Name', 'u'],
+          ['User-Password', 'p'],
+        ],
+      }),
       handPacket(sessionAttrs(STATUS.start, 'code-99'), { code: 99, id: 6 }),
-      handPacket([[A.sessionId, txt('no-status')], [A.callingStationId, txt('5511987654321')], [A.framedIp, ip4('1.2.3.4')]], { id: 7 }),
-      handPacket([[A.statusType, u32(STATUS.start)], [A.sessionId, txt('no-msisdn')], [A.framedIp, ip4('1.2.3.4')]], { id: 8 }),
-      handPacket([[A.statusType, u32(STATUS.stop)], [A.sessionId, txt('no-ip')], [A.callingStationId, txt('5511987654321')]], { id: 9 }),
-      handPacket([[A.statusType, u32(STATUS.interim)], [A.callingStationId, txt('5511987654321')], [A.framedIp, ip4('1.2.3.4')]], { id: 10 }),
+      handPacket(
+        [
+          [A.sessionId, txt('no-status')],
+          [A.callingStationId, txt('5511987654321')],
+          [A.framedIp, ip4('1.2.3.4')],
+        ],
+        { id: 7 },
+      ),
+      handPacket(
+        [
+          [A.statusType, u32(STATUS.start)],
+          [A.sessionId, txt('no-msisdn')],
+          [A.framedIp, ip4('1.2.3.4')],
+        ],
+        { id: 8 },
+      ),
+      handPacket(
+        [
+          [A.statusType, u32(STATUS.stop)],
+          [A.sessionId, txt('no-ip')],
+          [A.callingStationId, txt('5511987654321')],
+        ],
+        { id: 9 },
+      ),
+      handPacket(
+        [
+          [A.statusType, u32(STATUS.interim)],
+          [A.callingStationId, txt('5511987654321')],
+          [A.framedIp, ip4('1.2.3.4')],
+        ],
+        { id: 10 },
+      ),
       handPacket(sessionAttrs(STATUS.start, 'mac', [], '00-11-22-33-44-55'), { id: 11 }),
       handPacket([...sessionAttrs(STATUS.start, 'short-ts'), [A.eventTimestamp, Buffer.from([1, 2])]], { id: 12 }),
-      handPacket([[A.statusType, u32(STATUS.start)], [A.sessionId, txt('ip3')], [A.callingStationId, txt('5511987654321')], [A.framedIp, Buffer.from([1, 2, 3])]], { id: 13 }),
+      handPacket(
+        [
+          [A.statusType, u32(STATUS.start)],
+          [A.sessionId, txt('ip3')],
+          [A.callingStationId, txt('5511987654321')],
+          [A.framedIp, Buffer.from([1, 2, 3])],
+        ],
+        { id: 13 },
+      ),
     ];
     for (const packet of bad) nas.send(packet);
     expectValidResponse(await nas.ask(valid), valid);
@@ -369,7 +410,13 @@ describe('RADIUS accounting listener', () => {
 
   it('answers Accounting-On and Accounting-Off without recording anything', async () => {
     const { nas, listener, batches } = await open();
-    const on = handPacket([[A.statusType, u32(STATUS.on)], [A.sessionId, txt('0')]], { id: 70 });
+    const on = handPacket(
+      [
+        [A.statusType, u32(STATUS.on)],
+        [A.sessionId, txt('0')],
+      ],
+      { id: 70 },
+    );
     const off = radius.encode({ code: 'Accounting-Request', secret: SECRET, identifier: 71, attributes: [['Acct-Status-Type', 'Accounting-Off']] });
     expectValidResponse(await nas.ask(on), on);
     expectValidResponse(await nas.ask(off), off);
@@ -393,7 +440,13 @@ describe('RADIUS accounting listener', () => {
     const { nas, batches } = await open({ clock: new ManualClock(T0) });
     const cases: Array<[Attr[], number]> = [
       [[[A.eventTimestamp, u32(1_893_456_000)]], 1_893_456_000_000],
-      [[[A.eventTimestamp, u32(1_893_456_000)], [A.delayTime, u32(30)]], 1_893_456_000_000],
+      [
+        [
+          [A.eventTimestamp, u32(1_893_456_000)],
+          [A.delayTime, u32(30)],
+        ],
+        1_893_456_000_000,
+      ],
       [[], T0],
       [[[A.delayTime, u32(7)]], T0 - 7000],
       [[[A.eventTimestamp, u32(0)]], T0],
@@ -452,7 +505,12 @@ describe('RADIUS accounting listener', () => {
           code: 'Accounting-Request',
           secret: SECRET,
           identifier: i % 256,
-          attributes: [['Acct-Status-Type', 'Interim-Update'], ['Acct-Session-Id', `burst-${s}-${i}`], ['Calling-Station-Id', `55119${String(s * 10_000 + i).padStart(8, '0')}`], ['Framed-IP-Address', `100.${64 + s}.${i >> 8}.${i & 255}`]],
+          attributes: [
+            ['Acct-Status-Type', 'Interim-Update'],
+            ['Acct-Session-Id', `burst-${s}-${i}`],
+            ['Calling-Station-Id', `55119${String(s * 10_000 + i).padStart(8, '0')}`],
+            ['Framed-IP-Address', `100.${64 + s}.${i >> 8}.${i & 255}`],
+          ],
         }),
       ),
     );
@@ -489,7 +547,7 @@ describe('RADIUS accounting listener', () => {
           });
           const timer = setInterval(() => {
             const now = performance.now();
-            for (const slot of inFlight.values()) if (now - slot.sentAt > 1000) (retransmits++, sendIndex(slot.index));
+            for (const slot of inFlight.values()) if (now - slot.sentAt > 1000) retransmits++, sendIndex(slot.index);
             if (left === 0) clearInterval(timer);
           }, 250);
           for (let i = 0; i < Math.min(256, mine.length); i++) sendIndex(i);

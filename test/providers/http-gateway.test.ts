@@ -82,7 +82,10 @@ function make(options: HttpGatewayOptions): MessageProvider {
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -293,7 +296,9 @@ describe('http gateway hand-overs through the outbox', () => {
   beforeAll(async () => {
     fake = await jsonGateway();
     const providers = [{ name: 'gw', type: 'http', ...jsonOptions(fake.url) }];
-    t = await startTestApp(SQLITE, { env: { PROVIDERS: JSON.stringify(providers), PUBLIC_URL: 'https://verity.example.com', LIMIT_SEND_PER_DESTINATION: '0/600', DELIVERY_BACKOFF_MS: '1000', DELIVERY_BACKOFF_MAX_MS: '1000' } });
+    t = await startTestApp(SQLITE, {
+      env: { PROVIDERS: JSON.stringify(providers), PUBLIC_URL: 'https://verity.example.com', LIMIT_SEND_PER_DESTINATION: '0/600', DELIVERY_BACKOFF_MS: '1000', DELIVERY_BACKOFF_MAX_MS: '1000' },
+    });
   });
   afterAll(async () => {
     await t?.close();

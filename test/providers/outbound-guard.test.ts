@@ -98,9 +98,27 @@ afterAll(async () => {
 const sms = () => outbound({ channel: 'sms', to: '+5511987654321' }, 'Your code is 482913');
 const base = (host: string) => `http://${host}:${http.port}`;
 const KINDS: Kind[] = [
-  { type: 'http', options: (h) => ({ url: `${base(h)}/send`, body: { to: '{to}', text: '{text}' }, messageIdPath: 'id' }), message: sms, connections: () => http.connections, deliveries: () => http.requests.length },
-  { type: 'twilio', options: (h) => ({ accountSid: SID, authToken: 'tok', from: '+15005550006', baseUrl: base(h) }), message: sms, connections: () => http.connections, deliveries: () => http.requests.length },
-  { type: 'vonage', options: (h) => ({ apiKey: 'key', apiSecret: 'secret', from: 'Verity', baseUrl: base(h) }), message: sms, connections: () => http.connections, deliveries: () => http.requests.length },
+  {
+    type: 'http',
+    options: (h) => ({ url: `${base(h)}/send`, body: { to: '{to}', text: '{text}' }, messageIdPath: 'id' }),
+    message: sms,
+    connections: () => http.connections,
+    deliveries: () => http.requests.length,
+  },
+  {
+    type: 'twilio',
+    options: (h) => ({ accountSid: SID, authToken: 'tok', from: '+15005550006', baseUrl: base(h) }),
+    message: sms,
+    connections: () => http.connections,
+    deliveries: () => http.requests.length,
+  },
+  {
+    type: 'vonage',
+    options: (h) => ({ apiKey: 'key', apiSecret: 'secret', from: 'Verity', baseUrl: base(h) }),
+    message: sms,
+    connections: () => http.connections,
+    deliveries: () => http.requests.length,
+  },
   {
     type: 'whatsapp',
     options: (h) => ({ phoneNumberId: '1234567890', accessToken: 'tok', templateName: 'verity_code', baseUrl: base(h) }),
@@ -129,7 +147,13 @@ const KINDS: Kind[] = [
     connections: () => mail.connections,
     deliveries: () => mail.mails,
   },
-  { type: 'smpp', options: (h) => ({ host: h, port: smsc.port, ...SMPP_LOGIN, connectTimeoutMs: 2000, reconnectMaxS: 0.5 }), message: sms, connections: () => smsc.connections, deliveries: () => smsc.submits.length },
+  {
+    type: 'smpp',
+    options: (h) => ({ host: h, port: smsc.port, ...SMPP_LOGIN, connectTimeoutMs: 2000, reconnectMaxS: 0.5 }),
+    message: sms,
+    connections: () => smsc.connections,
+    deliveries: () => smsc.submits.length,
+  },
 ];
 
 function build(kind: Kind, host: string, allowPrivate: boolean): MessageProvider {
@@ -141,7 +165,10 @@ function build(kind: Kind, host: string, allowPrivate: boolean): MessageProvider
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await p.then(() => null, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }

@@ -95,9 +95,7 @@ describe('smpp provider: the bind', () => {
     const { smsc, provider, sms } = await rig({ systemType: 'OTP' });
     await provider.send(sms('code 100001'));
     await provider.send(sms('code 100002'));
-    expect(smsc.binds).toEqual([
-      { command: 'bind_transceiver', ...CREDENTIALS, systemType: 'OTP', interfaceVersion: 0x34, accepted: true },
-    ]);
+    expect(smsc.binds).toEqual([{ command: 'bind_transceiver', ...CREDENTIALS, systemType: 'OTP', interfaceVersion: 0x34, accepted: true }]);
   });
 
   it('fails sends with a retryable error while the SMSC refuses the password, and keeps retrying the bind', async () => {
@@ -243,8 +241,7 @@ describe('smpp provider: submit_sm', () => {
 });
 
 describe('smpp provider: delivery receipts', () => {
-  const receiptText = (id: string, stat: string, err = '000') =>
-    Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:${stat} err:${err} text:Your code`, 'ascii');
+  const receiptText = (id: string, stat: string, err = '000') => Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2501011200 done date:2501011201 stat:${stat} err:${err} text:Your code`, 'ascii');
   const receiptPdu = (short_message: Buffer, tlvs: Record<string, unknown> = {}) => ({
     source_addr: '5511987654321',
     destination_addr: 'Verity',
@@ -281,7 +278,12 @@ describe('smpp provider: delivery receipts', () => {
   it('still answers a receipt and keeps the bind when the receipt handler throws', async () => {
     const { smsc, provider, sms } = await rig();
     await provider.send(sms('code 900002'));
-    const ctx = { ...context(), onReceipt: () => { throw new Error('store is down'); } };
+    const ctx = {
+      ...context(),
+      onReceipt: () => {
+        throw new Error('store is down');
+      },
+    };
     const failing = smppProvider.create(withDefaults({ host: '127.0.0.1', port: smsc.port, ...CREDENTIALS }), ctx);
     open.push(async () => failing.close?.());
     await until(() => smsc.boundSessions === 2);
@@ -393,6 +395,11 @@ describe('smpp provider: the link drops in the middle of a window', () => {
       expect(acks, text).toHaveLength(1);
       expect(submits, text).toHaveLength(sent.includes(text) ? 1 : 2);
     }
-    expect(smsc.received().map((m) => m.text).sort()).toEqual([...texts].sort());
+    expect(
+      smsc
+        .received()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual([...texts].sort());
   }, 10_000);
 });

@@ -24,7 +24,10 @@ interface Arrived {
   mail: ParsedMail;
 }
 type Stage = 'mail' | 'rcpt' | 'data';
-interface Refusal { at: Stage; code: number }
+interface Refusal {
+  at: Stage;
+  code: number;
+}
 
 interface MailServer {
   port: number;
@@ -132,7 +135,10 @@ const email = { channel: 'email' as const, to: TO };
 const message = (text: string, extra: Partial<OutboundMessage> = {}) => outbound(email, text, extra);
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await p.then(() => null, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }

@@ -23,7 +23,10 @@ function make(baseUrl: string, extra: Partial<TwilioOptions> = {}): MessageProvi
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -128,7 +131,9 @@ describe('twilio status callbacks', () => {
 
   // Twilio's documented algorithm, written out independently of the adapter.
   function signed(params: Record<string, string>, url = CALLBACK, token = TOKEN): CallbackRequest {
-    const data = Object.keys(params).sort().reduce((acc, k) => acc + k + params[k], url);
+    const data = Object.keys(params)
+      .sort()
+      .reduce((acc, k) => acc + k + params[k], url);
     const signature = createHmac('sha1', token).update(data).digest('base64');
     return {
       method: 'POST',
@@ -163,12 +168,8 @@ describe('twilio status callbacks', () => {
 
   it('turns signed delivered and undelivered callbacks into receipts with the error code', async () => {
     expect(await provider.parseCallback?.(signed(status('SM1', 'delivered')))).toEqual([{ providerMessageId: 'SM1', status: 'delivered' }]);
-    expect(await provider.parseCallback?.(signed(status('SM2', 'undelivered', { ErrorCode: '30003' })))).toEqual([
-      { providerMessageId: 'SM2', status: 'undeliverable', errorCode: '30003' },
-    ]);
-    expect(await provider.parseCallback?.(signed(status('SM3', 'failed', { ErrorCode: '30008' })))).toEqual([
-      { providerMessageId: 'SM3', status: 'undeliverable', errorCode: '30008' },
-    ]);
+    expect(await provider.parseCallback?.(signed(status('SM2', 'undelivered', { ErrorCode: '30003' })))).toEqual([{ providerMessageId: 'SM2', status: 'undeliverable', errorCode: '30003' }]);
+    expect(await provider.parseCallback?.(signed(status('SM3', 'failed', { ErrorCode: '30008' })))).toEqual([{ providerMessageId: 'SM3', status: 'undeliverable', errorCode: '30008' }]);
   });
 
   it('skips interim statuses such as queued and sent', async () => {

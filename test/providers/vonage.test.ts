@@ -21,7 +21,10 @@ function make(baseUrl: string, extra: Partial<VonageOptions> = {}): MessageProvi
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -98,7 +101,11 @@ describe('vonage adapter', () => {
   });
 
   it('retries HTTP 429 and 5xx and not other HTTP errors', async () => {
-    for (const [status, retryable] of [[429, true], [503, true], [401, false]] as const) {
+    for (const [status, retryable] of [
+      [429, true],
+      [503, true],
+      [401, false],
+    ] as const) {
       fake.replyNext({ status, json: { type: 'https://developer.nexmo.com/api-errors', title: 'error' } });
       const err = await refusal(provider.send(outbound({ channel: 'sms', to: TO }, 'code 1')));
       expect(err.retryable).toBe(retryable);
@@ -106,7 +113,16 @@ describe('vonage adapter', () => {
   });
 
   it('fails a long text when any of its parts is refused', async () => {
-    fake.replyNext({ status: 200, json: { 'message-count': '2', messages: [{ status: '0', 'message-id': 'AAA1' }, { status: '1', 'error-text': 'Throttled' }] } });
+    fake.replyNext({
+      status: 200,
+      json: {
+        'message-count': '2',
+        messages: [
+          { status: '0', 'message-id': 'AAA1' },
+          { status: '1', 'error-text': 'Throttled' },
+        ],
+      },
+    });
     const err = await refusal(provider.send(outbound({ channel: 'sms', to: TO }, 'code 1')));
     expect([err.code, err.retryable]).toEqual(['THROTTLED', true]);
   });
@@ -144,8 +160,16 @@ describe('vonage delivery receipts', () => {
 
   // Vonage's documented scheme, written out independently of the adapter.
   function sign(params: Record<string, string>, method: 'md5hash' | 'sha256', secret = SIG_SECRET): Record<string, string> {
-    const base = Object.keys(params).sort().map((k) => `&${k}=${(params[k] ?? '').replace(/[&=]/g, '_')}`).join('');
-    const sig = method === 'md5hash' ? createHash('md5').update(base + secret).digest('hex') : createHmac('sha256', secret).update(base).digest('hex').toUpperCase();
+    const base = Object.keys(params)
+      .sort()
+      .map((k) => `&${k}=${(params[k] ?? '').replace(/[&=]/g, '_')}`)
+      .join('');
+    const sig =
+      method === 'md5hash'
+        ? createHash('md5')
+            .update(base + secret)
+            .digest('hex')
+        : createHmac('sha256', secret).update(base).digest('hex').toUpperCase();
     return { ...params, sig };
   }
 

@@ -23,7 +23,10 @@ function make(baseUrl: string, extra: Partial<WhatsAppOptions> = {}): MessagePro
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }

@@ -25,7 +25,10 @@ function call(script: CallStep[], extra: Partial<OutboundCall> = {}): OutboundCa
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -55,12 +58,7 @@ describe('twilio voice calls', () => {
     expect(form.get('StatusCallback')).toBe(`${CALLBACK}?event=status&call=cal_01HZX4TWILIO`);
     expect(form.get('StatusCallbackMethod')).toBe('POST');
     expect(form.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
-    expect(form.get('Twiml')).toBe(
-      '<Response>' +
-        `<Say language="en-US" voice="Polly.Joanna">${text}</Say>` +
-        `<Say language="en-US" voice="Polly.Joanna">Again: ${text}</Say>` +
-        '<Hangup/></Response>',
-    );
+    expect(form.get('Twiml')).toBe(`<Response><Say language="en-US" voice="Polly.Joanna">${text}</Say><Say language="en-US" voice="Polly.Joanna">Again: ${text}</Say><Hangup/></Response>`);
     expect(fake.violations).toEqual([]);
   });
 
@@ -198,7 +196,9 @@ describe('twilio voice webhooks', () => {
   function signed(params: Record<string, string>, query: Record<string, string>, token = TOKEN): CallbackRequest {
     const qs = new URLSearchParams(query).toString();
     const url = qs ? `${CALLBACK}?${qs}` : CALLBACK;
-    const data = Object.keys(params).sort().reduce((acc, k) => acc + k + params[k], url);
+    const data = Object.keys(params)
+      .sort()
+      .reduce((acc, k) => acc + k + params[k], url);
     const signature = createHmac('sha1', token).update(data).digest('base64');
     return { method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, query, rawBody: new URLSearchParams(params).toString() };
   }

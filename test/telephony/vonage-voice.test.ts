@@ -31,7 +31,10 @@ function call(script: CallStep[], extra: Partial<OutboundCall> = {}): OutboundCa
 }
 
 async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProviderError);
   return err as ProviderError;
 }
@@ -321,9 +324,7 @@ describe('vonage voice webhooks', () => {
   it('without a signature secret, accepts unsigned call events but reports no inbound call', async () => {
     const open = make('http://127.0.0.1:1', { signatureSecret: undefined });
     const unsigned = (req: CallbackRequest) => ({ ...req, headers: {} });
-    expect((await open.parseCallback(unsigned(post(event('answered'), { event: 'status', call: 'cal_1' })))).events).toEqual([
-      { providerCallId: UUID, callId: 'cal_1', event: { type: 'answered' } },
-    ]);
+    expect((await open.parseCallback(unsigned(post(event('answered'), { event: 'status', call: 'cal_1' })))).events).toEqual([{ providerCallId: UUID, callId: 'cal_1', event: { type: 'answered' } }]);
     expect(await open.parseCallback(unsigned(get({ to: FROM, from: '5521998765432', uuid: UUID })))).toEqual({ events: [], response: END_CALL });
   });
 });

@@ -63,7 +63,10 @@ export function claroRoutes(creds: VendorCredentials, engine: SilentEngine, cloc
       // Fastify's own errors carry statusCode, Verity's (a NUL in the URL, …) status.
       const code = err.statusCode ?? err.status;
       const status = code && code >= 400 && code < 500 ? code : 500;
-      void reply.code(status).type(JSON_TYPE).send(fault(status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? 'messaging.runtime.error' : 'protocol.http.BadRequest'));
+      void reply
+        .code(status)
+        .type(JSON_TYPE)
+        .send(fault(status === 500 ? 'Internal Server Error' : 'Bad Request', status === 500 ? 'messaging.runtime.error' : 'protocol.http.BadRequest'));
     });
     const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type(JSON_TYPE).send(body);
 

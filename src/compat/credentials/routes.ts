@@ -6,7 +6,8 @@ import { VENDORS, type Vendor, type VendorCredential, type VendorCredentials } f
 
 const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 2048 }), Type.Number(), Type.Boolean()]), {
   maxProperties: 10,
-  description: 'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go; it must echo `zd_echo` when saved), `notify_event`, `template_<n>`, `email_template`; SMSC `callback_url` (the handler called after a wait_call); Message Central `service` (the Verity service whose settings apply)',
+  description:
+    'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go; it must echo `zd_echo` when saved), `notify_event`, `template_<n>`, `email_template`; SMSC `callback_url` (the handler called after a wait_call); Message Central `service` (the Verity service whose settings apply)',
 });
 
 const Credential = Type.Object({
@@ -17,7 +18,10 @@ const Credential = Type.Object({
   created_at: Timestamp,
 });
 
-const Issued = Type.Object({ ...Credential.properties, secret: Type.String({ description: 'Shown only here: Claro secret, Zadarma secret, SMSC password (also its apikey), Message Central password' }) });
+const Issued = Type.Object({
+  ...Credential.properties,
+  secret: Type.String({ description: 'Shown only here: Claro secret, Zadarma secret, SMSC password (also its apikey), Message Central password' }),
+});
 
 const view = (c: Omit<VendorCredential, 'secret'>) => ({ id: c.id, vendor: c.vendor, login: c.login, settings: c.settings as Record<string, string>, created_at: new Date(c.createdAt).toISOString() });
 
@@ -28,36 +32,62 @@ export type SettingsCheck = (vendor: Vendor, settings: Record<string, unknown>) 
 export function credentialRoutes(store: VendorCredentials, check: SettingsCheck = async () => undefined) {
   return async function routes(app: App): Promise<void> {
     const tags = ['compat'];
-    app.post('/v1/compat/credentials', {
-      schema: {
-        tags, summary: 'Issue a credential in a vendor’s form (the secret is shown once)',
-        body: Type.Object({ vendor: Type.Enum([...VENDORS]), login: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@-]{3,64}$', description: 'SMSC login or Message Central customerId to use (default generated)' })), settings: Type.Optional(Settings) }, { additionalProperties: false }),
-        response: { 201: Issued, ...problems('CONFLICT') },
+    app.post(
+      '/v1/compat/credentials',
+      {
+        schema: {
+          tags,
+          summary: 'Issue a credential in a vendor’s form (the secret is shown once)',
+          body: Type.Object(
+            {
+              vendor: Type.Enum([...VENDORS]),
+              login: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@-]{3,64}$', description: 'SMSC login or Message Central customerId to use (default generated)' })),
+              settings: Type.Optional(Settings),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: Issued, ...problems('CONFLICT') },
+        },
       },
-    }, async (req, reply) => {
-      const b = req.body;
-      if (b.login && (b.vendor === 'claro' || b.vendor === 'zadarma')) throw new AppError('VALIDATION_FAILED', `${b.vendor} keys are generated; leave login out`);
-      const problem = b.settings && (await check(b.vendor, b.settings));
-      if (problem) throw new AppError('VALIDATION_FAILED', problem);
-      const c = await store.create(principalOf(req).accountId, b.vendor, { login: b.login, settings: b.settings });
-      if (!c) throw new AppError('CONFLICT', 'that login is taken');
-      return reply.code(201).send({ ...view(c), secret: c.secret });
-    });
-    app.get('/v1/compat/credentials', { schema: { tags, summary: 'The account’s vendor credentials (secrets are never shown again)', response: { 200: Type.Object({ credentials: Type.Array(Credential) }), ...problems() } } }, async (req) => ({
-      credentials: (await store.list(principalOf(req).accountId)).map(view),
-    }));
+      async (req, reply) => {
+        const b = req.body;
+        if (b.login && (b.vendor === 'claro' || b.vendor === 'zadarma')) throw new AppError('VALIDATION_FAILED', `${b.vendor} keys are generated; leave login out`);
+        const problem = b.settings && (await check(b.vendor, b.settings));
+        if (problem) throw new AppError('VALIDATION_FAILED', problem);
+        const c = await store.create(principalOf(req).accountId, b.vendor, { login: b.login, settings: b.settings });
+        if (!c) throw new AppError('CONFLICT', 'that login is taken');
+        return reply.code(201).send({ ...view(c), secret: c.secret });
+      },
+    );
+    app.get(
+      '/v1/compat/credentials',
+      { schema: { tags, summary: 'The account’s vendor credentials (secrets are never shown again)', response: { 200: Type.Object({ credentials: Type.Array(Credential) }), ...problems() } } },
+      async (req) => ({
+        credentials: (await store.list(principalOf(req).accountId)).map(view),
+      }),
+    );
     const Params = Type.Object({ id: Type.String({ pattern: '^vcr_[0-9A-Za-z]{1,40}$' }) });
-    app.patch('/v1/compat/credentials/:id', {
-      schema: { tags, summary: 'Replace a credential’s vendor settings', params: Params, body: Type.Object({ settings: Settings }, { additionalProperties: false }), response: { 204: Type.Null(), ...problems('NOT_FOUND') } },
-    }, async (req, reply) => {
-      const accountId = principalOf(req).accountId;
-      const cred = await store.get(accountId, req.params.id);
-      if (!cred) throw new AppError('NOT_FOUND', 'no such credential');
-      const problem = await check(cred.vendor, req.body.settings);
-      if (problem) throw new AppError('VALIDATION_FAILED', problem);
-      if (!(await store.setSettings(accountId, req.params.id, req.body.settings))) throw new AppError('NOT_FOUND', 'no such credential');
-      return reply.code(204).send(null);
-    });
+    app.patch(
+      '/v1/compat/credentials/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Replace a credential’s vendor settings',
+          params: Params,
+          body: Type.Object({ settings: Settings }, { additionalProperties: false }),
+          response: { 204: Type.Null(), ...problems('NOT_FOUND') },
+        },
+      },
+      async (req, reply) => {
+        const accountId = principalOf(req).accountId;
+        const cred = await store.get(accountId, req.params.id);
+        if (!cred) throw new AppError('NOT_FOUND', 'no such credential');
+        const problem = await check(cred.vendor, req.body.settings);
+        if (problem) throw new AppError('VALIDATION_FAILED', problem);
+        if (!(await store.setSettings(accountId, req.params.id, req.body.settings))) throw new AppError('NOT_FOUND', 'no such credential');
+        return reply.code(204).send(null);
+      },
+    );
     app.delete('/v1/compat/credentials/:id', { schema: { tags, summary: 'Revoke a credential', params: Params, response: { 204: Type.Null(), ...problems('NOT_FOUND') } } }, async (req, reply) => {
       if (!(await store.remove(principalOf(req).accountId, req.params.id))) throw new AppError('NOT_FOUND', 'no such credential');
       return reply.code(204).send(null);

@@ -67,9 +67,22 @@ export class VendorCredentials {
     const id = newId('vcr');
     const { login, secret } = issue(vendor, opts.login);
     const row: VendorCredentialTable = {
-      id, account_id: accountId, vendor, login, secret_sealed: this.sealer.seal(secret, id), secret_digest: digest(vendor, secret), settings: opts.settings ? JSON.stringify(opts.settings) : null, created_at: this.clock.now(),
+      id,
+      account_id: accountId,
+      vendor,
+      login,
+      secret_sealed: this.sealer.seal(secret, id),
+      secret_digest: digest(vendor, secret),
+      settings: opts.settings ? JSON.stringify(opts.settings) : null,
+      created_at: this.clock.now(),
     };
-    const res = await this.handle.write((trx) => trx.insertInto('vendor_credentials').values(row).onConflict((oc) => oc.columns(['vendor', 'login']).doNothing()).executeTakeFirst());
+    const res = await this.handle.write((trx) =>
+      trx
+        .insertInto('vendor_credentials')
+        .values(row)
+        .onConflict((oc) => oc.columns(['vendor', 'login']).doNothing())
+        .executeTakeFirst(),
+    );
     if (Number(res.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
     return this.view(row);
   }
@@ -101,7 +114,14 @@ export class VendorCredentials {
   }
 
   async setSettings(accountId: string, id: string, settings: Record<string, unknown>): Promise<boolean> {
-    const res = await this.handle.write((trx) => trx.updateTable('vendor_credentials').set({ settings: JSON.stringify(settings) }).where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst());
+    const res = await this.handle.write((trx) =>
+      trx
+        .updateTable('vendor_credentials')
+        .set({ settings: JSON.stringify(settings) })
+        .where('account_id', '=', accountId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
     return Number(res.numUpdatedRows) === 1;
   }
 

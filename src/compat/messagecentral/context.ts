@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CompatDeps } from '../compat-deps.js';
 import type { VendorCredential } from '../credentials/vendor-credentials.js';
-import { envelope, McError, sendJson, sendUnauthorized, type ResponseCode } from './envelope.js';
+import { envelope, type McError, sendJson, sendUnauthorized, type ResponseCode } from './envelope.js';
 import { header } from './params.js';
 import type { MessageCentralSettings } from './settings.js';
 import type { McTokens } from './token.js';

@@ -20,7 +20,16 @@ interface SendFields {
 
 /** `data` of a send answer, keys in the order of the vendor's sample (`smsCLI` is the v2 spelling of `smCLI`). */
 function sendData(code: ResponseCode, errorMessage: string | null, f: SendFields): Record<string, unknown> {
-  const data: Record<string, unknown> = { verificationId: f.verificationId, mobileNumber: f.mobileNumber, responseCode: String(code), errorMessage, timeout: f.timeout, smCLI: null, smsCLI: null, transactionId: f.transactionId };
+  const data: Record<string, unknown> = {
+    verificationId: f.verificationId,
+    mobileNumber: f.mobileNumber,
+    responseCode: String(code),
+    errorMessage,
+    timeout: f.timeout,
+    smCLI: null,
+    smsCLI: null,
+    transactionId: f.transactionId,
+  };
   // SAUTH: where the device checks in over its mobile data (the vendor's field name is not public).
   if (f.authUrl) data.authUrl = f.authUrl;
   return data;
@@ -96,10 +105,7 @@ export function sendRoute(c: McContext) {
       }
 
       const service = typeof cred.settings.service === 'string' ? cred.settings.service : undefined;
-      const view = await c.deps.verifications.start(
-        { accountId: cred.accountId, ip: req.ip },
-        { to: to.to, channel, codeLength: length, service, metadata: { compat: 'messagecentral', flowType } },
-      );
+      const view = await c.deps.verifications.start({ accountId: cred.accountId, ip: req.ip }, { to: to.to, channel, codeLength: length, service, metadata: { compat: 'messagecentral', flowType } });
       const number = await c.numbers.add(cred.accountId, { verificationId: view.id, to: view.to, createdAt: now });
       return answer(c, reply, 200, sendData(200, null, fields({ verificationId: number, timeout: String(c.s.resendWindowS), transactionId: view.id, authUrl: view.redirect_url })));
     } catch (err) {

@@ -12,19 +12,35 @@ const CHANNEL_SCHEMA = Type.Union(CHANNELS.map((c) => Type.Literal(c)) as unknow
  */
 export const MessageCentralSettingsSchema = Type.Object({
   errorHttpStatus: Type.Integer({
-    minimum: 200, maximum: 499, default: 400, 'x-message': 'must be an HTTP status from 200 to 499',
-    description: 'HTTP status of every answer whose `responseCode` is not 200 (default 400). Message Central\'s clients disagree on whether it answers 200 or 400; all of them read `responseCode` from the body. Keep it within 200–499.',
+    minimum: 200,
+    maximum: 499,
+    default: 400,
+    'x-message': 'must be an HTTP status from 200 to 499',
+    description:
+      "HTTP status of every answer whose `responseCode` is not 200 (default 400). Message Central's clients disagree on whether it answers 200 or 400; all of them read `responseCode` from the body. Keep it within 200–499.",
   }),
   tokenErrorHttpStatus: Type.Integer({
-    minimum: 200, maximum: 499, default: 200, 'x-message': 'must be an HTTP status from 200 to 499',
+    minimum: 200,
+    maximum: 499,
+    default: 200,
+    'x-message': 'must be an HTTP status from 200 to 499',
     description: 'HTTP status of a refused token request, `{"status":400,"error":…}` (default 200, as reported of the vendor).',
   }),
-  tokenTtlS: Type.Integer({ minimum: 60, maximum: 10 * 365 * 86_400, default: 1825 * 86_400, 'x-message': 'must be from 60 seconds to 10 years', description: 'Lifetime of a token, seconds (default 1825 days, like the vendor\'s own tokens).' }),
+  tokenTtlS: Type.Integer({
+    minimum: 60,
+    maximum: 10 * 365 * 86_400,
+    default: 1825 * 86_400,
+    'x-message': 'must be from 60 seconds to 10 years',
+    description: "Lifetime of a token, seconds (default 1825 days, like the vendor's own tokens).",
+  }),
   resendWindowS: Type.Integer({
-    minimum: 0, maximum: 86_400, default: 60, 'x-message': 'must be from 0 to 86400 seconds',
+    minimum: 0,
+    maximum: 86_400,
+    default: 60,
+    'x-message': 'must be from 0 to 86400 seconds',
     description: 'Seconds after a send during which another send to the same destination answers 506 REQUEST_ALREADY_EXISTS with the pending verification (default 60); also the `timeout` field.',
   }),
-  defaultOtpLength: Type.Integer({ minimum: 4, maximum: 8, default: 4, 'x-message': 'must be from 4 to 8', description: 'otpLength when the request gives none (default 4, the vendor\'s).' }),
+  defaultOtpLength: Type.Integer({ minimum: 4, maximum: 8, default: 4, 'x-message': 'must be from 4 to 8', description: "otpLength when the request gives none (default 4, the vendor's)." }),
   flows: Type.Record(Type.String(), CHANNEL_SCHEMA, {
     default: { SMS: 'sms', WHATSAPP: 'whatsapp', RCS: 'rcs', AUDIO: 'voice', EMAIL: 'email', SAUTH: 'silent' },
     'x-message': `must map flowTypes to channels (${CHANNELS.join(', ')})`,
@@ -50,7 +66,10 @@ export const MESSAGECENTRAL_SETTINGS = defineSettings({
   vendor: 'messagecentral',
   after: 'compat.vendors',
   settings: {
-    'compat.messagecentral': setting.json({ env: 'COMPAT_MESSAGECENTRAL', description: 'Message Central VerifyNow settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"errorHttpStatus": 400}`).' }, OVERRIDES),
+    'compat.messagecentral': setting.json(
+      { env: 'COMPAT_MESSAGECENTRAL', description: 'Message Central VerifyNow settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"errorHttpStatus": 400}`).' },
+      OVERRIDES,
+    ),
   },
 });
 

@@ -13,7 +13,11 @@ export class SqlVerificationNumbers implements VerificationNumbers {
     for (;;) {
       const row: NumberTable = { account_id: accountId, number: newNumber(), verification_id: v.verificationId, destination: v.to, created_at: v.createdAt };
       const res = await this.handle.write((trx) =>
-        trx.insertInto('messagecentral_numbers').values(row).onConflict((oc) => oc.columns(['account_id', 'number']).doNothing()).executeTakeFirst(),
+        trx
+          .insertInto('messagecentral_numbers')
+          .values(row)
+          .onConflict((oc) => oc.columns(['account_id', 'number']).doNothing())
+          .executeTakeFirst(),
       );
       if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 1) return row.number;
     }

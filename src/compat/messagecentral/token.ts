@@ -9,7 +9,9 @@ import type { VendorCredential, VendorCredentials } from '../credentials/vendor-
  * Keyed with the server's key when there is one, else with the password itself.
  */
 function tokenKey(cred: VendorCredential, serverKey: Uint8Array | undefined): Uint8Array {
-  return createHmac('sha512', serverKey ?? Buffer.from(cred.secret, 'utf8')).update(`verity messagecentral token\0${cred.id}\0${cred.secret}`).digest();
+  return createHmac('sha512', serverKey ?? Buffer.from(cred.secret, 'utf8'))
+    .update(`verity messagecentral token\0${cred.id}\0${cred.secret}`)
+    .digest();
 }
 
 /** Whether `key` is the base64 of the password (a bare `+` in the query arrives as a space). */
@@ -33,7 +35,12 @@ export class McTokens {
 
   async issue(cred: VendorCredential): Promise<string> {
     const iat = Math.floor(this.clock.now() / 1000);
-    return new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setSubject(cred.login).setIssuedAt(iat).setExpirationTime(iat + this.ttlS).sign(tokenKey(cred, this.serverKey));
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject(cred.login)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlS)
+      .sign(tokenKey(cred, this.serverKey));
   }
 
   /** The credential behind a valid, unexpired token. */

@@ -27,8 +27,14 @@ const STATUS_OF: Partial<Record<ResponseCode, VerificationStatus>> = {
  */
 function validateData(code: ResponseCode, errorMessage: string | null, f: ValidateFields): Record<string, unknown> {
   return {
-    verficationId: f.number, verificationId: f.number, mobileNumber: f.mobileNumber, responseCode: String(code), errorMessage,
-    verificationStatus: f.status, authToken: null, transactionId: f.transactionId,
+    verficationId: f.number,
+    verificationId: f.number,
+    mobileNumber: f.mobileNumber,
+    responseCode: String(code),
+    errorMessage,
+    verificationStatus: f.status,
+    authToken: null,
+    transactionId: f.transactionId,
   };
 }
 
@@ -54,7 +60,12 @@ export function validateRoute(c: McContext) {
       if (v.channel === 'silent') {
         if (v.status === 'approved') return answer(c, reply, 200, validateData(200, null, { ...fields, status: 'VERIFICATION_COMPLETED' }));
         if (v.status === 'expired') throw new McError(705);
-        return answer(c, reply, 700, validateData(700, v.status === 'pending' ? 'VERIFICATION_PENDING' : 'VERIFICATION_FAILED', { ...fields, status: v.status === 'pending' ? null : 'VERIFICATION_FAILED' }));
+        return answer(
+          c,
+          reply,
+          700,
+          validateData(700, v.status === 'pending' ? 'VERIFICATION_PENDING' : 'VERIFICATION_FAILED', { ...fields, status: v.status === 'pending' ? null : 'VERIFICATION_FAILED' }),
+        );
       }
       const code = param(p, 'code');
       if (!code) throw new McError(400, 'code is required');

@@ -20,7 +20,10 @@ const BODY_LIMIT = 16 * 1024;
 
 /** The subscriber's number as SMSC clients write it (`+`, spaces, dashes, brackets allowed), digits only. */
 function subscriberDigits(raw: string | undefined): string | undefined {
-  const n = raw?.trim().replace(/[\s()\-.]/g, '').replace(/^\+/, '');
+  const n = raw
+    ?.trim()
+    .replace(/[\s()\-.]/g, '')
+    .replace(/^\+/, '');
   return n && /^[1-9][0-9]{6,14}$/.test(n) ? n : undefined;
 }
 

@@ -51,8 +51,14 @@ export function startError(err: unknown): never {
 // Every state in which the request can no longer be checked reads as Zadarma's unknown id,
 // attempts over the limit included, as its documents suggest.
 const GONE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'VERIFICATION_NOT_FOUND', 'VERIFICATION_APPROVED', 'VERIFICATION_CANCELED', 'VERIFICATION_EXPIRED', 'VERIFICATION_FAILED',
-  'VERIFICATION_BLOCKED', 'MAX_ATTEMPTS_REACHED', 'GUESS_LIMIT_REACHED',
+  'VERIFICATION_NOT_FOUND',
+  'VERIFICATION_APPROVED',
+  'VERIFICATION_CANCELED',
+  'VERIFICATION_EXPIRED',
+  'VERIFICATION_FAILED',
+  'VERIFICATION_BLOCKED',
+  'MAX_ATTEMPTS_REACHED',
+  'GUESS_LIMIT_REACHED',
 ]);
 
 /** A refusal of `verifications.check` (or `get`) in Zadarma's three messages. */

@@ -44,7 +44,16 @@ export function callOutcome(e: WebhookEvent): CallOutcome | undefined {
 
 /** Zadarma's `YYYY-MM-DD HH:MM:SS` in a time zone. */
 export function zadarmaTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
   const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '00';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')}`;
 }
@@ -69,14 +78,33 @@ export function notification(event: NotifyEvent, o: CallOutcome, secret: string,
   const fields: Array<[string, string]> =
     event === 'NOTIFY_END'
       ? [
-          ['event', event], ['call_start', callStart], ['pbx_call_id', pbxCallId], ['caller_id', called], ['called_did', '0'], ['internal', opts.internal],
-          ['last_internal', opts.internal], ['duration', duration], ['status_code', String(o.statusCode)], ['is_recorded', '0'], ['calltype', 'callback_leg1'],
-          ['callback_dtmf', o.dtmf], ['disposition', o.disposition],
+          ['event', event],
+          ['call_start', callStart],
+          ['pbx_call_id', pbxCallId],
+          ['caller_id', called],
+          ['called_did', '0'],
+          ['internal', opts.internal],
+          ['last_internal', opts.internal],
+          ['duration', duration],
+          ['status_code', String(o.statusCode)],
+          ['is_recorded', '0'],
+          ['calltype', 'callback_leg1'],
+          ['callback_dtmf', o.dtmf],
+          ['disposition', o.disposition],
         ]
       : [
-          ['event', event], ['call_start', callStart], ['pbx_call_id', pbxCallId], ['caller_id', o.from?.replace(/^\+/, '') ?? '0'], ['destination', called],
-          ['internal', opts.internal], ['duration', duration], ['disposition', o.disposition], ['status_code', String(o.statusCode)], ['is_recorded', '0'],
-          ['call_id_with_rec', ''], ['callback_dtmf', o.dtmf],
+          ['event', event],
+          ['call_start', callStart],
+          ['pbx_call_id', pbxCallId],
+          ['caller_id', o.from?.replace(/^\+/, '') ?? '0'],
+          ['destination', called],
+          ['internal', opts.internal],
+          ['duration', duration],
+          ['disposition', o.disposition],
+          ['status_code', String(o.statusCode)],
+          ['is_recorded', '0'],
+          ['call_id_with_rec', ''],
+          ['callback_dtmf', o.dtmf],
         ];
   const signed = event === 'NOTIFY_END' ? `${called}0${callStart}` : `${opts.internal}${called}${callStart}`;
   return { fields, body: fields.map(([k, v]) => `${rfc1738(k)}=${rfc1738(v)}`).join('&'), signature: hexBase64(secret, signed) };

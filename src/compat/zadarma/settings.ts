@@ -9,13 +9,21 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DURATION_S, DEFAULT_MAX_PER_ACCOUNT } fr
  */
 export const ZadarmaSettingsSchema = Type.Object({
   rateLimitPerMin: Type.Integer({ minimum: 0, default: 100, description: 'Authenticated requests per key per minute (Zadarma documents 100); 0 turns the limit off. Default 100.' }),
-  allowPrivate: Type.Boolean({ default: false, description: 'Let notify_url reach loopback, private or link-local addresses (off: refused, against SSRF). Default false; wired to WEBHOOK_ALLOW_PRIVATE.' }),
+  allowPrivate: Type.Boolean({
+    default: false,
+    description: 'Let notify_url reach loopback, private or link-local addresses (off: refused, against SSRF). Default false; wired to WEBHOOK_ALLOW_PRIVATE.',
+  }),
   notifyEvent: Type.Union([Type.Literal('NOTIFY_END'), Type.Literal('NOTIFY_OUT_END')], {
     default: 'NOTIFY_END',
-    description: 'The call_button result event: `NOTIFY_END` as Zadarma\'s own blog sample shows it, or `NOTIFY_OUT_END` as its openapi document says. Default NOTIFY_END.',
+    description: "The call_button result event: `NOTIFY_END` as Zadarma's own blog sample shows it, or `NOTIFY_OUT_END` as its openapi document says. Default NOTIFY_END.",
   }),
-  notifyTimeZone: Type.String({ default: 'UTC', description: 'IANA time zone of `call_start` in the notifications (Zadarma uses the account\'s zone). Default UTC.' }),
-  notifyInternal: Type.String({ pattern: '^[0-9]{1,10}$', default: '100', 'x-message': 'must be an extension number', description: 'The PBX extension the notifications name as `internal` (Zadarma\'s sample: 100). Default \'100\'.' }),
+  notifyTimeZone: Type.String({ default: 'UTC', description: "IANA time zone of `call_start` in the notifications (Zadarma uses the account's zone). Default UTC." }),
+  notifyInternal: Type.String({
+    pattern: '^[0-9]{1,10}$',
+    default: '100',
+    'x-message': 'must be an extension number',
+    description: "The PBX extension the notifications name as `internal` (Zadarma's sample: 100). Default '100'.",
+  }),
   notifyAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 4, description: 'Tries per notification, the first included. Default 4.' }),
   notifyRetryDelayMs: Type.Integer({ minimum: 1, default: 1000, description: 'Wait before the first retry, doubled after each; milliseconds. Default 1000.' }),
   notifyTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'Time allowed for one notification request (and the echo check); milliseconds. Default 5000.' }),
@@ -50,7 +58,10 @@ export const ZADARMA_SETTINGS = defineSettings({
   vendor: 'zadarma',
   after: 'compat.vendors',
   settings: {
-    'compat.zadarma': setting.json({ env: 'COMPAT_ZADARMA', description: 'Zadarma settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"rateLimitPerMin": 100, "notifyEvent": "NOTIFY_END"}`).' }, overridesSchema(ZadarmaSettingsSchema)),
+    'compat.zadarma': setting.json(
+      { env: 'COMPAT_ZADARMA', description: 'Zadarma settings as a JSON object; each key and its default is listed under Vendor APIs (e.g. `{"rateLimitPerMin": 100, "notifyEvent": "NOTIFY_END"}`).' },
+      overridesSchema(ZadarmaSettingsSchema),
+    ),
   },
   check: (c) => timeZoneProblem(c.compat.zadarma?.notifyTimeZone).map((p) => `COMPAT_ZADARMA.${p}`),
 });

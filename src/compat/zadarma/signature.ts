@@ -44,7 +44,10 @@ export function buildParamsStr(fields: readonly Pair[], encode: (s: string) => s
  * every SDK sends what it signed, only in its own order (PHP appends `format` last).
  */
 export function sortRawPairs(raw: readonly { key: string; text: string }[]): string {
-  return [...raw].sort(byKey).map((p) => p.text).join('&');
+  return [...raw]
+    .sort(byKey)
+    .map((p) => p.text)
+    .join('&');
 }
 
 export interface SignedRequest {

@@ -5,6 +5,7 @@ import type { ZadarmaCall } from './endpoint.js';
 import { invalid, required, ZadarmaError } from './errors.js';
 import type { ZadarmaSettings } from './settings.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a sound's name may hold any character but the control ones, which is what this says.
 const NAME = /^[^\u0000-\u001f\u007f]{1,100}$/;
 const SOUND_ID = /^snd_[0-9A-Za-z]{1,40}$/;
 const MAX_LISTED = 1000;

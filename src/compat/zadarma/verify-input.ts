@@ -9,7 +9,11 @@ export type ZadarmaChannel = 'sms' | 'call_code' | 'call_button' | 'email';
 const CHANNELS: Record<ZadarmaChannel, 'sms' | 'voice' | 'ivr' | 'email'> = { sms: 'sms', call_code: 'voice', call_button: 'ivr', email: 'email' };
 
 // Zadarma's languages Verity has a translation for; de, pl, ua and fr get the service's default.
-const LANGUAGES: ReadonlyMap<string, string> = new Map([['en', 'en'], ['es', 'es'], ['ru', 'ru']]);
+const LANGUAGES: ReadonlyMap<string, string> = new Map([
+  ['en', 'en'],
+  ['es', 'es'],
+  ['ru', 'ru'],
+]);
 
 const SOUND_ID = /^snd_[0-9A-Za-z]{1,40}$/;
 const TEMPLATE_ID = /^tpl_[0-9A-Za-z]{1,40}$/;
@@ -78,8 +82,7 @@ export function startInput(channel: ZadarmaChannel, params: Map<string, string>,
         input.content = { subject, body: body.replaceAll(CODE_PLACEHOLDER, '{code}') };
         // Checked here as the template it becomes, so a refusal names Zadarma's parameter.
         if (validateTemplate('email', { body: input.content.body, subject: subject ?? 'subject' }).length > 0) throw invalid('email_body');
-      }
-      else if (typeof t === 'string' && TEMPLATE_ID.test(t)) input.template = t;
+      } else if (typeof t === 'string' && TEMPLATE_ID.test(t)) input.template = t;
       break;
     }
     case 'call_button': {

@@ -97,12 +97,7 @@ export const initial: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     // The sweeper finds pending rows past their expiry; finished rows leave this partial index.
-    await db.schema
-      .createIndex('verifications_pending_expiry')
-      .on('verifications')
-      .column('expires_at')
-      .where(sql.ref('status'), '=', 'pending')
-      .execute();
+    await db.schema.createIndex('verifications_pending_expiry').on('verifications').column('expires_at').where(sql.ref('status'), '=', 'pending').execute();
 
     await db.schema
       .createTable('messages')
@@ -123,12 +118,7 @@ export const initial: Migration = {
       .execute();
     await db.schema.createIndex('messages_verification').on('messages').column('verification_id').execute();
     // Messages still to be sent, oldest first; sent ones leave this partial index.
-    await db.schema
-      .createIndex('messages_unsent')
-      .on('messages')
-      .column('created_at')
-      .where(sql.ref('status'), 'in', ['queued', 'sending'])
-      .execute();
+    await db.schema.createIndex('messages_unsent').on('messages').column('created_at').where(sql.ref('status'), 'in', ['queued', 'sending']).execute();
 
     await db.schema
       .createTable('sandbox_messages')

@@ -8,15 +8,13 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const delivery: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('messages').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('messages')
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema.alterTable('messages').addColumn('next_attempt_at', 'bigint').execute();
     await db.schema.dropIndex('messages_unsent').execute();
-    await db.schema
-      .createIndex('messages_due')
-      .on('messages')
-      .column('next_attempt_at')
-      .where(sql.ref('status'), 'in', ['queued', 'sending'])
-      .execute();
+    await db.schema.createIndex('messages_due').on('messages').column('next_attempt_at').where(sql.ref('status'), 'in', ['queued', 'sending']).execute();
     // Receipts and status callbacks name the provider's id, not ours.
     await db.schema.createIndex('messages_provider_id').on('messages').column('provider_message_id').where(sql.ref('provider_message_id'), 'is not', null).execute();
 
@@ -35,7 +33,10 @@ export const delivery: Migration = {
     await db.schema.createIndex('message_attempts_message').on('message_attempts').column('message_id').execute();
 
     await db.schema.alterTable('verifications').addColumn('workflow', 'text').execute();
-    await db.schema.alterTable('verifications').addColumn('step', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('verifications')
+      .addColumn('step', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema.alterTable('verifications').addColumn('step_deadline', 'bigint').execute();
     await db.schema
       .createIndex('verifications_step_deadline')

@@ -37,12 +37,7 @@ export const webhooks: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
-    await db.schema
-      .createIndex('webhook_deliveries_due')
-      .on('webhook_deliveries')
-      .column('next_attempt_at')
-      .where(sql.ref('status'), 'in', ['queued', 'sending'])
-      .execute();
+    await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').column('next_attempt_at').where(sql.ref('status'), 'in', ['queued', 'sending']).execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable('webhook_deliveries').ifExists().execute();

@@ -8,12 +8,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 export const reverseCallIndex: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex('verifications_call_number').ifExists().execute();
-    await db.schema
-      .createIndex('verifications_call_number')
-      .on('verifications')
-      .columns(['to', 'call_number'])
-      .where(sql.ref('call_number'), 'is not', null)
-      .execute();
+    await db.schema.createIndex('verifications_call_number').on('verifications').columns(['to', 'call_number']).where(sql.ref('call_number'), 'is not', null).execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropIndex('verifications_call_number').ifExists().execute();

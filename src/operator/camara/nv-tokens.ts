@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
 import type { DatabaseHandle } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 
@@ -41,7 +41,7 @@ export class NvTokens {
 
   /** The grant of a valid, unspent code or token of `kind`, spending it; undefined otherwise. */
   async spend(kind: 'code' | 'access', token: string): Promise<NvGrant | undefined> {
-    let payload;
+    let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: new Date(this.clock.now()) }));
     } catch {
@@ -55,7 +55,13 @@ export class NvTokens {
     } catch {
       return undefined; // already spent
     }
-    return { msisdn: payload.msisdn, clientId: payload.sub, scope: String(payload.scope ?? '').split(' ').filter(Boolean) };
+    return {
+      msisdn: payload.msisdn,
+      clientId: payload.sub,
+      scope: String(payload.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
+    };
   }
 
   async purge(now: number): Promise<void> {

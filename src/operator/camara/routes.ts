@@ -42,7 +42,10 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
   return async function routes(app: App): Promise<void> {
     await app.register(formbody);
     app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-      const e = err instanceof CamaraError ? err : new CamaraError(400, 'INVALID_ARGUMENT', err.validation || (err.statusCode ?? 500) < 500 ? 'Client specified an invalid argument, request body or query param.' : 'Server error');
+      const e =
+        err instanceof CamaraError
+          ? err
+          : new CamaraError(400, 'INVALID_ARGUMENT', err.validation || (err.statusCode ?? 500) < 500 ? 'Client specified an invalid argument, request body or query param.' : 'Server error');
       if (!(err instanceof CamaraError) && (err.statusCode ?? 400) >= 500) req.log.error({ err }, 'number verification failed');
       return reply.code(e.status).type('application/json').send({ status: e.status, code: e.code, message: e.message });
     });
@@ -142,9 +145,8 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
       async (req) => {
         const grant = await bearer(req, 'number-verification:verify');
         const b = req.body;
-        const verified = b.phoneNumber !== undefined
-          ? sameNumber(b.phoneNumber, grant.msisdn)
-          : sameNumber((b.hashedPhoneNumber ?? '').toLowerCase(), createHash('sha256').update(grant.msisdn).digest('hex'));
+        const verified =
+          b.phoneNumber !== undefined ? sameNumber(b.phoneNumber, grant.msisdn) : sameNumber((b.hashedPhoneNumber ?? '').toLowerCase(), createHash('sha256').update(grant.msisdn).digest('hex'));
         return { devicePhoneNumberVerified: verified };
       },
     );

@@ -6,9 +6,7 @@ const HEADER_BYTES = 20;
 const MAX_PACKET_BYTES = 4096; // RFC 2865 §3, which RFC 2866 §3 inherits
 const ZERO_AUTHENTICATOR = Buffer.alloc(16);
 
-export type RequestCheck =
-  | { ok: true; packet: Buffer }
-  | { ok: false; reason: 'malformed' | 'bad-authenticator'; detail: string };
+export type RequestCheck = { ok: true; packet: Buffer } | { ok: false; reason: 'malformed' | 'bad-authenticator'; detail: string };
 
 /**
  * Decides whether a datagram is an Accounting-Request signed with `secret`, before anything in it
@@ -34,12 +32,7 @@ export function checkAccountingRequest(datagram: Buffer, secret: Buffer): Reques
 
 /** RFC 2866 §3: MD5(Code + Identifier + Length + 16 zero octets + Attributes + Secret). */
 function requestAuthenticator(packet: Buffer, secret: Buffer): Buffer {
-  return createHash('md5')
-    .update(packet.subarray(0, 4))
-    .update(ZERO_AUTHENTICATOR)
-    .update(packet.subarray(HEADER_BYTES))
-    .update(secret)
-    .digest();
+  return createHash('md5').update(packet.subarray(0, 4)).update(ZERO_AUTHENTICATOR).update(packet.subarray(HEADER_BYTES)).update(secret).digest();
 }
 
 /** The attributes, decoded by the package's dictionaries; throws on a value it cannot read. */

@@ -23,8 +23,7 @@ const urlEncode = (v: string) => encodeURIComponent(v);
 export function compileRequest(o: HttpGatewayOptions): RequestSpec {
   const secrets = o.secrets ?? {};
   const compile = (t: string, where: string) => compileTemplate(t, secrets, where);
-  const fields = (rec: Record<string, string> | undefined, where: string): Array<[string, Template]> =>
-    Object.entries(rec ?? {}).map(([k, t]) => [k, compile(t, `${where}.${k}`)]);
+  const fields = (rec: Record<string, string> | undefined, where: string): Array<[string, Template]> => Object.entries(rec ?? {}).map(([k, t]) => [k, compile(t, `${where}.${k}`)]);
   const method = o.method ?? 'POST';
   if (method === 'GET' && o.body !== undefined) throw new Error('body is set but method is GET');
   // Where the request goes is the options' choice alone: a message value in the host or port

@@ -3,8 +3,7 @@ import { Value } from 'typebox/value';
 
 // An HTTP status (404) or a whole class of them ('5xx').
 const StatusMatch = Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ pattern: '^[1-5]xx$' })]);
-const TEMPLATE_HELP =
-  'Placeholders: {to} (E.164 with +), {to_digits}, {text}, {code}, {sender}, {message_id}, {channel}, {callback_url}, {secret.NAME}.';
+const TEMPLATE_HELP = 'Placeholders: {to} (E.164 with +), {to_digits}, {text}, {code}, {sender}, {message_id}, {channel}, {callback_url}, {secret.NAME}.';
 
 // A JSON body: an object whose string leaves are templates (nested objects and arrays allowed).
 const JsonBody = Type.Record(Type.String(), Type.Unknown());
@@ -22,7 +21,8 @@ export const HttpGatewayOptionsSchema = Type.Object(
     headers: Type.Optional(
       Type.Record(Type.String(), Type.String(), {
         default: {},
-        description: 'Request headers, name → template; put credentials here as {secret.NAME} so they stay sealed. Default none (Content-Type is set from bodyType, and Idempotency-Key to the message id, the same on every retry).',
+        description:
+          'Request headers, name → template; put credentials here as {secret.NAME} so they stay sealed. Default none (Content-Type is set from bodyType, and Idempotency-Key to the message id, the same on every retry).',
       }),
     ),
     body: Type.Optional(
@@ -31,22 +31,42 @@ export const HttpGatewayOptionsSchema = Type.Object(
           'Request body (POST only): an object whose string values are templates, or a string template (a JSON document when bodyType is json, a=b&c={text} when form). Values are JSON-escaped or URL-encoded, never spliced raw. Default none.',
       }),
     ),
-    bodyType: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('form')], { default: 'json', description: 'Body encoding: json or form (application/x-www-form-urlencoded). Default json.' })),
+    bodyType: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('form')], { default: 'json', description: 'Body encoding: json or form (application/x-www-form-urlencoded). Default json.' }),
+    ),
     sender: Type.Optional(Type.String({ maxLength: 64, description: 'Value of {sender} when the message asks for none. Default empty.' })),
     secrets: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), Type.String(), { default: {}, description: 'Secret values (all sealed), name → value, used as {secret.NAME} in url, query, headers, body and receipt.token. Default none.' }),
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]+$' }), Type.String(), {
+        default: {},
+        description: 'Secret values (all sealed), name → value, used as {secret.NAME} in url, query, headers, body and receipt.token. Default none.',
+      }),
     ),
     successStatus: Type.Optional(Type.Array(StatusMatch, { minItems: 1, default: ['2xx'], description: "HTTP statuses that mean accepted: codes (200) or classes ('2xx'). Default ['2xx']." })),
     messageIdPath: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: "Where the gateway's message id sits in its JSON answer, as a dotted path (data.id, messages.0.id). Default none: the Verity message id (also {message_id}) is used." }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: "Where the gateway's message id sits in its JSON answer, as a dotted path (data.id, messages.0.id). Default none: the Verity message id (also {message_id}) is used.",
+      }),
     ),
     errorPath: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Dotted path to an error value in the JSON answer; a non-empty value there (not 0, false or null) means refused for good, even with a success status, and is named in the error when it looks like a code. Default none.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Dotted path to an error value in the JSON answer; a non-empty value there (not 0, false or null) means refused for good, even with a success status, and is named in the error when it looks like a code. Default none.',
+      }),
     ),
     retryableStatus: Type.Optional(Type.Array(StatusMatch, { default: [429, '5xx'], description: "Refusal statuses worth retrying; other refusals are permanent. Default [429, '5xx']." })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Time allowed for the whole request, connect to last byte, in milliseconds. Default 10000.' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Time allowed for the whole request, connect to last byte, in milliseconds. Default 10000.' }),
+    ),
     channels: Type.Optional(
-      Type.Array(Type.Union([Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('rcs'), Type.Literal('voice')]), { minItems: 1, default: ['sms'], description: "Channels this gateway carries. Default ['sms']." }),
+      Type.Array(Type.Union([Type.Literal('sms'), Type.Literal('whatsapp'), Type.Literal('rcs'), Type.Literal('voice')]), {
+        minItems: 1,
+        default: ['sms'],
+        description: "Channels this gateway carries. Default ['sms'].",
+      }),
     ),
     unicode: Type.Optional(Type.Boolean({ default: true, description: 'Whether the gateway carries text outside the GSM 03.38 alphabet. Default true.' })),
     countries: Type.Optional(Type.Array(Type.String({ pattern: '^[1-9][0-9]{0,2}$' }), { description: "Country calling codes served (['55', '62']). Default: every country." })),

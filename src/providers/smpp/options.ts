@@ -16,13 +16,19 @@ export const smppOptions = Type.Object(
     }),
     windowSize: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Most submit_sm awaiting their submit_sm_resp at once; further sends queue in order. Default 10.' }),
     enquireLinkS: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'Seconds between enquire_link keep-alives on the bound session. Default 30.' }),
-    responseTimeoutMs: Type.Integer({ minimum: 1, default: 10000, description: 'How long to wait for a submit_sm_resp or enquire_link_resp before giving up (a missing enquire_link_resp drops the link). Default 10000.' }),
-    connectTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'How long a connect + bind may take, and how long a send waits for a link that is down before failing with CONNECTION_FAILED. Default 5000.' }),
+    responseTimeoutMs: Type.Integer({
+      minimum: 1,
+      default: 10000,
+      description: 'How long to wait for a submit_sm_resp or enquire_link_resp before giving up (a missing enquire_link_resp drops the link). Default 10000.',
+    }),
+    connectTimeoutMs: Type.Integer({
+      minimum: 1,
+      default: 5000,
+      description: 'How long a connect + bind may take, and how long a send waits for a link that is down before failing with CONNECTION_FAILED. Default 5000.',
+    }),
     reconnectMaxS: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'Ceiling of the reconnect backoff, which starts at 0.5 s and doubles. Default 30.' }),
     tls: Type.Boolean({ default: false, description: 'Connect over TLS (certificate checked against host). Default false.' }),
-    countries: Type.Optional(
-      Type.Array(Type.String({ pattern: '^[1-9][0-9]{0,2}$' }), { description: "Country calling codes this SMSC serves (['55', '62']). Default: every country." }),
-    ),
+    countries: Type.Optional(Type.Array(Type.String({ pattern: '^[1-9][0-9]{0,2}$' }), { description: "Country calling codes this SMSC serves (['55', '62']). Default: every country." })),
   },
   { additionalProperties: false },
 );

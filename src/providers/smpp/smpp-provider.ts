@@ -1,13 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Pdu } from 'smpp';
-import {
-  ProviderError,
-  type MessageProvider,
-  type OutboundMessage,
-  type ProviderCapabilities,
-  type ProviderContext,
-  type SendReceipt,
-} from '../../delivery/provider.js';
+import { ProviderError, type MessageProvider, type OutboundMessage, type ProviderCapabilities, type ProviderContext, type SendReceipt } from '../../delivery/provider.js';
 import { isBlockedAddress } from '../../net/outbound-guard.js';
 import { SmppLink } from './link.js';
 import type { SmppOptions } from './options.js';
@@ -116,7 +109,5 @@ function addressRefused(reason: unknown): ProviderError {
 /** Letters make an alphanumeric sender id (TON 5 / NPI 0); digits an international number. */
 function sourceAddress(sender: string): Record<string, unknown> {
   const digits = /^\+?[0-9]+$/.test(sender);
-  return digits
-    ? { source_addr_ton: 1, source_addr_npi: 1, source_addr: sender.replace(/^\+/, '') }
-    : { source_addr_ton: 5, source_addr_npi: 0, source_addr: sender };
+  return digits ? { source_addr_ton: 1, source_addr_npi: 1, source_addr: sender.replace(/^\+/, '') } : { source_addr_ton: 5, source_addr_npi: 0, source_addr: sender };
 }

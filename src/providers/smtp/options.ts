@@ -15,8 +15,7 @@ export const DEFAULTS = {
   tlsRejectUnauthorized: true,
 } as const;
 
-const timeout = (what: string, ms: number) =>
-  Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: ms, description: `${what}, in milliseconds. Default ${ms}.` }));
+const timeout = (what: string, ms: number) => Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: ms, description: `${what}, in milliseconds. Default ${ms}.` }));
 
 export const SmtpOptionsSchema = Type.Object(
   {
@@ -27,13 +26,21 @@ export const SmtpOptionsSchema = Type.Object(
     requireTls: Type.Optional(Type.Boolean({ default: DEFAULTS.requireTls, description: 'Refuse to send unless the server upgrades with STARTTLS. Default false.' })),
     user: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'Login user name. Default none: no AUTH. Set together with password.' })),
     password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'Login password (secret). Default none. Set together with user.' })),
-    from: Type.String({ minLength: 3, maxLength: 320, description: 'Default From address, e.g. `"Verity" <no-reply@example.com>`; used unless the message asks for a valid sender address. Required.' }),
+    from: Type.String({
+      minLength: 3,
+      maxLength: 320,
+      description: 'Default From address, e.g. `"Verity" <no-reply@example.com>`; used unless the message asks for a valid sender address. Required.',
+    }),
     pool: Type.Optional(Type.Boolean({ default: DEFAULTS.pool, description: 'Keep connections open and reuse them. Default true.' })),
-    maxConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULTS.maxConnections, description: `Most connections the pool opens at once. Default ${DEFAULTS.maxConnections}.` })),
+    maxConnections: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, default: DEFAULTS.maxConnections, description: `Most connections the pool opens at once. Default ${DEFAULTS.maxConnections}.` }),
+    ),
     connectionTimeoutMs: timeout('How long to wait for the TCP connection', DEFAULTS.connectionTimeoutMs),
     greetingTimeoutMs: timeout('How long to wait for the server greeting once connected', DEFAULTS.greetingTimeoutMs),
     socketTimeoutMs: timeout('How long a connection may stay silent before it is dropped', DEFAULTS.socketTimeoutMs),
-    tlsRejectUnauthorized: Type.Optional(Type.Boolean({ default: DEFAULTS.tlsRejectUnauthorized, description: 'Reject a server certificate that does not verify. Default true; false only for a test server.' })),
+    tlsRejectUnauthorized: Type.Optional(
+      Type.Boolean({ default: DEFAULTS.tlsRejectUnauthorized, description: 'Reject a server certificate that does not verify. Default true; false only for a test server.' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -11,7 +11,11 @@ export const TwilioOptionsSchema = Type.Object(
     apiKeySid: Type.Optional(Type.String({ pattern: '^SK[0-9a-fA-F]{32}$', description: 'API key SID (SK…) used for sends instead of the Auth Token. Default none. Set together with apiKeySecret.' })),
     apiKeySecret: Type.Optional(Type.String({ minLength: 1, description: 'API key secret (secret). Default none. Set together with apiKeySid.' })),
     from: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 32, description: 'Sender used when a message asks for none: an E.164 Twilio number or an alphanumeric sender id. Default none; then messagingServiceSid is required.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description: 'Sender used when a message asks for none: an E.164 Twilio number or an alphanumeric sender id. Default none; then messagingServiceSid is required.',
+      }),
     ),
     messagingServiceSid: Type.Optional(
       Type.String({ pattern: '^MG[0-9a-fA-F]{32}$', description: 'Messaging Service SID (MG…): Twilio picks the sender from its pool. Default none; then from is required.' }),

@@ -28,7 +28,6 @@ const CODES: TwilioCodes = new Map<number, ProviderErrorCode>([
 /** Twilio error codes that say more than the HTTP status, as the provider error each is. */
 export type TwilioCodes = ReadonlyMap<number, ProviderErrorCode>;
 
-
 /**
  * The ProviderError for a refused API call (`what` was refused: the message, the call). Twilio's
  * own `message` is left out: it quotes the phone number ("The 'To' number +1555… is not valid").

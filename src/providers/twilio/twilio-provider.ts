@@ -1,4 +1,13 @@
-import { ProviderError, type CallbackRequest, type DeliveryReceipt, type MessageProvider, type OutboundMessage, type ProviderCapabilities, type ProviderContext, type SendReceipt } from '../../delivery/provider.js';
+import {
+  ProviderError,
+  type CallbackRequest,
+  type DeliveryReceipt,
+  type MessageProvider,
+  type OutboundMessage,
+  type ProviderCapabilities,
+  type ProviderContext,
+  type SendReceipt,
+} from '../../delivery/provider.js';
 import type { ResolvedTwilioOptions } from './options.js';
 import { parseStatusCallback } from './status-callback.js';
 import { twilioError } from './twilio-errors.js';
@@ -27,13 +36,17 @@ export class TwilioProvider implements MessageProvider {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const reply = await vendorRequest('twilio', {
-      method: 'POST',
-      url: this.endpoint,
-      headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: this.form(message).toString(),
-      timeoutMs: this.o.timeoutMs,
-    }, this.ctx.outbound);
+    const reply = await vendorRequest(
+      'twilio',
+      {
+        method: 'POST',
+        url: this.endpoint,
+        headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: this.form(message).toString(),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.ctx.outbound,
+    );
     const json = parseJsonObject(reply.body);
     if (reply.status < 200 || reply.status > 299) throw twilioError(reply.status, typeof json?.code === 'number' ? json.code : undefined);
     if (typeof json?.sid !== 'string' || json.sid === '') {

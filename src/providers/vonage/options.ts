@@ -5,7 +5,11 @@ export const VonageOptionsSchema = Type.Object(
   {
     apiKey: Type.String({ minLength: 1, maxLength: 64, description: 'API key (api_key). Required.' }),
     apiSecret: Type.String({ minLength: 1, description: 'API secret (api_secret, secret). Required.' }),
-    from: Type.String({ minLength: 1, maxLength: 15, description: 'Sender used when a message asks for none: a number in international format without + or an alphanumeric id (up to 11 characters). Required.' }),
+    from: Type.String({
+      minLength: 1,
+      maxLength: 15,
+      description: 'Sender used when a message asks for none: a number in international format without + or an alphanumeric id (up to 11 characters). Required.',
+    }),
     signatureSecret: Type.Optional(
       Type.String({
         minLength: 1,
@@ -14,10 +18,10 @@ export const VonageOptionsSchema = Type.Object(
       }),
     ),
     signatureMethod: Type.Optional(
-      Type.Union(
-        [Type.Literal('md5hash'), Type.Literal('md5'), Type.Literal('sha1'), Type.Literal('sha256'), Type.Literal('sha512')],
-        { default: 'md5hash', description: "Signing method chosen in the Vonage dashboard: md5hash, md5, sha1, sha256 or sha512 (the last four are HMACs). Default 'md5hash', Vonage's own default." },
-      ),
+      Type.Union([Type.Literal('md5hash'), Type.Literal('md5'), Type.Literal('sha1'), Type.Literal('sha256'), Type.Literal('sha512')], {
+        default: 'md5hash',
+        description: "Signing method chosen in the Vonage dashboard: md5hash, md5, sha1, sha256 or sha512 (the last four are HMACs). Default 'md5hash', Vonage's own default.",
+      }),
     ),
     deliveryReceipts: Type.Optional(Type.Boolean({ default: true, description: 'Send this provider’s callback URL as `callback`, so receipts come here. Default true.' })),
     baseUrl: Type.Optional(Type.String({ pattern: '^https?://', default: 'https://rest.nexmo.com', description: 'SMS API base URL. Default https://rest.nexmo.com.' })),

@@ -1,4 +1,13 @@
-import { ProviderError, type CallbackRequest, type DeliveryReceipt, type MessageProvider, type OutboundMessage, type ProviderCapabilities, type ProviderContext, type SendReceipt } from '../../delivery/provider.js';
+import {
+  ProviderError,
+  type CallbackRequest,
+  type DeliveryReceipt,
+  type MessageProvider,
+  type OutboundMessage,
+  type ProviderCapabilities,
+  type ProviderContext,
+  type SendReceipt,
+} from '../../delivery/provider.js';
 import { parseDeliveryReceipt, type ReceiptVerification } from './delivery-receipt.js';
 import { isGsm7 } from '../../lib/gsm7.js';
 import type { ResolvedVonageOptions } from './options.js';
@@ -49,13 +58,17 @@ export class VonageProvider implements MessageProvider {
       'client-ref': message.id,
     });
     if (this.callback) form.set('callback', this.callback);
-    const reply = await vendorRequest('vonage', {
-      method: 'POST',
-      url: `${this.o.baseUrl}/sms/json`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      timeoutMs: this.o.timeoutMs,
-    }, this.outbound);
+    const reply = await vendorRequest(
+      'vonage',
+      {
+        method: 'POST',
+        url: `${this.o.baseUrl}/sms/json`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.outbound,
+    );
     if (reply.status !== 200) throw vonageHttpError(reply.status);
     const parts = parseReply(reply.body)?.messages ?? [];
     // A long text comes back as one entry per part; the message stands or falls with its parts.

@@ -13,7 +13,10 @@ export function vonageSignature(params: Readonly<Record<string, string>>, secret
     .sort()
     .map((k) => `&${k}=${(params[k] ?? '').replace(/[&=]/g, '_')}`)
     .join('');
-  if (method === 'md5hash') return createHash('md5').update(base + secret, 'utf8').digest('hex');
+  if (method === 'md5hash')
+    return createHash('md5')
+      .update(base + secret, 'utf8')
+      .digest('hex');
   return createHmac(method, secret).update(base, 'utf8').digest('hex');
 }
 

@@ -23,7 +23,8 @@ export const WhatsAppOptionsSchema = Type.Object(
     verifyToken: Type.Optional(
       Type.String({
         minLength: 1,
-        description: 'Verify token (secret) typed into the app dashboard when subscribing the webhook; Meta sends it back in the hub.verify_token GET it expects hub.challenge echoed to. Default none: subscription checks are refused.',
+        description:
+          'Verify token (secret) typed into the app dashboard when subscribing the webhook; Meta sends it back in the hub.verify_token GET it expects hub.challenge echoed to. Default none: subscription checks are refused.',
       }),
     ),
     apiVersion: Type.Optional(Type.String({ pattern: '^v[0-9]+\\.[0-9]+$', default: 'v21.0', description: 'Graph API version. Default v21.0.' })),

@@ -1,4 +1,13 @@
-import { ProviderError, type CallbackRequest, type DeliveryReceipt, type MessageProvider, type OutboundMessage, type ProviderCapabilities, type ProviderContext, type SendReceipt } from '../../delivery/provider.js';
+import {
+  ProviderError,
+  type CallbackRequest,
+  type DeliveryReceipt,
+  type MessageProvider,
+  type OutboundMessage,
+  type ProviderCapabilities,
+  type ProviderContext,
+  type SendReceipt,
+} from '../../delivery/provider.js';
 import type { ResolvedWhatsAppOptions } from './options.js';
 import { templateLanguage, templateMessage } from './template-message.js';
 import { parseWebhook, subscriptionChallenge } from './webhook.js';
@@ -34,13 +43,17 @@ export class WhatsAppProvider implements MessageProvider {
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
     const body = templateMessage(message, this.o.templateName, templateLanguage(message.locale, this.o.languageMap));
-    const reply = await vendorRequest('whatsapp', {
-      method: 'POST',
-      url: this.endpoint,
-      headers: { authorization: `Bearer ${this.o.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      timeoutMs: this.o.timeoutMs,
-    }, this.outbound);
+    const reply = await vendorRequest(
+      'whatsapp',
+      {
+        method: 'POST',
+        url: this.endpoint,
+        headers: { authorization: `Bearer ${this.o.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.outbound,
+    );
     const json = parseReply(reply.body);
     if (reply.status < 200 || reply.status > 299 || json?.error) {
       const code = json?.error?.code;

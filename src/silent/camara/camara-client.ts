@@ -40,14 +40,16 @@ export class CamaraClient implements SilentResolver {
     // prompt=none: the operator must answer without asking the user anything (CAMARA NV).
     const params: Record<string, string> = { response_type: 'code', client_id: this.o.clientId, redirect_uri: this.o.redirectUri, scope: this.o.scope, state, prompt: 'none' };
     // %20 rather than + for spaces: some authorization servers read the query with decodeURIComponent.
-    const query = Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+    const query = Object.entries(params)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+      .join('&');
     const url = new URL(this.o.authorizeUrl);
     return { redirect: `${url.origin}${url.pathname}?${url.search.length > 1 ? `${url.search.slice(1)}&` : ''}${query}` };
   }
 
   /** Throws SilentStateError for a state that is not ours or is too old; every other failure is `error`. */
   async complete(query: Record<string, string>): Promise<{ verificationId: string; outcome: SilentOutcome | 'error' }> {
-    const { verificationId, msisdn } = this.sealer.open(query['state'], this.clock.now());
+    const { verificationId, msisdn } = this.sealer.open(query.state, this.clock.now());
     const outcome = await this.ask(verificationId, msisdn, query);
     return { verificationId, outcome };
   }
@@ -57,9 +59,9 @@ export class CamaraClient implements SilentResolver {
       this.log.warn({ verificationId, detail }, 'silent verification failed upstream');
       return 'error';
     };
-    const opError = query['error'];
+    const opError = query.error;
     if (opError !== undefined) return fail(`operator refused the authorization${OAUTH_ERROR.test(opError) ? ` (${opError})` : ''}`);
-    const code = query['code'];
+    const code = query.code;
     if (!code) return fail('operator redirected back without a code');
     try {
       const token = await exchangeCode(this.o, code, this.outbound);

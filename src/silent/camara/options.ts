@@ -11,7 +11,9 @@ export const CamaraOptionsSchema = Type.Object(
     verifyUrl: Type.Optional(Type.String({ pattern: URL_PATTERN, description: 'Number Verification v2 verify endpoint. Default {baseUrl}/number-verification/v2/verify.' })),
     clientId: Type.String({ minLength: 1, maxLength: 256, description: 'OAuth client id registered with the operator. Required.' }),
     clientSecret: Type.String({ minLength: 1, maxLength: 512, description: 'OAuth client secret (secret). Required.' }),
-    redirectUri: Type.Optional(Type.String({ pattern: URL_PATTERN, description: 'Verity’s callback as registered with the operator. Default: the URL of GET /v1/silent/camara/callback the server passes in.' })),
+    redirectUri: Type.Optional(
+      Type.String({ pattern: URL_PATTERN, description: 'Verity’s callback as registered with the operator. Default: the URL of GET /v1/silent/camara/callback the server passes in.' }),
+    ),
     scope: Type.Optional(
       Type.String({
         minLength: 1,
@@ -20,7 +22,11 @@ export const CamaraOptionsSchema = Type.Object(
         description: 'Scope of the authorization request: OIDC, the purpose and the verify scope. Default "openid dpv:FraudPreventionAndDetection number-verification:verify".',
       }),
     ),
-    stateKey: Type.String({ minLength: 32, maxLength: 512, description: 'Key (secret, at least 32 characters) sealing the OAuth state, which carries the verification and number through the operator. Required.' }),
+    stateKey: Type.String({
+      minLength: 32,
+      maxLength: 512,
+      description: 'Key (secret, at least 32 characters) sealing the OAuth state, which carries the verification and number through the operator. Required.',
+    }),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000, description: 'Time allowed for one API call, connect to last byte, in milliseconds. Default 10000.' })),
   },
   { additionalProperties: false, description: 'CAMARA Number Verification v2 with network-based authentication (OIDC authorization code flow).' },

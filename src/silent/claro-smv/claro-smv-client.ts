@@ -35,8 +35,8 @@ export class ClaroSmvClient implements SilentResolver {
     if (!device) return { outcome: 'error', detail: 'no device address' };
     // The samples' shape: msisdn as a string of digits with country code and no +, epoch seconds.
     const data: Record<string, string | number> = { msisdn: req.msisdn.replace(/^\+/, ''), ip: device.ip };
-    if (device.port !== undefined) data['port'] = device.port;
-    data['timestamp'] = Math.floor(device.at / 1000);
+    if (device.port !== undefined) data.port = device.port;
+    data.timestamp = Math.floor(device.at / 1000);
     const body = JSON.stringify({ data });
     try {
       let token = await this.tokens.get();
@@ -60,18 +60,22 @@ export class ClaroSmvClient implements SilentResolver {
   }
 
   private ask(token: string, body: string): Promise<VendorReply> {
-    return vendorRequest(VENDOR, {
-      method: 'POST',
-      url: `${this.o.baseUrl}/identity/v1/mobileidentities/smvs`,
-      headers: {
-        // Each name spelled as Claro's samples write it.
-        'Content-Type': 'application/json',
-        'cache-control': 'no-cache',
-        'x-client-auth': `Bearer ${token}`,
-        'X-CustomerID': this.o.customerId,
+    return vendorRequest(
+      VENDOR,
+      {
+        method: 'POST',
+        url: `${this.o.baseUrl}/identity/v1/mobileidentities/smvs`,
+        headers: {
+          // Each name spelled as Claro's samples write it.
+          'Content-Type': 'application/json',
+          'cache-control': 'no-cache',
+          'x-client-auth': `Bearer ${token}`,
+          'X-CustomerID': this.o.customerId,
+        },
+        body,
+        timeoutMs: this.o.timeoutMs,
       },
-      body,
-      timeoutMs: this.o.timeoutMs,
-    }, this.outbound);
+      this.outbound,
+    );
   }
 }

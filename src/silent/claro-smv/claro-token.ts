@@ -43,23 +43,27 @@ export class ClaroTokenSource {
   private async request(): Promise<string> {
     // As Claro's samples do: the credentials go in the custom x-client-auth header, not Authorization,
     // and every header name is spelled as they spell it.
-    const reply = await vendorRequest(VENDOR, {
-      method: 'POST',
-      url: `${this.o.baseUrl}/oauth2/v1/token`,
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'cache-control': 'no-cache',
-        'x-client-auth': `Basic ${Buffer.from(`${this.o.key}:${this.o.secret}`).toString('base64')}`,
+    const reply = await vendorRequest(
+      VENDOR,
+      {
+        method: 'POST',
+        url: `${this.o.baseUrl}/oauth2/v1/token`,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'cache-control': 'no-cache',
+          'x-client-auth': `Basic ${Buffer.from(`${this.o.key}:${this.o.secret}`).toString('base64')}`,
+        },
+        body: 'grant_type=client_credentials',
+        timeoutMs: this.o.timeoutMs,
       },
-      body: 'grant_type=client_credentials',
-      timeoutMs: this.o.timeoutMs,
-    }, this.outbound);
+      this.outbound,
+    );
     if (reply.status !== 200) throw new ClaroTokenError(`${VENDOR} refused the token request (HTTP ${reply.status})`);
     const body = parseJsonObject(reply.body);
-    const token = body?.['access_token'];
+    const token = body?.access_token;
     if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) throw new ClaroTokenError(`${VENDOR} sent a token answer without an access_token`);
     // Apigee writes every value as a string: "3599".
-    const seconds = Number(body?.['expires_in']);
+    const seconds = Number(body?.expires_in);
     const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : FALLBACK_LIFETIME_S) * 1000;
     // Renew a minute early (a tenth early for short lifetimes) so a token never expires in flight.
     const margin = Math.min(60_000, lifetimeMs / 10);

@@ -25,8 +25,7 @@ export const TwilioVoiceOptionsSchema = Type.Object(
 
 export type TwilioVoiceOptions = Static<typeof TwilioVoiceOptionsSchema>;
 
-export type ResolvedTwilioVoiceOptions = Omit<TwilioVoiceOptions, 'voices'> &
-  Required<Pick<TwilioVoiceOptions, 'baseUrl' | 'timeoutMs'>> & { voices: Readonly<Record<string, string>> };
+export type ResolvedTwilioVoiceOptions = Omit<TwilioVoiceOptions, 'voices'> & Required<Pick<TwilioVoiceOptions, 'baseUrl' | 'timeoutMs'>> & { voices: Readonly<Record<string, string>> };
 
 export function resolveOptions(options: TwilioVoiceOptions): ResolvedTwilioVoiceOptions {
   const o = Value.Default(TwilioVoiceOptionsSchema, structuredClone(options)) as TwilioVoiceOptions & Required<Pick<TwilioVoiceOptions, 'baseUrl' | 'timeoutMs'>>;

@@ -24,7 +24,6 @@ const CODES: TwilioCodes = new Map<number, ProviderErrorCode>([
   [20503, 'PROVIDER_UNAVAILABLE'], // Service unavailable
 ]);
 
-
 /** Updating a call that has already ended: for a hangup, the call is over either way. */
 export const CALL_NOT_IN_PROGRESS = 21220;
 

@@ -74,13 +74,17 @@ export class TwilioVoiceProvider implements CallProvider {
   }
 
   private post(url: string, form: URLSearchParams) {
-    return vendorRequest('twilio', {
-      method: 'POST',
-      url,
-      headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      timeoutMs: this.o.timeoutMs,
-    }, this.ctx.outbound);
+    return vendorRequest(
+      'twilio',
+      {
+        method: 'POST',
+        url,
+        headers: { authorization: this.authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: form.toString(),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.ctx.outbound,
+    );
   }
 }
 

@@ -10,7 +10,10 @@ export const VonageVoiceOptionsSchema = Type.Object(
     }),
     privateKey: Type.String({ minLength: 1, description: "The application's RSA private key, PEM (secret): signs the JWT of every API call. Required." }),
     from: Type.Optional(
-      Type.String({ pattern: '^\\+?[1-9][0-9]{6,14}$', description: 'Caller id (a Vonage number, international format) used when a call asks for none. Default none: every call must then bring its own (flash calls do).' }),
+      Type.String({
+        pattern: '^\\+?[1-9][0-9]{6,14}$',
+        description: 'Caller id (a Vonage number, international format) used when a call asks for none. Default none: every call must then bring its own (flash calls do).',
+      }),
     ),
     signatureSecret: Type.Optional(
       Type.String({
@@ -28,8 +31,7 @@ export const VonageVoiceOptionsSchema = Type.Object(
 
 export type VonageVoiceOptions = Static<typeof VonageVoiceOptionsSchema>;
 
-export type ResolvedVonageVoiceOptions = Omit<VonageVoiceOptions, 'privateKey'> &
-  Required<Pick<VonageVoiceOptions, 'baseUrl' | 'timeoutMs'>> & { privateKey: KeyObject };
+export type ResolvedVonageVoiceOptions = Omit<VonageVoiceOptions, 'privateKey'> & Required<Pick<VonageVoiceOptions, 'baseUrl' | 'timeoutMs'>> & { privateKey: KeyObject };
 
 /** Fills the defaults and reads the private key now, so a bad key fails at boot rather than on the first call. */
 export function resolveOptions(options: VonageVoiceOptions, name: string): ResolvedVonageVoiceOptions {

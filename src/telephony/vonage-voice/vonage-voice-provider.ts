@@ -41,13 +41,17 @@ export class VonageVoiceProvider implements CallProvider {
       event_method: 'POST',
       ringing_timer: Math.min(MAX_RING_S, Math.max(1, Math.round(call.ringTimeoutS))),
     };
-    const reply = await vendorRequest('vonage', {
-      method: 'POST',
-      url: `${this.o.baseUrl}/v1/calls`,
-      headers: { ...(await this.auth()), 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      timeoutMs: this.o.timeoutMs,
-    }, this.ctx.outbound);
+    const reply = await vendorRequest(
+      'vonage',
+      {
+        method: 'POST',
+        url: `${this.o.baseUrl}/v1/calls`,
+        headers: { ...(await this.auth()), 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.ctx.outbound,
+    );
     if (reply.status < 200 || reply.status > 299) throw vonageCallError(reply.status);
     const uuid = parseUuid(reply.body);
     // Not retryable: Vonage said yes, and placing the call again could ring the phone twice.
@@ -66,13 +70,17 @@ export class VonageVoiceProvider implements CallProvider {
 
   async hangup(providerCallId: string): Promise<void> {
     const url = `${this.o.baseUrl}/v1/calls/${encodeURIComponent(providerCallId)}`;
-    const { status } = await vendorRequest('vonage', {
-      method: 'PUT',
-      url,
-      headers: { ...(await this.auth()), 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'hangup' }),
-      timeoutMs: this.o.timeoutMs,
-    }, this.ctx.outbound);
+    const { status } = await vendorRequest(
+      'vonage',
+      {
+        method: 'PUT',
+        url,
+        headers: { ...(await this.auth()), 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'hangup' }),
+        timeoutMs: this.o.timeoutMs,
+      },
+      this.ctx.outbound,
+    );
     // 404: the call has already ended, which is what the hangup wanted.
     if ((status >= 200 && status <= 299) || status === 404) return;
     throw vonageCallError(status, 'the hangup');

@@ -77,17 +77,17 @@ export async function startClaroSmvFake(key: string, secret: string, customerId 
     expectWire(Object.keys(parsed as object).join() === 'data' && typeof data === 'object' && data !== null, 'smvs: body is not {"data": {…}}');
     const d = data as Record<string, unknown>;
     expectWire(Object.keys(d).every((k) => DATA_KEYS.includes(k)) && Object.keys(d).length === 4, `smvs: data keys are ${Object.keys(d).join(',')}`);
-    expectWire(typeof d['msisdn'] === 'string' && /^55[1-9][0-9]{9,10}$/.test(d['msisdn']), 'smvs: msisdn is not a string of 55 + DDD + number');
-    expectWire(typeof d['ip'] === 'string' && /^(\d{1,3}\.){3}\d{1,3}$/.test(d['ip']), 'smvs: ip is not a dotted-quad string');
-    expectWire(Number.isInteger(d['port']) && (d['port'] as number) > 0 && (d['port'] as number) < 65536, 'smvs: port is not an integer port');
-    expectWire(Number.isInteger(d['timestamp']) && /^[0-9]{10}$/.test(String(d['timestamp'])), 'smvs: timestamp is not whole epoch seconds');
+    expectWire(typeof d.msisdn === 'string' && /^55[1-9][0-9]{9,10}$/.test(d.msisdn), 'smvs: msisdn is not a string of 55 + DDD + number');
+    expectWire(typeof d.ip === 'string' && /^(\d{1,3}\.){3}\d{1,3}$/.test(d.ip), 'smvs: ip is not a dotted-quad string');
+    expectWire(Number.isInteger(d.port) && (d.port as number) > 0 && (d.port as number) < 65536, 'smvs: port is not an integer port');
+    expectWire(Number.isInteger(d.timestamp) && /^[0-9]{10}$/.test(String(d.timestamp)), 'smvs: timestamp is not whole epoch seconds');
     if (req.headers['x-customerid'] !== customerId) return fault(403, 'Customer not entitled', 'access.denied');
     const scripted = nextSmv.shift();
     if (scripted) return scripted;
-    const ip = d['ip'] as string;
+    const ip = d.ip as string;
     if (!CLARO_RANGES.some((r) => ip.startsWith(r))) return { status: 418 };
-    const s = fake.sessions.find((x) => x.ip === ip && x.port === d['port'] && Math.abs(x.at - (d['timestamp'] as number)) <= TOLERANCE_S);
-    if (!s || s.msisdn !== d['msisdn']) return { status: 404 };
+    const s = fake.sessions.find((x) => x.ip === ip && x.port === d.port && Math.abs(x.at - (d.timestamp as number)) <= TOLERANCE_S);
+    if (!s || s.msisdn !== d.msisdn) return { status: 404 };
     return { status: s.online ? 200 : 202, body: { data: { msisdn: s.msisdn, status: s.online ? 'CONNECTED' : 'DISCONNECTED' } } };
   };
 

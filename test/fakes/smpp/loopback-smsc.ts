@@ -70,7 +70,10 @@ export class LoopbackSmsc {
   }
 
   static async start(credentials: { systemId: string; password: string }): Promise<LoopbackSmsc> {
-    const smsc = new LoopbackSmsc(smpp.createServer(() => {}), credentials);
+    const smsc = new LoopbackSmsc(
+      smpp.createServer(() => {}),
+      credentials,
+    );
     await new Promise<void>((resolve) => smsc.server.listen(0, '127.0.0.1', resolve));
     return smsc;
   }
@@ -98,7 +101,10 @@ export class LoopbackSmsc {
       groups.set(key, parts);
       if (parts.length === s.concat.total) {
         groups.delete(key);
-        const text = parts.sort((a, b) => (a.concat?.seq ?? 0) - (b.concat?.seq ?? 0)).map((p) => p.text).join('');
+        const text = parts
+          .sort((a, b) => (a.concat?.seq ?? 0) - (b.concat?.seq ?? 0))
+          .map((p) => p.text)
+          .join('');
         out.push({ to: `+${s.destination}`, text });
       }
     }
