@@ -1,14 +1,8 @@
 import type { Locale } from '../templates/index.js';
-import type { CallStep, PromptStep } from '../telephony/call-provider.js';
+import type { CallPlan, CallStep, PromptStep } from '../kernel/call-plan.js';
 import { ivrPromptText, type IvrPromptKind } from './ivr-prompts.js';
 
-/** What an outbound call does: the script, the caller id to show and how long it may ring. */
-export interface CallPlan {
-  /** E.164 caller id; null: the provider's configured number. */
-  from: string | null;
-  script: CallStep[];
-  ringTimeoutS: number;
-}
+export type { CallPlan } from '../kernel/call-plan.js';
 
 /**
  * An IVR verification's own prompts, each an uploaded sound (`snd_…`) or text spoken by the

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { maskDestination } from '../lib/mask.js';
 import { PollLoop } from '../lib/poll-loop.js';
 import type { Channel } from '../verifications/recipient.js';
-import type { CallPlan } from '../calls/call-script.js';
+import type { CallPlan } from '../kernel/call-plan.js';
 import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
 import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
 import type { Breakers, ProviderRouter } from './router.js';

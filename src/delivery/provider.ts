@@ -4,7 +4,7 @@ import type { TSchema } from 'typebox';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
-import type { CallPlan } from '../calls/call-script.js';
+import type { CallPlan } from '../kernel/call-plan.js';
 import { PROVIDER_ERRORS, type ProviderErrorCode } from './provider-errors.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 

@@ -29,7 +29,3 @@ export type LimiterStore =
   | { kind: 'sqlite'; path: string } // its OWN database file (or ':memory:'), opened by the factory with WAL + synchronous=NORMAL
   | { kind: 'postgres'; pool: Pool } // shared pool owned by the caller
   | { kind: 'redis'; client: Redis }; // shared client owned by the caller
-
-// Re-exported so callers can take the whole API from this file; index.ts only imports
-// types from here, so there is no runtime import cycle.
-export { createLimiterFactory } from './index.js';

@@ -1,4 +1,4 @@
-import type { SoundCheck } from './sound-check.js';
+import type { SoundCheck } from './sound-format.js';
 
 // Layer III bit rates in kbit/s by bitrate index; 0 (free format) and 15 are not playable here.
 const KBPS_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];

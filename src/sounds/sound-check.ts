@@ -1,9 +1,8 @@
 import { inspectMp3 } from './mp3-check.js';
+import type { SoundCheck } from './sound-format.js';
 import { inspectWav, isWav } from './wav-check.js';
 
-export type SoundContentType = 'audio/wav' | 'audio/mpeg';
-
-export type SoundCheck = { contentType: SoundContentType; durationMs: number } | { problem: string };
+export type { SoundCheck, SoundContentType } from './sound-format.js';
 
 /** Longest sound accepted unless the caller says otherwise: a call prompt, not music on hold. */
 export const DEFAULT_MAX_DURATION_S = 120;

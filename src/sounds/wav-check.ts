@@ -1,4 +1,4 @@
-import type { SoundCheck } from './sound-check.js';
+import type { SoundCheck } from './sound-format.js';
 
 const PCM = 1;
 const A_LAW = 6;

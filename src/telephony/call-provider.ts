@@ -1,17 +1,7 @@
 import type { CallbackRequest, ProviderAddress, ProviderContext } from '../delivery/provider.js';
+import type { CallStep } from '../kernel/call-plan.js';
 
-/** One thing a call says: text spoken by the provider's TTS in `locale`, or a sound fetched from its URL. */
-export type PromptStep = { say: string; locale: string } | { play: string };
-
-/**
- * What a call does once answered, step by step. Sounds are URLs the telephony provider fetches
- * (Verity serves uploaded sounds itself); text is spoken by the provider's TTS in `locale`.
- */
-export type CallStep =
-  | PromptStep
-  /** Waits for one key; `prompt` plays while waiting; no key within `timeoutS` ends the gather empty. */
-  | { gather: { timeoutS: number; prompt: PromptStep[] } }
-  | { hangup: true };
+export type { CallStep, PromptStep } from '../kernel/call-plan.js';
 
 export interface OutboundCall {
   /** Verity's id for the call (`cal_…`); providers send it back in their events where they can. */

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Import boundaries (rules in .dependency-cruiser.cjs, type imports included): no module cycle, no
+// capability importing another's store, and no cycle between capability folders (src/<folder>/;
+// the files directly in src/ are the composition root). What the code still breaks is listed in
+// .boundaries-known.json: a new violation fails, and so does a listed one that is gone, so the list
+// only shrinks. `--update` rewrites the list.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const KNOWN = join(root, '.boundaries-known.json');
+const bin = join(root, 'node_modules', '.bin', 'depcruise');
+
+function cruise() {
+  const args = ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'];
+  try {
+    return JSON.parse(execFileSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+  } catch (err) {
+    // dependency-cruiser exits with the number of violations; the report is still on stdout.
+    if (typeof err.stdout === 'string' && err.stdout.startsWith('{')) return JSON.parse(err.stdout);
+    throw err;
+  }
+}
+
+const folderOf = (source) => /^src\/([^/]+)\//.exec(source)?.[1];
+
+/** Folders in import cycles with each other (Tarjan's strongly connected components), as their edges. */
+function folderCycleEdges(modules) {
+  const edges = new Map();
+  for (const m of modules) {
+    const from = folderOf(m.source);
+    if (!from) continue;
+    for (const d of m.dependencies) {
+      const to = folderOf(d.resolved);
+      if (to && to !== from) (edges.get(from) ?? edges.set(from, new Set()).get(from)).add(to);
+    }
+  }
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const on = new Set();
+  const component = new Map();
+  let next = 0;
+  const visit = (v) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    on.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+    }
+    if (low.get(v) === index.get(v)) {
+      const members = [];
+      let w;
+      do {
+        w = stack.pop();
+        on.delete(w);
+        members.push(w);
+      } while (w !== v);
+      for (const x of members) component.set(x, members.length > 1 ? v : undefined);
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  const out = [];
+  for (const [from, tos] of edges) {
+    for (const to of tos) if (component.get(from) !== undefined && component.get(from) === component.get(to)) out.push(`folder-cycle: ${from} → ${to}`);
+  }
+  return out;
+}
+
+const result = cruise();
+const current = [...new Set([...result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), ...folderCycleEdges(result.modules)])].sort();
+
+if (process.argv.includes('--update')) {
+  writeFileSync(KNOWN, `${JSON.stringify(current, null, 2)}\n`);
+  process.stdout.write(`${current.length} known violations written to .boundaries-known.json\n`);
+} else {
+  const known = new Set(JSON.parse(readFileSync(KNOWN, 'utf8')));
+  const now = new Set(current);
+  const added = current.filter((v) => !known.has(v));
+  const gone = [...known].filter((v) => !now.has(v));
+  for (const v of added) process.stdout.write(`new: ${v}\n`);
+  for (const v of gone) process.stdout.write(`fixed, take it off .boundaries-known.json (npm run boundaries -- --update): ${v}\n`);
+  process.stdout.write(`${current.length} known violations left (${result.summary.totalCruised} modules)\n`);
+  if (added.length > 0 || gone.length > 0) process.exitCode = 1;
+}
