@@ -9,6 +9,7 @@ import { checkPostgres } from './db/postgres-check.js';
 import { StartupError } from './lib/startup-error.js';
 import { PROVIDER_TYPES } from './providers/index.js';
 import { SILENT_TYPES } from './silent/index.js';
+import { VENDOR_OBJECT_SETTINGS } from './compat/settings.js';
 import { serve } from './server.js';
 
 const USAGE = `usage: verity <command>
@@ -26,6 +27,8 @@ const USAGE = `usage: verity <command>
   config              print every setting with its default, as a Markdown table
   providers [type…]   print each provider type's and silent upstream's options (all, or the
                       types named), as Markdown tables
+  vendors [name…]     print the keys of COMPAT_SMSC, COMPAT_ZADARMA and COMPAT_MESSAGECENTRAL
+                      (all, or the vendors named), as Markdown tables
   help                print this text
 
 Through npm, add -s so that npm prints nothing of its own: npm run -s verity -- keys create --json
@@ -85,6 +88,21 @@ async function runWorker(config: Config): Promise<void> {
   await app.close();
 }
 
+/** One table per vendor whose settings are one JSON object (COMPAT_SMSC, …), read from the schema that checks it: every vendor, or the ones named. */
+function vendorTables(names: string[]): string {
+  const unknown = names.filter((n) => !VENDOR_OBJECT_SETTINGS.some((v) => v.vendor === n));
+  if (unknown.length > 0) throw new UsageError(`unknown vendor ${unknown.join(', ')}; one of ${VENDOR_OBJECT_SETTINGS.map((v) => v.vendor).join(', ')}`);
+  const out: string[] = [];
+  for (const v of VENDOR_OBJECT_SETTINGS.filter((x) => names.length === 0 || names.includes(x.vendor))) {
+    out.push(`| \`${v.env}\` key | Default | Meaning |`, '|---|---|---|');
+    for (const [key, prop] of Object.entries(v.schema.properties as Record<string, { description?: string; default?: unknown }>)) {
+      out.push(`| \`${key}\` | \`${JSON.stringify(prop.default)}\` | ${(prop.description ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
 /**
  * One table per provider type (PROVIDERS) and silent upstream (SILENT_ROUTES), read from the
  * schemas that validate them: every type, or the ones named.
@@ -138,6 +156,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void process.stdout.write(USAGE);
   if (command === 'config') return void process.stdout.write(`${configTable()}\n`);
   if (command === 'providers') return void process.stdout.write(`${providersTables(rest)}\n`);
+  if (command === 'vendors') return void process.stdout.write(`${vendorTables(rest)}\n`);
   if (command === 'secrets') {
     if (rest[0] !== 'generate') throw new UsageError(`unknown secrets command "${rest[0] ?? ''}"`);
     return void process.stdout.write(secretsText(flags('secrets generate', rest.slice(1), ['--json']).has('--json')));

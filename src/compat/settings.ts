@@ -1,8 +1,16 @@
+import type { TObject } from 'typebox';
 import { defineSettings, settingsOf, setting, type SettingsModule } from '../config/index.js';
 import { CLARO_SETTINGS } from './claro/settings.js';
-import { MESSAGECENTRAL_SETTINGS } from './messagecentral/settings.js';
-import { SMSC_SETTINGS } from './smsc/settings.js';
-import { ZADARMA_SETTINGS } from './zadarma/settings.js';
+import { MESSAGECENTRAL_SETTINGS, MessageCentralSettingsSchema } from './messagecentral/settings.js';
+import { SMSC_SETTINGS, SmscSettingsSchema } from './smsc/settings.js';
+import { ZADARMA_SETTINGS, ZadarmaSettingsSchema } from './zadarma/settings.js';
+
+/** The vendors whose settings are one JSON object in one variable, with that object's schema (printed by `verity vendors`). */
+export const VENDOR_OBJECT_SETTINGS: ReadonlyArray<{ vendor: string; env: string; schema: TObject }> = [
+  { vendor: 'smsc', env: 'COMPAT_SMSC', schema: SmscSettingsSchema },
+  { vendor: 'zadarma', env: 'COMPAT_ZADARMA', schema: ZadarmaSettingsSchema },
+  { vendor: 'messagecentral', env: 'COMPAT_MESSAGECENTRAL', schema: MessageCentralSettingsSchema },
+];
 
 /** Each vendor's own settings, in the order the documentation lists them. */
 const VENDOR_SETTINGS = [CLARO_SETTINGS, SMSC_SETTINGS, ZADARMA_SETTINGS, MESSAGECENTRAL_SETTINGS] as const;

@@ -38,7 +38,7 @@ export const SmscSettingsSchema = Type.Object({
   callbackTimeoutMs: Type.Integer({ minimum: 1, default: 5000, description: 'How long one try may take. Default 5000 ms.' }),
   allowPrivate: Type.Boolean({
     default: false,
-    description: 'Let a handler URL reach loopback, private or link-local addresses (off: refused, against SSRF). Default false; wire it to WEBHOOK_ALLOW_PRIVATE.',
+    description: 'Let a handler URL reach loopback, private or link-local addresses (off: refused, against SSRF). Default: the value of OUTBOUND_ALLOW_PRIVATE.',
   }),
 });
 

@@ -11,7 +11,7 @@ export const ZadarmaSettingsSchema = Type.Object({
   rateLimitPerMin: Type.Integer({ minimum: 0, default: 100, description: 'Authenticated requests per key per minute (Zadarma documents 100); 0 turns the limit off. Default 100.' }),
   allowPrivate: Type.Boolean({
     default: false,
-    description: 'Let notify_url reach loopback, private or link-local addresses (off: refused, against SSRF). Default false; wired to WEBHOOK_ALLOW_PRIVATE.',
+    description: 'Let notify_url reach loopback, private or link-local addresses (off: refused, against SSRF). Default: the value of OUTBOUND_ALLOW_PRIVATE.',
   }),
   notifyEvent: Type.Union([Type.Literal('NOTIFY_END'), Type.Literal('NOTIFY_OUT_END')], {
     default: 'NOTIFY_END',
