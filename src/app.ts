@@ -304,7 +304,7 @@ async function assemble(config: Config, opts: BuildOptions, infra: Infrastructur
     sink: events,
     log: logger,
   });
-  worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications });
+  worker = new DeliveryWorker({ store: outbox, routerFor, breakers, sealer, clock, log: logger, settings: config.delivery, listener: verifications.delivery });
   const callStore = new CallStore(database);
   const calls = new CallService({
     calls: callStore,

@@ -130,10 +130,10 @@ describeOnBackends('call and network channels through the sandbox', (backend) =>
 
   it('reverse call: two simultaneous calls approve once', async () => {
     const approved: string[] = [];
-    const original = t.verity.verifications.conclude.bind(t.verity.verifications);
-    t.verity.verifications.conclude = async (row, s, reason) => {
-      const won = await original(row, s, reason);
-      if (won) approved.push(row.id);
+    const original = t.verity.verifications.approve.bind(t.verity.verifications);
+    t.verity.verifications.approve = async (id) => {
+      const won = await original(id);
+      if (won) approved.push(id);
       return won;
     };
     try {
@@ -144,7 +144,7 @@ describeOnBackends('call and network channels through the sandbox', (backend) =>
       expect([a?.body.call.verification_id, b?.body.call.verification_id].sort()).toEqual([v.id, null].sort());
       expect(await status(v.id)).toBe('approved');
     } finally {
-      t.verity.verifications.conclude = original;
+      t.verity.verifications.approve = original;
     }
   });
 

@@ -122,7 +122,7 @@ export class CallService {
         const { row, current } = await verification();
         if (!row) return undefined;
         const confirmed = ev.digits.startsWith('1');
-        if (current) await d.verifications.conclude(row, confirmed ? 'approved' : 'failed', confirmed ? undefined : 'ivr_declined');
+        if (current) await (confirmed ? d.verifications.approve(row.id) : d.verifications.fail(row.id, 'ivr_declined'));
         const prompts = parseChannelData(row.channel_data).ivr ?? {};
         return ivrFollowUp(confirmed && current, prompts, { locale: row.locale as Locale, brand: await d.brandOf(row), soundUrl: d.soundUrl });
       }
@@ -136,7 +136,7 @@ export class CallService {
         // Answered, and the IVR heard no key before the call ended.
         if (message.channel !== 'ivr' || known?.digits) return undefined;
         const { row, current } = await verification();
-        if (current && row) await d.verifications.conclude(row, 'failed', 'ivr_no_key');
+        if (current && row) await d.verifications.fail(row.id, 'ivr_no_key');
         return undefined;
       }
     }

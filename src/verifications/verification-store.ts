@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
 import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
 import type { Failure, FailureReason } from './failure-reason.js';
+import { MESSAGE_COLUMNS, placeholderRow, VERIFICATION_COLUMNS } from './verification-columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,64 +19,6 @@ export interface MessageResult {
   provider: string;
   provider_message_id: string | null;
   error: string | null;
-}
-
-const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationRow> = [
-  'id',
-  'account_id',
-  'service_id',
-  'channel',
-  'to',
-  'line_type',
-  'country',
-  'status',
-  'code_hash',
-  'code_sealed',
-  'code_length',
-  'locale',
-  'template_id',
-  'sender',
-  'metadata',
-  'magic',
-  'attempts',
-  'max_attempts',
-  'sends',
-  'max_sends',
-  'resend_cooldown_s',
-  'last_sent_at',
-  'expires_at',
-  'workflow',
-  'step',
-  'step_deadline',
-  'call_number',
-  'channel_data',
-  'failure_reason',
-  'failure_provider_error',
-  'created_at',
-  'updated_at',
-];
-const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
-  'id',
-  'verification_id',
-  'account_id',
-  'channel',
-  'to',
-  'locale',
-  'payload_sealed',
-  'status',
-  'provider',
-  'provider_message_id',
-  'price_micros',
-  'error',
-  'attempts',
-  'next_attempt_at',
-  'step',
-  'created_at',
-  'updated_at',
-];
-
-function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
-  return Object.fromEntries(columns.map((c) => [c, p[c]])) as R;
 }
 
 const affected = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0n);

@@ -1,0 +1,89 @@
+import type { AccountStore } from '../accounts/account-store.js';
+import type { PriceBook } from '../billing/price-book.js';
+import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
+import type { MagicDestination } from '../config/config.js';
+import type { CodeHasher } from '../crypto/code-hasher.js';
+import type { Sealer } from '../crypto/sealer.js';
+import type { MessageProvider } from '../delivery/provider.js';
+import type { ProviderRouter } from '../delivery/router.js';
+import type { Clock } from '../lib/clock.js';
+import type { Limiter, LimitRule } from '../limits/limiter.js';
+import type { ServiceSettings } from '../services/service-settings.js';
+import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
+import type { TemplateStore } from '../templates/template-store.js';
+import type { WorkflowStep } from './workflow.js';
+import type { EventSink } from '../webhooks/webhook-events.js';
+import type { Channel } from './recipient.js';
+import type { VerificationStore } from './verification-store.js';
+import type { VerificationEvents } from './verification-outcomes.js';
+
+export interface StartInput {
+  to: string;
+  channel?: Channel | undefined;
+  workflow?: WorkflowStep[] | undefined;
+  service?: string | undefined;
+  locale?: string | undefined;
+  codeLength?: number | undefined;
+  code?: string | undefined;
+  template?: string | undefined;
+  sender?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  /** IVR prompts: uploaded sounds or text. */
+  ivr?: IvrPrompts | undefined;
+  /** Email only: this message instead of a stored template (vendor APIs that send the text with the request). */
+  content?: { subject?: string | undefined; body: string } | undefined;
+  /** Silent verification: the device's public address as its app sees it, and when (default now). */
+  device?: { ip: string; port?: number | undefined; at?: number | undefined } | undefined;
+}
+
+export interface NumberPicker {
+  pick(accountId: string, purpose: 'reverse_call' | 'flash_call', destination: { to: string; country: string | null }): Promise<string | undefined>;
+}
+
+export interface CallerContext {
+  accountId: string;
+  ip: string;
+}
+
+export interface VerificationLimiters {
+  sendPerDestination: Limiter;
+  startPerIp: Limiter;
+  startPerAccount: Limiter;
+}
+
+export interface VerificationServiceDeps {
+  store: VerificationStore;
+  settings: ServiceSettings;
+  templates: TemplateStore;
+  accounts: AccountStore;
+  prices: PriceBook;
+  /** The router for an account's messages (its own providers and rules, or the server's). */
+  routerFor: (accountId: string) => Promise<ProviderRouter>;
+  /** Where magic test destinations always go, whatever the routes say. */
+  sandbox: MessageProvider;
+  /** Told when a message is queued, so a worker on this instance sends it at once. */
+  outbox: { wake(): void };
+  limiters: VerificationLimiters;
+  /**
+   * Wrong codes one destination may get within a sliding window (`points` per `durationSec`;
+   * `points` 0: no budget), across all its verifications. Kept in the main database.
+   */
+  guessBudget: LimitRule;
+  hasher: CodeHasher;
+  sealer: Sealer;
+  clock: Clock;
+  events: VerificationEvents;
+  magic: readonly MagicDestination[];
+  /** Reverse-call numbers and flash-call caller ids. */
+  pools: NumberPicker;
+  /** Asks the network (or an operator's API) about a silent verification's device. */
+  silent: { resolve(req: SilentRequest): Promise<SilentResult> };
+  /** Uploaded sounds an IVR may name, and the URL a provider fetches one from. */
+  sounds: { exists(accountId: string, id: string): Promise<boolean>; url(id: string): string };
+  callTiming: CallTiming;
+  /** Where a device checks in over its mobile data when the app does not know its public address. */
+  silentCheckInUrl: (token: string) => string;
+  /** Hears verification.* and message.* events (webhooks). */
+  sink?: EventSink | undefined;
+  log?: { warn(obj: object, msg: string): void } | undefined;
+}
