@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { TSchema } from 'typebox';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Channel } from '../verifications/recipient.js';
+import type { AdapterAddress, AddressedAdapterDefinition } from '../kernel/adapter.js';
 import type { CallPlan } from '../kernel/call-plan.js';
 import { PROVIDER_ERRORS, type ProviderErrorCode } from './provider-errors.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
@@ -135,24 +135,11 @@ export interface ProviderContext {
 }
 
 /** A host one option makes the provider connect to (an SMTP `host`, the host of `baseUrl`). */
-export interface ProviderAddress {
-  option: string;
-  host: string;
-}
+export type ProviderAddress = AdapterAddress;
 
 /**
  * One adapter kind: the TypeBox schema of its options (validated at boot and on the API), which
- * option keys are secrets (write-only on the API, sealed at rest), and the factory.
+ * option keys are secrets (write-only on the API, sealed at rest), the hosts its options make it
+ * connect to (checked by the outbound guard when an account saves the provider), and the factory.
  */
-export interface ProviderDefinition<O = Record<string, unknown>> {
-  type: string;
-  options: TSchema;
-  secrets: readonly string[];
-  /**
-   * Every host the options (defaults filled in) make the provider connect to, checked by the
-   * outbound guard when an account saves the provider. Throws an Error naming the option when
-   * one cannot be read.
-   */
-  addresses(options: O): ProviderAddress[];
-  create(options: O, ctx: ProviderContext): MessageProvider;
-}
+export type ProviderDefinition<O = Record<string, unknown>> = AddressedAdapterDefinition<O, MessageProvider, ProviderContext>;

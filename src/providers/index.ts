@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { Value } from 'typebox/value';
-import type { TSchema } from 'typebox';
 import { ConfigError } from '../config/config.js';
 import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
+import { buildAdapters, checkAdapterOptions, type AdapterEntry } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 import { httpProvider } from './http-gateway/index.js';
@@ -36,11 +35,7 @@ export interface BuildContext {
  * A provider entry's options with its type's defaults filled in, and what its schema refuses
  * (at most five problems, as `/path message`); the values themselves never appear.
  */
-export function checkOptions(def: { options: TSchema }, options: Record<string, unknown>): { options: Record<string, unknown>; problems: string[] } {
-  const withDefaults = Value.Default(def.options, structuredClone(options)) as Record<string, unknown>;
-  const problems = [...Value.Errors(def.options, withDefaults)].slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
-  return { options: withDefaults, problems };
-}
+export const checkOptions = checkAdapterOptions;
 
 /** The callback URL a vendor is given for a provider's status reports. */
 export function callbackUrl(publicUrl: string, name: string): string {
@@ -52,32 +47,21 @@ export function callbackUrl(publicUrl: string, name: string): string {
  * at once, like the rest of the configuration. Option values never appear in the messages.
  */
 export function buildProviders(entries: ReadonlyArray<Record<string, unknown>>, ctx: BuildContext, types = PROVIDER_TYPES): MessageProvider[] {
-  const problems: string[] = [];
-  const out: MessageProvider[] = [];
-  for (const [i, entry] of entries.entries()) {
-    const { name, type, ...options } = entry as { name: string; type: string } & Record<string, unknown>;
-    const def = types.get(type);
-    if (!def) {
-      problems.push(`PROVIDERS[${i}] (${name}): unknown type "${type}"; one of ${[...types.keys()].join(', ')}`);
-      continue;
-    }
-    const checked = checkOptions(def, options);
-    if (checked.problems.length > 0) {
-      for (const p of checked.problems) problems.push(`PROVIDERS[${i}] (${name}): ${p}`);
-      continue;
-    }
-    const withDefaults = checked.options;
-    out.push(
-      def.create(withDefaults as never, {
-        name,
-        log: ctx.log.child({ provider: name }),
-        clock: ctx.clock,
-        onReceipt: (r) => ctx.onReceipt(name, r),
-        callbackUrl: callbackUrl(ctx.publicUrl, name),
-        outbound: ctx.outbound,
-      }),
-    );
-  }
+  const adapters: AdapterEntry[] = entries.map((entry, i) => {
+    const { name, type, ...options } = entry as { name: string; type: unknown } & Record<string, unknown>;
+    return { where: `PROVIDERS[${i}]`, name, type, options };
+  });
+  const { built, problems } = buildAdapters(adapters, types, {
+    unknownType: (type) => `unknown type "${String(type)}"; one of ${[...types.keys()].join(', ')}`,
+    context: ({ name }) => ({
+      name,
+      log: ctx.log.child({ provider: name }),
+      clock: ctx.clock,
+      onReceipt: (r) => ctx.onReceipt(name, r),
+      callbackUrl: callbackUrl(ctx.publicUrl, name),
+      outbound: ctx.outbound,
+    }),
+  });
   if (problems.length > 0) throw new ConfigError(problems);
-  return out;
+  return built.map((b) => b.instance);
 }

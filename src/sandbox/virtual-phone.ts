@@ -37,7 +37,8 @@ export interface PhoneAction {
 export class VirtualPhone {
   constructor(
     private readonly store: PhoneStore,
-    private readonly calls: CallService,
+    // Only where the phone's calls are reported: the call channels, or whatever observes them.
+    private readonly calls: Pick<CallService, 'handle' | 'inbound'>,
     private readonly operator: OperatorStore,
     private readonly engine: SilentEngine,
     private readonly clock: Clock,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TSchema } from 'typebox';
+import type { AdapterDefinition } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 import type { SilentResolver } from './silent-resolver.js';
@@ -19,15 +19,7 @@ export interface SilentResolverContext {
 }
 
 /** One upstream silent-verification kind, like CallProviderDefinition for telephony. */
-export interface SilentResolverDefinition<O = Record<string, unknown>> {
-  type: string;
-  /** TypeBox schema of the options, validated before `create`. */
-  options: TSchema;
-  /** Option keys that are secrets (never logged, write-only on an API). */
-  secrets: readonly string[];
-  /** Throws an Error naming the bad option when the options cannot work together. */
-  create(options: O, ctx: SilentResolverContext): SilentResolver;
-}
+export type SilentResolverDefinition<O = Record<string, unknown>> = AdapterDefinition<O, SilentResolver, SilentResolverContext>;
 
 /**
  * The operator's redirect back to Verity carries a state that is missing, forged, altered, from

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
-import { checkOptions } from '../providers/index.js';
+import { buildAdapters, type AdapterEntry } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
 import type { OutboundGuard } from '../net/outbound-guard.js';
 import type { SilentEngine } from '../operator/silent-engine.js';
 import { camaraResolver } from './camara/index.js';
 import { claroSmvResolver } from './claro-smv/index.js';
 import type { SilentResolverDefinition } from './definition.js';
-import { LocalSilentResolver } from './local-resolver.js';
+import { LocalSilentResolver, localResolver } from './local-resolver.js';
 import { SilentRouter, type SilentRoute } from './silent-router.js';
 
 export { SilentRouter } from './silent-router.js';
@@ -38,7 +38,7 @@ export function silentCallbackUrl(publicUrl: string, name: string): string {
  */
 export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>>, ctx: SilentBuildContext): SilentRouter {
   const problems: string[] = [];
-  const routes: SilentRoute[] = [];
+  const adapters: Array<AdapterEntry & { prefix: string }> = [];
   const names = new Set<string>();
   for (const [i, entry] of entries.entries()) {
     const { name, type, prefix, ...options } = entry as { name?: unknown; type?: unknown; prefix?: unknown } & Record<string, unknown>;
@@ -50,32 +50,16 @@ export function buildSilentRouter(entries: ReadonlyArray<Record<string, unknown>
     names.add(name);
     const digits = prefix === undefined ? '' : String(prefix).replace(/^\+/, '');
     if (!/^\d{0,15}$/.test(digits)) problems.push(`${where} (${name}): prefix must be calling-code digits`);
-    if (type === 'local') {
-      const operator = options.operator;
-      if (operator !== undefined && typeof operator !== 'string') problems.push(`${where} (${name}): operator must be an account id`);
-      routes.push({ name, prefix: digits, resolver: new LocalSilentResolver(ctx.engine, typeof operator === 'string' ? operator : undefined) });
-      continue;
-    }
-    const def = typeof type === 'string' ? SILENT_TYPES.get(type) : undefined;
-    if (!def) {
-      problems.push(`${where} (${name}): type must be local or one of ${[...SILENT_TYPES.keys()].join(', ')}`);
-      continue;
-    }
-    const { options: withDefaults, problems: refused } = checkOptions(def, options);
-    if (refused.length > 0) {
-      for (const r of refused) problems.push(`${where} (${name}): ${r}`);
-      continue;
-    }
-    try {
-      routes.push({
-        name,
-        prefix: digits,
-        resolver: def.create(withDefaults as never, { name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name), outbound: ctx.outbound }),
-      });
-    } catch (err) {
-      problems.push(`${where} (${name}): ${(err as Error).message}`);
-    }
+    adapters.push({ where, name, type, options, prefix: digits });
   }
+  // `local` is the operator engine this app runs, so its definition exists only per build.
+  const types = new Map<string, SilentResolverDefinition<never>>([['local', localResolver(ctx.engine) as SilentResolverDefinition<never>], ...SILENT_TYPES]);
+  const { built, problems: refused } = buildAdapters(adapters, types, {
+    unknownType: () => `type must be local or one of ${[...SILENT_TYPES.keys()].join(', ')}`,
+    context: ({ name }) => ({ name, log: ctx.log.child({ silent: name }), clock: ctx.clock, callbackUrl: silentCallbackUrl(ctx.publicUrl, name), outbound: ctx.outbound }),
+  });
+  problems.push(...refused);
   if (problems.length > 0) throw new ConfigError(problems);
+  const routes: SilentRoute[] = built.map(({ entry, instance }) => ({ name: entry.name, prefix: entry.prefix, resolver: instance }));
   return new SilentRouter(routes, new LocalSilentResolver(ctx.engine));
 }

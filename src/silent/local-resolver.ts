@@ -1,4 +1,6 @@
+import { Type, type Static } from 'typebox';
 import type { SilentEngine } from '../operator/silent-engine.js';
+import type { SilentResolverDefinition } from './definition.js';
 import type { SilentRequest, SilentResolver, SilentResult } from './silent-resolver.js';
 
 /**
@@ -19,4 +21,14 @@ export class LocalSilentResolver implements SilentResolver {
     const answer = await this.engine.lookup({ msisdn: req.msisdn, ip: req.device.ip, port: req.device.port, at: req.device.at, accountId: this.operator, sandboxOf: req.accountId });
     return { outcome: answer.outcome };
   }
+}
+
+export const LocalResolverOptionsSchema = Type.Object({
+  operator: Type.Optional(Type.String({ description: 'The operator account whose data answers; unset: every operator’s, and the caller’s virtual phones.' })),
+});
+export type LocalResolverOptions = Static<typeof LocalResolverOptionsSchema>;
+
+/** SILENT_ROUTES `type: local`: the operator engine of this app, optionally limited to one operator account. */
+export function localResolver(engine: SilentEngine): SilentResolverDefinition<LocalResolverOptions> {
+  return { type: 'local', options: LocalResolverOptionsSchema, secrets: [], create: (options) => new LocalSilentResolver(engine, options.operator) };
 }

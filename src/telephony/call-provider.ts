@@ -1,4 +1,5 @@
-import type { CallbackRequest, ProviderAddress, ProviderContext } from '../delivery/provider.js';
+import type { CallbackRequest, ProviderContext } from '../delivery/provider.js';
+import type { AddressedAdapterDefinition } from '../kernel/adapter.js';
 import type { CallStep } from '../kernel/call-plan.js';
 
 export type { CallStep, PromptStep } from '../kernel/call-plan.js';
@@ -83,12 +84,5 @@ export interface CallProvider {
   close?(): Promise<void>;
 }
 
-/** One telephony adapter kind, like ProviderDefinition for messages. */
-export interface CallProviderDefinition<O = Record<string, unknown>> {
-  type: string;
-  options: import('typebox').TSchema;
-  secrets: readonly string[];
-  /** Every host the options make the provider connect to, as for message providers. */
-  addresses(options: O): ProviderAddress[];
-  create(options: O, ctx: ProviderContext): CallProvider;
-}
+/** One telephony adapter kind, like ProviderDefinition for messages (the same context and address check). */
+export type CallProviderDefinition<O = Record<string, unknown>> = AddressedAdapterDefinition<O, CallProvider, ProviderContext>;
