@@ -1,0 +1,54 @@
+import fp from 'fastify-plugin';
+import { CodeHasher } from '../crypto/code-hasher.js';
+import type { App } from '../http/types.js';
+import { verificationRoutes } from './routes.js';
+import { VerificationService } from './verification-service.js';
+import { VerificationStore } from './verification-store.js';
+
+/** Verifications: start, deliver, check; the sweeps of expired ones and of timed-out workflow steps. */
+export const verifications = fp(
+  async (app: App) => {
+    const { config, database, secrets, limiters, sealer, clock, metrics, logger, baseUrl } = app.core;
+    const v = app.verity;
+    const p = app.parts;
+    const verificationStore = new VerificationStore(database);
+    const verifications = new VerificationService({
+      store: verificationStore,
+      settings: p.serviceSettings,
+      templates: p.templateStore,
+      accounts: v.accountStore,
+      prices: p.prices,
+      routerFor: (accountId) => v.accountProviders.routerFor(accountId),
+      sandbox: p.sandbox,
+      // The delivery plugin builds the worker after this service, whose outcomes it reports to.
+      outbox: { wake: () => (v.worker as typeof v.worker | undefined)?.wake() },
+      limiters: {
+        sendPerDestination: limiters.create('send_dest', config.limits.sendPerDestination),
+        startPerIp: limiters.create('start_ip', config.limits.startPerIp),
+        startPerAccount: limiters.create('start_account', config.limits.startPerAccount),
+      },
+      guessBudget: config.limits.guessPerDestination,
+      hasher: new CodeHasher(secrets.peppers),
+      sealer,
+      clock,
+      events: metrics,
+      magic: config.sandbox.magic,
+      pools: v.numbers,
+      silent: v.silentRouter,
+      sounds: { exists: async (accountId, id) => (await v.sounds.get(accountId, id)) !== undefined, url: p.soundUrl },
+      silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
+      callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
+      sink: p.events,
+      log: logger,
+    });
+    Object.assign(v, { verifications, verificationStore });
+    app.core.sweep(() => verifications.sweep());
+    if (config.delivery.worker) {
+      // Workflow steps that time out move on within a second, on instances that run the worker.
+      const stepper = setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref();
+      app.addHook('preClose', async () => clearInterval(stepper));
+    }
+    await app.parts.authenticated(app, verificationRoutes(verifications, p.idempotency));
+  },
+  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'compat-events', 'idempotency'] },
+);

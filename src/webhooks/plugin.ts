@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import type { App } from '../http/types.js';
+import { webhookRoutes } from './routes.js';
+import { WebhookSender } from './webhook-sender.js';
+import { WebhookService } from './webhook-service.js';
+import { WebhookStore } from './webhook-store.js';
+
+/** Webhook endpoints and the sender that delivers their events. */
+export const webhooks = fp(
+  async (app: App) => {
+    const { config, database, sealer, clock, logger } = app.core;
+    const webhookStore = new WebhookStore(database);
+    const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs });
+    const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.outbound.allowPrivate, () => webhookSender.wake());
+    Object.assign(app.verity, { webhooks, webhookSender });
+    if (config.delivery.worker) webhookSender.start();
+    // Closed after the delivery worker (registered later), whose last outcomes still raise events.
+    app.addHook('onClose', async () => {
+      await webhooks.flush();
+      await webhookSender.stop();
+    });
+    await app.parts.authenticated(app, webhookRoutes(webhooks));
+  },
+  { name: 'webhooks', dependencies: ['infrastructure', 'accounts'] },
+);
