@@ -5,8 +5,8 @@
  * end's side of the call (the vendor's callbacks, or the virtual phone's actions).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/delivery/provider.js';
 import type { CallEvent, CallEventRecord, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
+import { refusal } from '../helpers/refusal.js';
 
 export type CallChannel = 'voice' | 'ivr' | 'flash_call';
 
@@ -70,15 +70,6 @@ function planFor(h: CallContractHarness, channel: CallChannel): OutboundCall {
     case 'flash_call':
       return outboundCall(h, [], { from: '+4915112345678', ringTimeoutS: 5 });
   }
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 const eventsOf = (records: CallEventRecord[]): CallEvent[] => records.map((r) => r.event);

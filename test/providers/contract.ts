@@ -4,8 +4,9 @@
  * `describeProviderContract` with a harness; the far end reports what it received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type MessageProvider, type OutboundMessage } from '../../src/delivery/provider.js';
+import type { MessageProvider, OutboundMessage } from '../../src/delivery/provider.js';
 import type { Channel } from '../../src/verifications/recipient.js';
+import { refusal } from '../helpers/refusal.js';
 
 export interface ReceivedMessage {
   to: string;
@@ -60,16 +61,6 @@ async function waitFor<T>(read: () => Promise<T[]>, count: number, ms = 5000): P
     if (got.length >= count || Date.now() > until) return got;
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProviderError);
-    return err as ProviderError;
-  }
-  throw new Error('the send was expected to be refused');
 }
 
 export function describeProviderContract(label: string, make: () => Promise<ContractHarness>): void {

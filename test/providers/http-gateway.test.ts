@@ -4,11 +4,12 @@
  * follows the format the options describe and answers the way such gateways do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
+import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
 import { httpProvider, type HttpGatewayOptions } from '../../src/providers/http-gateway/index.js';
 import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeProviderContract, outbound, type ReceivedMessage } from './contract.js';
 import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fakes/fake-server.js';
+import { refusal } from '../helpers/refusal.js';
 
 const KEY = 'gw-api-key-0a1b2c3d';
 const TO = '+6281234567890';
@@ -79,15 +80,6 @@ const jsonOptions = (url: string): HttpGatewayOptions => ({
 
 function make(options: HttpGatewayOptions): MessageProvider {
   return httpProvider.create(options, providerContext('gw'));
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describeProviderContract('http gateway (JSON POST)', async () => {

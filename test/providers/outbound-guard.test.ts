@@ -11,11 +11,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type MessageProvider, type OutboundMessage } from '../../src/delivery/provider.js';
+import type { MessageProvider, OutboundMessage } from '../../src/delivery/provider.js';
 import { PROVIDER_TYPES } from '../../src/providers/index.js';
 import { outbound } from './contract.js';
 import { providerContext } from '../fakes/fake-server.js';
 import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
+import { refusal } from '../helpers/refusal.js';
 
 const SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -162,15 +163,6 @@ function build(kind: Kind, host: string, allowPrivate: boolean): MessageProvider
   const provider = def.create(kind.options(host) as never, providerContext(`${kind.type}-guarded`, [], allowPrivate));
   open.push(provider);
   return provider;
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe.each(KINDS.map((k) => [k.type, k] as const))('a %s provider', (_type, kind) => {

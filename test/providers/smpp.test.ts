@@ -7,6 +7,7 @@ import { OutboundGuard } from '../../src/net/outbound-guard.js';
 import { withDefaults, type SmppOptions } from '../../src/providers/smpp/options.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
+import { refusal } from '../helpers/refusal.js';
 
 const CREDENTIALS = { systemId: 'verity', password: 'pw0rd42' };
 const TO = '+5511987654321';
@@ -61,15 +62,6 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,11 +7,12 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type MessageProvider, type OutboundMessage, type ProviderContext } from '../../src/delivery/provider.js';
+import type { MessageProvider, OutboundMessage, ProviderContext } from '../../src/delivery/provider.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { smtpProvider, type SmtpOptions } from '../../src/providers/smtp/index.js';
 import { OutboundGuard } from '../../src/net/outbound-guard.js';
 import { describeProviderContract, outbound } from './contract.js';
+import { refusal } from '../helpers/refusal.js';
 
 const TO = 'user@example.com';
 const FROM = '"Verity" <no-reply@verity.test>';
@@ -133,15 +134,6 @@ function makeProvider(port: number, extra: Partial<SmtpOptions> = {}): MessagePr
 
 const email = { channel: 'email' as const, to: TO };
 const message = (text: string, extra: Partial<OutboundMessage> = {}) => outbound(email, text, extra);
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
-}
 
 async function freePort(): Promise<number> {
   const s: Server = createServer();

@@ -4,11 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
+import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
 import { twilioProvider, twilioSignature, type TwilioOptions } from '../../src/providers/twilio/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startTwilioFake, twilioError, type TwilioFake } from '../fakes/twilio/messaging-fake.js';
+import { refusal } from '../helpers/refusal.js';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'tw-auth-token-9f8e7d6c5b4a';
@@ -20,15 +21,6 @@ const CALLBACK = 'https://verity.example.com/v1/providers/twilio-main/callback';
 
 function make(baseUrl: string, extra: Partial<TwilioOptions> = {}): MessageProvider {
   return twilioProvider.create({ accountSid: ACCOUNT, authToken: TOKEN, from: '+15005550006', baseUrl, timeoutMs: 2000, ...extra }, providerContext('twilio-main'));
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describeProviderContract('twilio', async () => {

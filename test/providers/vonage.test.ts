@@ -4,11 +4,12 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
+import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
 import { vonageProvider, type VonageOptions } from '../../src/providers/vonage/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startVonageFake, vonageStatus, type VonageFake } from '../fakes/vonage/sms-fake.js';
+import { refusal } from '../helpers/refusal.js';
 
 const KEY = 'a1b2c3d4';
 const SECRET = 'vonage-api-secret-5e6f';
@@ -18,15 +19,6 @@ const CALLBACK = 'https://verity.example.com/v1/providers/vonage-main/callback';
 
 function make(baseUrl: string, extra: Partial<VonageOptions> = {}): MessageProvider {
   return vonageProvider.create({ apiKey: KEY, apiSecret: SECRET, from: 'Verity', baseUrl, timeoutMs: 2000, ...extra }, providerContext('vonage-main'));
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describeProviderContract('vonage', async () => {

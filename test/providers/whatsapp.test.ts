@@ -4,11 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest, type MessageProvider } from '../../src/delivery/provider.js';
+import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
 import { whatsappProvider, WhatsAppProvider, type WhatsAppOptions } from '../../src/providers/whatsapp/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { metaError, startWhatsAppFake, type WhatsAppFake } from '../fakes/whatsapp/cloud-api-fake.js';
+import { refusal } from '../helpers/refusal.js';
 
 const PHONE_ID = '106540352242922';
 const TOKEN = 'EAAwa-access-token-3c4d5e';
@@ -20,15 +21,6 @@ const fakeOptions = { version: 'v21.0', phoneNumberId: PHONE_ID, token: TOKEN, t
 
 function make(baseUrl: string, extra: Partial<WhatsAppOptions> = {}): MessageProvider {
   return whatsappProvider.create({ phoneNumberId: PHONE_ID, accessToken: TOKEN, templateName: TEMPLATE, baseUrl, timeoutMs: 2000, ...extra }, providerContext('wa-main'));
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describeProviderContract('whatsapp (authentication template)', async () => {

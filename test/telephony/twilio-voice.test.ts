@@ -4,11 +4,12 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest } from '../../src/delivery/provider.js';
+import type { CallbackRequest } from '../../src/delivery/provider.js';
 import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
 import { twilioVoiceProvider, type TwilioVoiceOptions } from '../../src/telephony/twilio-voice/index.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startTwilioVoiceFake, twilioError, type TwilioVoiceFake } from '../fakes/twilio/voice-fake.js';
+import { refusal } from '../helpers/refusal.js';
 
 const ACCOUNT = `AC${'0123456789abcdef'.repeat(2)}`;
 const TOKEN = 'tw-voice-auth-token-1f2e3d';
@@ -22,15 +23,6 @@ function make(baseUrl: string, extra: Partial<TwilioVoiceOptions> = {}): CallPro
 
 function call(script: CallStep[], extra: Partial<OutboundCall> = {}): OutboundCall {
   return { id: 'cal_01HZX4TWILIO', accountId: 'acc_1', verificationId: 'ver_1', to: TO, from: null, script, ringTimeoutS: 30, ...extra };
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('twilio voice calls', () => {

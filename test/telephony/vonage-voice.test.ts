@@ -5,11 +5,12 @@
  */
 import { createHash, createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type CallbackRequest } from '../../src/delivery/provider.js';
+import type { CallbackRequest } from '../../src/delivery/provider.js';
 import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
 import { vonageVoiceProvider, type VonageVoiceOptions } from '../../src/telephony/vonage-voice/index.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startVonageVoiceFake, vonageProblem, type VonageVoiceFake } from '../fakes/vonage/voice-fake.js';
+import { refusal } from '../helpers/refusal.js';
 
 const APP_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -28,15 +29,6 @@ function make(baseUrl: string, extra: Partial<VonageVoiceOptions> = {}): CallPro
 
 function call(script: CallStep[], extra: Partial<OutboundCall> = {}): OutboundCall {
   return { id: 'cal_01HZX4VONAGE', accountId: 'acc_1', verificationId: 'ver_1', to: TO, from: null, script, ringTimeoutS: 30, ...extra };
-}
-
-async function refusal(p: Promise<unknown>): Promise<ProviderError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ProviderError);
-  return err as ProviderError;
 }
 
 describe('vonage voice calls', () => {
