@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ProviderError, type DeliveryReceipt, type MessageProvider, type OutboundMessage, type SendReceipt } from '../src/delivery/provider.js';
-import { CHANNELS, type Channel } from '../src/verifications/recipient.js';
+import { ProviderError } from '../src/kernel/provider-errors.js';
+import type { DeliveryReceipt, OutboundMessage, SendReceipt } from '../src/kernel/message.js';
+import type { MessageProvider } from '../src/delivery/provider.js';
+import { CHANNELS, type Channel } from '../src/kernel/channel.js';
 import { describeOnBackends, startTestApp, type TestApp } from './helpers/test-app.js';
 
 /**

@@ -14,7 +14,7 @@ import type { SilentRequest, SilentResolver, SilentResult } from '../src/silent/
 import { camaraError, startCamaraFake, type CamaraFake } from './fakes/camara/number-verification-fake.js';
 import { startClaroSmvFake, type ClaroSmvFake } from './fakes/claro-smv/smv-fake.js';
 import { refusedUrl } from './fakes/fake-server.js';
-import { OutboundGuard } from '../src/net/outbound-guard.js';
+import { OutboundGuard } from '../src/outbound/outbound-guard.js';
 
 const MSISDN = '+5511987654321';
 const DIGITS = '5511987654321';

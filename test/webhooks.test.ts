@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../src/net/outbound-guard.js';
+import { isPublicAddress } from '../src/outbound/outbound-guard.js';
 import { describeOnBackends, lastCode, startTestApp, type TestApp } from './helpers/test-app.js';
 
 interface Hit {

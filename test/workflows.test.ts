@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError, type MessageProvider, type OutboundMessage, type SendReceipt } from '../src/delivery/provider.js';
-import { CHANNELS } from '../src/verifications/recipient.js';
+import { ProviderError } from '../src/kernel/provider-errors.js';
+import type { MessageProvider } from '../src/delivery/provider.js';
+import type { OutboundMessage, SendReceipt } from '../src/kernel/message.js';
+import { CHANNELS } from '../src/kernel/channel.js';
 import { describeOnBackends, startTestApp, type TestApp } from './helpers/test-app.js';
 
 /** Records what it is given; a destination in `refuse` is refused for good. */

@@ -6,7 +6,7 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { AccountTable, PriceTable } from '../db/schema.js';
 import { ChannelSchema } from '../verifications/schemas.js';
-import type { Channel } from '../verifications/recipient.js';
+import type { Channel } from '../kernel/channel.js';
 import type { AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import type { KeyService } from './key-service.js';

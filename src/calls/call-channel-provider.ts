@@ -1,7 +1,8 @@
-import type { MessageProvider, OutboundMessage, ProviderCapabilities, ProviderDefinition, SendReceipt } from '../delivery/provider.js';
-import { ProviderError } from '../delivery/provider.js';
-import type { CallProvider, CallProviderDefinition } from '../telephony/call-provider.js';
-import type { Channel } from '../verifications/recipient.js';
+import type { MessageProvider, ProviderCapabilities, ProviderDefinition } from '../delivery/provider.js';
+import type { OutboundMessage, SendReceipt } from '../kernel/message.js';
+import { ProviderError } from '../kernel/provider-errors.js';
+import type { CallProvider, CallProviderDefinition } from './call-provider.js';
+import type { Channel } from '../kernel/channel.js';
 
 /**
  * A telephony adapter seen by the delivery path: the outbox queues a call like a message (same

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { OutboxStore } from '../delivery/outbox-store.js';
-import type { DeliveryReceipt } from '../delivery/provider.js';
+import type { DeliveryReceipt } from '../kernel/message.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { maskDestination } from '../lib/mask.js';
 import type { Locale } from '../templates/index.js';
-import type { CallEventRecord, CallStep } from '../telephony/call-provider.js';
+import type { CallEventRecord, CallStep } from './call-provider.js';
 import { parseChannelData } from '../verifications/channel-data.js';
 import type { VerificationService } from '../verifications/verification-service.js';
 import type { VerificationRow, VerificationStore } from '../verifications/verification-store.js';

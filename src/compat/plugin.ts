@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
 import type { App } from '../http/types.js';
 import { claroRoutes } from './claro/routes.js';
-import { EventFanout, type CompatDeps } from './compat-deps.js';
+import { EventFanout } from '../events/event-fanout.js';
+import type { CompatDeps } from './compat-deps.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { VendorCredentials } from './credentials/vendor-credentials.js';
 import { messageCentralRoutes, SqlVerificationNumbers } from './messagecentral/index.js';

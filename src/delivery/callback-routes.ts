@@ -3,8 +3,10 @@ import { AppError } from '../errors/index.js';
 import { problems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { callProviderOf } from '../calls/call-channel-provider.js';
-import type { CallEventRecord, CallStep } from '../telephony/call-provider.js';
-import { ProviderError, type CallbackRequest, type DeliveryReceipt, type MessageProvider } from './provider.js';
+import type { CallEventRecord, CallStep } from '../calls/call-provider.js';
+import { ProviderError } from '../kernel/provider-errors.js';
+import type { CallbackRequest, DeliveryReceipt } from '../kernel/message.js';
+import type { MessageProvider } from './provider.js';
 
 const CALLBACK_BODY_LIMIT = 64 * 1024;
 

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { claimDue, nextDue } from '../db/due-queue.js';
 import type { MessageAttemptTable, MessageTable } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
-import type { DeliveryOutcome } from './provider.js';
+import type { DeliveryOutcome } from '../kernel/message.js';
 
 export type MessageRow = MessageTable;
 

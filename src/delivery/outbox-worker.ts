@@ -4,11 +4,13 @@ import type { Sealer } from '../crypto/sealer.js';
 import type { Clock } from '../lib/clock.js';
 import { maskDestination } from '../lib/mask.js';
 import { PollLoop } from '../lib/poll-loop.js';
-import type { Channel } from '../verifications/recipient.js';
+import type { Channel } from '../kernel/channel.js';
 import type { CallPlan } from '../kernel/call-plan.js';
 import type { AttemptRecord, MessageRow, OutboxStore } from './outbox-store.js';
-import { ProviderError, type DeliveryOutcome, type DeliveryReceipt, type OutboundMessage } from './provider.js';
+import { ProviderError } from '../kernel/provider-errors.js';
+import type { DeliveryOutcome, DeliveryReceipt, OutboundMessage } from '../kernel/message.js';
 import type { Breakers, ProviderRouter } from './router.js';
+import { backoffMs } from '../lib/backoff.js';
 
 /** What a queued message's sealed payload holds: everything needed to send it, code included. */
 export interface MessagePayload {
@@ -48,12 +50,6 @@ export interface DeliveryWorkerDeps {
 
 const RECEIPT_RETRIES = 5;
 const RECEIPT_RETRY_MS = 1000;
-
-/** Wait before attempt `n + 1` after `n` failed ones: doubling from `base` up to `max`, half of it jittered. */
-export function backoffMs(n: number, base: number, max: number, random: () => number = Math.random): number {
-  const full = Math.min(max, base * 2 ** Math.max(0, n - 1));
-  return Math.round(full / 2 + (random() * full) / 2);
-}
 
 /**
  * Takes due messages from the outbox and hands each to the providers of its route, in order,

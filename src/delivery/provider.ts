@@ -2,58 +2,10 @@ import type { Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
-import type { Channel } from '../verifications/recipient.js';
+import type { Channel } from '../kernel/channel.js';
 import type { AdapterAddress, AddressedAdapterDefinition } from '../kernel/adapter.js';
-import type { CallPlan } from '../kernel/call-plan.js';
-import { PROVIDER_ERRORS, type ProviderErrorCode } from './provider-errors.js';
-import type { OutboundGuard } from '../net/outbound-guard.js';
-
-export interface OutboundMessage {
-  id: string;
-  accountId: string;
-  verificationId: string;
-  channel: Channel;
-  /** E.164 (`+5511987654321`) for phone channels, a lower-cased address for email. */
-  to: string;
-  text: string;
-  subject?: string | undefined;
-  html?: string | undefined;
-  code: string;
-  /** Sender id / from address asked for by the caller; a provider falls back to its configured one. */
-  sender: string | null;
-  locale: string;
-  /** Call channels (voice, ivr, flash_call): what the call does and shows. */
-  call?: CallPlan | undefined;
-}
-
-/**
- * Where a message stands at a provider. `sent`: the provider accepted it (a receipt may follow);
- * `delivered`: the handset / mailbox has it; `undeliverable`: it will never arrive.
- */
-export type DeliveryOutcome = 'sent' | 'delivered' | 'undeliverable';
-
-export interface SendReceipt {
-  providerMessageId: string;
-  status: DeliveryOutcome;
-}
-
-/**
- * A provider's refusal. Its code comes from the one registry (provider-errors.ts), which says
- * whether it is `retryable`; the delivery path decides on that, never on the message text.
- */
-export class ProviderError extends Error {
-  readonly retryable: boolean;
-
-  constructor(
-    readonly code: ProviderErrorCode,
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'ProviderError';
-    this.retryable = PROVIDER_ERRORS[code].retryable;
-  }
-}
+import type { CallbackRequest, DeliveryReceipt, OutboundMessage, SendReceipt } from '../kernel/message.js';
+import type { OutboundGuard } from '../outbound/outbound-guard.js';
 
 export interface ProviderCapabilities {
   channels: readonly Channel[];
@@ -63,30 +15,6 @@ export interface ProviderCapabilities {
   maxLength?: number | undefined;
   /** Whether text outside the GSM 03.38 alphabet (Cyrillic, emoji, …) can be sent. */
   unicode: boolean;
-}
-
-/** A delivery receipt: pushed by the provider (SMPP deliver_sm) or parsed from a vendor's callback. */
-export interface DeliveryReceipt {
-  providerMessageId: string;
-  status: DeliveryOutcome;
-  /** The provider's own error / status code, when it gave one (kept in the attempt log). */
-  errorCode?: string | undefined;
-}
-
-/** A vendor's HTTP status callback, as Verity received it at `/v1/providers/{name or id}/callback`. */
-export interface CallbackRequest {
-  method: string;
-  /** The full URL the vendor called (PUBLIC_URL + path + query): what vendors sign. */
-  url: string;
-  headers: Record<string, string | undefined>;
-  query: Record<string, string>;
-  rawBody: string;
-}
-
-/** A callback's header by its lower-case name, whatever case the vendor sent it in. */
-export function callbackHeader(req: CallbackRequest, name: string): string | undefined {
-  for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === name) return v;
-  return undefined;
 }
 
 export interface MessageProvider {

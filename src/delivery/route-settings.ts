@@ -1,5 +1,5 @@
 import { defineSettings } from '../config/index.js';
-import { DELIVERED_CHANNELS } from '../verifications/recipient.js';
+import { DELIVERED_CHANNELS } from '../kernel/channel.js';
 
 // The channels a provider delivers; reverse_call and silent are not routed.
 const CHANNEL_NAMES: readonly string[] = DELIVERED_CHANNELS;

@@ -1,8 +1,10 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { ConfigError, type RouteRule } from '../config/config.js';
 import { isGsm7 } from '../lib/gsm7.js';
-import type { Channel } from '../verifications/recipient.js';
-import { ProviderError, type MessageProvider, type OutboundMessage, type SendReceipt } from './provider.js';
+import type { Channel } from '../kernel/channel.js';
+import { ProviderError } from '../kernel/provider-errors.js';
+import type { MessageProvider } from './provider.js';
+import type { OutboundMessage, SendReceipt } from '../kernel/message.js';
 
 export interface BreakerSettings {
   threshold: number;

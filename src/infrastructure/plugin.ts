@@ -18,7 +18,7 @@ import type { Clock } from '../lib/clock.js';
 import { StartupError } from '../lib/startup-error.js';
 import { createLimiterFactory, type LimiterStore } from '../limits/index.js';
 import { connectRedis } from '../limits/redis-client.js';
-import { OutboundGuard } from '../net/outbound-guard.js';
+import { OutboundGuard } from '../outbound/outbound-guard.js';
 import type { Core, Parts, Verity } from '../verity.js';
 
 const SWEEP_MS = 30_000;

@@ -1,18 +1,19 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
-import type { DeliveryReceipt, MessageProvider, ProviderDefinition } from '../delivery/provider.js';
+import type { DeliveryReceipt } from '../kernel/message.js';
+import type { MessageProvider, ProviderDefinition } from '../delivery/provider.js';
 import { buildAdapters, checkAdapterOptions, type AdapterEntry } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
-import type { OutboundGuard } from '../net/outbound-guard.js';
-import { httpProvider } from './http-gateway/index.js';
-import { smppProvider } from './smpp/index.js';
-import { smtpProvider } from './smtp/index.js';
-import { twilioProvider } from './twilio/index.js';
-import { vonageProvider } from './vonage/index.js';
-import { whatsappProvider } from './whatsapp/index.js';
+import type { OutboundGuard } from '../outbound/outbound-guard.js';
+import { httpProvider } from '../vendors/http-gateway/index.js';
+import { smppProvider } from '../vendors/smpp/index.js';
+import { smtpProvider } from '../vendors/smtp/index.js';
+import { twilioProvider } from '../vendors/twilio/sms/index.js';
+import { vonageProvider } from '../vendors/vonage/sms/index.js';
+import { whatsappProvider } from '../vendors/whatsapp/index.js';
 import { callChannelDefinition } from '../calls/call-channel-provider.js';
-import { twilioVoiceProvider } from '../telephony/twilio-voice/index.js';
-import { vonageVoiceProvider } from '../telephony/vonage-voice/index.js';
+import { twilioVoiceProvider } from '../vendors/twilio/voice/index.js';
+import { vonageVoiceProvider } from '../vendors/vonage/voice/index.js';
 
 /** Every adapter kind PROVIDERS may name. */
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderDefinition<never>> = new Map<string, ProviderDefinition<never>>(

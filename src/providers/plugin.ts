@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { DeliveryReceipt } from '../delivery/provider.js';
+import type { DeliveryReceipt } from '../kernel/message.js';
 import { Breakers, ProviderRouter } from '../delivery/router.js';
 import type { App } from '../http/types.js';
 import type { ProviderFactory } from '../verity.js';

@@ -1,11 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { MagicDestination } from '../config/config.js';
 import type { Database } from '../db/schema.js';
-import type { MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
+import type { MessageProvider } from '../delivery/provider.js';
+import type { OutboundMessage, SendReceipt } from '../kernel/message.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { CHANNELS } from '../verifications/recipient.js';
-import { isCallChannel } from '../verifications/recipient.js';
+import { CHANNELS } from '../kernel/channel.js';
+import { isCallChannel } from '../kernel/channel.js';
 import type { InboxStore } from './inbox-store.js';
 import type { PhoneStore } from './phone-store.js';
 

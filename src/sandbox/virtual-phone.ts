@@ -6,7 +6,7 @@ import { newId } from '../lib/ids.js';
 import { canonicalIp } from '../operator/ip.js';
 import type { OperatorStore } from '../operator/operator-store.js';
 import { simulatedOperator, type SilentEngine } from '../operator/silent-engine.js';
-import type { CallEvent, CallStep } from '../telephony/call-provider.js';
+import type { CallEvent, CallStep } from '../calls/call-provider.js';
 import type { PhoneCallRow, PhoneStore } from './phone-store.js';
 
 /**

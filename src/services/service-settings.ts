@@ -2,7 +2,7 @@ import type { VerificationDefaults } from '../config/config.js';
 import type { ServiceTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import { resolveLocale, type Locale } from '../templates/index.js';
-import type { Channel } from '../verifications/recipient.js';
+import type { Channel } from '../kernel/channel.js';
 import { parseWorkflow, type WorkflowStep } from '../verifications/workflow.js';
 import type { ServiceStore } from './service-store.js';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AdapterDefinition } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
-import type { OutboundGuard } from '../net/outbound-guard.js';
+import type { OutboundGuard } from '../outbound/outbound-guard.js';
 import type { SilentResolver } from './silent-resolver.js';
 
 export interface SilentResolverContext {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
 import { buildAdapters, type AdapterEntry } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
-import type { OutboundGuard } from '../net/outbound-guard.js';
+import type { OutboundGuard } from '../outbound/outbound-guard.js';
 import type { SilentEngine } from '../operator/silent-engine.js';
 import { camaraResolver } from './camara/index.js';
 import { claroSmvResolver } from './claro-smv/index.js';

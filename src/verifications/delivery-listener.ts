@@ -1,6 +1,6 @@
 import type { MessageRow } from '../delivery/outbox-store.js';
 import type { DeliveryListener } from '../delivery/outbox-worker.js';
-import type { DeliveryOutcome } from '../delivery/provider.js';
+import type { DeliveryOutcome } from '../kernel/message.js';
 import { type DeliveryFailure, deliveryFailure } from './failure-reason.js';
 import type { VerificationServiceDeps } from './verification-deps.js';
 import type { VerificationOutcomes } from './verification-outcomes.js';

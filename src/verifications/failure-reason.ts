@@ -1,4 +1,4 @@
-import { isCallChannel } from './recipient.js';
+import { isCallChannel } from '../kernel/channel.js';
 
 /**
  * Why a verification ended without approval, as `failure_reason` shows it: a small, stable list

@@ -1,6 +1,7 @@
 import type { IvrPrompts } from '../calls/call-script.js';
 import type { MessagePayload } from '../delivery/outbox-worker.js';
-import type { MessageProvider, OutboundMessage, SendReceipt } from '../delivery/provider.js';
+import type { MessageProvider } from '../delivery/provider.js';
+import type { OutboundMessage, SendReceipt } from '../kernel/message.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../lib/ids.js';
 import { flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
@@ -9,7 +10,7 @@ import { builtinTemplate, type Locale, MESSAGE_CHANNELS, type MessageChannel, ty
 import { parseChannelData } from './channel-data.js';
 import { generateCode } from './code.js';
 import { enforce } from './rate-limits.js';
-import { type Channel, type Recipient, sendsToDestination } from './recipient.js';
+import { type Channel, type Recipient, sendsToDestination } from '../kernel/channel.js';
 import { stepContent } from './step-content.js';
 import type { VerificationServiceDeps } from './verification-deps.js';
 import type { VerificationOutcomes } from './verification-outcomes.js';

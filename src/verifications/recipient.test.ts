@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../errors/index.js';
-import { channelFits, normalizeRecipient } from './recipient.js';
+import { channelFits } from '../kernel/channel.js';
+import { normalizeRecipient } from './recipient.js';
 import { generateCode } from './code.js';
 
 const codeOf = (fn: () => unknown) => {

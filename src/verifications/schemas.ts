@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { NullableString, Timestamp } from '../http/schemas.js';
 import { FAILURE_REASONS } from './failure-reason.js';
-import { CHANNELS } from './recipient.js';
+import { CHANNELS } from '../kernel/channel.js';
 
 export const ChannelSchema = Type.Enum([...CHANNELS], {
   description:

@@ -1,7 +1,7 @@
 import { flashPlan, ivrPlan, voicePlan, type CallPlan, type CallTiming, type IvrPrompts } from '../calls/call-script.js';
 import { ivrPromptText } from '../calls/ivr-prompts.js';
 import { renderMessage, type Locale, type MessageChannel, type MessageTemplate } from '../templates/index.js';
-import type { Channel } from './recipient.js';
+import type { Channel } from '../kernel/channel.js';
 
 export interface StepContentInput {
   channel: Channel;

@@ -12,8 +12,8 @@ import type { ServiceSettings } from '../services/service-settings.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
 import type { TemplateStore } from '../templates/template-store.js';
 import type { WorkflowStep } from './workflow.js';
-import type { EventSink } from '../webhooks/webhook-events.js';
-import type { Channel } from './recipient.js';
+import type { EventSink } from '../events/webhook-events.js';
+import type { Channel } from '../kernel/channel.js';
 import type { VerificationStore } from './verification-store.js';
 import type { VerificationEvents } from './verification-outcomes.js';
 

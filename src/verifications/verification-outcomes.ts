@@ -1,5 +1,5 @@
 import type { Clock } from '../lib/clock.js';
-import type { EventSink, WebhookEventType } from '../webhooks/webhook-events.js';
+import type { EventSink, WebhookEventType } from '../events/webhook-events.js';
 import { type Failure, type FailureReason, legacyReason } from './failure-reason.js';
 import type { VerificationRow, VerificationStore } from './verification-store.js';
 import { effectiveStatus, toView, type VerificationStatus } from './view.js';

@@ -1,5 +1,5 @@
 import { AppError } from '../errors/index.js';
-import { channelFits, type Channel, type LineType } from './recipient.js';
+import { channelFits, type Channel, type LineType } from '../kernel/channel.js';
 
 export interface WorkflowStep {
   channel: Channel;

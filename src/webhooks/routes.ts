@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
-import { WEBHOOK_EVENTS } from './webhook-events.js';
+import { WEBHOOK_EVENTS } from '../events/webhook-events.js';
 import type { WebhookService } from './webhook-service.js';
 import type { DeliveryRow, EndpointRow } from './webhook-store.js';
 

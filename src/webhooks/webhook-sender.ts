@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { Agent } from 'undici';
 import type { Sealer } from '../crypto/sealer.js';
-import { backoffMs } from '../delivery/outbox-worker.js';
+import { backoffMs } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { PollLoop } from '../lib/poll-loop.js';
-import { guardedPost, type GuardedPostResult } from '../net/guarded-post.js';
-import { guardedAgent } from '../net/outbound-guard.js';
+import { guardedPost, type GuardedPostResult } from '../outbound/guarded-post.js';
+import { guardedAgent } from '../outbound/outbound-guard.js';
 import type { DeliveryRow, WebhookStore } from './webhook-store.js';
 
 export interface WebhookSenderSettings {

@@ -4,8 +4,8 @@ import type { Sealer } from '../crypto/sealer.js';
 import { AppError } from '../errors/index.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { checkUrl } from '../net/outbound-guard.js';
-import type { EventSink, WebhookEvent, WebhookEventType } from './webhook-events.js';
+import { checkUrl } from '../outbound/outbound-guard.js';
+import type { EventSink, WebhookEvent, WebhookEventType } from '../events/webhook-events.js';
 import type { DeliveryRow, EndpointRow, WebhookStore } from './webhook-store.js';
 
 export interface NewEndpoint {

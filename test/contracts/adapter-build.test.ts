@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config.js';
 import { buildAdapters, type AdapterDefinition } from '../../src/kernel/adapter.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { OutboundGuard } from '../../src/net/outbound-guard.js';
+import { OutboundGuard } from '../../src/outbound/outbound-guard.js';
 import { buildProviders } from '../../src/providers/index.js';
 
 const SECRET = 'never-printed-secret-7f6e5d';

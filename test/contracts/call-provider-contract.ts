@@ -5,7 +5,7 @@
  * end's side of the call (the vendor's callbacks, or the virtual phone's actions).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallEvent, CallEventRecord, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
+import type { CallEvent, CallEventRecord, CallStep, OutboundCall } from '../../src/calls/call-provider.js';
 import { refusal } from '../helpers/refusal.js';
 
 export type CallChannel = 'voice' | 'ivr' | 'flash_call';

@@ -4,7 +4,7 @@
  * sandbox, whose calls ring a virtual phone on a real database.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import type { CallbackRequest } from '../../src/delivery/provider.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
 import { migrate, openDatabase } from '../../src/db/database.js';
 import { OperatorStore } from '../../src/operator/operator-store.js';
 import { SilentEngine } from '../../src/operator/silent-engine.js';
@@ -12,9 +12,9 @@ import { InboxStore } from '../../src/sandbox/inbox-store.js';
 import { PhoneStore } from '../../src/sandbox/phone-store.js';
 import { SANDBOX_CALLER_ID, SandboxProvider } from '../../src/sandbox/sandbox-provider.js';
 import { VirtualPhone } from '../../src/sandbox/virtual-phone.js';
-import { callbackUrlFor, type CallEventRecord, type CallProvider, type CallStep } from '../../src/telephony/call-provider.js';
-import { twilioVoiceProvider } from '../../src/telephony/twilio-voice/index.js';
-import { vonageVoiceProvider } from '../../src/telephony/vonage-voice/index.js';
+import { callbackUrlFor, type CallEventRecord, type CallProvider, type CallStep } from '../../src/calls/call-provider.js';
+import { twilioVoiceProvider } from '../../src/vendors/twilio/voice/index.js';
+import { vonageVoiceProvider } from '../../src/vendors/vonage/voice/index.js';
 import { providerContext } from '../fakes/fake-server.js';
 import { startTwilioVoiceFake, twilioError } from '../fakes/twilio/voice-fake.js';
 import { twilioCallParams, twilioInboundParams, twilioSignature } from '../fakes/twilio/voice-webhooks.js';

@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { migrate, openDatabase } from '../../src/db/database.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { OutboundGuard } from '../../src/net/outbound-guard.js';
+import { OutboundGuard } from '../../src/outbound/outbound-guard.js';
 import { OperatorStore } from '../../src/operator/operator-store.js';
 import { SilentEngine } from '../../src/operator/silent-engine.js';
 import { camaraResolver, type CamaraOptions } from '../../src/silent/camara/index.js';

@@ -6,8 +6,9 @@ import { listen, type SeenRequest } from '../helpers/http-listener.js';
 import { closedPort } from '../helpers/loopback-ports.js';
 import { pino } from 'pino';
 import { ManualClock } from '../../src/lib/clock.js';
-import type { DeliveryReceipt, ProviderContext } from '../../src/delivery/provider.js';
-import { OutboundGuard } from '../../src/net/outbound-guard.js';
+import type { DeliveryReceipt } from '../../src/kernel/message.js';
+import type { ProviderContext } from '../../src/delivery/provider.js';
+import { OutboundGuard } from '../../src/outbound/outbound-guard.js';
 
 export type { SeenRequest } from '../helpers/http-listener.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ProviderError } from '../../src/delivery/provider.js';
+import { ProviderError } from '../../src/kernel/provider-errors.js';
 
 /** The ProviderError a send, a call or a callback was refused with; fails the test when it was not refused, or refused otherwise. */
 export async function refusal(p: Promise<unknown>): Promise<ProviderError> {

@@ -4,8 +4,9 @@
  * `describeProviderContract` with a harness; the far end reports what it received.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageProvider, OutboundMessage } from '../../src/delivery/provider.js';
-import type { Channel } from '../../src/verifications/recipient.js';
+import type { MessageProvider } from '../../src/delivery/provider.js';
+import type { OutboundMessage } from '../../src/kernel/message.js';
+import type { Channel } from '../../src/kernel/channel.js';
 import { refusal } from '../helpers/refusal.js';
 
 export interface ReceivedMessage {

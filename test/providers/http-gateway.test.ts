@@ -4,8 +4,9 @@
  * follows the format the options describe and answers the way such gateways do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
-import { httpProvider, type HttpGatewayOptions } from '../../src/providers/http-gateway/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { MessageProvider } from '../../src/delivery/provider.js';
+import { httpProvider, type HttpGatewayOptions } from '../../src/vendors/http-gateway/index.js';
 import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { describeProviderContract, outbound, type ReceivedMessage } from './contract.js';
 import { expectWire, providerContext, RefusalQueue, refusedUrl, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fakes/fake-server.js';

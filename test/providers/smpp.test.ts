@@ -1,10 +1,12 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ProviderError, type DeliveryReceipt, type MessageProvider, type ProviderContext } from '../../src/delivery/provider.js';
+import { ProviderError } from '../../src/kernel/provider-errors.js';
+import type { DeliveryReceipt } from '../../src/kernel/message.js';
+import type { MessageProvider, ProviderContext } from '../../src/delivery/provider.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { smppProvider } from '../../src/providers/smpp/index.js';
-import { OutboundGuard } from '../../src/net/outbound-guard.js';
-import { withDefaults, type SmppOptions } from '../../src/providers/smpp/options.js';
+import { smppProvider } from '../../src/vendors/smpp/index.js';
+import { OutboundGuard } from '../../src/outbound/outbound-guard.js';
+import { withDefaults, type SmppOptions } from '../../src/vendors/smpp/options.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
 import { refusal } from '../helpers/refusal.js';

@@ -7,10 +7,11 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageProvider, OutboundMessage, ProviderContext } from '../../src/delivery/provider.js';
+import type { MessageProvider, ProviderContext } from '../../src/delivery/provider.js';
+import type { OutboundMessage } from '../../src/kernel/message.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { smtpProvider, type SmtpOptions } from '../../src/providers/smtp/index.js';
-import { OutboundGuard } from '../../src/net/outbound-guard.js';
+import { smtpProvider, type SmtpOptions } from '../../src/vendors/smtp/index.js';
+import { OutboundGuard } from '../../src/outbound/outbound-guard.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { refusal } from '../helpers/refusal.js';
 

@@ -4,8 +4,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
-import { twilioProvider, twilioSignature, type TwilioOptions } from '../../src/providers/twilio/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { MessageProvider } from '../../src/delivery/provider.js';
+import { twilioProvider, twilioSignature, type TwilioOptions } from '../../src/vendors/twilio/sms/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startTwilioFake, twilioError, type TwilioFake } from '../fakes/twilio/messaging-fake.js';

@@ -4,8 +4,9 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
-import { vonageProvider, type VonageOptions } from '../../src/providers/vonage/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { MessageProvider } from '../../src/delivery/provider.js';
+import { vonageProvider, type VonageOptions } from '../../src/vendors/vonage/sms/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startVonageFake, vonageStatus, type VonageFake } from '../fakes/vonage/sms-fake.js';

@@ -4,8 +4,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest, MessageProvider } from '../../src/delivery/provider.js';
-import { whatsappProvider, WhatsAppProvider, type WhatsAppOptions } from '../../src/providers/whatsapp/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { MessageProvider } from '../../src/delivery/provider.js';
+import { whatsappProvider, WhatsAppProvider, type WhatsAppOptions } from '../../src/vendors/whatsapp/index.js';
 import { describeProviderContract, outbound } from './contract.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { metaError, startWhatsAppFake, type WhatsAppFake } from '../fakes/whatsapp/cloud-api-fake.js';

@@ -4,9 +4,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest } from '../../src/delivery/provider.js';
-import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
-import { twilioVoiceProvider, type TwilioVoiceOptions } from '../../src/telephony/twilio-voice/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { CallProvider, CallStep, OutboundCall } from '../../src/calls/call-provider.js';
+import { twilioVoiceProvider, type TwilioVoiceOptions } from '../../src/vendors/twilio/voice/index.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startTwilioVoiceFake, twilioError, type TwilioVoiceFake } from '../fakes/twilio/voice-fake.js';
 import { refusal } from '../helpers/refusal.js';

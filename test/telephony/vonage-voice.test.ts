@@ -5,9 +5,9 @@
  */
 import { createHash, createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest } from '../../src/delivery/provider.js';
-import type { CallProvider, CallStep, OutboundCall } from '../../src/telephony/call-provider.js';
-import { vonageVoiceProvider, type VonageVoiceOptions } from '../../src/telephony/vonage-voice/index.js';
+import type { CallbackRequest } from '../../src/kernel/message.js';
+import type { CallProvider, CallStep, OutboundCall } from '../../src/calls/call-provider.js';
+import { vonageVoiceProvider, type VonageVoiceOptions } from '../../src/vendors/vonage/voice/index.js';
 import { providerContext, refusedUrl } from '../fakes/fake-server.js';
 import { startVonageVoiceFake, vonageProblem, type VonageVoiceFake } from '../fakes/vonage/voice-fake.js';
 import { refusal } from '../helpers/refusal.js';

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js/max';
 import { AppError } from '../../errors/index.js';
-import { normalizeRecipient, type Channel, type Recipient } from '../../verifications/recipient.js';
+import { normalizeRecipient } from '../../verifications/recipient.js';
+import type { Channel, Recipient } from '../../kernel/channel.js';
 import { answer, authenticate, refuse, type McContext } from './context.js';
 import { McError, type ResponseCode } from './envelope.js';
 import { toMcError } from './errors.js';

@@ -1,7 +1,7 @@
 import { Type, type Static, type TLiteral } from 'typebox';
 import { Value } from 'typebox/value';
 import { defineSettings, overridesSchema, schemaProblems, setting } from '../../config/index.js';
-import { CHANNELS, type Channel } from '../../verifications/recipient.js';
+import { CHANNELS, type Channel } from '../../kernel/channel.js';
 import type { VerificationNumbers } from './verification-numbers.js';
 
 const CHANNEL_SCHEMA = Type.Union(CHANNELS.map((c) => Type.Literal(c)) as unknown as [TLiteral<Channel>, ...TLiteral<Channel>[]]);

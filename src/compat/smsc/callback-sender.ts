@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
-import { RetryingPost } from '../../webhooks/retrying-post.js';
-import type { WebhookEvent } from '../../webhooks/webhook-events.js';
+import { RetryingPost } from '../../outbound/retrying-post.js';
+import type { WebhookEvent } from '../../events/webhook-events.js';
 import type { VendorCredentials } from '../credentials/vendor-credentials.js';
 import { callbackRequest } from './callback-request.js';
 import type { SmscSettings } from './settings.js';

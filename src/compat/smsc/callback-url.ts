@@ -1,4 +1,4 @@
-import { checkUrl } from '../../net/outbound-guard.js';
+import { checkUrl } from '../../outbound/outbound-guard.js';
 
 /**
  * What is wrong with a credential's `callback_url`, checked when it is saved; undefined when it

@@ -1,5 +1,5 @@
-import type { WebhookEvent } from '../../webhooks/webhook-events.js';
-import { RetryingPost } from '../../webhooks/retrying-post.js';
+import type { WebhookEvent } from '../../events/webhook-events.js';
+import { RetryingPost } from '../../outbound/retrying-post.js';
 import type { CompatDeps } from '../compat-deps.js';
 import { callOutcome, notification, type CallOutcome } from './notify-payload.js';
 import { checkNotifyUrl, notifyUrl } from './notify-url.js';

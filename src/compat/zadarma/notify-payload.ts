@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookEvent } from '../../webhooks/webhook-events.js';
+import type { WebhookEvent } from '../../events/webhook-events.js';
 import type { NotifyEvent } from './settings.js';
 import { hexBase64, rfc1738 } from './signature.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkUrl, guardedAgent } from '../../net/outbound-guard.js';
+import { checkUrl, guardedAgent } from '../../outbound/outbound-guard.js';
 import { request, type Dispatcher } from 'undici';
 
 export type NotifyUrlCheck = { ok: true } | { ok: false; problem: string };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
+import { vendorRequest, type VendorReply } from '../../outbound/vendor-request.js';
 import type { ResolvedCamaraOptions } from './options.js';
-import type { OutboundGuard } from '../../net/outbound-guard.js';
+import type { OutboundGuard } from '../../outbound/outbound-guard.js';
 import { parseJsonObject } from '../../lib/json.js';
 
 export const VENDOR = 'the CAMARA operator';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { ProviderError } from '../../delivery/provider.js';
+import { ProviderError } from '../../kernel/provider-errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SilentResolverContext } from '../definition.js';
-import type { OutboundGuard } from '../../net/outbound-guard.js';
+import type { OutboundGuard } from '../../outbound/outbound-guard.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
 import { exchangeCode, verifyNumber, VENDOR } from './camara-api.js';
 import { StateSealer } from './camara-state.js';

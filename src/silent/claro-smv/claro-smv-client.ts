@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { ProviderError } from '../../delivery/provider.js';
-import { vendorRequest, type VendorReply } from '../../providers/shared/vendor-request.js';
+import { ProviderError } from '../../kernel/provider-errors.js';
+import { vendorRequest, type VendorReply } from '../../outbound/vendor-request.js';
 import type { SilentResolverContext } from '../definition.js';
-import type { OutboundGuard } from '../../net/outbound-guard.js';
+import type { OutboundGuard } from '../../outbound/outbound-guard.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
 import { OUTCOME_STATUS } from '../../operator/silent-engine.js';
 import { ClaroTokenError, ClaroTokenSource, VENDOR } from './claro-token.js';

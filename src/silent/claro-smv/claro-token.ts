@@ -1,6 +1,6 @@
-import { vendorRequest } from '../../providers/shared/vendor-request.js';
+import { vendorRequest } from '../../outbound/vendor-request.js';
 import type { Clock } from '../../lib/clock.js';
-import type { OutboundGuard } from '../../net/outbound-guard.js';
+import type { OutboundGuard } from '../../outbound/outbound-guard.js';
 import type { ResolvedClaroSmvOptions } from './options.js';
 import { parseJsonObject } from '../../lib/json.js';
 
