@@ -6,7 +6,7 @@ import { calls } from './calls/plugin.js';
 import { compat, compatEvents } from './compat/plugin.js';
 import { COMPAT_SETTINGS } from './compat/settings.js';
 import { registerSettings, type Config } from './config/index.js';
-import { delivery } from './delivery/plugin.js';
+import { delivery, outbox } from './delivery/plugin.js';
 import { ROUTE_CHANNELS_CHECK } from './delivery/route-settings.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { frameworkError } from './http/error-handler.js';
@@ -95,6 +95,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(operator);
     await app.register(silent);
     await app.register(idempotency);
+    await app.register(outbox);
     await app.register(verifications);
     await app.register(delivery);
     await app.register(calls);

@@ -4,20 +4,21 @@ import type { AccountService } from './accounts/account-service.js';
 import type { AccountStore } from './accounts/account-store.js';
 import type { KeyService } from './accounts/key-service.js';
 import type { TokenService } from './accounts/token-service.js';
-import type { PriceBook } from './billing/price-book.js';
+import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
 import type { SandboxProvider } from './sandbox/sandbox-provider.js';
 import type { ServiceSettings } from './services/service-settings.js';
 import type { ServiceStore } from './services/service-store.js';
-import type { TemplateStore } from './templates/template-store.js';
-import type { CallService } from './calls/call-service.js';
+import type { TemplateService } from './templates/template-service.js';
+import type { CallService, CallVerifications } from './calls/call-service.js';
 import type { CallStore } from './calls/call-store.js';
 import type { VendorCredentials } from './compat/credentials/vendor-credentials.js';
 import type { Config, resolveSecrets } from './config/index.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { IdempotencyService } from './idempotency/idempotency-service.js';
+import type { Outbox } from './delivery/outbox.js';
 import type { OutboxStore } from './delivery/outbox-store.js';
 import type { DeliveryWorker } from './delivery/outbox-worker.js';
 import type { DeliveryReceipt } from './kernel/message.js';
@@ -119,7 +120,7 @@ export interface Parts {
   /** services */
   serviceSettings: ServiceSettings;
   /** templates */
-  templateStore: TemplateStore;
+  templates: TemplateService;
   /** sandbox */
   phones: PhoneStore;
   /** sandbox */
@@ -130,6 +131,10 @@ export interface Parts {
   soundUrl: (id: string) => string;
   /** sounds */
   soundKey: Buffer;
+  /** outbox: where messages are queued. */
+  outbox: Outbox;
+  /** verifications: what the call channels ask of them. */
+  callVerifications: CallVerifications;
   /** idempotency */
   idempotency: IdempotencyService;
 }

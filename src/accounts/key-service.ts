@@ -3,14 +3,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import type { Principal } from '../http/types.js';
 import type { AccountStore } from './account-store.js';
 import { hashSecret, verifySecret } from './secret-hash.js';
-
-export interface Principal {
-  accountId: string;
-  keyId: string;
-  isAdmin: boolean;
-}
 
 export interface IssuedKey {
   key_id: string;

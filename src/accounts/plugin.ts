@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import { PriceBook } from '../billing/price-book.js';
-import { authenticator } from '../http/auth.js';
+import { PriceBook } from './price-book.js';
+import { authenticator } from './authenticate.js';
 import type { App } from '../http/types.js';
 import type { RoutePlugin } from '../verity.js';
 import { AccountService } from './account-service.js';

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import type { PriceBook } from '../billing/price-book.js';
+import type { PriceBook } from './price-book.js';
 import { AppError } from '../errors/index.js';
-import { requireAdmin } from '../http/auth.js';
+import { requireAdmin } from './authenticate.js';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { AccountTable, PriceTable } from '../db/schema.js';
-import { ChannelSchema } from '../verifications/schemas.js';
+import { ChannelSchema } from '../http/schemas.js';
 import type { Channel } from '../kernel/channel.js';
 import type { AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';

@@ -1,6 +1,7 @@
 import { SignJWT, jwtVerify } from 'jose';
 import type { Clock } from '../lib/clock.js';
-import type { KeyService, Principal } from './key-service.js';
+import type { KeyService } from './key-service.js';
+import type { Principal } from '../http/types.js';
 
 const ISSUER = 'verity';
 const AUDIENCE = 'verity-api';

@@ -1,25 +1,41 @@
 import type { Logger } from 'pino';
-import type { OutboxStore } from '../delivery/outbox-store.js';
+import type { Outbox } from '../delivery/outbox.js';
 import type { DeliveryReceipt } from '../kernel/message.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { maskDestination } from '../lib/mask.js';
 import type { Locale } from '../templates/index.js';
 import type { CallEventRecord, CallStep } from './call-provider.js';
-import { parseChannelData } from '../verifications/channel-data.js';
-import type { VerificationService } from '../verifications/verification-service.js';
-import type { VerificationRow, VerificationStore } from '../verifications/verification-store.js';
-import { ivrFollowUp } from './call-script.js';
+import { ivrFollowUp, type IvrPrompts } from './call-script.js';
 import type { CallStore } from './call-store.js';
+
+/** A verification as a call sees it: whether the call's step is still the one it waits on, and its IVR prompts. */
+export interface CallVerification {
+  id: string;
+  /** Still pending, unexpired and on the step the call belongs to. */
+  current: boolean;
+  locale: string;
+  /** The brand the IVR names. */
+  brand: string;
+  ivr: IvrPrompts;
+}
+
+/** What the call channels ask of verifications; the verifications capability answers. */
+export interface CallVerifications {
+  /** Approves the reverse calls waiting for a call from `from` to `to` (of `account` only, when given); their ids. */
+  inboundCall(from: string, to: string, account?: string): Promise<string[]>;
+  /** The verification of a call placed for its `step`, as of `now`. */
+  forCall(verificationId: string, step: number, now: number): Promise<CallVerification | undefined>;
+  approve(id: string): Promise<unknown>;
+  fail(id: string, reason: 'ivr_declined' | 'ivr_no_key'): Promise<unknown>;
+}
 
 export interface CallServiceDeps {
   calls: CallStore;
-  outbox: OutboxStore;
-  verifications: VerificationService;
-  verificationStore: VerificationStore;
+  outbox: Pick<Outbox, 'get' | 'byProviderId'>;
+  verifications: CallVerifications;
   /** The delivery path's receipt handler: a call answered is a message delivered, one never answered is undeliverable. */
   receipt: (provider: string, r: DeliveryReceipt) => Promise<void>;
-  brandOf: (row: VerificationRow) => Promise<string>;
   soundUrl: (id: string) => string;
   clock: Clock;
   log: Logger;
@@ -103,10 +119,7 @@ export class CallService {
       updated_at: now,
     });
     // The verification, read only by the events that act on it; current: still waiting on this call's step.
-    const verification = async () => {
-      const row = await d.verificationStore.byId(message.verification_id);
-      return { row, current: row !== undefined && row.status === 'pending' && row.step === message.step && row.expires_at > now };
-    };
+    const verification = () => d.verifications.forCall(message.verification_id, message.step, now);
     const receipt = (status: DeliveryReceipt['status'], errorCode?: string) => d.receipt(provider, { providerMessageId: e.providerCallId, status, errorCode });
     const ev = e.event;
     switch (ev.type) {
@@ -119,12 +132,11 @@ export class CallService {
       case 'dtmf': {
         await d.calls.update(provider, e.providerCallId, { status: 'answered', digits: ev.digits }, now);
         if (message.channel !== 'ivr') return undefined;
-        const { row, current } = await verification();
-        if (!row) return undefined;
+        const v = await verification();
+        if (!v) return undefined;
         const confirmed = ev.digits.startsWith('1');
-        if (current) await (confirmed ? d.verifications.approve(row.id) : d.verifications.fail(row.id, 'ivr_declined'));
-        const prompts = parseChannelData(row.channel_data).ivr ?? {};
-        return ivrFollowUp(confirmed && current, prompts, { locale: row.locale as Locale, brand: await d.brandOf(row), soundUrl: d.soundUrl });
+        if (v.current) await (confirmed ? d.verifications.approve(v.id) : d.verifications.fail(v.id, 'ivr_declined'));
+        return ivrFollowUp(confirmed && v.current, v.ivr, { locale: v.locale as Locale, brand: v.brand, soundUrl: d.soundUrl });
       }
       case 'ended': {
         const known = await d.calls.get(provider, e.providerCallId);
@@ -135,8 +147,8 @@ export class CallService {
         if (!answered) return void (await receipt('undeliverable', ev.disposition.toUpperCase().replace('-', '_')));
         // Answered, and the IVR heard no key before the call ended.
         if (message.channel !== 'ivr' || known?.digits) return undefined;
-        const { row, current } = await verification();
-        if (current && row) await d.verifications.fail(row.id, 'ivr_no_key');
+        const v = await verification();
+        if (v?.current) await d.verifications.fail(v.id, 'ivr_no_key');
         return undefined;
       }
     }

@@ -11,16 +11,14 @@ export const calls = fp(
     const callStore = new CallStore(app.core.database);
     const calls = new CallService({
       calls: callStore,
-      outbox: v.outbox,
-      verifications: v.verifications,
-      verificationStore: v.verificationStore,
+      outbox: app.parts.outbox,
+      verifications: app.parts.callVerifications,
       receipt: (provider, r) => v.worker.receipt(provider, r),
-      brandOf: async (row) => (await app.parts.serviceSettings.resolveOrDefault(row.account_id, row.service_id)).brand,
       soundUrl: app.parts.soundUrl,
       clock,
       log: logger,
     });
     Object.assign(v, { calls, callStore });
   },
-  { name: 'calls', dependencies: ['infrastructure', 'services', 'sounds', 'providers', 'verifications', 'delivery'] },
+  { name: 'calls', dependencies: ['infrastructure', 'services', 'sounds', 'providers', 'outbox', 'verifications', 'delivery'] },
 );

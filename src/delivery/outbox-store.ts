@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { MESSAGE_COLUMNS, placeholderRow } from '../db/columns.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { claimDue, nextDue } from '../db/due-queue.js';
-import type { MessageAttemptTable, MessageTable } from '../db/schema.js';
+import { PreparedQuery } from '../db/prepared.js';
+import type { Database, MessageAttemptTable, MessageTable } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import type { DeliveryOutcome } from '../kernel/message.js';
 
@@ -15,9 +17,19 @@ export interface AttemptRecord {
   retryable?: boolean | undefined;
 }
 
-/** SQL of the delivery outbox: claiming due messages, recording attempts and their outcomes. */
+/** SQL of the delivery outbox: queueing messages, claiming due ones, recording attempts and their outcomes. */
 export class OutboxStore {
-  constructor(private readonly handle: DatabaseHandle) {}
+  private readonly insert: PreparedQuery<MessageTable>;
+
+  constructor(private readonly handle: DatabaseHandle) {
+    // On the request path of every start: prepared once (see PreparedQuery).
+    this.insert = new PreparedQuery<MessageTable>((p) => handle.db.insertInto('messages').values(placeholderRow(p, MESSAGE_COLUMNS)));
+  }
+
+  /** Writes a message in the caller's transaction, beside the state change that sends it. */
+  async enqueue(trx: Transaction<Database>, row: MessageTable): Promise<void> {
+    await trx.executeQuery(this.insert.bind(row));
+  }
 
   /** Claims due messages for `leaseMs` (see claimDue). */
   claim(now: number, leaseMs: number, limit: number): Promise<MessageRow[]> {

@@ -1,10 +1,9 @@
 import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 import { RequestHistogram } from './request-histogram.js';
-import type { VerificationEvents } from '../verifications/verification-service.js';
 import type { App } from './types.js';
 
 /** Prometheus metrics: one registry per app, so tests that build several apps do not collide. */
-export class Metrics implements VerificationEvents {
+export class Metrics {
   readonly registry = new Registry();
   private readonly http = new RequestHistogram(
     'verity_http_request_duration_seconds',

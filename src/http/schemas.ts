@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
+import { CHANNELS } from '../kernel/channel.js';
 import { ID_CHARS } from '../lib/ids.js';
 
 export const Problem = Type.Object(
@@ -36,3 +37,19 @@ export const Timestamp = Type.String({ format: 'date-time' });
  */
 export const NullableString = <T extends TSchema & { type: 'string' }>(schema: T, options: { description?: string } = {}) =>
   Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: ['string', 'null'] });
+
+export const ChannelSchema = Type.Enum([...CHANNELS], {
+  description:
+    'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
+});
+
+export const WorkflowSchema = Type.Array(
+  Type.Object(
+    {
+      channel: ChannelSchema,
+      timeout_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, description: 'Move to the next step when not approved within this time' })),
+    },
+    { additionalProperties: false },
+  ),
+  { minItems: 1, maxItems: 5, description: 'Channels tried in order, with the same code: a step that fails or times out starts the next' },
+);

@@ -1,6 +1,12 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Principal } from '../accounts/key-service.js';
+
+/** Who is calling: an API key's (or token's) account, and whether it is the operator's. */
+export interface Principal {
+  accountId: string;
+  keyId: string;
+  isAdmin: boolean;
+}
 
 /** The Fastify instance as every route plugin sees it: TypeBox schemas give typed requests. */
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;

@@ -5,6 +5,7 @@ import type { App } from '../http/types.js';
 import type { ProviderFactory } from '../verity.js';
 import { AccountProviders } from './account-providers.js';
 import { buildProviders, PROVIDER_TYPES } from './index.js';
+import { callbackRoutes } from './callback-routes.js';
 import { providerRoutes } from './routes.js';
 
 export interface ProvidersOptions {
@@ -35,6 +36,17 @@ export const providers = fp(
       await accountProviders.close();
     });
     await app.parts.authenticated(app, providerRoutes(accountProviders));
+    // Vendors' callbacks carry no Verity credentials. The worker and the call service they feed are
+    // built by plugins registered later, before the first request.
+    await app.register(
+      callbackRoutes(
+        (name) => accountProviders.byName(name),
+        (provider, r) => app.verity.worker.receipt(provider, r),
+        baseUrl,
+        // An account's own provider speaks only for that account: its callbacks cannot approve anybody else's verifications.
+        async (provider, events) => app.verity.calls.handle(provider, events, await accountProviders.ownerOf(provider)),
+      ),
+    );
   },
   { name: 'providers', dependencies: ['infrastructure', 'accounts', 'sandbox'] },
 );

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
-import { ChannelSchema } from '../verifications/schemas.js';
+import { ChannelSchema } from '../http/schemas.js';
 import type { AccountProviders } from './account-providers.js';
 import { PROVIDER_TYPES } from './index.js';
 

@@ -5,8 +5,9 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { ChannelSchema, LocaleSchema, WorkflowSchema } from '../verifications/schemas.js';
-import { parseWorkflow } from '../verifications/workflow.js';
+import { ChannelSchema, WorkflowSchema } from '../http/schemas.js';
+import { LocaleSchema } from '../templates/index.js';
+import { parseWorkflow } from './workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 const Fields = {

@@ -3,7 +3,7 @@ import type { ServiceTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import { resolveLocale, type Locale } from '../templates/index.js';
 import type { Channel } from '../kernel/channel.js';
-import { parseWorkflow, type WorkflowStep } from '../verifications/workflow.js';
+import { parseWorkflow, type WorkflowStep } from './workflow.js';
 import type { ServiceStore } from './service-store.js';
 
 /** The settings one verification runs under: the service's choices over the server defaults. */

@@ -3,16 +3,21 @@ import { AppError } from '../errors/index.js';
 import { clientPort } from '../http/client-port.js';
 import { problems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
-import type { VerificationService } from '../verifications/verification-service.js';
 import { SilentStateError } from './definition.js';
 import type { SilentRouter } from './silent-router.js';
+
+/** What a device's check-in and an operator's answer settle: the verifications capability answers. */
+export interface SilentOutcomes {
+  silentCheckIn(token: string, device: { ip: string; port: number | undefined }): Promise<{ verificationId: string; status: string; redirect?: string | undefined }>;
+  silentAnswer(verificationId: string, outcome: string): Promise<string>;
+}
 
 /**
  * Where an operator sends the device back after network-based authentication (CAMARA). It carries
  * no Verity credentials: the sealed state says which verification it is for, and only a pending
  * silent step takes the answer, so a replayed redirect changes nothing.
  */
-export function silentRoutes(router: SilentRouter, verifications: VerificationService, trustProxy: boolean) {
+export function silentRoutes(router: SilentRouter, verifications: SilentOutcomes, trustProxy: boolean) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/v1/silent/device/:token',

@@ -1,8 +1,10 @@
+import { Type } from 'typebox';
 export const MESSAGE_CHANNELS = ['sms', 'whatsapp', 'rcs', 'voice', 'email'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 
 export const LOCALES = ['en', 'pt-BR', 'es', 'ru', 'id'] as const;
 export type Locale = (typeof LOCALES)[number];
+export const LocaleSchema = Type.Enum([...LOCALES]);
 
 // Keyed by the lower-cased primary language subtag, so any region or script variant
 // ('pt-PT', 'es-MX', 'en-GB') lands on the one translation we ship for that language.

@@ -1,4 +1,4 @@
-export { MESSAGE_CHANNELS, LOCALES, resolveLocale } from './channels.js';
+export { MESSAGE_CHANNELS, LOCALES, LocaleSchema, resolveLocale } from './channels.js';
 export type { MessageChannel, Locale } from './channels.js';
 export {
   PLACEHOLDERS,

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { App } from '../http/types.js';
 import { templateRoutes } from './routes.js';
+import { TemplateService } from './template-service.js';
 import { TemplateStore } from './template-store.js';
 
 /** Message templates. */
@@ -8,7 +9,7 @@ export const templates = fp(
   async (app: App) => {
     const { database, clock } = app.core;
     const templateStore = new TemplateStore(database.db);
-    app.parts.templateStore = templateStore;
+    app.parts.templates = new TemplateService(templateStore);
     await app.parts.authenticated(app, templateRoutes(templateStore, clock));
   },
   { name: 'templates', dependencies: ['infrastructure', 'accounts'] },

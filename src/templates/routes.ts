@@ -5,7 +5,7 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import { LocaleSchema } from '../verifications/schemas.js';
+import { LocaleSchema } from './index.js';
 import { MESSAGE_CHANNELS, type MessageChannel } from './channels.js';
 import { MAX_BODY_CHARS, MAX_HTML_CHARS, MAX_SUBJECT_CHARS, validateTemplate } from './template.js';
 import type { TemplateStore } from './template-store.js';

@@ -1,4 +1,4 @@
-import type { MessageRow } from '../delivery/outbox-store.js';
+import type { MessageRow } from '../delivery/outbox.js';
 import type { DeliveryListener } from '../delivery/outbox-worker.js';
 import type { DeliveryOutcome } from '../kernel/message.js';
 import { type DeliveryFailure, deliveryFailure } from './failure-reason.js';

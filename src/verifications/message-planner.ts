@@ -6,7 +6,7 @@ import { AppError } from '../errors/index.js';
 import { newId } from '../lib/ids.js';
 import { flashCli, flashCodeLength, flashCodeOf } from '../numbers/index.js';
 import type { EffectiveSettings } from '../services/service-settings.js';
-import { builtinTemplate, type Locale, MESSAGE_CHANNELS, type MessageChannel, type MessageTemplate, validateTemplate } from '../templates/index.js';
+import { builtinTemplate, type Locale, type MessageTemplate, validateTemplate } from '../templates/index.js';
 import { parseChannelData } from './channel-data.js';
 import { generateCode } from './code.js';
 import { enforce } from './rate-limits.js';
@@ -30,7 +30,7 @@ export interface AfterSend {
 
 export type MessagePlannerDeps = Pick<
   VerificationServiceDeps,
-  'store' | 'templates' | 'accounts' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools'
+  'store' | 'templates' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools'
 >;
 
 /** What a step sends and how: its template, its code, its provider, its debit and its outbox row. */
@@ -122,13 +122,13 @@ export class MessagePlanner {
     const payload: MessagePayload = { text: rendered.text, subject: rendered.subject, html: rendered.html, code, sender: row.sender, call: rendered.call };
     let receipt: SendReceipt | undefined;
     await d.store.transaction(async (trx) => {
-      if (price > 0 && !(await d.accounts.debit(trx, row.account_id, price))) {
+      if (price > 0 && !(await d.prices.debit(trx, row.account_id, price))) {
         throw new AppError('INSUFFICIENT_BALANCE', 'the account balance does not cover this send');
       }
       await write(trx);
       // A local provider delivers inside this transaction; any other gets the message after commit.
       if (provider.sendInTransaction) receipt = await provider.sendInTransaction(trx, outbound);
-      await d.store.insertMessage(trx, {
+      await d.outbox.enqueue(trx, {
         id: messageId,
         verification_id: row.id,
         account_id: row.account_id,
@@ -183,24 +183,8 @@ export class MessagePlanner {
     return tpl;
   }
 
-  /** The step's message template; null for the channels that send no templated message. */
-  async templateFor(accountId: string, templateId: string | null | undefined, step: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate | null> {
-    if (!(MESSAGE_CHANNELS as readonly string[]).includes(step)) {
-      if (templateId && strict) throw new AppError('INVALID_TEMPLATE', `${step} does not use a message template`);
-      return null;
-    }
-    const channel = step as MessageChannel;
-    if (!templateId) return builtinTemplate(channel, locale);
-    const t = await this.d.templates.get(accountId, templateId);
-    if (!t) {
-      if (strict) throw new AppError('TEMPLATE_NOT_FOUND', `no template ${templateId}`);
-      return builtinTemplate(channel, locale);
-    }
-    if (t.channel !== channel) {
-      if (strict) throw new AppError('INVALID_TEMPLATE', `template ${templateId} is for ${t.channel}, not ${channel}`);
-      return builtinTemplate(channel, locale);
-    }
-    const tpl: MessageTemplate = { body: t.body, ...(t.subject ? { subject: t.subject } : {}), ...(t.html ? { html: t.html } : {}) };
-    return validateTemplate(channel, tpl).length === 0 ? tpl : builtinTemplate(channel, locale);
+  /** The step's message template (see TemplateService.templateFor). */
+  templateFor(accountId: string, templateId: string | null | undefined, step: Channel, locale: Locale, strict: boolean): Promise<MessageTemplate | null> {
+    return this.d.templates.templateFor(accountId, templateId, step, locale, strict);
   }
 }

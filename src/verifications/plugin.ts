@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { CodeHasher } from '../crypto/code-hasher.js';
 import type { App } from '../http/types.js';
+import { callVerifications } from './call-verifications.js';
 import { verificationRoutes } from './routes.js';
 import { VerificationService } from './verification-service.js';
 import { VerificationStore } from './verification-store.js';
@@ -15,13 +16,11 @@ export const verifications = fp(
     const verifications = new VerificationService({
       store: verificationStore,
       settings: p.serviceSettings,
-      templates: p.templateStore,
-      accounts: v.accountStore,
+      templates: p.templates,
       prices: p.prices,
       routerFor: (accountId) => v.accountProviders.routerFor(accountId),
       sandbox: p.sandbox,
-      // The delivery plugin builds the worker after this service, whose outcomes it reports to.
-      outbox: { wake: () => (v.worker as typeof v.worker | undefined)?.wake() },
+      outbox: p.outbox,
       limiters: {
         sendPerDestination: limiters.create('send_dest', config.limits.sendPerDestination),
         startPerIp: limiters.create('start_ip', config.limits.startPerIp),
@@ -42,6 +41,8 @@ export const verifications = fp(
       log: logger,
     });
     Object.assign(v, { verifications, verificationStore });
+    const brandOf = async (accountId: string, serviceId: string | null) => (await p.serviceSettings.resolveOrDefault(accountId, serviceId)).brand;
+    p.callVerifications = callVerifications(verifications, verificationStore, brandOf);
     app.core.sweep(() => verifications.sweep());
     if (config.delivery.worker) {
       // Workflow steps that time out move on within a second, on instances that run the worker.
@@ -50,5 +51,5 @@ export const verifications = fp(
     }
     await app.parts.authenticated(app, verificationRoutes(verifications, p.idempotency));
   },
-  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'compat-events', 'idempotency'] },
+  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'compat-events', 'idempotency', 'outbox'] },
 );

@@ -1,25 +1,6 @@
 import { Type } from 'typebox';
-import { NullableString, Timestamp } from '../http/schemas.js';
+import { ChannelSchema, NullableString, Timestamp, WorkflowSchema } from '../http/schemas.js';
 import { FAILURE_REASONS } from './failure-reason.js';
-import { CHANNELS } from '../kernel/channel.js';
-
-export const ChannelSchema = Type.Enum([...CHANNELS], {
-  description:
-    'sms, whatsapp, rcs, email: a code in a message; voice: a call that reads the code; ivr: a call that asks to press 1; flash_call: a missed call whose caller id ends in the code; reverse_call: the user calls a number Verity gives; silent: the mobile network confirms the device',
-});
-
-export const LocaleSchema = Type.Enum(['en', 'pt-BR', 'es', 'ru', 'id']);
-
-export const WorkflowSchema = Type.Array(
-  Type.Object(
-    {
-      channel: ChannelSchema,
-      timeout_s: Type.Optional(Type.Integer({ minimum: 5, maximum: 3600, description: 'Move to the next step when not approved within this time' })),
-    },
-    { additionalProperties: false },
-  ),
-  { minItems: 1, maxItems: 5, description: 'Channels tried in order, with the same code: a step that fails or times out starts the next' },
-);
 
 const SoundId = Type.String({ pattern: '^snd_[0-9A-Za-z]{1,40}$', description: 'An uploaded sound (POST /v1/sounds)' });
 const promptText = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });

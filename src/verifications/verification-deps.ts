@@ -1,17 +1,17 @@
-import type { AccountStore } from '../accounts/account-store.js';
-import type { PriceBook } from '../billing/price-book.js';
+import type { PriceBook } from '../accounts/price-book.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import type { MagicDestination } from '../config/config.js';
 import type { CodeHasher } from '../crypto/code-hasher.js';
 import type { Sealer } from '../crypto/sealer.js';
 import type { MessageProvider } from '../delivery/provider.js';
+import type { Outbox } from '../delivery/outbox.js';
 import type { ProviderRouter } from '../delivery/router.js';
 import type { Clock } from '../lib/clock.js';
 import type { Limiter, LimitRule } from '../limits/limiter.js';
 import type { ServiceSettings } from '../services/service-settings.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
-import type { TemplateStore } from '../templates/template-store.js';
-import type { WorkflowStep } from './workflow.js';
+import type { TemplateService } from '../templates/template-service.js';
+import type { WorkflowStep } from '../services/workflow.js';
 import type { EventSink } from '../events/webhook-events.js';
 import type { Channel } from '../kernel/channel.js';
 import type { VerificationStore } from './verification-store.js';
@@ -54,15 +54,14 @@ export interface VerificationLimiters {
 export interface VerificationServiceDeps {
   store: VerificationStore;
   settings: ServiceSettings;
-  templates: TemplateStore;
-  accounts: AccountStore;
+  templates: TemplateService;
   prices: PriceBook;
   /** The router for an account's messages (its own providers and rules, or the server's). */
   routerFor: (accountId: string) => Promise<ProviderRouter>;
   /** Where magic test destinations always go, whatever the routes say. */
   sandbox: MessageProvider;
-  /** Told when a message is queued, so a worker on this instance sends it at once. */
-  outbox: { wake(): void };
+  /** Where messages are queued; told after commit, so a worker on this instance sends at once. */
+  outbox: Pick<Outbox, 'enqueue' | 'wake'>;
   limiters: VerificationLimiters;
   /**
    * Wrong codes one destination may get within a sliding window (`points` per `durationSec`;

@@ -18,7 +18,7 @@ import type { CallerContext, StartInput, VerificationServiceDeps } from './verif
 import { VerificationOutcomes } from './verification-outcomes.js';
 import type { VerificationRow } from './verification-store.js';
 import { toView, type VerificationStatus, type VerificationView } from './view.js';
-import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from './workflow.js';
+import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from '../services/workflow.js';
 import { WorkflowStepper } from './workflow-stepper.js';
 
 export type { CallerContext, NumberPicker, StartInput, VerificationLimiters, VerificationServiceDeps } from './verification-deps.js';

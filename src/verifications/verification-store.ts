@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
-import type { Database, MessageTable, VerificationTable } from '../db/schema.js';
+import type { Database, VerificationTable } from '../db/schema.js';
 import type { Failure, FailureReason } from './failure-reason.js';
-import { MESSAGE_COLUMNS, placeholderRow, VERIFICATION_COLUMNS } from './verification-columns.js';
+import { placeholderRow, VERIFICATION_COLUMNS } from '../db/columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,17 +14,10 @@ export interface FinishExtra {
   failure?: Failure | undefined;
 }
 
-export interface MessageResult {
-  status: string;
-  provider: string;
-  provider_message_id: string | null;
-  error: string | null;
-}
-
 const affected = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0n);
 
 /**
- * SQL for verifications and their outgoing messages. Every state change is one conditional
+ * SQL for verifications. Every state change is one conditional
  * UPDATE whose WHERE clause carries the rule, so concurrent requests cannot both win. The
  * queries on the request path are prepared once (see PreparedQuery).
  */
@@ -37,7 +30,6 @@ export class VerificationStore {
     const db = this.db;
     this.q = {
       insert: new PreparedQuery<VerificationRow>((p) => db.insertInto('verifications').values(placeholderRow(p, VERIFICATION_COLUMNS))),
-      insertMessage: new PreparedQuery<MessageTable>((p) => db.insertInto('messages').values(placeholderRow(p, MESSAGE_COLUMNS))),
       get: new PreparedQuery<{ id: string; accountId: string }>((p) => db.selectFrom('verifications').selectAll().where('id', '=', p.id).where('account_id', '=', p.accountId)),
       countAttempt: new PreparedQuery<{ id: string; accountId: string; now: number; since: number }>((p) => {
         const update = db
@@ -89,12 +81,6 @@ export class VerificationStore {
           .where('status', '=', 'pending')
           .where('expires_at', '<=', p.now),
       ),
-      markMessage: new PreparedQuery<MessageResult & { id: string; now: number }>((p) =>
-        db
-          .updateTable('messages')
-          .set({ status: p.status, provider: p.provider, provider_message_id: p.provider_message_id, error: p.error, payload_sealed: null, updated_at: p.now })
-          .where('id', '=', p.id),
-      ),
     };
   }
 
@@ -104,10 +90,6 @@ export class VerificationStore {
 
   async insert(trx: Db, row: VerificationRow): Promise<void> {
     await trx.executeQuery(this.q.insert.bind(row));
-  }
-
-  async insertMessage(trx: Db, row: MessageTable): Promise<void> {
-    await trx.executeQuery(this.q.insertMessage.bind(row));
   }
 
   async get(accountId: string, id: string): Promise<VerificationRow | undefined> {
@@ -265,10 +247,5 @@ export class VerificationStore {
         .returningAll()
         .execute(),
     );
-  }
-
-  /** Records the provider's answer; once the provider has the message the code is no longer kept here. */
-  async markMessage(id: string, result: MessageResult, now: number): Promise<void> {
-    await this.handle.write((trx) => trx.executeQuery(this.q.markMessage.bind({ ...result, id, now })));
   }
 }

@@ -6,7 +6,7 @@ import type { VerificationServiceDeps } from './verification-deps.js';
 import type { VerificationOutcomes } from './verification-outcomes.js';
 import type { VerificationRow } from './verification-store.js';
 import type { VerificationStatus } from './view.js';
-import { parseWorkflow, stepDeadline, type WorkflowStep } from './workflow.js';
+import { parseWorkflow, stepDeadline, type WorkflowStep } from '../services/workflow.js';
 
 /** Thrown inside a workflow move that another request or instance made first. */
 const LOST_RACE = new Error('the verification moved on');

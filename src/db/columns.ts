@@ -1,4 +1,4 @@
-import type { MessageTable, VerificationTable } from '../db/schema.js';
+import type { MessageTable, VerificationTable } from './schema.js';
 
 /**
  * The columns a prepared insert binds. Its placeholders are a proxy with no keys of its own, so

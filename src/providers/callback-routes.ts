@@ -6,7 +6,7 @@ import { callProviderOf } from '../calls/call-channel-provider.js';
 import type { CallEventRecord, CallStep } from '../calls/call-provider.js';
 import { ProviderError } from '../kernel/provider-errors.js';
 import type { CallbackRequest, DeliveryReceipt } from '../kernel/message.js';
-import type { MessageProvider } from './provider.js';
+import type { MessageProvider } from '../delivery/provider.js';
 
 const CALLBACK_BODY_LIMIT = 64 * 1024;
 

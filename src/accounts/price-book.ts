@@ -1,5 +1,6 @@
-import type { AccountStore } from '../accounts/account-store.js';
-import type { PriceTable } from '../db/schema.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { AccountStore } from './account-store.js';
+import type { Database, PriceTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 
 const CACHE_MS = 10_000;
@@ -26,6 +27,14 @@ export class PriceBook {
       if (!best || r.prefix.length > best.prefix.length) best = r;
     }
     return best?.price_micros ?? 0;
+  }
+
+  /**
+   * Charges a send to the account's balance, in the transaction that writes the message; false when
+   * a prepaid balance is short.
+   */
+  debit(trx: Kysely<Database> | Transaction<Database>, accountId: string, micros: number): Promise<boolean> {
+    return this.store.debit(trx, accountId, micros);
   }
 
   invalidate(accountId: string): void {
