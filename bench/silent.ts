@@ -9,8 +9,8 @@
 import { performance } from 'node:perf_hooks';
 import { migrate, openDatabase } from '../src/db/database.js';
 import { systemClock } from '../src/lib/clock.js';
-import { OperatorStore, type CgnatMapping, type SessionEvent } from '../src/operator/operator-store.js';
-import { SilentEngine, type SilentQuery } from '../src/operator/silent-engine.js';
+import { OperatorStore, type CgnatMapping, type SessionEvent } from '../src/silent/operator-store.js';
+import { SilentEngine, type SilentQuery } from '../src/silent/silent-engine.js';
 
 const CONCURRENCY = 32;
 const BATCH = 10_000;

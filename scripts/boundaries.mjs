@@ -1,16 +1,12 @@
 #!/usr/bin/env node
 // Import boundaries (rules in .dependency-cruiser.cjs, type imports included): no module cycle, no
 // capability importing another's store, and no cycle between capability folders (src/<folder>/;
-// the files directly in src/ are the composition root). What the code still breaks is listed in
-// .boundaries-known.json: a new violation fails, and so does a listed one that is gone, so the list
-// only shrinks. `--update` rewrites the list.
+// the files directly in src/ are the composition root). Any violation fails.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const KNOWN = join(root, '.boundaries-known.json');
 const bin = join(root, 'node_modules', '.bin', 'depcruise');
 
 function cruise() {
@@ -76,16 +72,6 @@ function folderCycleEdges(modules) {
 const result = cruise();
 const current = [...new Set([...result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), ...folderCycleEdges(result.modules)])].sort();
 
-if (process.argv.includes('--update')) {
-  writeFileSync(KNOWN, `${JSON.stringify(current, null, 2)}\n`);
-  process.stdout.write(`${current.length} known violations written to .boundaries-known.json\n`);
-} else {
-  const known = new Set(JSON.parse(readFileSync(KNOWN, 'utf8')));
-  const now = new Set(current);
-  const added = current.filter((v) => !known.has(v));
-  const gone = [...known].filter((v) => !now.has(v));
-  for (const v of added) process.stdout.write(`new: ${v}\n`);
-  for (const v of gone) process.stdout.write(`fixed, take it off .boundaries-known.json (npm run boundaries -- --update): ${v}\n`);
-  process.stdout.write(`${current.length} known violations left (${result.summary.totalCruised} modules)\n`);
-  if (added.length > 0 || gone.length > 0) process.exitCode = 1;
-}
+for (const v of current) process.stdout.write(`${v}\n`);
+process.stdout.write(`${current.length} import-boundary violations (${result.summary.totalCruised} modules)\n`);
+if (current.length > 0) process.exitCode = 1;

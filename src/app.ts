@@ -3,10 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pino, type Logger } from 'pino';
 import { accounts } from './accounts/plugin.js';
 import { calls } from './calls/plugin.js';
-import { compat, compatEvents } from './compat/plugin.js';
+import { compat } from './compat/plugin.js';
 import { COMPAT_SETTINGS } from './compat/settings.js';
 import { registerSettings, type Config } from './config/index.js';
 import { delivery, outbox } from './delivery/plugin.js';
+import { events } from './events/plugin.js';
 import { ROUTE_CHANNELS_CHECK } from './delivery/route-settings.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { frameworkError } from './http/error-handler.js';
@@ -18,11 +19,10 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { packageVersion } from './lib/version.js';
 import { numbers } from './numbers/plugin.js';
 import { INBOUND_NUMBERS_CHECK } from './numbers/settings.js';
-import { operator } from './operator/plugin.js';
 import { providers } from './providers/plugin.js';
 import { sandbox, virtualPhone } from './sandbox/plugin.js';
 import { services } from './services/plugin.js';
-import { silent, silentCheckIn } from './silent/plugin.js';
+import { silent } from './silent/plugin.js';
 import { sounds } from './sounds/plugin.js';
 import { templates } from './templates/plugin.js';
 import { verifications } from './verifications/plugin.js';
@@ -89,10 +89,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(sandbox);
     await app.register(providers, { providers: opts.providers });
     await app.register(webhooks);
-    await app.register(compatEvents);
+    await app.register(events);
     await app.register(numbers);
     await app.register(sounds);
-    await app.register(operator);
     await app.register(silent);
     await app.register(idempotency);
     await app.register(outbox);
@@ -100,7 +99,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(delivery);
     await app.register(calls);
     await app.register(virtualPhone);
-    await app.register(silentCheckIn);
     await app.register(compat);
   } catch (err) {
     // A configuration the providers or upstreams refuse must not leave connections open behind it:

@@ -29,14 +29,15 @@ import type { Clock } from './lib/clock.js';
 import type { LimiterFactory } from './limits/index.js';
 import type { OutboundGuard } from './outbound/outbound-guard.js';
 import type { NumberPool } from './numbers/index.js';
-import type { OperatorStore } from './operator/operator-store.js';
-import type { RadiusAccountingListener } from './operator/radius/index.js';
-import type { SilentEngine } from './operator/silent-engine.js';
+import type { OperatorStore } from './silent/operator-store.js';
+import type { RadiusAccountingListener } from './silent/radius/index.js';
+import type { SilentEngine } from './silent/silent-engine.js';
 import type { AccountProviders } from './providers/account-providers.js';
 import type { InboxStore } from './sandbox/inbox-store.js';
 import type { PhoneStore } from './sandbox/phone-store.js';
 import type { VirtualPhone } from './sandbox/virtual-phone.js';
 import type { SilentRouter } from './silent/index.js';
+import type { SimulatedOperator } from './silent/simulated-operator.js';
 import type { SoundStore } from './sounds/index.js';
 import type { VerificationService } from './verifications/verification-service.js';
 import type { VerificationStore } from './verifications/verification-store.js';
@@ -125,7 +126,7 @@ export interface Parts {
   phones: PhoneStore;
   /** sandbox */
   sandbox: SandboxProvider;
-  /** compat-events: verification events for webhooks and the vendor APIs. */
+  /** events: verification events for webhooks and the vendor APIs. */
   events: EventFanout;
   /** sounds: a signed URL a call provider can fetch the sound from. */
   soundUrl: (id: string) => string;
@@ -135,6 +136,8 @@ export interface Parts {
   outbox: Outbox;
   /** verifications: what the call channels ask of them. */
   callVerifications: CallVerifications;
+  /** silent: the sandbox's simulated operator, where virtual phones go online. */
+  simulatedOperator: SimulatedOperator;
   /** idempotency */
   idempotency: IdempotencyService;
 }

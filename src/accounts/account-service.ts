@@ -56,6 +56,16 @@ export class AccountService {
     });
   }
 
+  /** An account by id; undefined when there is none. */
+  find(id: string): Promise<AccountTable | undefined> {
+    return this.store.getAccount(id);
+  }
+
+  /** The first account created (the one a RADIUS feed serves when it names none). */
+  first(): Promise<AccountTable | undefined> {
+    return this.store.firstAccount();
+  }
+
   async get(id: string): Promise<AccountTable> {
     const a = await this.store.getAccount(id);
     if (!a) throw new AppError('ACCOUNT_NOT_FOUND');

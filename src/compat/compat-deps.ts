@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AccountStore } from '../accounts/account-store.js';
+import type { AccountService } from '../accounts/account-service.js';
 import type { Clock } from '../lib/clock.js';
 import type { SoundStore } from '../sounds/index.js';
 import type { VerificationService } from '../verifications/verification-service.js';
@@ -10,7 +10,7 @@ import type { EventFanout } from '../events/event-fanout.js';
 export interface CompatDeps {
   credentials: VendorCredentials;
   verifications: VerificationService;
-  accounts: AccountStore;
+  accounts: Pick<AccountService, 'find'>;
   sounds: SoundStore;
   events: Pick<EventFanout, 'subscribe'>;
   clock: Clock;

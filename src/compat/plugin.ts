@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin';
 import type { App } from '../http/types.js';
 import { claroRoutes } from './claro/routes.js';
-import { EventFanout } from '../events/event-fanout.js';
 import type { CompatDeps } from './compat-deps.js';
 import { credentialRoutes } from './credentials/routes.js';
 import { VendorCredentials } from './credentials/vendor-credentials.js';
@@ -9,14 +8,6 @@ import { messageCentralRoutes, SqlVerificationNumbers } from './messagecentral/i
 import { compatSettings } from './settings.js';
 import { callbackUrlProblem, smscRoutes } from './smsc/index.js';
 import { checkNotifyUrl, DEFAULT_ZADARMA_SETTINGS, notifyUrlProblem, zadarmaRoutes } from './zadarma/index.js';
-
-/** Verification events for the account's webhooks and for the vendor APIs that push results. */
-export const compatEvents = fp(
-  async (app: App) => {
-    app.parts.events = new EventFanout(app.verity.webhooks);
-  },
-  { name: 'compat-events', dependencies: ['webhooks'] },
-);
 
 /** Vendor APIs for clients moving over, each at its vendor's own paths, and the accounts' vendor credentials. */
 export const compat = fp(
@@ -32,7 +23,7 @@ export const compat = fp(
       const signingKey = app.core.derivedKey('claro tokens');
       await app.register(claroRoutes(vendorCredentials, v.silent, clock, { ...compat.claro, signingKey }));
     }
-    const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications: v.verifications, accounts: v.accountStore, sounds: v.sounds, events: app.parts.events, clock, log: logger };
+    const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications: v.verifications, accounts: v.accounts, sounds: v.sounds, events: app.parts.events, clock, log: logger };
     if (compat.vendors.includes('zadarma')) {
       await app.register(
         zadarmaRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }),
@@ -62,5 +53,5 @@ export const compat = fp(
       }),
     );
   },
-  { name: 'compat', dependencies: ['infrastructure', 'accounts', 'operator', 'sounds', 'verifications', 'compat-events'] },
+  { name: 'compat', dependencies: ['infrastructure', 'accounts', 'silent', 'sounds', 'verifications', 'events'] },
 );

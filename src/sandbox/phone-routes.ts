@@ -4,7 +4,8 @@ import { problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { InboxStore } from './inbox-store.js';
 import type { PhoneCallRow } from './phone-store.js';
-import { PORT_BLOCK, type VirtualPhone } from './virtual-phone.js';
+import { PORT_BLOCK } from '../silent/simulated-operator.js';
+import type { VirtualPhone } from './virtual-phone.js';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 

@@ -23,10 +23,10 @@ export const sandbox = fp(
 /** The virtual phone: sandbox numbers that answer calls and silent checks. */
 export const virtualPhone = fp(
   async (app: App) => {
-    const { calls, operatorStore, silent, inbox } = app.verity;
-    const phone = new VirtualPhone(app.parts.phones, calls, operatorStore, silent, app.core.clock);
+    const { calls, inbox } = app.verity;
+    const phone = new VirtualPhone(app.parts.phones, calls, app.parts.simulatedOperator, app.core.clock);
     app.verity.phone = phone;
     await app.parts.authenticated(app, phoneRoutes(phone, inbox));
   },
-  { name: 'virtual-phone', dependencies: ['sandbox', 'calls', 'operator'] },
+  { name: 'virtual-phone', dependencies: ['sandbox', 'calls', 'silent'] },
 );

@@ -3,7 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { buildAdapters, type AdapterEntry } from '../kernel/adapter.js';
 import type { Clock } from '../lib/clock.js';
 import type { OutboundGuard } from '../outbound/outbound-guard.js';
-import type { SilentEngine } from '../operator/silent-engine.js';
+import type { SilentEngine } from './silent-engine.js';
 import { camaraResolver } from './camara/index.js';
 import { claroSmvResolver } from './claro-smv/index.js';
 import type { SilentResolverDefinition } from './definition.js';

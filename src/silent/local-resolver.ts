@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { SilentEngine } from '../operator/silent-engine.js';
+import type { SilentEngine } from './silent-engine.js';
 import type { SilentResolverDefinition } from './definition.js';
 import type { SilentRequest, SilentResolver, SilentResult } from './silent-resolver.js';
 

@@ -1,6 +1,6 @@
-import type { SilentOutcome } from '../operator/silent-engine.js';
+import type { SilentOutcome } from './silent-engine.js';
 
-export type { SilentOutcome } from '../operator/silent-engine.js';
+export type { SilentOutcome } from './silent-engine.js';
 
 /** Where the device says it is on the mobile network: the public address its app sees, and when. */
 export interface SilentDevice {

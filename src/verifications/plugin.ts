@@ -51,5 +51,5 @@ export const verifications = fp(
     }
     await app.parts.authenticated(app, verificationRoutes(verifications, p.idempotency));
   },
-  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'compat-events', 'idempotency', 'outbox'] },
+  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox'] },
 );

@@ -346,7 +346,7 @@ function depsOf(t: TestApp): CompatDeps {
   return {
     credentials: v.vendorCredentials,
     verifications: v.verifications,
-    accounts: v.accountStore,
+    accounts: v.accounts,
     sounds: v.sounds,
     events: { subscribe: () => undefined },
     clock: t.clock,

@@ -6,8 +6,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { CallbackRequest } from '../../src/kernel/message.js';
 import { migrate, openDatabase } from '../../src/db/database.js';
-import { OperatorStore } from '../../src/operator/operator-store.js';
-import { SilentEngine } from '../../src/operator/silent-engine.js';
+import { OperatorStore } from '../../src/silent/operator-store.js';
+import { SilentEngine } from '../../src/silent/silent-engine.js';
+import { SimulatedOperator } from '../../src/silent/simulated-operator.js';
 import { InboxStore } from '../../src/sandbox/inbox-store.js';
 import { PhoneStore } from '../../src/sandbox/phone-store.js';
 import { SANDBOX_CALLER_ID, SandboxProvider } from '../../src/sandbox/sandbox-provider.js';
@@ -142,7 +143,7 @@ describeCallProviderContract('sandbox (virtual phone)', async () => {
     },
   };
   const operators = new OperatorStore(database);
-  const phone = new VirtualPhone(phones, sink, operators, new SilentEngine(operators, clock, 0), clock);
+  const phone = new VirtualPhone(phones, sink, new SimulatedOperator(operators, new SilentEngine(operators, clock, 0), clock), clock);
   const during = async (act: () => Promise<unknown>): Promise<CallEventRecord[]> => {
     const before = reported.length;
     await act();

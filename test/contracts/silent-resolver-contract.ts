@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SilentOutcome } from '../../src/operator/silent-engine.js';
+import type { SilentOutcome } from '../../src/silent/silent-engine.js';
 import { SilentStateError } from '../../src/silent/definition.js';
 import type { SilentRequest, SilentResolver } from '../../src/silent/silent-resolver.js';
 

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jwtVerify, SignJWT } from 'jose';
 import type { App } from '../../http/types.js';
 import type { Clock } from '../../lib/clock.js';
-import { OUTCOME_STATUS, type SilentEngine } from '../../operator/silent-engine.js';
+import { OUTCOME_STATUS, type SilentEngine } from '../../silent/silent-engine.js';
 import type { VendorCredential, VendorCredentials } from '../credentials/vendor-credentials.js';
 import { apigeeToken, fault, oauthError } from './apigee.js';
 import { parseSmvBody } from './smv-body.js';

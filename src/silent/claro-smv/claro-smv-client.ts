@@ -4,7 +4,7 @@ import { vendorRequest, type VendorReply } from '../../outbound/vendor-request.j
 import type { SilentResolverContext } from '../definition.js';
 import type { OutboundGuard } from '../../outbound/outbound-guard.js';
 import type { SilentOutcome, SilentRequest, SilentResolver, SilentResult } from '../silent-resolver.js';
-import { OUTCOME_STATUS } from '../../operator/silent-engine.js';
+import { OUTCOME_STATUS } from '../silent-engine.js';
 import { ClaroTokenError, ClaroTokenSource, VENDOR } from './claro-token.js';
 import type { ResolvedClaroSmvOptions } from './options.js';
 

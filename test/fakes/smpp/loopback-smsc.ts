@@ -6,7 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import smpp, { type Pdu, type Session } from 'smpp';
-import type { ReceivedMessage } from '../../providers/contract.js';
+import type { ReceivedMessage } from '../../contracts/message-provider-contract.js';
 
 /** What the SMSC does with a submit_sm: accept, say nothing, or answer with this command_status. */
 export type Answer = 'accept' | 'silent' | number;

@@ -6,7 +6,7 @@
  * `{code, message, more_info, status}`.
  */
 import { randomBytes } from 'node:crypto';
-import type { ReceivedMessage } from '../../providers/contract.js';
+import type { ReceivedMessage } from '../../contracts/message-provider-contract.js';
 import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface TwilioFake extends FakeServer {

@@ -5,7 +5,7 @@
  * ('0' sent) and `message-id` or `error-text`.
  */
 import { randomBytes } from 'node:crypto';
-import type { ReceivedMessage } from '../../providers/contract.js';
+import type { ReceivedMessage } from '../../contracts/message-provider-contract.js';
 import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface VonageFake extends FakeServer {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { ReceivedMessage } from '../../providers/contract.js';
+import type { ReceivedMessage } from '../../contracts/message-provider-contract.js';
 import { expectWire, RefusalQueue, startFake, WireError, type FakeReply, type FakeServer, type SeenRequest } from '../fake-server.js';
 
 export interface WhatsAppFake extends FakeServer {
