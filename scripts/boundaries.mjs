@@ -69,7 +69,37 @@ function folderCycleEdges(modules) {
   return out;
 }
 
+/** The folders bottom-up: each after every folder it imports, with what it imports (for docs/architecture.md). */
+function layers(modules) {
+  const edges = new Map();
+  for (const m of modules) {
+    const from = folderOf(m.source);
+    if (!from) continue;
+    if (!edges.has(from)) edges.set(from, new Set());
+    for (const d of m.dependencies) {
+      const to = folderOf(d.resolved);
+      if (to && to !== from) edges.get(from).add(to);
+    }
+  }
+  const level = new Map();
+  const depth = (f) => {
+    if (!level.has(f)) {
+      level.set(f, 0);
+      level.set(f, 1 + Math.max(-1, ...[...(edges.get(f) ?? [])].map(depth)));
+    }
+    return level.get(f);
+  };
+  const folders = [...edges.keys()].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  const width = Math.max(...folders.map((f) => f.length));
+  const lines = folders.map((f) => `${String(depth(f)).padStart(2)}  ${f.padEnd(width)}  ${[...edges.get(f)].sort((a, b) => depth(b) - depth(a) || a.localeCompare(b)).join(' ') || '—'}`);
+  return `\`\`\`\nlayer  folder → the folders it imports (higher layers first)\n${lines.join('\n')}\n\`\`\`\n`;
+}
+
 const result = cruise();
+if (process.argv.includes('--layers')) {
+  process.stdout.write(layers(result.modules));
+  process.exit(0);
+}
 const current = [...new Set([...result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`), ...folderCycleEdges(result.modules)])].sort();
 
 for (const v of current) process.stdout.write(`${v}\n`);

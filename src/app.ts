@@ -1,5 +1,3 @@
-import fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { pino, type Logger } from 'pino';
 import { accounts } from './accounts/plugin.js';
 import { calls } from './calls/plugin.js';
@@ -9,9 +7,7 @@ import { registerSettings, type Config } from './config/index.js';
 import { delivery, outbox } from './delivery/plugin.js';
 import { events } from './events/plugin.js';
 import { ROUTE_CHANNELS_CHECK } from './delivery/route-settings.js';
-import { clientErrorHandler } from './http/client-error.js';
-import { frameworkError } from './http/error-handler.js';
-import { RequestLogger } from './http/request-logger.js';
+import { createHttp } from './http/kernel.js';
 import type { App } from './http/types.js';
 import { idempotency } from './idempotency/plugin.js';
 import { infrastructure } from './infrastructure/plugin.js';
@@ -68,21 +64,10 @@ export function createLogger(config: Config): Logger {
  */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config);
-  const app = fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    // Fastify's own request lines print the URL, and a query string can hold a phone number.
-    logController: new LogController({ disableRequestLogging: true }),
-    childLoggerFactory: (parent, bindings, opts) => new RequestLogger(parent as Logger, bindings, opts) as unknown as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
-    bodyLimit: 128 * 1024,
-    // No type coercion: "6" is not a number and "Infinity" must not become one.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    frameworkErrors: frameworkError,
-    clientErrorHandler,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = await createHttp({ logger, trustProxy: config.trustProxy, docs: { ui: config.docs, version: VERSION } });
 
   try {
-    await app.register(infrastructure, { config, logger, clock: opts.clock ?? systemClock, version: VERSION, schema: opts.schema, migrations: opts.migrations });
+    await app.register(infrastructure, { config, logger, clock: opts.clock ?? systemClock, schema: opts.schema, migrations: opts.migrations });
     await app.register(accounts);
     await app.register(services);
     await app.register(templates);

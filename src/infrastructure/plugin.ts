@@ -9,10 +9,7 @@ import { Sealer } from '../crypto/sealer.js';
 import { migrate, openDatabase, pendingMigrations, type DatabaseHandle } from '../db/database.js';
 import { sqlitePath } from '../db/database-url.js';
 import { checkPostgres } from '../db/postgres-check.js';
-import { installDocs } from '../http/docs.js';
-import { installErrorHandler } from '../http/error-handler.js';
 import { Metrics } from '../http/metrics.js';
-import { Problem } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { StartupError } from '../lib/startup-error.js';
@@ -27,7 +24,6 @@ export interface InfrastructureOptions {
   config: Config;
   logger: Logger;
   clock: Clock;
-  version: string;
   /** PostgreSQL schema for this app's tables (test suites use one each). */
   schema?: string | undefined;
   /** `verify` only refuses to start when a migration is missing (a server beside owns the database). */
@@ -129,10 +125,6 @@ export const infrastructure = fp(
     // what the plugins in its `dependencies` have set.
     app.decorate('verity', { config, database, metrics, clock } as Verity);
     app.decorate('parts', {} as Parts);
-    app.decorateRequest('principal', undefined);
-    app.addSchema(Problem);
-    installErrorHandler(app);
-    await installDocs(app, { ui: config.docs, version: opts.version });
     metrics.install(app);
 
     const logRequests = logger.isLevelEnabled('info');

@@ -10,13 +10,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import fastify from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompatDeps } from '../../src/compat/compat-deps.js';
 import { messageCentralRoutes, MemoryVerificationNumbers, SqlVerificationNumbers, type MessageCentralOptions, type VerificationNumbers } from '../../src/compat/messagecentral/index.js';
 import type { App } from '../../src/http/types.js';
 import { describeOnBackends, lastCode, openTestDatabase, SQLITE, startTestApp, type Backend, type TestApp, type TestDatabase } from '../helpers/test-app.js';
+import { createHttp } from '../../src/http/kernel.js';
 
 const run = promisify(execFile);
 const CLIENTS = join(import.meta.dirname, 'clients');
@@ -307,7 +307,7 @@ describe('Message Central VerifyNow compat API', () => {
     let other: App;
     const signingKey = randomBytes(64);
     beforeAll(async () => {
-      other = fastify().withTypeProvider() as unknown as App;
+      other = await createHttp();
       await other.register(messageCentralRoutes(depsOf(t), { errorHttpStatus: 200, tokenErrorHttpStatus: 401, resendWindowS: 0, signingKey, flows: { SMS: 'sms', SAUTH: 'sms' } }));
     });
     afterAll(async () => other?.close());

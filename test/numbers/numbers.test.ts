@@ -1,12 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import fastify from 'fastify';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { AppError } from '../../src/errors/index.js';
-import { frameworkError, installErrorHandler } from '../../src/http/error-handler.js';
-import { Problem } from '../../src/http/schemas.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import {
   codeFromCallerId,
@@ -23,6 +18,8 @@ import {
   type PoolEntry,
 } from '../../src/numbers/index.js';
 import { describeOnBackends, openTestDatabase, type TestDatabase } from '../helpers/test-app.js';
+import { createHttp } from '../../src/http/kernel.js';
+import { callerFromHeader } from '../helpers/http-kernel.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const LONDON = '+442079460123';
@@ -291,16 +288,8 @@ describe('number routes', () => {
     await migrate(h);
     const store = new NumberStore(h);
     pool = new NumberPool(store, SERVER, () => 0, { clock, cacheTtlMs: 60_000 });
-    const app = fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } }, frameworkErrors: frameworkError }).withTypeProvider<TypeBoxTypeProvider>();
-    app.decorateRequest('principal', undefined);
-    app.addSchema(Problem);
-    installErrorHandler(app);
-    // Stands in for the API-key check: the caller names its account.
-    app.addHook('onRequest', async (req) => {
-      const account = req.headers['x-account'];
-      if (typeof account !== 'string') throw new AppError('UNAUTHORIZED');
-      req.principal = { accountId: account, keyId: 'vk_test', isAdmin: false };
-    });
+    const app = await createHttp();
+    callerFromHeader(app);
     await app.register(numberRoutes(pool, store, clock));
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

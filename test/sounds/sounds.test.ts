@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import fastify from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { SoundTable } from '../../src/db/schema.js';
-import { AppError } from '../../src/errors/index.js';
-import { installDocs } from '../../src/http/docs.js';
-import { installErrorHandler } from '../../src/http/error-handler.js';
-import { Problem } from '../../src/http/schemas.js';
 import type { App } from '../../src/http/types.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { newId } from '../../src/lib/ids.js';
 import { inspectSound, signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore, type SoundRouteOptions } from '../../src/sounds/index.js';
 import { describeOnBackends, openTestDatabase, type TestDatabase } from '../helpers/test-app.js';
 import { chunk, fmt, riff, wav } from '../helpers/audio.js';
+import { createHttp } from '../../src/http/kernel.js';
+import { callerFromHeader } from '../helpers/http-kernel.js';
 
 // ---- WAV and MP3 built byte by byte, from the published layouts ----
 
@@ -263,19 +259,10 @@ describeOnBackends('sounds', (backend) => {
     let base: string;
 
     beforeAll(async () => {
-      app = fastify({ bodyLimit: 128 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } } }).withTypeProvider<TypeBoxTypeProvider>();
-      app.decorateRequest('principal', undefined);
-      app.addSchema(Problem);
-      installErrorHandler(app);
-      await installDocs(app, { ui: false, version: 'test' });
+      app = await createHttp({ docs: { ui: false, version: 'test' } });
       await app.register(soundFetchRoutes(store, opts));
       await app.register(async (scope: App) => {
-        // Stands in for the API-key check: the account comes from a header.
-        scope.addHook('onRequest', async (req) => {
-          const accountId = req.headers['x-account'];
-          if (typeof accountId !== 'string') throw new AppError('UNAUTHORIZED');
-          req.principal = { accountId, keyId: 'vk_test', isAdmin: false };
-        });
+        callerFromHeader(scope);
         await scope.register(soundRoutes(store, opts));
       });
       await app.listen({ port: 0, host: '127.0.0.1' });

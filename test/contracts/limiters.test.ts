@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLimiterFactory } from './index.js';
-import type { Limiter, LimiterFactory, LimitRule } from './limiter.js';
+import { createLimiterFactory } from '../../src/limits/index.js';
+import type { Limiter, LimiterFactory, LimitRule } from '../../src/limits/limiter.js';
 
 // Names and keys carry this run's suffix so parallel test files sharing PostgreSQL or Redis
 // never touch each other's counters.
