@@ -38,7 +38,8 @@ import type { PhoneStore } from './sandbox/phone-store.js';
 import type { VirtualPhone } from './sandbox/virtual-phone.js';
 import type { SilentRouter } from './silent/index.js';
 import type { SimulatedOperator } from './silent/simulated-operator.js';
-import type { SoundStore } from './sounds/index.js';
+import type { SoundService } from './sounds/index.js';
+import type { SoundStore } from './sounds/sound-store.js';
 import type { VerificationService } from './verifications/verification-service.js';
 import type { VerificationStore } from './verifications/verification-store.js';
 import type { WebhookSender } from './webhooks/webhook-sender.js';
@@ -132,6 +133,8 @@ export interface Parts {
   soundUrl: (id: string) => string;
   /** sounds */
   soundKey: Buffer;
+  /** sounds: uploads, listing and removal. */
+  sounds: SoundService;
   /** outbox: where messages are queued. */
   outbox: Outbox;
   /** verifications: what the call channels ask of them. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AccountService } from '../accounts/account-service.js';
 import type { Clock } from '../lib/clock.js';
-import type { SoundStore } from '../sounds/index.js';
+import type { SoundService } from '../sounds/index.js';
 import type { VerificationService } from '../verifications/verification-service.js';
 import type { VendorCredentials } from './credentials/vendor-credentials.js';
 import type { EventFanout } from '../events/event-fanout.js';
@@ -11,7 +11,7 @@ export interface CompatDeps {
   credentials: VendorCredentials;
   verifications: VerificationService;
   accounts: Pick<AccountService, 'find'>;
-  sounds: SoundStore;
+  sounds: SoundService;
   events: Pick<EventFanout, 'subscribe'>;
   clock: Clock;
   log: Logger;

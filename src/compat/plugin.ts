@@ -23,7 +23,7 @@ export const compat = fp(
       const signingKey = app.core.derivedKey('claro tokens');
       await app.register(claroRoutes(vendorCredentials, v.silent, clock, { ...compat.claro, signingKey }));
     }
-    const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications: v.verifications, accounts: v.accounts, sounds: v.sounds, events: app.parts.events, clock, log: logger };
+    const compatDeps: CompatDeps = { credentials: vendorCredentials, verifications: v.verifications, accounts: v.accounts, sounds: app.parts.sounds, events: app.parts.events, clock, log: logger };
     if (compat.vendors.includes('zadarma')) {
       await app.register(
         zadarmaRoutes(compatDeps, { allowPrivate: config.outbound.allowPrivate, soundMaxBytes: config.calls.soundMaxBytes, soundsPerAccount: config.calls.soundsPerAccount, ...compat.zadarma }),

@@ -1,6 +1,5 @@
 export { NumberPool } from './number-pool.js';
 export type { PoolOptions } from './number-pool.js';
-export { NumberStore } from './number-store.js';
 export type { NumberRow } from './number-store.js';
 export { numberRoutes } from './routes.js';
 export { PURPOSES, canonicalNumber, parseEntry, parseEntries } from './pool-entry.js';

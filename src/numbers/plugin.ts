@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { App } from '../http/types.js';
-import { NumberPool, NumberStore, numberRoutes, parseEntries } from './index.js';
+import { NumberPool, numberRoutes, parseEntries } from './index.js';
+import { NumberStore } from './number-store.js';
 
 /** The inbound number pool: the operator's configured numbers and the accounts' own. */
 export const numbers = fp(

@@ -4,8 +4,9 @@ import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decodeCursor, encodeCursor } from './sound-cursor.js';
-import { DEFAULT_MAX_DURATION_S, inspectSound } from './sound-check.js';
-import { newSoundRow, type SoundMeta, type SoundStore } from './sound-store.js';
+import { DEFAULT_MAX_DURATION_S } from './sound-check.js';
+import type { SoundService } from './sound-service.js';
+import type { SoundMeta, SoundStore } from './sound-store.js';
 import { checkSoundUrl, DEFAULT_URL_TTL_S, signedSoundUrl } from './sound-url.js';
 
 export interface SoundRouteOptions {
@@ -42,7 +43,7 @@ const Sound = Type.Object({
 
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 
-export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
+export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxPerAccount = opts.maxPerAccount ?? DEFAULT_MAX_PER_ACCOUNT;
   const maxDurationS = opts.maxDurationS ?? DEFAULT_MAX_DURATION_S;
@@ -76,11 +77,12 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
       },
       async (req, reply) => {
         if (!Buffer.isBuffer(req.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the audio file as the body, with a content type of ${UPLOAD_CONTENT_TYPES.join(', ')}`);
-        const found = inspectSound(req.body, maxDurationS);
-        if ('problem' in found) throw new AppError('INVALID_SOUND', found.problem);
-        const row = newSoundRow(principalOf(req).accountId, req.query.name, req.body, found, opts.clock.now());
-        if (!(await store.insert(row, maxPerAccount))) throw new AppError('SOUND_LIMIT_REACHED', `an account may hold at most ${maxPerAccount} sounds; delete one first`);
-        return reply.code(201).send(view(row));
+        const added = await sounds.upload(principalOf(req).accountId, req.query.name, req.body, { maxBytes, maxDurationS, maxPerAccount });
+        if ('refused' in added) {
+          if (added.refused === 'limit') throw new AppError('SOUND_LIMIT_REACHED', `an account may hold at most ${maxPerAccount} sounds; delete one first`);
+          throw new AppError(added.refused === 'too_large' ? 'BODY_TOO_LARGE' : 'INVALID_SOUND', added.detail);
+        }
+        return reply.code(201).send(view(added));
       },
     );
 
@@ -101,7 +103,7 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
         const limit = Number(req.query.limit ?? 20);
         const cursor = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
         if (cursor === null) throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned');
-        const rows = await store.list(principalOf(req).accountId, { limit: limit + 1, cursor });
+        const rows = await sounds.list(principalOf(req).accountId, { limit: limit + 1, cursor });
         const page = rows.slice(0, limit);
         const last = page[page.length - 1];
         return { sounds: page.map(view), next_cursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -109,7 +111,7 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
     );
 
     app.get('/v1/sounds/:id', { schema: { tags, summary: 'Read a sound', params: IdParam('snd'), response: { 200: Sound, ...problems('SOUND_NOT_FOUND') } } }, async (req) => {
-      const s = await store.get(principalOf(req).accountId, req.params.id);
+      const s = await sounds.get(principalOf(req).accountId, req.params.id);
       if (!s) throw new AppError('SOUND_NOT_FOUND');
       return view(s);
     });
@@ -118,7 +120,7 @@ export function soundRoutes(store: SoundStore, opts: SoundRouteOptions) {
       '/v1/sounds/:id',
       { schema: { tags, summary: 'Delete a sound; its fetch URLs stop working', params: IdParam('snd'), response: { 204: Type.Null(), ...problems('SOUND_NOT_FOUND') } } },
       async (req, reply) => {
-        if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SOUND_NOT_FOUND');
+        if (!(await sounds.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SOUND_NOT_FOUND');
         return reply.code(204).send(null);
       },
     );

@@ -34,7 +34,7 @@ export const verifications = fp(
       magic: config.sandbox.magic,
       pools: v.numbers,
       silent: v.silentRouter,
-      sounds: { exists: async (accountId, id) => (await v.sounds.get(accountId, id)) !== undefined, url: p.soundUrl },
+      sounds: { exists: async (accountId, id) => (await p.sounds.get(accountId, id)) !== undefined, url: p.soundUrl },
       silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
       callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
       sink: p.events,

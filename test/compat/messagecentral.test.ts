@@ -347,7 +347,7 @@ function depsOf(t: TestApp): CompatDeps {
     credentials: v.vendorCredentials,
     verifications: v.verifications,
     accounts: v.accounts,
-    sounds: v.sounds,
+    sounds: t.app.parts.sounds,
     events: { subscribe: () => undefined },
     clock: t.clock,
     log: pino({ level: 'silent' }),

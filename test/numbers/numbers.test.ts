@@ -9,7 +9,6 @@ import {
   flashCodeLength,
   flashCodeOf,
   NumberPool,
-  NumberStore,
   numberRoutes,
   parseEntries,
   parseEntry,
@@ -17,6 +16,7 @@ import {
   type NumberRow,
   type PoolEntry,
 } from '../../src/numbers/index.js';
+import { NumberStore } from '../../src/numbers/number-store.js';
 import { describeOnBackends, openTestDatabase, type TestDatabase } from '../helpers/test-app.js';
 import { createHttp } from '../../src/http/kernel.js';
 import { callerFromHeader } from '../helpers/http-kernel.js';

@@ -7,7 +7,8 @@ import type { SoundTable } from '../../src/db/schema.js';
 import type { App } from '../../src/http/types.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { newId } from '../../src/lib/ids.js';
-import { inspectSound, signedSoundUrl, soundFetchRoutes, soundRoutes, SoundStore, type SoundRouteOptions } from '../../src/sounds/index.js';
+import { inspectSound, signedSoundUrl, soundFetchRoutes, soundRoutes, SoundService, type SoundRouteOptions } from '../../src/sounds/index.js';
+import { SoundStore } from '../../src/sounds/sound-store.js';
 import { describeOnBackends, openTestDatabase, type TestDatabase } from '../helpers/test-app.js';
 import { chunk, fmt, riff, wav } from '../helpers/audio.js';
 import { createHttp } from '../../src/http/kernel.js';
@@ -263,7 +264,7 @@ describeOnBackends('sounds', (backend) => {
       await app.register(soundFetchRoutes(store, opts));
       await app.register(async (scope: App) => {
         callerFromHeader(scope);
-        await scope.register(soundRoutes(store, opts));
+        await scope.register(soundRoutes(new SoundService(store, { maxBytes: opts.maxBytes ?? 0, maxDurationS: opts.maxDurationS ?? 0, maxPerAccount: opts.maxPerAccount ?? 0 }, clock), opts));
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

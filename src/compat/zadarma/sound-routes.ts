@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { inspectSound, newSoundRow } from '../../sounds/index.js';
 import type { CompatDeps } from '../compat-deps.js';
 import type { ZadarmaCall } from './endpoint.js';
 import { invalid, required, ZadarmaError } from './errors.js';
@@ -16,7 +15,7 @@ function pbxId(accountId: string): number {
 }
 
 /** `/v1/pbx/ivr/sounds/*` over Verity's sounds: the ids listed are the ids call_button takes. */
-export function soundHandlers(deps: Pick<CompatDeps, 'sounds' | 'clock'>, s: ZadarmaSettings) {
+export function soundHandlers(deps: Pick<CompatDeps, 'sounds'>, s: ZadarmaSettings) {
   return {
     async list({ credential }: ZadarmaCall): Promise<Record<string, unknown>> {
       const sounds = (await deps.sounds.list(credential.accountId, { limit: MAX_LISTED })).map((p) => ({ id: p.id, name: p.name }));
@@ -30,11 +29,12 @@ export function soundHandlers(deps: Pick<CompatDeps, 'sounds' | 'clock'>, s: Zad
       const name = wire.params.get('name')?.trim() || file.filename.trim();
       if (!name) throw required('name');
       if (!NAME.test(name)) throw invalid('name');
-      if (file.bytes.length > s.soundMaxBytes) throw new ZadarmaError(`File is too large: at most ${s.soundMaxBytes} bytes`);
-      const found = inspectSound(file.bytes, s.soundMaxDurationS);
-      if ('problem' in found) throw new ZadarmaError(`Wrong file format: ${found.problem}`);
-      const row = newSoundRow(credential.accountId, name, file.bytes, found, deps.clock.now());
-      if (!(await deps.sounds.insert(row, s.soundsPerAccount))) throw new ZadarmaError(`Too many sounds: at most ${s.soundsPerAccount}`);
+      const added = await deps.sounds.upload(credential.accountId, name, file.bytes, { maxBytes: s.soundMaxBytes, maxDurationS: s.soundMaxDurationS, maxPerAccount: s.soundsPerAccount });
+      if ('refused' in added) {
+        if (added.refused === 'too_large') throw new ZadarmaError(`File is too large: at most ${s.soundMaxBytes} bytes`);
+        if (added.refused === 'invalid') throw new ZadarmaError(`Wrong file format: ${added.detail}`);
+        throw new ZadarmaError(`Too many sounds: at most ${s.soundsPerAccount}`);
+      }
       return { status: 'success' };
     },
 
