@@ -18,6 +18,7 @@ import { messageCentralNumbers } from './migrations/0011-messagecentral-numbers.
 import { reverseCallIndex } from './migrations/0012-reverse-call-index.js';
 import { wrongGuesses } from './migrations/0013-wrong-guesses.js';
 import { failureReason } from './migrations/0014-failure-reason.js';
+import { verificationSearch } from './migrations/0015-verification-search.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -132,6 +133,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-reverse-call-index': reverseCallIndex,
   '0013-wrong-guesses': wrongGuesses,
   '0014-failure-reason': failureReason,
+  '0015-verification-search': verificationSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -51,8 +51,10 @@ export function installErrorHandler(app: App): void {
     const fe = err as FastifyError;
     if (fe.validation) {
       const errors = fe.validation.map((v) => {
-        const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
-        return { path: v.instancePath || '/', message: allowed ? `must be one of: ${allowed.join(', ')}` : (v.message ?? 'invalid') };
+        const { allowedValues: allowed, additionalProperty: extra } = v.params as { allowedValues?: unknown[]; additionalProperty?: string };
+        // A field this route does not take is named (the caller's own key, cut short), so a typo is found at once.
+        const message = allowed ? `must be one of: ${allowed.join(', ')}` : extra !== undefined ? `has no field ${JSON.stringify(extra.slice(0, 64))}` : (v.message ?? 'invalid');
+        return { path: v.instancePath || '/', message };
       });
       const where = fe.validationContext ?? 'request';
       return sendProblem(reply, req, 'VALIDATION_FAILED', `${where}${errors[0]?.path === '/' ? '' : (errors[0]?.path ?? '')} ${errors[0]?.message ?? 'is invalid'}`, { errors });

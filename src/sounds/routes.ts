@@ -3,7 +3,7 @@ import { AppError } from '../errors/index.js';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
-import { decodeCursor, encodeCursor } from './sound-cursor.js';
+import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
 import { DEFAULT_MAX_DURATION_S } from './sound-check.js';
 import type { SoundService } from './sound-service.js';
 import type { SoundMeta, SoundStore } from './sound-store.js';
@@ -101,7 +101,7 @@ export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
       },
       async (req) => {
         const limit = Number(req.query.limit ?? 20);
-        const cursor = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
+        const cursor = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor, 'snd');
         if (cursor === null) throw new AppError('VALIDATION_FAILED', 'the cursor is not one this API returned');
         const rows = await sounds.list(principalOf(req).accountId, { limit: limit + 1, cursor });
         const page = rows.slice(0, limit);

@@ -3,15 +3,13 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { SoundTable } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import type { SoundContentType } from './sound-check.js';
+import type { PageCursor } from '../lib/page-cursor.js';
 
 /** A sound without its audio: what lists and reads return. */
 export type SoundMeta = Omit<SoundTable, 'data'>;
 
 /** Where a page of the list starts: strictly older than this sound. */
-export interface SoundCursor {
-  createdAt: number;
-  id: string;
-}
+export type SoundCursor = PageCursor;
 
 /** A new sound's row: its audio, checked by inspectSound, stored as base64. */
 export function newSoundRow(accountId: string, name: string, bytes: Buffer, found: { contentType: SoundContentType; durationMs: number }, now: number): SoundTable {

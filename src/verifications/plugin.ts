@@ -3,6 +3,8 @@ import { CodeHasher } from '../crypto/code-hasher.js';
 import type { App } from '../http/types.js';
 import { callVerifications } from './call-verifications.js';
 import { verificationRoutes } from './routes.js';
+import { VerificationSearchStore } from './search-store.js';
+import { VerificationSearch } from './verification-search.js';
 import { VerificationService } from './verification-service.js';
 import { VerificationStore } from './verification-store.js';
 
@@ -49,7 +51,8 @@ export const verifications = fp(
       const stepper = setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref();
       app.addHook('preClose', async () => clearInterval(stepper));
     }
-    await app.parts.authenticated(app, verificationRoutes(verifications, p.idempotency));
+    const search = new VerificationSearch(new VerificationSearchStore(database), clock);
+    await app.parts.authenticated(app, verificationRoutes(verifications, search, p.idempotency));
   },
   { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox'] },
 );

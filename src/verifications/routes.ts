@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import { IdParam, problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { IdempotencyService } from '../idempotency/idempotency-service.js';
-import { CheckBody, CheckResponse, ResendBody, StartBody, Verification } from './schemas.js';
+import { CheckBody, CheckResponse, ListQuery, ListResponse, METADATA_FILTER, ResendBody, StartBody, Verification } from './schemas.js';
+import type { VerificationSearch } from './verification-search.js';
 import type { VerificationService } from './verification-service.js';
 
 const Params = IdParam('ver');
@@ -10,7 +11,7 @@ const IdempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
-export function verificationRoutes(verifications: VerificationService, idempotency: IdempotencyService) {
+export function verificationRoutes(verifications: VerificationService, search: VerificationSearch, idempotency: IdempotencyService) {
   return async function routes(app: App): Promise<void> {
     app.post(
       '/v1/verifications',
@@ -53,6 +54,27 @@ export function verificationRoutes(verifications: VerificationService, idempoten
         const result = key ? await idempotency.run(p.accountId, key, b, run) : { ...(await run()), replayed: false };
         if (result.replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(result.statusCode as 201).send(result.body as never);
+      },
+    );
+
+    app.get(
+      '/v1/verifications',
+      {
+        schema: {
+          tags: ['verifications'],
+          summary: 'List and search verifications, newest first, a page at a time',
+          querystring: ListQuery,
+          response: { 200: ListResponse, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const metadata: Array<[string, string]> = [];
+        for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
+          const key = METADATA_FILTER.exec(k)?.[1];
+          if (key && typeof v === 'string') metadata.push([key, v]);
+        }
+        return search.list(principalOf(req), { ...q, limit: q.limit === undefined ? undefined : Number(q.limit), metadata });
       },
     );
 

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import { ChannelSchema, NullableString, Timestamp, WorkflowSchema } from '../http/schemas.js';
+import { ID_CHARS } from '../lib/ids.js';
 import { FAILURE_REASONS } from './failure-reason.js';
+import { VERIFICATION_STATUSES } from './view.js';
 
 const SoundId = Type.String({ pattern: '^snd_[0-9A-Za-z]{1,40}$', description: 'An uploaded sound (POST /v1/sounds)' });
 const promptText = (description: string) => Type.String({ minLength: 1, maxLength: 500, description });
@@ -52,7 +54,7 @@ export const Verification = Type.Object(
     service_id: NullableString(Type.String()),
     to: Type.String(),
     channel: Type.String(),
-    status: Type.Enum(['pending', 'approved', 'canceled', 'expired', 'max_attempts', 'failed', 'blocked']),
+    status: Type.Enum([...VERIFICATION_STATUSES]),
     locale: Type.String(),
     country: NullableString(Type.String()),
     line_type: Type.String(),
@@ -88,3 +90,33 @@ export const CheckResponse = Type.Object({
 });
 
 export const ResendBody = Type.Object({ channel: Type.Optional(ChannelSchema) }, { additionalProperties: false });
+
+const ID = (prefix: string) => Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{8,40}$`, maxLength: 64 });
+/** `metadata.<key>`: a flat metadata key, letters, digits, `_` and `-`. */
+export const METADATA_FILTER = /^metadata\.([A-Za-z0-9_-]{1,64})$/;
+
+export const ListQuery = Type.Object(
+  {
+    account: Type.Optional(ID('acc')),
+    status: Type.Optional(Type.Enum([...VERIFICATION_STATUSES], { description: 'As a reader sees it: a pending verification past its expiry is expired' })),
+    channel: Type.Optional(ChannelSchema),
+    service: Type.Optional(ID('svc')),
+    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2, of the destination' })),
+    to: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'A phone number in any common writing (+55 11 98765-4321, 5511987654321) or an email address' })),
+    created_from: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after this date-time (ISO 8601)' })),
+    created_to: Type.Optional(Type.String({ maxLength: 40, description: 'Created before this date-time (ISO 8601)' })),
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200, default 50' })),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'next_cursor of the previous page' })),
+    order: Type.Optional(Type.Enum(['desc', 'asc'], { description: 'By creation time; newest first by default' })),
+  },
+  {
+    additionalProperties: false,
+    patternProperties: { [METADATA_FILTER.source]: Type.String({ maxLength: 200, description: 'metadata.<key>=<value>: flat metadata equal to the value' }) },
+    maxProperties: 20,
+  },
+);
+
+export const ListResponse = Type.Object({
+  verifications: Type.Array(Verification),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as cursor for the next page; null on the last one' }),
+});

@@ -2,7 +2,8 @@ import { parseChannelData } from './channel-data.js';
 import type { FailureReason } from './failure-reason.js';
 import type { VerificationRow } from './verification-store.js';
 
-export type VerificationStatus = 'pending' | 'approved' | 'canceled' | 'expired' | 'max_attempts' | 'failed' | 'blocked';
+export const VERIFICATION_STATUSES = ['pending', 'approved', 'canceled', 'expired', 'max_attempts', 'failed', 'blocked'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
 export interface VerificationView {
   id: string;

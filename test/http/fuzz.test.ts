@@ -98,6 +98,7 @@ const ROUTES: readonly Route[] = [
   { group: 'compat', method: 'DELETE', path: '/v1/compat/credentials/:id', id: 'vcr', json: true },
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
+  { group: 'verifications', method: 'GET', path: '/v1/verifications', json: true },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/check', id: 'ver', json: true, keys: ['code'], required: ['code'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/resend', id: 'ver', json: true, keys: ['channel'] },
@@ -586,7 +587,7 @@ const queryArb = fc.oneof(
     arbitrary: fc
       .array(
         fc.tuple(
-          fc.oneof(fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]'), fc.string({ maxLength: 8 })),
+          fc.oneof(fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]', 'cursor', 'status', 'country', 'created_from', 'account', 'metadata.k', 'metadata.__proto__', 'order'), fc.string({ maxLength: 8 })),
           fc.oneof(weirdString, phone, email, fc.nat({ max: 300 }).map(String)),
         ),
         { maxLength: 4 },
@@ -647,7 +648,7 @@ function requestArb(group: Group, pools: Pools): fc.Arbitrary<FuzzRequest> {
   };
   const routes = ROUTES.filter((r) => r.group === group).map((route) => ({
     // Starts are the property's point (no verification from an invalid one): they get more runs.
-    weight: route.path === '/v1/verifications' ? 3 : 1,
+    weight: route.path === '/v1/verifications' && route.method === 'POST' ? 3 : 1,
     arbitrary: fc.record({
       route: fc.constant(route),
       method: fc.oneof({ weight: 9, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
