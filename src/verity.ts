@@ -6,6 +6,7 @@ import type { KeyService } from './accounts/key-service.js';
 import type { TokenService } from './accounts/token-service.js';
 import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
+import type { EventLog } from './events/event-log.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
 import type { SandboxProvider } from './sandbox/sandbox-provider.js';
@@ -129,6 +130,8 @@ export interface Parts {
   sandbox: SandboxProvider;
   /** events: verification events for webhooks and the vendor APIs. */
   events: EventFanout;
+  /** events: the verifications' timeline log. */
+  eventLog: EventLog;
   /** sounds: a signed URL a call provider can fetch the sound from. */
   soundUrl: (id: string) => string;
   /** sounds */

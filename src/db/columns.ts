@@ -1,4 +1,4 @@
-import type { MessageTable, VerificationTable } from './schema.js';
+import type { MessageTable, VerificationEventTable, VerificationTable } from './schema.js';
 
 /**
  * The columns a prepared insert binds. Its placeholders are a proxy with no keys of its own, so
@@ -61,3 +61,4 @@ export const MESSAGE_COLUMNS: ReadonlyArray<keyof MessageTable> = [
 export function placeholderRow<R>(p: R, columns: ReadonlyArray<keyof R>): R {
   return Object.fromEntries(columns.map((c) => [c, p[c]])) as R;
 }
+export const EVENT_COLUMNS: ReadonlyArray<keyof VerificationEventTable> = ['id', 'verification_id', 'at', 'type', 'data'];

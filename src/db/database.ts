@@ -19,6 +19,7 @@ import { reverseCallIndex } from './migrations/0012-reverse-call-index.js';
 import { wrongGuesses } from './migrations/0013-wrong-guesses.js';
 import { failureReason } from './migrations/0014-failure-reason.js';
 import { verificationSearch } from './migrations/0015-verification-search.js';
+import { verificationEvents } from './migrations/0016-verification-events.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -134,6 +135,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-wrong-guesses': wrongGuesses,
   '0014-failure-reason': failureReason,
   '0015-verification-search': verificationSearch,
+  '0016-verification-events': verificationEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,7 +14,7 @@ import type {
   IdempotencyTable,
   MetaTable,
 } from './tables/accounts.js';
-import type { VerificationTable, MessageTable, MessageAttemptTable, WrongGuessTable, WebhookEndpointTable, WebhookDeliveryTable } from './tables/verifications.js';
+import type { VerificationTable, MessageTable, MessageAttemptTable, WrongGuessTable, WebhookEndpointTable, WebhookDeliveryTable, VerificationEventTable } from './tables/verifications.js';
 import type {
   OperatorRangeTable,
   OperatorSessionTable,
@@ -39,6 +39,7 @@ export interface Database {
   templates: TemplateTable;
   verifications: VerificationTable;
   messages: MessageTable;
+  verification_events: VerificationEventTable;
   message_attempts: MessageAttemptTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;

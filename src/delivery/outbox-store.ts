@@ -9,12 +9,17 @@ import type { DeliveryOutcome } from '../kernel/message.js';
 
 export type MessageRow = MessageTable;
 
+/** Runs in the transaction of a change, when the change was made (the verification's timeline entries). */
+type Also = (trx: Transaction<Database>) => Promise<void>;
+
 export interface AttemptRecord {
   provider: string;
   result: 'sent' | 'delivered' | 'undeliverable' | 'error';
   providerMessageId?: string | null | undefined;
   error?: string | null | undefined;
   retryable?: boolean | undefined;
+  /** How long the provider took to answer (kept on the timeline, not in the attempt log). */
+  durationMs?: number | undefined;
 }
 
 /** SQL of the delivery outbox: queueing messages, claiming due ones, recording attempts and their outcomes. */
@@ -53,7 +58,7 @@ export class OutboxStore {
   }
 
   /** The provider took the message: the sealed payload (it holds the code) is dropped. */
-  async markSent(id: string, provider: string, providerMessageId: string, status: DeliveryOutcome, now: number, attempts: AttemptRecord[]): Promise<boolean> {
+  async markSent(id: string, provider: string, providerMessageId: string, status: DeliveryOutcome, now: number, attempts: AttemptRecord[], also?: Also): Promise<boolean> {
     return this.handle.write(async (trx) => {
       const res = await trx
         .updateTable('messages')
@@ -62,12 +67,14 @@ export class OutboxStore {
         .where('status', '=', 'sending')
         .executeTakeFirst();
       for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
-      return Number(res.numUpdatedRows) === 1;
+      const changed = Number(res.numUpdatedRows) === 1;
+      if (changed) await also?.(trx);
+      return changed;
     });
   }
 
   /** Back in the queue until `at`, after a retryable failure. */
-  async reschedule(id: string, at: number, error: string, now: number, attempts: AttemptRecord[], opts: { refund?: boolean } = {}): Promise<void> {
+  async reschedule(id: string, at: number, error: string, now: number, attempts: AttemptRecord[], opts: { refund?: boolean } = {}, also?: Also): Promise<void> {
     await this.handle.write(async (trx) => {
       await trx
         .updateTable('messages')
@@ -76,11 +83,12 @@ export class OutboxStore {
         .where('status', '=', 'sending')
         .execute();
       for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
+      await also?.(trx);
     });
   }
 
   /** Given up: permanent refusal or the last attempt spent. True only for the caller that made the change. */
-  async markFailed(id: string, error: string, now: number, attempts: AttemptRecord[]): Promise<boolean> {
+  async markFailed(id: string, error: string, now: number, attempts: AttemptRecord[], also?: Also): Promise<boolean> {
     return this.handle.write(async (trx) => {
       const res = await trx
         .updateTable('messages')
@@ -89,7 +97,9 @@ export class OutboxStore {
         .where('status', 'in', ['queued', 'sending'])
         .executeTakeFirst();
       for (const [i, a] of attempts.entries()) await this.insertAttempt(trx, id, a, now, i);
-      return Number(res.numUpdatedRows) === 1;
+      const changed = Number(res.numUpdatedRows) === 1;
+      if (changed) await also?.(trx);
+      return changed;
     });
   }
 
@@ -98,7 +108,14 @@ export class OutboxStore {
    * only moves a message forward (sent → delivered | undeliverable); a repeated or late one changes
    * nothing. Returns the message when this call changed it.
    */
-  async applyReceipt(provider: string, providerMessageId: string, status: DeliveryOutcome, errorCode: string | undefined, now: number): Promise<MessageRow | undefined> {
+  async applyReceipt(
+    provider: string,
+    providerMessageId: string,
+    status: DeliveryOutcome,
+    errorCode: string | undefined,
+    now: number,
+    also?: (trx: Transaction<Database>, row: MessageRow) => Promise<void>,
+  ): Promise<MessageRow | undefined> {
     if (status === 'sent') return undefined;
     return this.handle.write(async (trx) => {
       const row = await trx
@@ -109,7 +126,10 @@ export class OutboxStore {
         .where('status', '=', 'sent')
         .returningAll()
         .executeTakeFirst();
-      if (row) await this.insertAttempt(trx, row.id, { provider, result: status, providerMessageId, error: errorCode ?? null }, now, 0);
+      if (row) {
+        await this.insertAttempt(trx, row.id, { provider, result: status, providerMessageId, error: errorCode ?? null }, now, 0);
+        await also?.(trx, row);
+      }
       return row;
     });
   }

@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { EventLog, TimelineEvent, TimelineType } from '../events/event-log.js';
 import type { Logger } from 'pino';
 import type { DeliverySettings } from '../config/config.js';
 import type { Sealer } from '../crypto/sealer.js';
@@ -45,6 +48,8 @@ export interface DeliveryWorkerDeps {
   log: Logger;
   settings: DeliverySettings;
   listener: DeliveryListener;
+  /** The verifications' timeline: every attempt, hand-over, failure and receipt, in its own write. */
+  timeline: Pick<EventLog, 'append'>;
   random?: () => number;
 }
 
@@ -93,7 +98,9 @@ export class DeliveryWorker {
 
   /** Applies a receipt; one that arrives before its send was recorded is tried again shortly. */
   async receipt(provider: string, r: DeliveryReceipt, tries = 0): Promise<void> {
-    const row = await this.d.store.applyReceipt(provider, r.providerMessageId, r.status, r.errorCode, this.d.clock.now());
+    const logged = (trx: Transaction<Database>, m: MessageRow) =>
+      this.d.timeline.append(trx, [{ verificationId: m.verification_id, type: `message.${r.status}`, data: { message_id: m.id, provider, receipt: true, error_code: r.errorCode ?? null } }]);
+    const row = await this.d.store.applyReceipt(provider, r.providerMessageId, r.status, r.errorCode, this.d.clock.now(), logged);
     if (row) {
       if (r.status === 'undeliverable') await this.d.listener.onFailed(row, r.errorCode ?? 'UNDELIVERABLE', 'undeliverable');
       else await this.d.listener.onSent(row, r.status);
@@ -115,12 +122,12 @@ export class DeliveryWorker {
   private async deliver(m: MessageRow): Promise<void> {
     const { store, clock, listener } = this.d;
     if (!(await listener.isLive(m))) {
-      await store.markFailed(m.id, 'VERIFICATION_FINISHED', clock.now(), []);
+      await store.markFailed(m.id, 'VERIFICATION_FINISHED', clock.now(), [], this.log(m, [], { type: 'message.failed', error: 'VERIFICATION_FINISHED' }));
       return;
     }
     const payload = m.payload_sealed ? (JSON.parse(this.d.sealer.open(m.payload_sealed, m.id)) as MessagePayload) : undefined;
     if (!payload) {
-      if (await store.markFailed(m.id, 'NO_PAYLOAD', clock.now(), [])) await listener.onFailed(m, 'NO_PAYLOAD', 'undeliverable');
+      if (await store.markFailed(m.id, 'NO_PAYLOAD', clock.now(), [], this.log(m, [], { type: 'message.failed', error: 'NO_PAYLOAD' }))) await listener.onFailed(m, 'NO_PAYLOAD', 'undeliverable');
       return;
     }
     const message: OutboundMessage = {
@@ -135,14 +142,15 @@ export class DeliveryWorker {
     const attempts: AttemptRecord[] = [];
     const router = await this.d.routerFor(m.account_id);
     for (const provider of router.candidates(message)) {
+      const began = performance.now();
       try {
         const receipt = await this.d.breakers.send(provider, message);
-        const attempt: AttemptRecord = { provider: provider.name, result: receipt.status, providerMessageId: receipt.providerMessageId };
+        const attempt: AttemptRecord = { provider: provider.name, result: receipt.status, providerMessageId: receipt.providerMessageId, durationMs: Math.round(performance.now() - began) };
         await this.recordSent(m, provider.name, receipt.providerMessageId, receipt.status, [...attempts, attempt]);
         return;
       } catch (err) {
         const pe = err instanceof ProviderError ? err : new ProviderError('PROVIDER_EXCEPTION', 'the provider failed unexpectedly', err);
-        attempts.push({ provider: provider.name, result: 'error', error: pe.code, retryable: pe.retryable });
+        attempts.push({ provider: provider.name, result: 'error', error: pe.code, retryable: pe.retryable, durationMs: Math.round(performance.now() - began) });
         this.d.log.warn({ message_id: m.id, to: maskDestination(m.to), provider: provider.name, code: pe.code, retryable: pe.retryable }, 'send failed');
       }
     }
@@ -152,20 +160,45 @@ export class DeliveryWorker {
     // Every provider of the route skipped by an open breaker: nothing was handed over, so the
     // message keeps its attempt and waits for a breaker to let a trial through.
     if (attempts.length > 0 && attempts.every((a) => a.error === 'CIRCUIT_OPEN')) {
-      await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), 'CIRCUIT_OPEN', now, attempts, { refund: true });
+      await store.reschedule(
+        m.id,
+        now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random),
+        'CIRCUIT_OPEN',
+        now,
+        attempts,
+        { refund: true },
+        this.log(m, attempts),
+      );
       return;
     }
     const retry = attempts.some((a) => a.retryable) && m.attempts < this.d.settings.maxAttempts;
     if (retry) {
-      await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), last, now, attempts);
-    } else if (await store.markFailed(m.id, last, now, attempts)) {
+      await store.reschedule(m.id, now + backoffMs(m.attempts, this.d.settings.backoffMs, this.d.settings.backoffMaxMs, this.random), last, now, attempts, {}, this.log(m, attempts));
+    } else if (await store.markFailed(m.id, last, now, attempts, this.log(m, attempts, { type: 'message.failed', error: last }))) {
       await listener.onFailed(m, last, 'refused');
     }
   }
 
   private async recordSent(m: MessageRow, provider: string, providerMessageId: string, status: DeliveryOutcome, attempts: AttemptRecord[]): Promise<void> {
-    if (!(await this.d.store.markSent(m.id, provider, providerMessageId, status, this.d.clock.now(), attempts))) return;
+    const handed = this.log(m, attempts, { type: `message.${status}`, provider });
+    if (!(await this.d.store.markSent(m.id, provider, providerMessageId, status, this.d.clock.now(), attempts, handed))) return;
     if (status === 'undeliverable') await this.d.listener.onFailed(m, 'UNDELIVERABLE', 'undeliverable');
     else await this.d.listener.onSent(m, status);
+  }
+
+  /** The timeline entries of one delivery pass: each provider attempt, then how the message stands. */
+  private log(m: MessageRow, attempts: readonly AttemptRecord[], outcome?: { type: TimelineType; error?: string; provider?: string }) {
+    const events: TimelineEvent[] = attempts.map((a) => ({
+      verificationId: m.verification_id,
+      type: 'attempt',
+      data: { message_id: m.id, provider: a.provider, result: a.result, error_code: a.error ?? null, retryable: a.retryable ?? null, duration_ms: a.durationMs ?? null },
+    }));
+    if (outcome)
+      events.push({
+        verificationId: m.verification_id,
+        type: outcome.type,
+        data: { message_id: m.id, ...(outcome.provider ? { provider: outcome.provider } : {}), ...(outcome.error ? { error_code: outcome.error } : {}) },
+      });
+    return (trx: Transaction<Database>) => this.d.timeline.append(trx, events);
   }
 }

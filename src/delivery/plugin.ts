@@ -28,6 +28,7 @@ export const delivery = fp(
       log: logger,
       settings: config.delivery,
       listener: v.verifications.delivery,
+      timeline: app.parts.eventLog,
     });
     v.worker = worker;
     app.parts.outbox.onQueued(() => worker.wake());
@@ -35,5 +36,5 @@ export const delivery = fp(
     // Stops before the webhooks, providers and database it uses, which were registered before it.
     app.addHook('onClose', async () => worker.stop());
   },
-  { name: 'delivery', dependencies: ['infrastructure', 'outbox', 'providers', 'verifications'] },
+  { name: 'delivery', dependencies: ['infrastructure', 'events', 'outbox', 'providers', 'verifications'] },
 );

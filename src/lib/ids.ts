@@ -29,3 +29,26 @@ export function newId(prefix: string): string {
 
 /** The characters after the prefix, as a regular-expression class body. */
 export const ID_CHARS = '0-9A-HJ-NP-Za-km-z';
+
+let sequence = 0;
+
+/**
+ * An id that sorts in the order this process made them: 8 characters of `at` (ms), 4 of a
+ * counter, then 10 random ones. Rows of one append share `at` and still sort as appended.
+ */
+export function sequentialId(prefix: string, at: number): string {
+  let t = at;
+  let time = '';
+  for (let i = 0; i < TIME_CHARS; i++) {
+    time = ALPHABET[t % 58] + time;
+    t = Math.floor(t / 58);
+  }
+  let n = sequence;
+  sequence = (sequence + 1) % 58 ** 4;
+  let seq = '';
+  for (let i = 0; i < 4; i++) {
+    seq = ALPHABET[n % 58] + seq;
+    n = Math.floor(n / 58);
+  }
+  return `${prefix}_${time}${seq}${newId('x').slice(-10)}`;
+}

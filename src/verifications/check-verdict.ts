@@ -1,6 +1,11 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { TimelineEvent } from '../events/event-log.js';
+import { maskIp } from '../lib/mask.js';
 import { codeFromCallerId } from '../numbers/index.js';
 import type { FailureReason } from './failure-reason.js';
 import type { VerificationServiceDeps } from './verification-deps.js';
+import { timeline } from './timeline.js';
 import type { VerificationRow } from './verification-store.js';
 
 /** What one check decided, inside its write unit. */
@@ -14,7 +19,14 @@ export type CheckVerdict =
  * Counts one attempt at `id`'s code and decides it; undefined when there is nothing to check (the
  * verification is unknown to the account, finished, expired or out of attempts).
  */
-export async function judgeCode(d: Pick<VerificationServiceDeps, 'store' | 'hasher' | 'guessBudget'>, accountId: string, id: string, code: string, now: number): Promise<CheckVerdict | undefined> {
+export async function judgeCode(
+  d: Pick<VerificationServiceDeps, 'store' | 'hasher' | 'guessBudget' | 'timeline'>,
+  accountId: string,
+  id: string,
+  code: string,
+  now: number,
+  ip: string,
+): Promise<CheckVerdict | undefined> {
   const budget = d.guessBudget;
   const windowMs = budget.points > 0 ? budget.durationSec * 1000 : 0;
   const since = now - windowMs;
@@ -23,7 +35,7 @@ export async function judgeCode(d: Pick<VerificationServiceDeps, 'store' | 'hash
   // verification or destination gets past its count. So a right code that loses a race finds
   // the verification approved and counts nothing, and parallel wrong guesses cannot slip past
   // the budget: a guess is refused before comparison once the window holds the budget.
-  return d.store.transaction(async (trx): Promise<CheckVerdict | undefined> => {
+  const decide = async (trx: Transaction<Database>): Promise<CheckVerdict | undefined> => {
     const counted = await d.store.countAttempt(trx, accountId, id, now, since);
     // No row: the verification is unknown, finished, expired or out of attempts.
     if (!counted) return undefined;
@@ -52,5 +64,22 @@ export async function judgeCode(d: Pick<VerificationServiceDeps, 'store' | 'hash
       return { kind: 'wrong', row, status: 'blocked', reason: 'guess_limit' };
     }
     return { kind: 'wrong', row, status: 'pending' };
+  };
+  return d.store.transaction(async (trx) => {
+    const verdict = await decide(trx);
+    if (verdict) await d.timeline.append(trx, checkEvents(id, verdict, ip));
+    return verdict;
   });
+}
+
+/** A check on the timeline, with its attempt number and the caller's network, and how it ended the verification. */
+function checkEvents(id: string, v: CheckVerdict, ip: string): TimelineEvent[] {
+  const check: TimelineEvent = {
+    verificationId: id,
+    type: 'check',
+    data: { valid: v.kind === 'approved', attempt: v.row.attempts, ip: maskIp(ip), ...(v.kind === 'refused' ? { refused: 'guess_limit' } : {}) },
+  };
+  if (v.kind === 'approved') return [check, timeline.ended(id, 'approved')];
+  if (v.kind === 'wrong' && v.status !== 'pending') return [check, timeline.ended(id, v.status, v.reason)];
+  return [check];
 }

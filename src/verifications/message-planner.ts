@@ -1,3 +1,4 @@
+import type { TimelineEvent } from '../events/event-log.js';
 import type { IvrPrompts } from '../calls/call-script.js';
 import type { MessagePayload } from '../delivery/outbox-worker.js';
 import type { MessageProvider } from '../delivery/provider.js';
@@ -30,7 +31,7 @@ export interface AfterSend {
 
 export type MessagePlannerDeps = Pick<
   VerificationServiceDeps,
-  'store' | 'templates' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools'
+  'store' | 'templates' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools' | 'timeline'
 >;
 
 /** What a step sends and how: its template, its code, its provider, its debit and its outbox row. */
@@ -147,6 +148,9 @@ export class MessagePlanner {
         created_at: now,
         updated_at: now,
       });
+      const queued = { message_id: messageId, channel, step, provider: provider.name };
+      const handed: TimelineEvent[] = receipt ? [{ verificationId: row.id, type: `message.${receipt.status}`, data: { message_id: messageId, provider: provider.name } }] : [];
+      await d.timeline.append(trx, [{ verificationId: row.id, type: 'message.queued', data: queued }, ...handed]);
     });
     return { receipt, provider, messageId };
   }

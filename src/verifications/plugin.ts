@@ -40,6 +40,7 @@ export const verifications = fp(
       silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
       callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
       sink: p.events,
+      timeline: p.eventLog,
       log: logger,
     });
     Object.assign(v, { verifications, verificationStore });
@@ -52,7 +53,7 @@ export const verifications = fp(
       app.addHook('preClose', async () => clearInterval(stepper));
     }
     const search = new VerificationSearch(new VerificationSearchStore(database), clock);
-    await app.parts.authenticated(app, verificationRoutes(verifications, search, p.idempotency));
+    await app.parts.authenticated(app, verificationRoutes(verifications, search, p.eventLog, p.idempotency));
   },
   { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox'] },
 );

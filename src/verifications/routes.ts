@@ -1,8 +1,9 @@
+import type { EventLog } from '../events/event-log.js';
 import { Type } from 'typebox';
 import { IdParam, problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { IdempotencyService } from '../idempotency/idempotency-service.js';
-import { CheckBody, CheckResponse, ListQuery, ListResponse, METADATA_FILTER, ResendBody, StartBody, Verification } from './schemas.js';
+import { CheckBody, CheckResponse, ListQuery, ListResponse, METADATA_FILTER, ResendBody, StartBody, TimelineResponse, Verification } from './schemas.js';
 import type { VerificationSearch } from './verification-search.js';
 import type { VerificationService } from './verification-service.js';
 
@@ -11,7 +12,7 @@ const IdempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
 });
 
-export function verificationRoutes(verifications: VerificationService, search: VerificationSearch, idempotency: IdempotencyService) {
+export function verificationRoutes(verifications: VerificationService, search: VerificationSearch, log: Pick<EventLog, 'timeline'>, idempotency: IdempotencyService) {
   return async function routes(app: App): Promise<void> {
     app.post(
       '/v1/verifications',
@@ -89,6 +90,22 @@ export function verificationRoutes(verifications: VerificationService, search: V
         },
       },
       async (req) => verifications.get(principalOf(req).accountId, req.params.id),
+    );
+
+    app.get(
+      '/v1/verifications/:id/events',
+      {
+        schema: {
+          tags: ['verifications'],
+          summary: 'The timeline of a verification: start, messages and each provider attempt, receipts, checks, resends, steps, its end',
+          params: Params,
+          response: { 200: TimelineResponse, ...problems('VERIFICATION_NOT_FOUND') },
+        },
+      },
+      async (req) => {
+        await verifications.get(principalOf(req).accountId, req.params.id);
+        return { events: await log.timeline(req.params.id) };
+      },
     );
 
     app.post(

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ChannelSchema, NullableString, Timestamp, WorkflowSchema } from '../http/schemas.js';
+import { TIMELINE_TYPES } from '../events/event-log.js';
 import { ID_CHARS } from '../lib/ids.js';
 import { FAILURE_REASONS } from './failure-reason.js';
 import { VERIFICATION_STATUSES } from './view.js';
@@ -119,4 +120,14 @@ export const ListQuery = Type.Object(
 export const ListResponse = Type.Object({
   verifications: Type.Array(Verification),
   next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as cursor for the next page; null on the last one' }),
+});
+
+export const TimelineResponse = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      at: Timestamp,
+      type: Type.Enum([...TIMELINE_TYPES]),
+      data: Type.Record(Type.String(), Type.Unknown(), { description: 'What happened: channel, step, provider, attempt, result, error code, reason… never a code or a full phone number' }),
+    }),
+  ),
 });

@@ -12,6 +12,7 @@ import type { ServiceSettings } from '../services/service-settings.js';
 import type { SilentRequest, SilentResult } from '../silent/silent-resolver.js';
 import type { TemplateService } from '../templates/template-service.js';
 import type { WorkflowStep } from '../services/workflow.js';
+import type { EventLog } from '../events/event-log.js';
 import type { EventSink } from '../events/webhook-events.js';
 import type { Channel } from '../kernel/channel.js';
 import type { VerificationStore } from './verification-store.js';
@@ -82,6 +83,8 @@ export interface VerificationServiceDeps {
   callTiming: CallTiming;
   /** Where a device checks in over its mobile data when the app does not know its public address. */
   silentCheckInUrl: (token: string) => string;
+  /** The timeline log, appended in the transaction of each change. */
+  timeline: Pick<EventLog, 'append'>;
   /** Hears verification.* and message.* events (webhooks). */
   sink?: EventSink | undefined;
   log?: { warn(obj: object, msg: string): void } | undefined;

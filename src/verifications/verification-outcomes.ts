@@ -1,6 +1,10 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { EventLog } from '../events/event-log.js';
 import type { Clock } from '../lib/clock.js';
 import type { EventSink, WebhookEventType } from '../events/webhook-events.js';
 import { type Failure, type FailureReason, legacyReason } from './failure-reason.js';
+import { timeline } from './timeline.js';
 import type { VerificationRow, VerificationStore } from './verification-store.js';
 import { effectiveStatus, toView, type VerificationStatus } from './view.js';
 
@@ -12,6 +16,7 @@ export interface VerificationEvents {
 
 export interface VerificationOutcomesDeps {
   store: VerificationStore;
+  timeline: Pick<EventLog, 'append'>;
   clock: Clock;
   events: VerificationEvents;
   /** Hears verification.* and message.* events (webhooks). */
@@ -30,7 +35,7 @@ export class VerificationOutcomes {
    * received, the network's answer); true only for the caller that approved it.
    */
   async approve(id: string): Promise<boolean> {
-    if (!(await this.d.store.finish(id, 'approved', this.d.clock.now()))) return false;
+    if (!(await this.d.store.finish(id, 'approved', this.d.clock.now(), {}, this.logEnded([id], 'approved')))) return false;
     const row = await this.d.store.byId(id);
     if (row) this.ended(row);
     return true;
@@ -42,16 +47,25 @@ export class VerificationOutcomes {
    */
   async fail(id: string, failure: FailureReason | Failure, channel?: string): Promise<boolean> {
     const f = typeof failure === 'string' ? { reason: failure } : failure;
-    if (!(await this.d.store.finish(id, 'failed', this.d.clock.now(), { failure: f }))) return false;
+    if (!(await this.d.store.finish(id, 'failed', this.d.clock.now(), { failure: f }, this.logEnded([id], 'failed', f.reason)))) return false;
     const row = await this.d.store.byId(id);
     if (row) this.ended(row, channel);
     return true;
   }
 
+  /** Writes how verifications ended on their timelines, in the transaction that ends them. */
+  logEnded(ids: readonly string[], status: string, reason?: string | null): (trx: Transaction<Database>) => Promise<void> {
+    return (trx) =>
+      this.d.timeline.append(
+        trx,
+        ids.map((id) => timeline.ended(id, status, reason)),
+      );
+  }
+
   /** The row's status now; a pending row past its expiry is recorded as expired on the way. */
   async settle(row: VerificationRow, now: number): Promise<VerificationStatus> {
     const status = effectiveStatus(row, now);
-    if (status === 'expired' && row.status === 'pending' && (await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true }))) {
+    if (status === 'expired' && row.status === 'pending' && (await this.d.store.finish(row.id, 'expired', now, { expiredOnly: true }, this.logEnded([row.id], 'expired')))) {
       this.notify('verification.expired', { ...row, status: 'expired', code_sealed: null, failure_reason: 'expired', updated_at: now });
     }
     return status;

@@ -17,6 +17,7 @@ import { finishedError } from './state-errors.js';
 import type { CallerContext, StartInput, VerificationServiceDeps } from './verification-deps.js';
 import { VerificationOutcomes } from './verification-outcomes.js';
 import type { VerificationRow } from './verification-store.js';
+import { timeline } from './timeline.js';
 import { toView, type VerificationStatus, type VerificationView } from './view.js';
 import { checkSteps, parseWorkflow, plannedSteps, stepDeadline, type WorkflowStep } from '../services/workflow.js';
 import { WorkflowStepper } from './workflow-stepper.js';
@@ -121,7 +122,10 @@ export class VerificationService {
       ivr: input.ivr,
       flash_cli: cli ? d.sealer.seal(cli, id) : undefined,
     });
-    row.status = await this.planner.send(row, channel, template, settings, code, async (trx) => d.store.insert(trx, row));
+    row.status = await this.planner.send(row, channel, template, settings, code, async (trx) => {
+      await d.store.insert(trx, row);
+      await d.timeline.append(trx, [timeline.started(row, steps)]);
+    });
     d.events.started(channel);
     this.outcomes.notify('verification.started', row);
     // A workflow may already have moved past a step the sandbox could not deliver, a silent step
@@ -143,7 +147,7 @@ export class VerificationService {
       throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     }
     const now = d.clock.now();
-    const verdict = await judgeCode(d, ctx.accountId, id, code, now);
+    const verdict = await judgeCode(d, ctx.accountId, id, code, now, ctx.ip);
     if (!verdict) throw await this.stateError(ctx.accountId, id);
     const { row } = verdict;
     switch (verdict.kind) {
@@ -203,6 +207,7 @@ export class VerificationService {
             lostRace = true;
             throw new AppError('CONFLICT');
           }
+          await d.timeline.append(trx, [timeline.resend(id, target)]);
         },
         jump?.index ?? row.step,
       );
@@ -216,7 +221,7 @@ export class VerificationService {
     const row = await this.load(accountId, id);
     const now = this.d.clock.now();
     await this.assertPending(row, now);
-    if (!(await this.d.store.finish(id, 'canceled', now, { failure: { reason: 'canceled' } }))) throw await this.stateError(accountId, id);
+    if (!(await this.d.store.finish(id, 'canceled', now, { failure: { reason: 'canceled' } }, this.outcomes.logEnded([id], 'canceled')))) throw await this.stateError(accountId, id);
     const canceled = { ...row, status: 'canceled', code_sealed: null, failure_reason: 'canceled', updated_at: now };
     this.outcomes.notify('verification.canceled', canceled);
     return toView(canceled, now);
@@ -225,7 +230,12 @@ export class VerificationService {
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
   async sweep(): Promise<number> {
     const now = this.d.clock.now();
-    const expired = await this.d.store.sweepExpired(now);
+    const expired = await this.d.store.sweepExpired(now, (trx, rows) =>
+      this.outcomes.logEnded(
+        rows.map((r) => r.id),
+        'expired',
+      )(trx),
+    );
     for (const row of expired) this.outcomes.notify('verification.expired', row);
     await this.d.store.sweepWrongGuesses(now - Math.max(0, this.d.guessBudget.durationSec) * 1000);
     return expired.length;

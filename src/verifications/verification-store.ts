@@ -151,10 +151,14 @@ export class VerificationStore {
    * Moves a pending verification to `status` and drops its sealed code, recording why it failed
    * (`failure`) in the same write; true only for the caller that made the change. Approval also
    * requires the verification to be unexpired; `expiredOnly` ends it only if it really is past
-   * its expiry.
+   * its expiry. `also` runs in the same transaction when the change was made (the timeline entry).
    */
-  async finish(id: string, status: string, now: number, extra: FinishExtra = {}): Promise<boolean> {
-    return this.handle.write((trx) => this.finishIn(trx, id, status, now, extra));
+  async finish(id: string, status: string, now: number, extra: FinishExtra = {}, also?: (trx: Transaction<Database>) => Promise<void>): Promise<boolean> {
+    return this.handle.write(async (trx) => {
+      const changed = await this.finishIn(trx, id, status, now, extra);
+      if (changed && also) await also(trx);
+      return changed;
+    });
   }
 
   /** `finish` inside a transaction the caller holds. */
@@ -236,16 +240,18 @@ export class VerificationStore {
       .execute();
   }
 
-  /** Ends every pending verification past its expiry and drops its sealed code. */
-  async sweepExpired(now: number): Promise<VerificationRow[]> {
-    return this.handle.write((trx) =>
-      trx
+  /** Ends every pending verification past its expiry and drops its sealed code; `also` runs in the same transaction. */
+  async sweepExpired(now: number, also?: (trx: Transaction<Database>, rows: VerificationRow[]) => Promise<void>): Promise<VerificationRow[]> {
+    return this.handle.write(async (trx) => {
+      const rows = await trx
         .updateTable('verifications')
         .set({ status: 'expired', code_sealed: null, failure_reason: 'expired' satisfies FailureReason, updated_at: now })
         .where('status', '=', 'pending')
         .where('expires_at', '<=', now)
         .returningAll()
-        .execute(),
-    );
+        .execute();
+      if (also && rows.length > 0) await also(trx, rows);
+      return rows;
+    });
   }
 }

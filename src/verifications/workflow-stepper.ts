@@ -5,13 +5,14 @@ import type { MessagePlanner } from './message-planner.js';
 import type { VerificationServiceDeps } from './verification-deps.js';
 import type { VerificationOutcomes } from './verification-outcomes.js';
 import type { VerificationRow } from './verification-store.js';
+import { timeline } from './timeline.js';
 import type { VerificationStatus } from './view.js';
 import { parseWorkflow, stepDeadline, type WorkflowStep } from '../services/workflow.js';
 
 /** Thrown inside a workflow move that another request or instance made first. */
 const LOST_RACE = new Error('the verification moved on');
 
-export type WorkflowStepperDeps = Pick<VerificationServiceDeps, 'store' | 'settings' | 'sealer' | 'clock' | 'log'>;
+export type WorkflowStepperDeps = Pick<VerificationServiceDeps, 'store' | 'settings' | 'sealer' | 'clock' | 'log' | 'timeline'>;
 
 /** Moves a workflow to its next step when a step fails or times out, with the same code. */
 export class WorkflowStepper {
@@ -73,6 +74,7 @@ export class WorkflowStepper {
           code,
           async (trx) => {
             if (!(await d.store.moveStep(trx, row.id, row.step, next, step.channel, stepDeadline(steps, next, now), now))) throw LOST_RACE;
+            await d.timeline.append(trx, [timeline.step(row, next, step.channel, why)]);
           },
           next,
         );

@@ -100,6 +100,7 @@ const ROUTES: readonly Route[] = [
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications', json: true },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
+  { group: 'verifications', method: 'GET', path: '/v1/verifications/:id/events', id: 'ver', json: true },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/check', id: 'ver', json: true, keys: ['code'], required: ['code'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/resend', id: 'ver', json: true, keys: ['channel'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/cancel', id: 'ver', json: true },
@@ -587,7 +588,10 @@ const queryArb = fc.oneof(
     arbitrary: fc
       .array(
         fc.tuple(
-          fc.oneof(fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]', 'cursor', 'status', 'country', 'created_from', 'account', 'metadata.k', 'metadata.__proto__', 'order'), fc.string({ maxLength: 8 })),
+          fc.oneof(
+            fc.constantFrom('to', 'limit', 'id', 'channel', '__proto__', 'to[]', 'limit[0]', 'cursor', 'status', 'country', 'created_from', 'account', 'metadata.k', 'metadata.__proto__', 'order'),
+            fc.string({ maxLength: 8 }),
+          ),
           fc.oneof(weirdString, phone, email, fc.nat({ max: 300 }).map(String)),
         ),
         { maxLength: 4 },

@@ -101,3 +101,14 @@ export interface WebhookDeliveryTable {
   created_at: number;
   updated_at: number;
 }
+
+/** One entry of a verification's timeline (events/event-log.ts), written with the change it describes. */
+export interface VerificationEventTable {
+  /** Sorts in the order the entries were written (sequentialId). */
+  id: string;
+  verification_id: string;
+  at: number;
+  type: string;
+  /** JSON: what happened, never a code, a secret or a full phone number. */
+  data: string | null;
+}

@@ -1,0 +1,67 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { sequentialId } from '../lib/ids.js';
+import type { EventLogStore } from './event-log-store.js';
+
+/** What a timeline entry says happened. */
+export const TIMELINE_TYPES = [
+  'started',
+  'message.queued',
+  'attempt',
+  'message.sent',
+  'message.delivered',
+  'message.undeliverable',
+  'message.failed',
+  'check',
+  'resend',
+  'step',
+  'approved',
+  'failed',
+  'expired',
+  'canceled',
+] as const;
+export type TimelineType = (typeof TIMELINE_TYPES)[number];
+
+export interface TimelineEvent {
+  verificationId: string;
+  type: TimelineType;
+  /** What happened; never a code, a secret or a full phone number (mask them first). */
+  data?: Record<string, unknown> | undefined;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type: TimelineType;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The timeline of every verification, as one append-only log. Each capability appends in the
+ * transaction of the change it describes (the start, a check, an attempt, a receipt), so the log
+ * can never disagree with the verification; entries read back in the order they were written.
+ */
+export class EventLog {
+  constructor(
+    private readonly store: EventLogStore,
+    private readonly clock: Clock,
+  ) {}
+
+  append(trx: Transaction<Database>, events: readonly TimelineEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const at = this.clock.now();
+    return this.store.append(
+      trx,
+      events.map((e) => ({ id: sequentialId('evt', at), verification_id: e.verificationId, at, type: e.type, data: e.data ? JSON.stringify(e.data) : null })),
+    );
+  }
+
+  /** One verification's entries, oldest first; the caller has checked the verification is the reader's. */
+  async timeline(verificationId: string): Promise<TimelineEntry[]> {
+    return (await this.store.list(verificationId)).map((r) => ({
+      at: new Date(Number(r.at)).toISOString(),
+      type: r.type as TimelineType,
+      data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : {},
+    }));
+  }
+}
