@@ -73,8 +73,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(templates);
     await app.register(sandbox);
     await app.register(providers, { providers: opts.providers });
-    await app.register(webhooks);
     await app.register(events);
+    await app.register(webhooks);
     await app.register(numbers);
     await app.register(sounds);
     await app.register(silent);

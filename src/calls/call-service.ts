@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { EventLog, TimelineType } from '../events/event-log.js';
 import type { Logger } from 'pino';
 import type { Outbox } from '../delivery/outbox.js';
 import type { DeliveryReceipt } from '../kernel/message.js';
@@ -32,6 +35,8 @@ export interface CallVerifications {
 
 export interface CallServiceDeps {
   calls: CallStore;
+  /** The verifications' timeline: a call answered, a key pressed, a call ended. */
+  timeline: Pick<EventLog, 'append'>;
   outbox: Pick<Outbox, 'get' | 'byProviderId'>;
   verifications: CallVerifications;
   /** The delivery path's receipt handler: a call answered is a message delivered, one never answered is undeliverable. */
@@ -121,16 +126,22 @@ export class CallService {
     // The verification, read only by the events that act on it; current: still waiting on this call's step.
     const verification = () => d.verifications.forCall(message.verification_id, message.step, now);
     const receipt = (status: DeliveryReceipt['status'], errorCode?: string) => d.receipt(provider, { providerMessageId: e.providerCallId, status, errorCode });
+    const logged =
+      (type: TimelineType, data: Record<string, unknown> = {}) =>
+      (trx: Transaction<Database>) =>
+        d.timeline.append(trx, [{ verificationId: message.verification_id, type, data: { message_id: message.id, provider, ...data } }]);
     const ev = e.event;
     switch (ev.type) {
       case 'ringing':
         return undefined;
       case 'answered':
-        await d.calls.update(provider, e.providerCallId, { status: 'answered' }, now);
+        // Only a ringing call is answered: a repeated callback writes no second entry.
+        await d.calls.update(provider, e.providerCallId, { status: 'answered' }, now, { from: ['ringing'], also: logged('call.answered') });
         await receipt('delivered');
         return undefined;
       case 'dtmf': {
-        await d.calls.update(provider, e.providerCallId, { status: 'answered', digits: ev.digits }, now);
+        // The IVR reads the first key: 1 approves, anything else declines; no code is ever keyed.
+        await d.calls.update(provider, e.providerCallId, { status: 'answered', digits: ev.digits }, now, { also: logged('call.key', { key: ev.digits.slice(0, 1) }) });
         if (message.channel !== 'ivr') return undefined;
         const v = await verification();
         if (!v) return undefined;
@@ -140,7 +151,7 @@ export class CallService {
       }
       case 'ended': {
         const known = await d.calls.get(provider, e.providerCallId);
-        await d.calls.update(provider, e.providerCallId, { status: 'ended', disposition: ev.disposition }, now);
+        await d.calls.update(provider, e.providerCallId, { status: 'ended', disposition: ev.disposition }, now, { also: logged('call.ended', { disposition: ev.disposition }) });
         const answered = ev.disposition === 'completed' || known?.status === 'answered';
         // A flash call is meant to ring and be dropped: every end but a network failure means it rang.
         if (message.channel === 'flash_call') return void (await receipt(ev.disposition === 'failed' ? 'undeliverable' : 'delivered', ev.disposition.toUpperCase()));

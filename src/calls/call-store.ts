@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import type { CallTable, Database } from '../db/schema.js';
 
@@ -24,17 +24,30 @@ export class CallStore {
     return Number(res.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
-  /** Records an outbound call's latest state; a later event never moves an ended call back. */
-  async update(provider: string, providerCallId: string, change: Partial<Pick<CallRow, 'status' | 'digits' | 'disposition'>>, now: number): Promise<void> {
-    await this.handle.write((trx) =>
-      trx
+  /**
+   * Records an outbound call's latest state; a later event never moves an ended call back. `from`
+   * narrows the states it moves from; `also` runs in the same transaction when it moved (the
+   * verification's timeline entry). True when it moved.
+   */
+  async update(
+    provider: string,
+    providerCallId: string,
+    change: Partial<Pick<CallRow, 'status' | 'digits' | 'disposition'>>,
+    now: number,
+    opts: { from?: readonly string[]; also?: (trx: Transaction<Database>) => Promise<void> } = {},
+  ): Promise<boolean> {
+    return this.handle.write(async (trx) => {
+      let q = trx
         .updateTable('calls')
         .set({ ...change, updated_at: now })
         .where('provider', '=', provider)
         .where('provider_call_id', '=', providerCallId)
-        .where('status', '!=', 'ended')
-        .execute(),
-    );
+        .where('status', '!=', 'ended');
+      if (opts.from) q = q.where('status', 'in', opts.from);
+      const moved = Number((await q.executeTakeFirst()).numUpdatedRows) > 0;
+      if (moved) await opts.also?.(trx);
+      return moved;
+    });
   }
 
   get(provider: string, providerCallId: string): Promise<CallRow | undefined> {

@@ -11,6 +11,7 @@ export const calls = fp(
     const callStore = new CallStore(app.core.database);
     const calls = new CallService({
       calls: callStore,
+      timeline: app.parts.eventLog,
       outbox: app.parts.outbox,
       verifications: app.parts.callVerifications,
       receipt: (provider, r) => v.worker.receipt(provider, r),
@@ -20,5 +21,5 @@ export const calls = fp(
     });
     Object.assign(v, { calls, callStore });
   },
-  { name: 'calls', dependencies: ['infrastructure', 'services', 'sounds', 'providers', 'outbox', 'verifications', 'delivery'] },
+  { name: 'calls', dependencies: ['infrastructure', 'events', 'services', 'sounds', 'providers', 'outbox', 'verifications', 'delivery'] },
 );

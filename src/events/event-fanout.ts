@@ -1,16 +1,13 @@
 import type { EventSink, WebhookEvent } from './webhook-events.js';
 
 /**
- * Verification and message events, for the vendor APIs that push results (Zadarma's NOTIFY_END,
- * SMSC's handler callback) besides the account's own webhooks.
+ * Verification and message events, for the account's webhooks and the vendor APIs that push
+ * results (Zadarma's NOTIFY_END, SMSC's handler callback), in the order they subscribed.
  */
 export class EventFanout implements EventSink {
   private readonly listeners: Array<(e: WebhookEvent) => void> = [];
 
-  constructor(private readonly first: EventSink) {}
-
   emit(event: WebhookEvent): void {
-    this.first.emit(event);
     for (const l of this.listeners) l(event);
   }
 

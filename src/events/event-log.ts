@@ -13,6 +13,10 @@ export const TIMELINE_TYPES = [
   'message.delivered',
   'message.undeliverable',
   'message.failed',
+  'call.answered',
+  'call.key',
+  'call.ended',
+  'silent.result',
   'check',
   'resend',
   'step',
@@ -20,6 +24,7 @@ export const TIMELINE_TYPES = [
   'failed',
   'expired',
   'canceled',
+  'webhook',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

@@ -7,8 +7,8 @@ import { EventLogStore } from './event-log-store.js';
 /** Verification events for the account's webhooks and the vendor APIs that push results, and the timeline log. */
 export const events = fp(
   async (app: App) => {
-    app.parts.events = new EventFanout(app.verity.webhooks);
+    app.parts.events = new EventFanout();
     app.parts.eventLog = new EventLog(new EventLogStore(app.core.database), app.core.clock);
   },
-  { name: 'events', dependencies: ['webhooks'] },
+  { name: 'events', dependencies: ['infrastructure'] },
 );

@@ -7,7 +7,7 @@ import type { VerificationOutcomes } from './verification-outcomes.js';
 import type { VerificationRow } from './verification-store.js';
 import { effectiveStatus, type VerificationStatus } from './view.js';
 
-export type SilentStepDeps = Pick<VerificationServiceDeps, 'store' | 'sealer' | 'clock' | 'silent' | 'silentCheckInUrl'>;
+export type SilentStepDeps = Pick<VerificationServiceDeps, 'store' | 'sealer' | 'clock' | 'silent' | 'silentCheckInUrl' | 'timeline'>;
 
 /** Where a silent step that proved nothing goes: the workflow's next step, or failed. */
 export interface FallThrough {
@@ -26,6 +26,9 @@ export class SilentStep {
   async silentAnswer(verificationId: string, outcome: string): Promise<VerificationStatus> {
     const row = await this.d.store.byId(verificationId);
     if (row?.status !== 'pending' || row.channel !== 'silent') return (row?.status ?? 'failed') as VerificationStatus;
+    // The network's answer is an observation of its own; what it leads to (approved, the next
+    // step, failed) is written with the change it makes.
+    await this.d.store.transaction((trx) => this.d.timeline.append(trx, [{ verificationId: row.id, type: 'silent.result', data: { outcome } }]));
     if (outcome === 'verified_online' || outcome === 'verified_offline') return (await this.outcomes.approve(row.id)) ? 'approved' : 'pending';
     return this.steps.fallThrough(row, silentFailure(outcome));
   }

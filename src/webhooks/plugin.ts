@@ -10,9 +10,17 @@ export const webhooks = fp(
   async (app: App) => {
     const { config, database, sealer, clock, logger } = app.core;
     const webhookStore = new WebhookStore(database);
-    const webhookSender = new WebhookSender(webhookStore, sealer, clock, logger, { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs });
+    const webhookSender = new WebhookSender(
+      webhookStore,
+      sealer,
+      clock,
+      logger,
+      { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs },
+      app.parts.eventLog,
+    );
     const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.outbound.allowPrivate, () => webhookSender.wake());
     Object.assign(app.verity, { webhooks, webhookSender });
+    app.parts.events.subscribe((e) => webhooks.emit(e));
     if (config.delivery.worker) webhookSender.start();
     // Closed after the delivery worker (registered later), whose last outcomes still raise events.
     app.addHook('onClose', async () => {
@@ -21,5 +29,5 @@ export const webhooks = fp(
     });
     await app.parts.authenticated(app, webhookRoutes(webhooks));
   },
-  { name: 'webhooks', dependencies: ['infrastructure', 'accounts'] },
+  { name: 'webhooks', dependencies: ['infrastructure', 'accounts', 'events'] },
 );

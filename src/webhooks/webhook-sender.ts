@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { EventLog } from '../events/event-log.js';
 import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { Agent } from 'undici';
@@ -37,6 +40,8 @@ export class WebhookSender {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly s: WebhookSenderSettings,
+    /** The verifications' timeline: each delivery attempt of an event about one. */
+    private readonly timeline?: Pick<EventLog, 'append'>,
   ) {
     this.agent = guardedAgent(s.allowPrivate, s.timeoutMs);
     this.loop = new PollLoop(
@@ -75,7 +80,7 @@ export class WebhookSender {
 
   private async deliver(d: DeliveryRow): Promise<void> {
     const endpoint = await this.store.endpointById(d.endpoint_id);
-    if (!endpoint) return this.store.settle(d.id, { status: 'failed', responseStatus: null, error: 'ENDPOINT_DELETED' }, this.clock.now());
+    if (!endpoint) return this.store.settle(d.id, { status: 'failed', responseStatus: null, error: 'ENDPOINT_DELETED' }, this.clock.now(), this.logged(d, 'failed', null));
     let result: GuardedPostResult;
     try {
       const url = new URL(endpoint.url);
@@ -94,12 +99,22 @@ export class WebhookSender {
     }
     const status = result.status ?? null;
     const now = this.clock.now();
-    if (status !== null && status >= 200 && status < 300) return this.store.settle(d.id, { status: 'succeeded', responseStatus: status, error: null }, now);
+    if (status !== null && status >= 200 && status < 300) return this.store.settle(d.id, { status: 'succeeded', responseStatus: status, error: null }, now, this.logged(d, 'succeeded', status));
     const error = result.error ?? `HTTP_${status}`;
     if (d.attempts >= this.s.maxAttempts || error === 'ADDRESS_NOT_ALLOWED') {
       this.log.warn({ delivery_id: d.id, endpoint_id: endpoint.id, error }, 'webhook delivery failed for good');
-      return this.store.settle(d.id, { status: 'failed', responseStatus: status, error }, now);
+      return this.store.settle(d.id, { status: 'failed', responseStatus: status, error }, now, this.logged(d, 'failed', status, error));
     }
-    await this.store.settle(d.id, { status: 'queued', responseStatus: status, error, retryAt: now + backoffMs(d.attempts, this.s.backoffMs, this.s.backoffMaxMs) }, now);
+    const retryAt = now + backoffMs(d.attempts, this.s.backoffMs, this.s.backoffMaxMs);
+    await this.store.settle(d.id, { status: 'queued', responseStatus: status, error, retryAt }, now, this.logged(d, 'retrying', status, error));
+  }
+
+  /** The attempt on the timeline of the verification the event is about (its payload's `data.id`). */
+  private logged(d: DeliveryRow, outcome: string, responseStatus: number | null, error?: string) {
+    const verificationId = (JSON.parse(d.payload) as { data?: { id?: unknown } }).data?.id;
+    const { timeline } = this;
+    if (!timeline || typeof verificationId !== 'string' || !verificationId.startsWith('ver_')) return undefined;
+    const data = { endpoint_id: d.endpoint_id, event: d.event_type, attempt: d.attempts, outcome, response_status: responseStatus, ...(error ? { error } : {}) };
+    return (trx: Transaction<Database>) => timeline.append(trx, [{ verificationId, type: 'webhook', data }]);
   }
 }

@@ -1,6 +1,7 @@
+import type { Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import { claimDue, nextDue } from '../db/due-queue.js';
-import type { WebhookDeliveryTable, WebhookEndpointTable } from '../db/schema.js';
+import type { Database, WebhookDeliveryTable, WebhookEndpointTable } from '../db/schema.js';
 
 export type EndpointRow = WebhookEndpointTable;
 export type DeliveryRow = WebhookDeliveryTable;
@@ -53,14 +54,20 @@ export class WebhookStore {
   }
 
   /** Records one attempt's result: succeeded, failed for good, or queued again until `retryAt`. */
-  async settle(id: string, result: { status: 'succeeded' | 'failed' | 'queued'; responseStatus: number | null; error: string | null; retryAt?: number }, now: number): Promise<void> {
-    await this.handle.write((trx) =>
-      trx
+  async settle(
+    id: string,
+    result: { status: 'succeeded' | 'failed' | 'queued'; responseStatus: number | null; error: string | null; retryAt?: number },
+    now: number,
+    also?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.handle.write(async (trx) => {
+      const res = await trx
         .updateTable('webhook_deliveries')
         .set({ status: result.status, response_status: result.responseStatus, error: result.error, next_attempt_at: result.retryAt ?? null, updated_at: now })
         .where('id', '=', id)
         .where('status', '=', 'sending')
-        .execute(),
-    );
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) > 0) await also?.(trx);
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJsonGateway, type JsonGateway } from '../fakes/http-gateway/json-gateway.js';
+import { listen, type Listener } from '../helpers/http-listener.js';
 import { describeOnBackends, lastCode, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const gateway = (name: string, url: string) => ({ name, type: 'http', url, body: { to: '{to}', text: '{text}' }, messageIdPath: 'id', timeoutMs: 2000 });
@@ -134,5 +135,76 @@ describeOnBackends('the timeline of a verification', (backend) => {
     const r = await t.get(`/v1/verifications/${id}/events`, tenant.key);
     expect(r.status).toBe(404);
     expect(r.body.code).toBe('VERIFICATION_NOT_FOUND');
+  });
+});
+
+describeOnBackends('the timeline of calls, silent checks and webhooks', (backend) => {
+  let t: TestApp;
+  let hook: Listener;
+  const answers: number[] = [];
+  beforeAll(async () => {
+    // A webhook receiver on loopback, answering what a test queues (200 when nothing is queued).
+    hook = await listen(() => ({ status: answers.shift() ?? 200, body: 'ok' }), []);
+    t = await startTestApp(backend, { env: { OUTBOUND_ALLOW_PRIVATE: 'true', WEBHOOK_BACKOFF_MS: '1000', LIMIT_SEND_PER_DESTINATION: '0/600' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await hook?.close();
+  });
+  const enc = encodeURIComponent;
+  const events = async (id: string) => (await t.get(`/v1/verifications/${id}/events`)).body.events as Entry[];
+  const start = async (body: Record<string, unknown>) => {
+    const r = await t.post('/v1/verifications', body);
+    expect(r.status).toBe(201);
+    return r.body as { id: string; status: string };
+  };
+
+  it('shows an IVR call answered, the key pressed and the call ended, without the number', async () => {
+    const to = '+5511987651234';
+    const v = await start({ to, channel: 'ivr' });
+    const call = (await t.get(`/v1/sandbox/phones/${enc(to)}`)).body.calls.find((c: { verification_id: string }) => c.verification_id === v.id);
+    await t.post(`/v1/sandbox/phones/${enc(to)}/calls/${call.id}/answer`);
+    await t.post(`/v1/sandbox/phones/${enc(to)}/calls/${call.id}/answer`);
+    await t.post(`/v1/sandbox/phones/${enc(to)}/calls/${call.id}/keys`, { digits: '1' });
+    const list = await events(v.id);
+    const calls = list.filter((e) => e.type.startsWith('call.') || e.type === 'approved');
+    expect(calls.map((e) => e.type)).toEqual(['call.answered', 'call.key', 'approved', 'call.ended']);
+    expect(calls[1]?.data).toMatchObject({ key: '1', provider: 'sandbox' });
+    expect(calls[3]?.data).toMatchObject({ disposition: 'completed' });
+    expect(JSON.stringify(list)).not.toContain('987651234');
+  });
+
+  it('shows what the network answered about a silent step', async () => {
+    const to = '+5511987651235';
+    expect((await t.post(`/v1/sandbox/phones/${enc(to)}/online`, { ip: '198.51.100.9' })).status).toBe(204);
+    const yes = await start({ to, channel: 'silent', device: { ip: '198.51.100.9' } });
+    expect(yes.status).toBe('approved');
+    expect((await events(yes.id)).map((e) => [e.type, e.data.outcome])).toEqual([
+      ['started', undefined],
+      ['silent.result', 'verified_online'],
+      ['approved', undefined],
+    ]);
+    const no = await start({ to, channel: 'silent', device: { ip: '203.0.113.77' } });
+    const list = await events(no.id);
+    expect(list.find((e) => e.type === 'silent.result')?.data.outcome).toMatch(/no_match|outside_ranges/);
+    expect(list.at(-1)).toMatchObject({ type: 'failed' });
+  });
+
+  it('shows each webhook delivery attempt, the failed one and the retry that succeeded', async () => {
+    const endpoint = await t.post('/v1/webhooks', { url: hook.url, events: ['verification.canceled'] });
+    expect(endpoint.status).toBe(201);
+    const v = await start({ to: '+15005550006', channel: 'sms' });
+    await t.post(`/v1/verifications/${v.id}/cancel`);
+    await t.verity.webhooks.flush();
+    answers.push(503);
+    await t.verity.webhookSender.drain();
+    t.clock.advance(60_000);
+    await t.verity.webhookSender.drain();
+    const hooks = (await events(v.id)).filter((e) => e.type === 'webhook');
+    expect(hooks.map((e) => [e.data.event, e.data.attempt, e.data.outcome, e.data.response_status])).toEqual([
+      ['verification.canceled', 1, 'retrying', 503],
+      ['verification.canceled', 2, 'succeeded', 200],
+    ]);
+    expect(hooks[0]?.data.endpoint_id).toBe(endpoint.body.id);
   });
 });
