@@ -1,9 +1,10 @@
+import { Readable } from 'node:stream';
 import type { EventLog } from '../events/event-log.js';
 import { Type } from 'typebox';
 import { IdParam, problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { IdempotencyService } from '../idempotency/idempotency-service.js';
-import { CheckBody, CheckResponse, ListQuery, ListResponse, METADATA_FILTER, ResendBody, StartBody, TimelineResponse, Verification } from './schemas.js';
+import { CheckBody, CheckResponse, ExportQuery, ListQuery, ListResponse, METADATA_FILTER, ResendBody, StartBody, TimelineResponse, Verification } from './schemas.js';
 import type { VerificationSearch } from './verification-search.js';
 import type { VerificationService } from './verification-service.js';
 
@@ -11,6 +12,16 @@ const Params = IdParam('ver');
 const IdempotencyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
 });
+
+/** The `metadata.<key>=<value>` filters of a query string. */
+function metadataFilters(query: object): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(query)) {
+    const key = METADATA_FILTER.exec(k)?.[1];
+    if (key && typeof v === 'string') out.push([key, v]);
+  }
+  return out;
+}
 
 export function verificationRoutes(verifications: VerificationService, search: VerificationSearch, log: Pick<EventLog, 'timeline'>, idempotency: IdempotencyService) {
   return async function routes(app: App): Promise<void> {
@@ -70,12 +81,24 @@ export function verificationRoutes(verifications: VerificationService, search: V
       },
       async (req) => {
         const q = req.query;
-        const metadata: Array<[string, string]> = [];
-        for (const [k, v] of Object.entries(q as Record<string, unknown>)) {
-          const key = METADATA_FILTER.exec(k)?.[1];
-          if (key && typeof v === 'string') metadata.push([key, v]);
-        }
-        return search.list(principalOf(req), { ...q, limit: q.limit === undefined ? undefined : Number(q.limit), metadata });
+        return search.list(principalOf(req), { ...q, limit: q.limit === undefined ? undefined : Number(q.limit), metadata: metadataFilters(q) });
+      },
+    );
+
+    app.get(
+      '/v1/verifications/export',
+      {
+        schema: {
+          tags: ['verifications'],
+          summary: 'Export the verifications the filters match as CSV, streamed (the same filters as the list)',
+          querystring: ExportQuery,
+          response: { 200: { description: 'CSV (RFC 4180) with a header row', content: { 'text/csv': { schema: {} } } }, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req, reply) => {
+        const rows = search.exportCsv(principalOf(req), { ...req.query, metadata: metadataFilters(req.query) });
+        reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="verifications.csv"');
+        return reply.send(Readable.from(rows));
       },
     );
 

@@ -96,26 +96,33 @@ const ID = (prefix: string) => Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{
 /** `metadata.<key>`: a flat metadata key, letters, digits, `_` and `-`. */
 export const METADATA_FILTER = /^metadata\.([A-Za-z0-9_-]{1,64})$/;
 
+const FILTERS = {
+  account: Type.Optional(ID('acc')),
+  status: Type.Optional(Type.Enum([...VERIFICATION_STATUSES], { description: 'As a reader sees it: a pending verification past its expiry is expired' })),
+  channel: Type.Optional(ChannelSchema),
+  service: Type.Optional(ID('svc')),
+  country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2, of the destination' })),
+  to: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'A phone number in any common writing (+55 11 98765-4321, 5511987654321) or an email address' })),
+  created_from: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after this date-time (ISO 8601)' })),
+  created_to: Type.Optional(Type.String({ maxLength: 40, description: 'Created before this date-time (ISO 8601)' })),
+  order: Type.Optional(Type.Enum(['desc', 'asc'], { description: 'By creation time; newest first by default' })),
+};
+const FILTER_OPTIONS = {
+  additionalProperties: false,
+  patternProperties: { [METADATA_FILTER.source]: Type.String({ maxLength: 200, description: 'metadata.<key>=<value>: flat metadata equal to the value' }) },
+  maxProperties: 20,
+};
+
 export const ListQuery = Type.Object(
   {
-    account: Type.Optional(ID('acc')),
-    status: Type.Optional(Type.Enum([...VERIFICATION_STATUSES], { description: 'As a reader sees it: a pending verification past its expiry is expired' })),
-    channel: Type.Optional(ChannelSchema),
-    service: Type.Optional(ID('svc')),
-    country: Type.Optional(Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166 alpha-2, of the destination' })),
-    to: Type.Optional(Type.String({ minLength: 3, maxLength: 254, description: 'A phone number in any common writing (+55 11 98765-4321, 5511987654321) or an email address' })),
-    created_from: Type.Optional(Type.String({ maxLength: 40, description: 'Created at or after this date-time (ISO 8601)' })),
-    created_to: Type.Optional(Type.String({ maxLength: 40, description: 'Created before this date-time (ISO 8601)' })),
+    ...FILTERS,
     limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9][0-9]|200)$', description: '1 to 200, default 50' })),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'next_cursor of the previous page' })),
-    order: Type.Optional(Type.Enum(['desc', 'asc'], { description: 'By creation time; newest first by default' })),
   },
-  {
-    additionalProperties: false,
-    patternProperties: { [METADATA_FILTER.source]: Type.String({ maxLength: 200, description: 'metadata.<key>=<value>: flat metadata equal to the value' }) },
-    maxProperties: 20,
-  },
+  FILTER_OPTIONS,
 );
+
+export const ExportQuery = Type.Object({ ...FILTERS, format: Type.Optional(Type.Enum(['csv'], { description: 'csv (the default and, for now, the only one)' })) }, FILTER_OPTIONS);
 
 export const ListResponse = Type.Object({
   verifications: Type.Array(Verification),

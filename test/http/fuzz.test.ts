@@ -99,6 +99,7 @@ const ROUTES: readonly Route[] = [
   { group: 'oauth', method: 'POST', path: '/oauth/token', json: true, keys: ['grant_type', 'client_id', 'client_secret', 'scope'], required: ['grant_type'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications', json: true, keys: START_KEYS, required: ['to', 'channel'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications', json: true },
+  { group: 'verifications', method: 'GET', path: '/v1/verifications/export', json: false },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id/events', id: 'ver', json: true },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/check', id: 'ver', json: true, keys: ['code'], required: ['code'] },
