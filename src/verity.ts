@@ -42,6 +42,7 @@ import type { SimulatedOperator } from './silent/simulated-operator.js';
 import type { SoundService } from './sounds/index.js';
 import type { SoundStore } from './sounds/sound-store.js';
 import type { VerificationService } from './verifications/verification-service.js';
+import type { Retention } from './verifications/retention.js';
 import type { VerificationStore } from './verifications/verification-store.js';
 import type { WebhookSender } from './webhooks/webhook-sender.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
@@ -55,6 +56,8 @@ export interface Verity {
   keys: KeyService;
   verifications: VerificationService;
   verificationStore: VerificationStore;
+  /** RETENTION_DAYS and PII_RETENTION_DAYS, run by the sweep. */
+  retention: Retention;
   inbox: InboxStore;
   outbox: OutboxStore;
   worker: DeliveryWorker;

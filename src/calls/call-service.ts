@@ -164,4 +164,13 @@ export class CallService {
       }
     }
   }
+
+  /** Retention: the calls placed for these verifications go with them. */
+  forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    return this.d.calls.forget(trx, verificationIds);
+  }
+
+  pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    return this.d.calls.pseudonymize(trx, verificationId, pseudonym);
+  }
 }

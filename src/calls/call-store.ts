@@ -53,4 +53,13 @@ export class CallStore {
   get(provider: string, providerCallId: string): Promise<CallRow | undefined> {
     return this.db.selectFrom('calls').selectAll().where('provider', '=', provider).where('provider_call_id', '=', providerCallId).executeTakeFirst();
   }
+
+  /** Retention: the calls placed for these verifications. */
+  async forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    if (verificationIds.length > 0) await trx.deleteFrom('calls').where('verification_id', 'in', verificationIds).execute();
+  }
+
+  async pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    await trx.updateTable('calls').set({ to: pseudonym }).where('verification_id', '=', verificationId).execute();
+  }
 }

@@ -167,6 +167,18 @@ export const CORE_SETTINGS = defineSettings({
       { env: 'SILENT_TOLERANCE_S', description: 'Silent verification: how far either side of the given time a session or CGNAT block may start or end and still count.', minimum: 0, maximum: 86_400 },
       30,
     ),
+    'retention.days': setting.int(
+      { env: 'RETENTION_DAYS', description: 'Verifications older than this are deleted, with their timeline, messages and calls (by the sweeper, in batches).', minimum: 1 },
+      90,
+    ),
+    'retention.piiDays': setting.int(
+      {
+        env: 'PII_RETENTION_DAYS',
+        description: 'After this, a verification keeps its destination only as a keyed hash, its country and its last two digits (its messages and calls too); search by `to` still finds it.',
+        minimum: 1,
+      },
+      30,
+    ),
     'operator.retentionDays': setting.int({ env: 'OPERATOR_RETENTION_DAYS', description: 'Ended data sessions and CGNAT blocks older than this are deleted.', minimum: 1 }, 30),
     'radius.port': setting.int({ env: 'RADIUS_PORT', description: 'UDP port of the RADIUS accounting listener (RFC 2866; usually 1813). Unset: no listener.', minimum: 0, maximum: 65535 }),
     'radius.host': setting.string({ env: 'RADIUS_HOST', description: 'Address the RADIUS listener binds; `0.0.0.0` to hear NASes on other hosts.' }, '127.0.0.1'),

@@ -20,6 +20,7 @@ import { wrongGuesses } from './migrations/0013-wrong-guesses.js';
 import { failureReason } from './migrations/0014-failure-reason.js';
 import { verificationSearch } from './migrations/0015-verification-search.js';
 import { verificationEvents } from './migrations/0016-verification-events.js';
+import { retention } from './migrations/0017-retention.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -136,6 +137,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014-failure-reason': failureReason,
   '0015-verification-search': verificationSearch,
   '0016-verification-events': verificationEvents,
+  '0017-retention': retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -150,4 +150,16 @@ export class OutboxStore {
       })
       .execute();
   }
+
+  /** Deletes the messages of these verifications and their attempt logs (retention). */
+  async forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    if (verificationIds.length === 0) return;
+    const messages = trx.selectFrom('messages').select('id').where('verification_id', 'in', verificationIds);
+    await trx.deleteFrom('message_attempts').where('message_id', 'in', messages).execute();
+    await trx.deleteFrom('messages').where('verification_id', 'in', verificationIds).execute();
+  }
+
+  async pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    await trx.updateTable('messages').set({ to: pseudonym }).where('verification_id', '=', verificationId).execute();
+  }
 }

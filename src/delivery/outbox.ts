@@ -30,6 +30,15 @@ export class Outbox {
     return this.store.get(id);
   }
 
+  /** Retention: what the outbox keeps about verifications, deleted or pseudonymized with them. */
+  forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    return this.store.forget(trx, verificationIds);
+  }
+
+  pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    return this.store.pseudonymize(trx, verificationId, pseudonym);
+  }
+
   /** A message by the id its provider gave it, for a provider's callback. */
   byProviderId(provider: string, providerMessageId: string): Promise<MessageRow | undefined> {
     return this.store.byProviderId(provider, providerMessageId);

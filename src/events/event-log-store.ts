@@ -20,4 +20,8 @@ export class EventLogStore {
   list(verificationId: string): Promise<VerificationEventTable[]> {
     return this.handle.db.selectFrom('verification_events').selectAll().where('verification_id', '=', verificationId).orderBy('id').execute();
   }
+
+  async forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    if (verificationIds.length > 0) await trx.deleteFrom('verification_events').where('verification_id', 'in', verificationIds).execute();
+  }
 }

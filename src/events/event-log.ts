@@ -61,6 +61,16 @@ export class EventLog {
     );
   }
 
+  /** Retention: a verification's entries go with it. */
+  forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    return this.store.forget(trx, verificationIds);
+  }
+
+  /** The log holds no destination, so a pseudonymized verification's entries stay as they are. */
+  pseudonymize(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** One verification's entries, oldest first; the caller has checked the verification is the reader's. */
   async timeline(verificationId: string): Promise<TimelineEntry[]> {
     return (await this.store.list(verificationId)).map((r) => ({

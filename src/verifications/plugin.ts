@@ -2,6 +2,9 @@ import fp from 'fastify-plugin';
 import { CodeHasher } from '../crypto/code-hasher.js';
 import type { App } from '../http/types.js';
 import { callVerifications } from './call-verifications.js';
+import { Pseudonyms } from './pseudonym.js';
+import { Retention } from './retention.js';
+import { RetentionStore } from './retention-store.js';
 import { verificationRoutes } from './routes.js';
 import { VerificationSearchStore } from './search-store.js';
 import { VerificationSearch } from './verification-search.js';
@@ -52,7 +55,12 @@ export const verifications = fp(
       const stepper = setInterval(() => verifications.sweepSteps().catch((err: unknown) => logger.warn({ err }, 'workflow step sweep failed')), 1000).unref();
       app.addHook('preClose', async () => clearInterval(stepper));
     }
-    const search = new VerificationSearch(new VerificationSearchStore(database), clock);
+    // Destinations past PII_RETENTION_DAYS become keyed hashes, under a key that signs nothing else.
+    const pseudonyms = new Pseudonyms(app.core.derivedKey('destination pseudonyms'));
+    const retention = new Retention(new RetentionStore(database), () => [p.outbox, p.eventLog, v.calls], pseudonyms, clock, config.retention);
+    v.retention = retention;
+    app.core.sweep(() => retention.sweep());
+    const search = new VerificationSearch(new VerificationSearchStore(database), pseudonyms, clock);
     await app.parts.authenticated(app, verificationRoutes(verifications, search, p.eventLog, p.idempotency));
   },
   { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox'] },

@@ -12,8 +12,8 @@ export interface VerificationFilters {
   channel?: string | undefined;
   serviceId?: string | undefined;
   country?: string | undefined;
-  /** The destination as stored (E.164 or a lower-cased address). */
-  to?: string | undefined;
+  /** The destination as stored (E.164, a lower-cased address, or its pseudonym): any of these. */
+  to?: readonly string[] | undefined;
   /** Created at or after (epoch ms). */
   createdFrom?: number | undefined;
   /** Created before (epoch ms). */
@@ -46,7 +46,7 @@ export class VerificationSearchStore {
     if (f.channel) q = q.where('channel', '=', f.channel);
     if (f.serviceId) q = q.where('service_id', '=', f.serviceId);
     if (f.country) q = q.where('country', '=', f.country);
-    if (f.to) q = q.where('to', '=', f.to);
+    if (f.to) q = q.where('to', 'in', f.to);
     if (f.createdFrom !== undefined) q = q.where('created_at', '>=', f.createdFrom);
     if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
     for (const [key, value] of f.metadata ?? []) q = q.where((eb) => this.metadataEquals(eb, key, value));

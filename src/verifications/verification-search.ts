@@ -4,6 +4,7 @@ import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decodeCursor, encodeCursor, type PageCursor } from '../lib/page-cursor.js';
 import { csvHeader, csvRow } from './csv.js';
+import type { Pseudonyms } from './pseudonym.js';
 import type { VerificationFilters, VerificationSearchStore } from './search-store.js';
 import { toView, type VerificationStatus, type VerificationView } from './view.js';
 
@@ -57,6 +58,7 @@ function instant(name: string, value: string | undefined): number | undefined {
 export class VerificationSearch {
   constructor(
     private readonly store: VerificationSearchStore,
+    private readonly pseudonyms: Pseudonyms,
     private readonly clock: Clock,
   ) {}
 
@@ -103,7 +105,8 @@ export class VerificationSearch {
       channel: q.channel,
       serviceId: q.service,
       country: q.country?.toUpperCase(),
-      to: q.to === undefined ? undefined : normalizeDestination(q.to),
+      // Past PII_RETENTION_DAYS a destination is kept as its pseudonym: search finds either.
+      to: q.to === undefined ? undefined : ((to) => [to, this.pseudonyms.of(to)])(normalizeDestination(q.to)),
       createdFrom: instant('created_from', q.created_from),
       createdTo: instant('created_to', q.created_to),
       metadata: q.metadata,

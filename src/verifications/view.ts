@@ -1,5 +1,6 @@
 import { parseChannelData } from './channel-data.js';
 import type { FailureReason } from './failure-reason.js';
+import { shownDestination } from './pseudonym.js';
 import type { VerificationRow } from './verification-store.js';
 
 export const VERIFICATION_STATUSES = ['pending', 'approved', 'canceled', 'expired', 'max_attempts', 'failed', 'blocked'] as const;
@@ -41,7 +42,7 @@ export function toView(row: VerificationRow, now: number): VerificationView {
   return {
     id: row.id,
     service_id: row.service_id,
-    to: row.to,
+    to: shownDestination(row.to),
     channel: row.channel,
     status,
     locale: row.locale,
