@@ -14,10 +14,26 @@ export class RetentionStore {
     return this.handle.write(fn);
   }
 
-  /** Ids of verifications created before `cutoff`, oldest first. */
+  /**
+   * Ids of verifications created before `cutoff`, up to `limit`, each account's oldest first. It
+   * reads the list's (account, created) index account by account, so retention needs no index of
+   * its own on the write path of every start.
+   */
   async olderThan(cutoff: number, limit: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('verifications').select('id').where('created_at', '<', cutoff).orderBy('created_at').limit(limit).execute();
-    return rows.map((r) => r.id);
+    const ids: string[] = [];
+    for (const { id: account } of await this.db.selectFrom('accounts').select('id').execute()) {
+      if (ids.length >= limit) break;
+      const rows = await this.db
+        .selectFrom('verifications')
+        .select('id')
+        .where('account_id', '=', account)
+        .where('created_at', '<', cutoff)
+        .orderBy('created_at')
+        .limit(limit - ids.length)
+        .execute();
+      ids.push(...rows.map((r) => r.id));
+    }
+    return ids;
   }
 
   /** Verifications created before `cutoff` whose destination is still readable (the partial index's rows). */
