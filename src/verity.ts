@@ -10,6 +10,7 @@ import type { EventLog } from './events/event-log.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
 import type { SandboxProvider } from './sandbox/sandbox-provider.js';
+import type { SandboxRecords } from './sandbox/sandbox-records.js';
 import type { ServiceSettings } from './services/service-settings.js';
 import type { ServiceStore } from './services/service-store.js';
 import type { TemplateService } from './templates/template-service.js';
@@ -131,6 +132,8 @@ export interface Parts {
   phones: PhoneStore;
   /** sandbox */
   sandbox: SandboxProvider;
+  /** sandbox: its inbox and calls, under retention. */
+  sandboxRecords: SandboxRecords;
   /** events: verification events for webhooks and the vendor APIs. */
   events: EventFanout;
   /** events: the verifications' timeline log. */

@@ -26,4 +26,13 @@ export class InboxStore {
     if (filter.to) q = q.where('to', '=', filter.to);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   }
+
+  /** Retention: the messages of these verifications. */
+  async forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    if (verificationIds.length > 0) await trx.deleteFrom('sandbox_messages').where('verification_id', 'in', verificationIds).execute();
+  }
+
+  async pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    await trx.updateTable('sandbox_messages').set({ to: pseudonym }).where('verification_id', '=', verificationId).execute();
+  }
 }

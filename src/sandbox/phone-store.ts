@@ -46,4 +46,15 @@ export class PhoneStore {
     );
     return Number(res.numUpdatedRows) === 1;
   }
+
+  /** Retention: the calls of these verifications. */
+  async forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
+    if (verificationIds.length > 0) await trx.deleteFrom('sandbox_calls').where('verification_id', 'in', verificationIds).execute();
+  }
+
+  /** A call the verification placed rang the phone at `to`; one the phone dialled came `from` it. */
+  async pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void> {
+    await trx.updateTable('sandbox_calls').set({ to: pseudonym }).where('verification_id', '=', verificationId).where('direction', '=', 'outbound').execute();
+    await trx.updateTable('sandbox_calls').set({ from: pseudonym }).where('verification_id', '=', verificationId).where('direction', '=', 'inbound').execute();
+  }
 }

@@ -4,6 +4,7 @@ import { InboxStore } from './inbox-store.js';
 import { phoneRoutes } from './phone-routes.js';
 import { PhoneStore } from './phone-store.js';
 import { sandboxRoutes } from './routes.js';
+import { SandboxRecords } from './sandbox-records.js';
 import { SandboxProvider } from './sandbox-provider.js';
 import { VirtualPhone } from './virtual-phone.js';
 
@@ -14,7 +15,7 @@ export const sandbox = fp(
     const inbox = new InboxStore(database);
     const phones = new PhoneStore(database);
     app.verity.inbox = inbox;
-    Object.assign(app.parts, { phones, sandbox: new SandboxProvider(inbox, phones, clock, config.sandbox.magic, config.sandbox.billable) });
+    Object.assign(app.parts, { phones, sandboxRecords: new SandboxRecords(inbox, phones), sandbox: new SandboxProvider(inbox, phones, clock, config.sandbox.magic, config.sandbox.billable) });
     await app.parts.authenticated(app, sandboxRoutes(inbox));
   },
   { name: 'sandbox', dependencies: ['infrastructure', 'accounts'] },

@@ -57,7 +57,7 @@ export const verifications = fp(
     }
     // Destinations past PII_RETENTION_DAYS become keyed hashes, under a key that signs nothing else.
     const pseudonyms = new Pseudonyms(app.core.derivedKey('destination pseudonyms'));
-    const retention = new Retention(new RetentionStore(database), () => [p.outbox, p.eventLog, v.calls], pseudonyms, clock, config.retention);
+    const retention = new Retention(new RetentionStore(database), () => [p.outbox, p.eventLog, v.calls, p.sandboxRecords], pseudonyms, clock, config.retention);
     v.retention = retention;
     app.core.sweep(() => retention.sweep());
     const search = new VerificationSearch(new VerificationSearchStore(database), pseudonyms, clock);

@@ -17,9 +17,11 @@ describeOnBackends('retention of verifications and their destinations', (backend
     const v = await db.selectFrom('verifications').select('id').where('to', '=', number).execute();
     const m = await db.selectFrom('messages').select('id').where('to', '=', number).execute();
     const c = await db.selectFrom('calls').select('id').where('to', '=', number).execute();
-    return v.length + m.length + c.length;
+    const inbox = await db.selectFrom('sandbox_messages').select('id').where('to', '=', number).execute();
+    const rang = await db.selectFrom('sandbox_calls').select('id').where('to', '=', number).where('verification_id', 'is not', null).execute();
+    return v.length + m.length + c.length + inbox.length + rang.length;
   };
-  const count = async (table: 'verification_events' | 'messages' | 'calls', verificationId: string) =>
+  const count = async (table: 'verification_events' | 'messages' | 'calls' | 'sandbox_messages' | 'sandbox_calls', verificationId: string) =>
     (await t.verity.database.db.selectFrom(table).select('id').where('verification_id', '=', verificationId).execute()).length;
 
   it('pseudonymizes a destination after PII_RETENTION_DAYS everywhere it is kept, and still finds it by number', async () => {
@@ -29,7 +31,8 @@ describeOnBackends('retention of verifications and their destinations', (backend
     const call = (await t.get(`/v1/sandbox/phones/${enc(number)}`)).body.calls.find((c: { verification_id: string }) => c.verification_id === ivr.id);
     await t.post(`/v1/sandbox/phones/${enc(number)}/calls/${call.id}/answer`);
     await t.post(`/v1/sandbox/phones/${enc(number)}/calls/${call.id}/keys`, { digits: '1' });
-    expect(await keptAnywhere(number)).toBeGreaterThanOrEqual(4);
+    // The verification rows, their messages, the call, the sandbox inbox's messages and the phone's call.
+    expect(await keptAnywhere(number)).toBeGreaterThanOrEqual(7);
 
     t.clock.advance(29 * DAY);
     expect((await t.verity.retention.sweep()).pseudonymized).toBe(0);
@@ -63,6 +66,8 @@ describeOnBackends('retention of verifications and their destinations', (backend
     }
     expect(await count('verification_events', ivr.id)).toBeGreaterThan(0);
     expect(await count('calls', ivr.id)).toBe(1);
+    expect(await count('sandbox_calls', ivr.id)).toBe(1);
+    expect(await count('sandbox_messages', old.id)).toBe(1);
 
     t.clock.advance(60 * DAY);
     const recent = (await t.post('/v1/verifications', { to: '+15005550006', channel: 'sms' })).body;
@@ -75,6 +80,8 @@ describeOnBackends('retention of verifications and their destinations', (backend
       expect(await count('verification_events', id)).toBe(0);
       expect(await count('messages', id)).toBe(0);
       expect(await count('calls', id)).toBe(0);
+      expect(await count('sandbox_messages', id)).toBe(0);
+      expect(await count('sandbox_calls', id)).toBe(0);
     }
     const attempts = await t.verity.database.db
       .selectFrom('message_attempts')
