@@ -18,8 +18,8 @@ export interface CallVerification {
   /** Still pending, unexpired and on the step the call belongs to. */
   current: boolean;
   locale: string;
-  /** The brand the IVR names. */
-  brand: string;
+  /** The brand the IVR names, read only when the IVR answers a key. */
+  brand: () => Promise<string>;
   ivr: IvrPrompts;
 }
 
@@ -147,7 +147,7 @@ export class CallService {
         if (!v) return undefined;
         const confirmed = ev.digits.startsWith('1');
         if (v.current) await (confirmed ? d.verifications.approve(v.id) : d.verifications.fail(v.id, 'ivr_declined'));
-        return ivrFollowUp(confirmed && v.current, v.ivr, { locale: v.locale as Locale, brand: v.brand, soundUrl: d.soundUrl });
+        return ivrFollowUp(confirmed && v.current, v.ivr, { locale: v.locale as Locale, brand: await v.brand(), soundUrl: d.soundUrl });
       }
       case 'ended': {
         const known = await d.calls.get(provider, e.providerCallId);

@@ -61,14 +61,9 @@ export class EventLog {
     );
   }
 
-  /** Retention: a verification's entries go with it. */
+  /** Retention: a verification's entries go with it (they never hold its destination). */
   forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void> {
     return this.store.forget(trx, verificationIds);
-  }
-
-  /** The log holds no destination, so a pseudonymized verification's entries stay as they are. */
-  pseudonymize(): Promise<void> {
-    return Promise.resolve();
   }
 
   /** One verification's entries, oldest first; the caller has checked the verification is the reader's. */

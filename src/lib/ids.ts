@@ -11,20 +11,28 @@ const RANDOM_CHARS = 14; // about 82 bits
  * so ids cannot be guessed.
  */
 export function newId(prefix: string): string {
-  let t = Date.now();
-  let time = '';
-  for (let i = 0; i < TIME_CHARS; i++) {
-    time = ALPHABET[t % 58] + time;
-    t = Math.floor(t / 58);
+  return `${prefix}_${digits(Date.now(), TIME_CHARS)}${randomChars(RANDOM_CHARS)}`;
+}
+
+/** `n` in base 58, `width` characters, so that text order is number order. */
+function digits(n: number, width: number): string {
+  let out = '';
+  for (let i = 0; i < width; i++) {
+    out = ALPHABET[n % 58] + out;
+    n = Math.floor(n / 58);
   }
+  return out;
+}
+
+function randomChars(count: number): string {
   let rand = '';
   // Rejection sampling keeps every character uniform: bytes ≥ 232 (4 × 58) are skipped.
-  while (rand.length < RANDOM_CHARS) {
-    for (const b of randomBytesPooled(RANDOM_CHARS)) {
-      if (b < 232 && rand.length < RANDOM_CHARS) rand += ALPHABET[b % 58];
+  while (rand.length < count) {
+    for (const b of randomBytesPooled(count)) {
+      if (b < 232 && rand.length < count) rand += ALPHABET[b % 58];
     }
   }
-  return `${prefix}_${time}${rand}`;
+  return rand;
 }
 
 /** The characters after the prefix, as a regular-expression class body. */
@@ -37,18 +45,7 @@ let sequence = 0;
  * counter, then 10 random ones. Rows of one append share `at` and still sort as appended.
  */
 export function sequentialId(prefix: string, at: number): string {
-  let t = at;
-  let time = '';
-  for (let i = 0; i < TIME_CHARS; i++) {
-    time = ALPHABET[t % 58] + time;
-    t = Math.floor(t / 58);
-  }
-  let n = sequence;
+  const seq = sequence;
   sequence = (sequence + 1) % 58 ** 4;
-  let seq = '';
-  for (let i = 0; i < 4; i++) {
-    seq = ALPHABET[n % 58] + seq;
-    n = Math.floor(n / 58);
-  }
-  return `${prefix}_${time}${seq}${newId('x').slice(-10)}`;
+  return `${prefix}_${digits(at, TIME_CHARS)}${digits(seq, 4)}${randomChars(10)}`;
 }

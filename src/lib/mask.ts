@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * Masks a phone number or email address for logs and errors: enough to tell two destinations
  * apart while debugging, never enough to contact the person.
@@ -10,15 +12,16 @@ export function maskDestination(to: string): string {
 }
 
 /**
- * Masks a client address for a timeline: the network it came from, not the host. IPv4 keeps its
- * /24 (`203.0.113.x`), IPv6 its /48 (`2001:db8:1::/48`); anything else is `unknown`.
+ * Masks a client address for a timeline: the network it came from, not the host. IPv4 (and
+ * IPv4-mapped IPv6) keeps its /24 (`203.0.113.x`), IPv6 its /48 (`2001:db8:1::/48`); anything
+ * else is `unknown`.
  */
 export function maskIp(ip: string): string {
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/i.exec(ip);
-  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.x`;
-  if (ip.includes(':')) {
-    const head = ip.split('::')[0]?.split(':').filter(Boolean).slice(0, 3) ?? [];
-    return `${head.join(':')}::/48`;
-  }
-  return 'unknown';
+  if (!ipaddr.isValid(ip)) return 'unknown';
+  const addr = ipaddr.process(ip);
+  if (addr.kind() === 'ipv4') return `${(addr as ipaddr.IPv4).octets.slice(0, 3).join('.')}.x`;
+  return `${(addr as ipaddr.IPv6).parts
+    .slice(0, 3)
+    .map((p) => p.toString(16))
+    .join(':')}::/48`;
 }

@@ -16,7 +16,7 @@ export function callVerifications(service: VerificationService, store: Verificat
         id: row.id,
         current: row.status === 'pending' && row.step === step && row.expires_at > now,
         locale: row.locale,
-        brand: await brandOf(row.account_id, row.service_id),
+        brand: () => brandOf(row.account_id, row.service_id),
         ivr: parseChannelData(row.channel_data).ivr ?? {},
       };
     },

@@ -8,8 +8,8 @@ import type { RetentionStore } from './retention-store.js';
 export interface KeepsVerificationData {
   /** Deletes what it holds about these verifications, in the caller's transaction. */
   forget(trx: Transaction<Database>, verificationIds: readonly string[]): Promise<void>;
-  /** Replaces the destination it holds for this verification with its pseudonym. */
-  pseudonymize(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void>;
+  /** Replaces the destination it holds for this verification with its pseudonym; absent when it holds none. */
+  pseudonymize?(trx: Transaction<Database>, verificationId: string, pseudonym: string): Promise<void>;
 }
 
 export interface RetentionSettings {
@@ -56,7 +56,7 @@ export class Retention {
       await this.store.transaction(async (trx) => {
         for (const r of rows) {
           const pseudonym = this.pseudonyms.of(r.to);
-          for (const k of this.keepers()) await k.pseudonymize(trx, r.id, pseudonym);
+          for (const k of this.keepers()) await k.pseudonymize?.(trx, r.id, pseudonym);
           await this.store.setDestination(trx, r.id, pseudonym);
         }
       });

@@ -8,46 +8,11 @@ import { IdempotencyStore } from '../../src/idempotency/idempotency-store.js';
 import { InboxStore } from '../../src/sandbox/inbox-store.js';
 import { newId } from '../../src/lib/ids.js';
 import { describeOnBackends, openTestDatabase, type TestDatabase } from '../helpers/test-app.js';
+import { verificationRow } from '../helpers/verification-row.js';
 
 const T0 = 1_800_000_000_000;
 
-function verification(accountId: string, over: Partial<VerificationRow> = {}): VerificationRow {
-  return {
-    id: newId('ver'),
-    account_id: accountId,
-    service_id: null,
-    channel: 'sms',
-    to: '+5511987654321',
-    line_type: 'mobile',
-    country: 'BR',
-    status: 'pending',
-    code_hash: 'h',
-    code_sealed: 's',
-    code_length: 6,
-    locale: 'en',
-    template_id: null,
-    sender: null,
-    metadata: null,
-    magic: 0,
-    attempts: 0,
-    max_attempts: 5,
-    sends: 1,
-    max_sends: 3,
-    resend_cooldown_s: 30,
-    last_sent_at: T0,
-    expires_at: T0 + 600_000,
-    workflow: null,
-    step: 0,
-    step_deadline: null,
-    call_number: null,
-    channel_data: null,
-    failure_reason: null,
-    failure_provider_error: null,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  };
-}
+const verification = (accountId: string, over: Partial<VerificationRow> = {}): VerificationRow => verificationRow(accountId, T0, over);
 
 /** The same contract for every database Verity runs on. */
 describeOnBackends('store contract', (backend) => {

@@ -1,8 +1,8 @@
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { VerificationRow } from '../../src/verifications/verification-store.js';
 import { describeOnBackends, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { verificationRow } from '../helpers/verification-row.js';
 
 const ROWS = 100_000;
 
@@ -70,40 +70,16 @@ describeOnBackends('the CSV export of verifications', (backend) => {
   it(`streams ${ROWS.toLocaleString('en')} rows a page at a time, held back while the reader does not read`, async () => {
     const tenant = await t.tenant();
     const now = t.clock.now();
-    const row = (i: number): VerificationRow => ({
-      id: `ver_bulk${String(i).padStart(8, '0')}`,
-      account_id: tenant.accountId,
-      service_id: null,
-      channel: 'sms',
-      to: `+1500555${String(i % 10_000).padStart(4, '0')}`,
-      line_type: 'mobile',
-      country: 'US',
-      status: 'expired',
-      code_hash: 'x',
-      code_sealed: null,
-      code_length: 6,
-      locale: 'en',
-      template_id: null,
-      sender: null,
-      metadata: null,
-      magic: 0,
-      attempts: 0,
-      max_attempts: 5,
-      sends: 1,
-      max_sends: 5,
-      resend_cooldown_s: 30,
-      last_sent_at: now,
-      expires_at: now,
-      workflow: null,
-      step: 0,
-      step_deadline: null,
-      call_number: null,
-      channel_data: null,
-      failure_reason: 'expired',
-      failure_provider_error: null,
-      created_at: now - ROWS + i,
-      updated_at: now,
-    });
+    const row = (i: number) =>
+      verificationRow(tenant.accountId, now - ROWS + i, {
+        id: `ver_bulk${String(i).padStart(8, '0')}`,
+        to: `+1500555${String(i % 10_000).padStart(4, '0')}`,
+        country: 'US',
+        status: 'expired',
+        code_sealed: null,
+        failure_reason: 'expired',
+        updated_at: now,
+      });
     for (let i = 0; i < ROWS; i += 500) {
       await t.verity.database.db
         .insertInto('verifications')
