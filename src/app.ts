@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { accounts } from './accounts/plugin.js';
+import { analytics } from './analytics/plugin.js';
 import { calls } from './calls/plugin.js';
 import { compat } from './compat/plugin.js';
 import { COMPAT_SETTINGS } from './compat/settings.js';
@@ -74,6 +75,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(sandbox);
     await app.register(providers, { providers: opts.providers });
     await app.register(events);
+    await app.register(analytics);
     await app.register(webhooks);
     await app.register(numbers);
     await app.register(sounds);

@@ -35,6 +35,7 @@ export const VERIFICATION_COLUMNS: ReadonlyArray<keyof VerificationTable> = [
   'channel_data',
   'failure_reason',
   'failure_provider_error',
+  'provider',
   'created_at',
   'updated_at',
 ];

@@ -21,9 +21,11 @@ import { failureReason } from './migrations/0014-failure-reason.js';
 import { verificationSearch } from './migrations/0015-verification-search.js';
 import { verificationEvents } from './migrations/0016-verification-events.js';
 import { retention } from './migrations/0017-retention.js';
+import { analytics } from './migrations/0018-analytics.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
+import { committed } from './commit-hooks.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -66,7 +68,7 @@ export function openDatabase(url: string, opts: DatabaseOptions = {}): DatabaseH
       db,
       dialect: 'postgres',
       pool,
-      write: (work) => db.transaction().execute(work),
+      write: (work) => committed(db, work),
       ping: async () => void (await sql`select 1`.execute(db)),
       close: () => db.destroy(),
     };
@@ -138,6 +140,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-verification-search': verificationSearch,
   '0016-verification-events': verificationEvents,
   '0017-retention': retention,
+  '0018-analytics': analytics,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

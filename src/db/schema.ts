@@ -14,7 +14,20 @@ import type {
   IdempotencyTable,
   MetaTable,
 } from './tables/accounts.js';
-import type { VerificationTable, MessageTable, MessageAttemptTable, WrongGuessTable, WebhookEndpointTable, WebhookDeliveryTable, VerificationEventTable } from './tables/verifications.js';
+import type {
+  VerificationTable,
+  MessageTable,
+  MessageAttemptTable,
+  WrongGuessTable,
+  WebhookEndpointTable,
+  WebhookDeliveryTable,
+  VerificationEventTable,
+  VerificationRollupTable,
+  ApprovalTimeTable,
+  ProviderRollupTable,
+  ReceiptTimeTable,
+  ProviderErrorTable,
+} from './tables/verifications.js';
 import type {
   OperatorRangeTable,
   OperatorSessionTable,
@@ -40,6 +53,11 @@ export interface Database {
   verifications: VerificationTable;
   messages: MessageTable;
   verification_events: VerificationEventTable;
+  verification_rollups: VerificationRollupTable;
+  approval_times: ApprovalTimeTable;
+  provider_rollups: ProviderRollupTable;
+  receipt_times: ReceiptTimeTable;
+  provider_errors: ProviderErrorTable;
   message_attempts: MessageAttemptTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { committed } from './commit-hooks.js';
 import type { Database } from './schema.js';
 
 /**
@@ -54,7 +55,7 @@ export class WriteBatcher {
   private async together(batch: Pending[]): Promise<boolean> {
     const values: unknown[] = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await committed(this.db, async (trx) => {
         for (const p of batch) values.push(await p.work(trx));
       });
     } catch {
@@ -66,7 +67,7 @@ export class WriteBatcher {
 
   private async alone(p: Pending): Promise<void> {
     try {
-      p.resolve(await this.db.transaction().execute(p.work));
+      p.resolve(await committed(this.db, p.work));
     } catch (err) {
       p.reject(err);
     }

@@ -99,7 +99,13 @@ export class DeliveryWorker {
   /** Applies a receipt; one that arrives before its send was recorded is tried again shortly. */
   async receipt(provider: string, r: DeliveryReceipt, tries = 0): Promise<void> {
     const logged = (trx: Transaction<Database>, m: MessageRow) =>
-      this.d.timeline.append(trx, [{ verificationId: m.verification_id, type: `message.${r.status}`, data: { message_id: m.id, provider, receipt: true, error_code: r.errorCode ?? null } }]);
+      this.d.timeline.append(trx, [
+        {
+          verificationId: m.verification_id,
+          type: `message.${r.status}`,
+          data: { message_id: m.id, channel: m.channel, provider, receipt: true, error_code: r.errorCode ?? null, after_ms: Math.max(0, m.updated_at - m.created_at) },
+        },
+      ]);
     const row = await this.d.store.applyReceipt(provider, r.providerMessageId, r.status, r.errorCode, this.d.clock.now(), logged);
     if (row) {
       if (r.status === 'undeliverable') await this.d.listener.onFailed(row, r.errorCode ?? 'UNDELIVERABLE', 'undeliverable');
@@ -191,14 +197,17 @@ export class DeliveryWorker {
     const events: TimelineEvent[] = attempts.map((a) => ({
       verificationId: m.verification_id,
       type: 'attempt',
-      data: { message_id: m.id, provider: a.provider, result: a.result, error_code: a.error ?? null, retryable: a.retryable ?? null, duration_ms: a.durationMs ?? null },
+      data: { message_id: m.id, channel: m.channel, provider: a.provider, result: a.result, error_code: a.error ?? null, retryable: a.retryable ?? null, duration_ms: a.durationMs ?? null },
     }));
-    if (outcome)
+    if (outcome) {
+      // A message given up names the provider that answered last, if one did.
+      const provider = outcome.provider ?? attempts.at(-1)?.provider;
       events.push({
         verificationId: m.verification_id,
         type: outcome.type,
-        data: { message_id: m.id, ...(outcome.provider ? { provider: outcome.provider } : {}), ...(outcome.error ? { error_code: outcome.error } : {}) },
+        data: { message_id: m.id, channel: m.channel, ...(provider ? { provider } : {}), ...(outcome.error ? { error_code: outcome.error } : {}) },
       });
+    }
     return (trx: Transaction<Database>) => this.d.timeline.append(trx, events);
   }
 }

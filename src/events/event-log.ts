@@ -33,6 +33,24 @@ export interface TimelineEvent {
   type: TimelineType;
   /** What happened; never a code, a secret or a full phone number (mask them first). */
   data?: Record<string, unknown> | undefined;
+  /** The verification's dimensions, when the writer holds its row (a start): readers need not look them up. */
+  subject?: Subject | undefined;
+}
+
+/** What a verification is counted under (see src/analytics); none of it changes after the start. */
+export interface Subject {
+  accountId: string;
+  createdAt: number;
+  serviceId: string | null;
+  /** The first step's channel. */
+  channel: string;
+  country: string | null;
+  provider: string | null;
+}
+
+/** An entry as appended, for what is kept in step with the log (see `onAppend`). */
+export interface AppendedEvent extends TimelineEvent {
+  at: number;
 }
 
 export interface TimelineEntry {
@@ -47,14 +65,25 @@ export interface TimelineEntry {
  * can never disagree with the verification; entries read back in the order they were written.
  */
 export class EventLog {
+  private readonly listeners: Array<(trx: Transaction<Database>, events: readonly AppendedEvent[]) => void> = [];
+
   constructor(
     private readonly store: EventLogStore,
     private readonly clock: Clock,
   ) {}
 
+  /** Hears every append, in its transaction, to keep something in step with the log (the rollups). */
+  onAppend(listener: (trx: Transaction<Database>, events: readonly AppendedEvent[]) => void): void {
+    this.listeners.push(listener);
+  }
+
   append(trx: Transaction<Database>, events: readonly TimelineEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     const at = this.clock.now();
+    if (this.listeners.length > 0) {
+      const appended = events.map((e) => ({ ...e, at }));
+      for (const l of this.listeners) l(trx, appended);
+    }
     return this.store.append(
       trx,
       events.map((e) => ({ id: sequentialId('evt', at), verification_id: e.verificationId, at, type: e.type, data: e.data ? JSON.stringify(e.data) : null })),

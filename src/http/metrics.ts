@@ -20,6 +20,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly outcomesC = new Counter({
+    name: 'verity_verifications_ended_total',
+    help: 'Verifications by how they ended (approved, failed, expired, canceled), by their first channel: with started_total, the conversion per channel',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly deliveriesC = new Counter({
+    name: 'verity_provider_messages_total',
+    help: 'What providers did with messages: sent (taken), delivered, undeliverable (receipts), error (a refused hand-over), failed (given up)',
+    labelNames: ['provider', 'channel', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verity_' });
   }
@@ -32,6 +45,12 @@ export class Metrics {
   }
   failed(channel: string): void {
     this.failedC.inc({ channel });
+  }
+
+  /** A verification's end or a provider's answer, once the change that records it has committed (see analytics/rollups.ts). */
+  count(o: { kind: 'delivery' | 'verification'; channel: string; provider?: string; outcome: string }): void {
+    if (o.kind === 'verification') this.outcomesC.inc({ channel: o.channel, outcome: o.outcome });
+    else this.deliveriesC.inc({ provider: o.provider ?? 'none', channel: o.channel, outcome: o.outcome });
   }
 
   /** Records one request; `route` is the pattern, not the URL, so ids do not make a series each. */

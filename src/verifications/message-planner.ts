@@ -104,6 +104,9 @@ export class MessagePlanner {
     });
     const provider = row.magic ? d.sandbox : (await d.routerFor(row.account_id)).first({ channel, to: row.to, text: rendered.text });
     if (!provider) throw new AppError('NO_PROVIDER', `no provider is configured to deliver ${channel} to this destination`);
+    // A start's `write` inserts this row: it keeps the provider its first message goes to (analytics).
+    // Later sends change nothing, as their `write` does not insert the row.
+    row.provider ??= provider.name;
     const price = provider.billable ? await d.prices.priceMicros(row.account_id, channel, row.to) : 0;
     const messageId = newId('msg');
     const outbound: OutboundMessage = {
@@ -148,8 +151,8 @@ export class MessagePlanner {
         created_at: now,
         updated_at: now,
       });
-      const queued = { message_id: messageId, channel, step, provider: provider.name };
-      const handed: TimelineEvent[] = receipt ? [{ verificationId: row.id, type: `message.${receipt.status}`, data: { message_id: messageId, provider: provider.name } }] : [];
+      const queued = { message_id: messageId, channel, step, provider: provider.name, price_micros: price };
+      const handed: TimelineEvent[] = receipt ? [{ verificationId: row.id, type: `message.${receipt.status}`, data: { message_id: messageId, channel, provider: provider.name } }] : [];
       await d.timeline.append(trx, [{ verificationId: row.id, type: 'message.queued', data: queued }, ...handed]);
     });
     return { receipt, provider, messageId };

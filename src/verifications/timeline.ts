@@ -8,6 +8,7 @@ export const timeline = {
     verificationId: row.id,
     type: 'started',
     data: { channel: row.channel, step: 0, service_id: row.service_id, ...(steps.length > 1 ? { workflow: steps.map((s) => s.channel) } : {}) },
+    subject: { accountId: row.account_id, createdAt: row.created_at, serviceId: row.service_id, channel: row.channel, country: row.country, provider: row.provider },
   }),
   resend: (id: string, channel: string): TimelineEvent => ({ verificationId: id, type: 'resend', data: { channel } }),
   step: (row: VerificationRow, to: number, channel: string, why: 'failed' | 'timeout'): TimelineEvent => ({

@@ -114,6 +114,7 @@ export class VerificationService {
       channel_data: null,
       failure_reason: null,
       failure_provider_error: null,
+      provider: null,
       created_at: now,
       updated_at: now,
     };

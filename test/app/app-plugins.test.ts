@@ -6,7 +6,7 @@ describeOnBackends('the app as named plugins', (backend) => {
   it('registers one named plugin per capability, after the infrastructure they depend on', async () => {
     const t = await startTestApp(backend);
     try {
-      const names = ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'webhooks', 'events', 'numbers', 'sounds', 'silent'];
+      const names = ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'webhooks', 'events', 'analytics', 'numbers', 'sounds', 'silent'];
       names.push('idempotency', 'outbox', 'verifications', 'delivery', 'calls', 'virtual-phone', 'compat');
       for (const name of names) expect(t.app.hasPlugin(name), name).toBe(true);
     } finally {

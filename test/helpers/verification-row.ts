@@ -34,6 +34,7 @@ export function verificationRow(accountId: string, at: number, over: Partial<Ver
     channel_data: null,
     failure_reason: null,
     failure_provider_error: null,
+    provider: null,
     created_at: at,
     updated_at: at,
     ...over,

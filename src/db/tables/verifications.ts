@@ -31,6 +31,7 @@ export interface VerificationTable {
   channel_data: string | null; // JSON: the silent step's device, the IVR's prompts
   failure_reason: string | null; // why it ended without approval (FailureReason); null while pending or approved
   failure_provider_error: string | null; // a delivery failure's provider error code
+  provider: string | null; // the provider its first message was routed to (analytics); null when none was
   created_at: number;
   updated_at: number;
 }
@@ -111,4 +112,59 @@ export interface VerificationEventTable {
   type: string;
   /** JSON: what happened, never a code, a secret or a full phone number. */
   data: string | null;
+}
+
+/** Key of a verification rollup: counted in the hour or day (`grain` h | d) its verifications started. */
+export interface VerificationRollupKey {
+  account_id: string;
+  grain: string;
+  period: number;
+  service_id: string; // '' for none
+  channel: string; // the first step's
+  country: string; // '' when unknown (email)
+  provider: string; // '' when nothing was routed
+}
+
+export interface VerificationRollupTable extends VerificationRollupKey {
+  started: number;
+  sent: number;
+  delivered: number;
+  approved: number;
+  failed: number;
+  expired: number;
+  canceled: number;
+  spend_micros: number;
+}
+
+export interface ApprovalTimeTable extends VerificationRollupKey {
+  bucket: number;
+  n: number;
+}
+
+/** Key of a provider rollup: counted in the hour or day the provider answered. */
+export interface ProviderRollupKey {
+  account_id: string;
+  grain: string;
+  period: number;
+  provider: string;
+  channel: string;
+}
+
+export interface ProviderRollupTable extends ProviderRollupKey {
+  sent: number;
+  delivered: number;
+  undeliverable: number;
+  errors: number;
+  failed: number;
+  receipts: number;
+}
+
+export interface ReceiptTimeTable extends ProviderRollupKey {
+  bucket: number;
+  n: number;
+}
+
+export interface ProviderErrorTable extends ProviderRollupKey {
+  code: string;
+  n: number;
 }

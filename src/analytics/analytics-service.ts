@@ -1,0 +1,208 @@
+import { AppError } from '../errors/index.js';
+import type { Principal } from '../http/types.js';
+import type { Clock } from '../lib/clock.js';
+import { APPROVAL_BOUNDS_S, DAY_MS, type Grain, HOUR_MS, periodOf, quantile, RECEIPT_BOUNDS_MS } from './buckets.js';
+import type { RollupStore, VerificationDimension, VerificationRollupRow } from './rollup-store.js';
+import { VERIFICATION_COUNTS } from './tally.js';
+
+export const GROUPS = ['channel', 'country', 'service', 'provider', 'outcome'] as const;
+export type Group = (typeof GROUPS)[number];
+const OUTCOMES = ['approved', 'failed', 'expired', 'canceled', 'pending'] as const;
+/** The longest range one query may cover, so a query reads a bounded number of rows. */
+const MAX_PERIODS = { h: 24 * 31, d: 400 } as const;
+
+export interface AnalyticsQuery {
+  account?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  interval?: 'hour' | 'day' | undefined;
+  group_by?: string | undefined;
+  service?: string | undefined;
+  channel?: string | undefined;
+  country?: string | undefined;
+  provider?: string | undefined;
+}
+
+interface Measures {
+  started: number;
+  sent: number | null;
+  delivered: number | null;
+  approved: number;
+  failed: number;
+  expired: number;
+  canceled: number;
+  pending: number;
+  conversion_rate: number | null;
+  time_to_approve_p50_s: number | null;
+  time_to_approve_p90_s: number | null;
+  spend_micros: number | null;
+}
+
+export type AnalyticsRow = Partial<Record<Exclude<Group, 'outcome'>, string | null>> & { period?: string; outcome?: (typeof OUTCOMES)[number] } & Measures;
+
+const DIMENSION: Record<Exclude<Group, 'outcome'>, VerificationDimension> = { channel: 'channel', country: 'country', service: 'service_id', provider: 'provider' };
+const round = (x: number | null, digits: number) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+function instant(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new AppError('VALIDATION_FAILED', `${name} must be a date-time such as 2026-12-01T00:00:00Z`);
+  return t;
+}
+
+/**
+ * Conversion and delivery analytics, read from the rollups (see tally.ts for what each counter
+ * counts): a range of hours or days, grouped by any of channel, country, service, provider and
+ * outcome. Verifications are counted in the period they started in.
+ */
+export class AnalyticsService {
+  constructor(
+    private readonly store: RollupStore,
+    private readonly clock: Clock,
+    private readonly currencyOf: (accountId: string) => Promise<string>,
+  ) {}
+
+  async verifications(caller: Principal, q: AnalyticsQuery) {
+    const accountId = this.scope(caller, q.account);
+    const { grain, from, to } = this.range(q);
+    const groups = this.groups(q.group_by);
+    const dims = groups.filter((g): g is Exclude<Group, 'outcome'> => g !== 'outcome').map((g) => DIMENSION[g]);
+    const perPeriod = q.interval !== undefined;
+    const range = {
+      accountId,
+      grain,
+      from,
+      to,
+      where: { service_id: q.service, channel: q.channel, country: q.country?.toUpperCase(), provider: q.provider },
+    };
+    const [rows, times] = await Promise.all([this.store.verifications(range, dims, perPeriod), this.store.approvalTimes(range, dims, perPeriod)]);
+    const keyOf = (r: Record<string, unknown>) => JSON.stringify([perPeriod ? r.period : null, ...dims.map((d) => r[d])]);
+    const hist = new Map<string, Map<number, number>>();
+    for (const t of times) {
+      const k = keyOf(t);
+      const h = hist.get(k) ?? new Map<number, number>();
+      h.set(t.bucket, (h.get(t.bucket) ?? 0) + t.n);
+      hist.set(k, h);
+    }
+    const total = Object.fromEntries(VERIFICATION_COUNTS.map((c) => [c, 0])) as Record<(typeof VERIFICATION_COUNTS)[number], number>;
+    const totalHist = new Map<number, number>();
+    const data: AnalyticsRow[] = [];
+    const sorted = rows.sort((a, b) => (perPeriod ? (a.period as number) - (b.period as number) : 0) || b.started - a.started);
+    for (const r of sorted) {
+      for (const c of VERIFICATION_COUNTS) total[c] += r[c];
+      const h = hist.get(keyOf(r as unknown as Record<string, unknown>)) ?? new Map<number, number>();
+      for (const [b, n] of h) totalHist.set(b, (totalHist.get(b) ?? 0) + n);
+      const labels: Partial<Record<Exclude<Group, 'outcome'>, string | null>> & { period?: string } = {};
+      if (perPeriod) labels.period = new Date(r.period as number).toISOString();
+      for (const g of groups) if (g !== 'outcome') labels[g] = (r[DIMENSION[g]] as string) || null;
+      if (groups.includes('outcome')) data.push(...splitByOutcome(labels, r, h));
+      else data.push({ ...labels, ...measures(r, h) });
+    }
+    return {
+      account: accountId,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      interval: q.interval ?? null,
+      group_by: groups,
+      currency: await this.currencyOf(accountId),
+      totals: measures(total, totalHist),
+      data,
+    };
+  }
+
+  /** Per provider and channel over the range: attempts, delivery rate, median time to receipt, top error codes. */
+  async providers(caller: Principal, q: AnalyticsQuery) {
+    const accountId = this.scope(caller, q.account);
+    const { grain, from, to } = this.range(q);
+    const { counts, times, errors } = await this.store.providers({ accountId, grain, from, to, channel: q.channel, provider: q.provider });
+    const key = (r: { provider: string; channel: string }) => `${r.provider}\u0000${r.channel}`;
+    const hist = new Map<string, Map<number, number>>();
+    for (const t of times) hist.set(key(t), (hist.get(key(t)) ?? new Map()).set(t.bucket, t.n));
+    const codes = new Map<string, Array<{ code: string; count: number }>>();
+    for (const e of errors) codes.set(key(e), [...(codes.get(key(e)) ?? []), { code: e.code, count: e.n }]);
+    const providers = counts
+      .map((c) => {
+        const attempts = c.sent + c.errors;
+        const median = quantile(RECEIPT_BOUNDS_MS, hist.get(key(c)) ?? new Map(), 0.5);
+        return {
+          provider: c.provider,
+          channel: c.channel,
+          attempts,
+          sent: c.sent,
+          delivered: c.delivered,
+          undeliverable: c.undeliverable,
+          errors: c.errors,
+          failed: c.failed,
+          receipts: c.receipts,
+          acceptance_rate: attempts > 0 ? round(c.sent / attempts, 4) : null,
+          delivery_rate: c.sent > 0 ? round(c.delivered / c.sent, 4) : null,
+          receipt_p50_ms: median === null ? null : Math.round(median),
+          top_errors: (codes.get(key(c)) ?? []).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)).slice(0, 5),
+        };
+      })
+      .sort((a, b) => b.attempts - a.attempts || a.provider.localeCompare(b.provider));
+    return { account: accountId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), providers };
+  }
+
+  private scope(caller: Principal, account: string | undefined): string {
+    if (account !== undefined && account !== caller.accountId && !caller.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may read another account’s analytics');
+    return account ?? caller.accountId;
+  }
+
+  /** The whole periods the range touches: `from` rounds down to its hour or day, `to` up. */
+  private range(q: AnalyticsQuery): { grain: Grain; from: number; to: number } {
+    const grain: Grain = q.interval === 'hour' ? 'h' : 'd';
+    const size = grain === 'h' ? HOUR_MS : DAY_MS;
+    // Without `to`, the range ends with the period under way.
+    const to = instant('to', q.to, periodOf(grain, this.clock.now()) + size);
+    const from = instant('from', q.from, to - (grain === 'h' ? DAY_MS : 30 * DAY_MS));
+    if (from >= to) throw new AppError('VALIDATION_FAILED', 'from must be before to');
+    const start = periodOf(grain, from);
+    const end = periodOf(grain, to - 1) + size;
+    if ((end - start) / size > MAX_PERIODS[grain]) throw new AppError('VALIDATION_FAILED', `a range may cover at most ${MAX_PERIODS[grain]} ${grain === 'h' ? 'hours' : 'days'}`);
+    return { grain, from: start, to: end };
+  }
+
+  private groups(raw: string | undefined): Group[] {
+    if (raw === undefined || raw === '') return [];
+    const out: Group[] = [];
+    for (const g of raw.split(',').map((s) => s.trim())) {
+      if (!(GROUPS as readonly string[]).includes(g)) throw new AppError('VALIDATION_FAILED', `group_by takes ${GROUPS.join(', ')}; not "${g}"`);
+      if (!out.includes(g as Group)) out.push(g as Group);
+    }
+    return out;
+  }
+}
+
+function measures(r: Pick<VerificationRollupRow, (typeof VERIFICATION_COUNTS)[number]>, h: ReadonlyMap<number, number>): Measures {
+  const ended = r.approved + r.failed + r.expired + r.canceled;
+  return {
+    started: r.started,
+    sent: r.sent,
+    delivered: r.delivered,
+    approved: r.approved,
+    failed: r.failed,
+    expired: r.expired,
+    canceled: r.canceled,
+    pending: Math.max(0, r.started - ended),
+    conversion_rate: r.started > 0 ? round(r.approved / r.started, 4) : null,
+    time_to_approve_p50_s: round(quantile(APPROVAL_BOUNDS_S, h, 0.5), 1),
+    time_to_approve_p90_s: round(quantile(APPROVAL_BOUNDS_S, h, 0.9), 1),
+    spend_micros: r.spend_micros,
+  };
+}
+
+/**
+ * One row per outcome of a group: its verifications (`started`) and, for approved ones, their
+ * times. Messages and spend belong to a verification, not to how it ended: they are null in these
+ * rows (the totals hold them).
+ */
+function splitByOutcome(labels: Partial<Record<Exclude<Group, 'outcome'>, string | null>> & { period?: string }, r: VerificationRollupRow, h: ReadonlyMap<number, number>): AnalyticsRow[] {
+  const all = measures(r, h);
+  return OUTCOMES.filter((o) => all[o] > 0).map((o) => {
+    const n = all[o];
+    const only = (x: (typeof OUTCOMES)[number]) => (o === x ? n : 0);
+    const row = measures({ ...r, started: n, approved: only('approved'), failed: only('failed'), expired: only('expired'), canceled: only('canceled') }, o === 'approved' ? h : new Map());
+    return { ...labels, outcome: o, ...row, sent: null, delivered: null, spend_micros: null };
+  });
+}

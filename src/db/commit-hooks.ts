@@ -1,0 +1,46 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+interface Hooks {
+  before: Array<(trx: Transaction<Database>) => Promise<void>>;
+  after: Array<() => void>;
+}
+
+const pending = new WeakMap<Transaction<Database>, Hooks>();
+
+function hooksOf(trx: Transaction<Database>): Hooks {
+  let h = pending.get(trx);
+  if (!h) {
+    h = { before: [], after: [] };
+    pending.set(trx, h);
+  }
+  return h;
+}
+
+/**
+ * Runs `fn` in `trx` after its last unit of work and before it commits: what several units (a
+ * group commit's) gathered is written once. Only transactions begun by `DatabaseHandle.write`
+ * run these hooks.
+ */
+export function beforeCommit(trx: Transaction<Database>, fn: (trx: Transaction<Database>) => Promise<void>): void {
+  hooksOf(trx).before.push(fn);
+}
+
+/** Runs `fn` once `trx` has committed; never if it rolled back (a unit retried alone registers again). */
+export function afterCommit(trx: Transaction<Database>, fn: () => void): void {
+  hooksOf(trx).after.push(fn);
+}
+
+/** A transaction whose hooks run: `work`, the before-commit hooks, the commit, the after-commit hooks. */
+export async function committed<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  let hooks: Hooks | undefined;
+  const value = await db.transaction().execute(async (trx) => {
+    const v = await work(trx);
+    hooks = pending.get(trx);
+    // A before-commit hook may register another (it is run too).
+    for (let i = 0; hooks && i < hooks.before.length; i++) await (hooks.before[i] as (t: Transaction<Database>) => Promise<void>)(trx);
+    return v;
+  });
+  for (const fn of hooks?.after ?? []) fn();
+  return value;
+}
