@@ -11,6 +11,10 @@
  *   BENCH_CHECK_POOL  pending verifications prepared for the check scenario (default 3000)
  *   BENCH_RADIUS      RADIUS Accounting-Requests sent to Verity's listener (default 100000)
  *   BENCH_SESSIONS    data sessions loaded for the silent-lookup run (default 1000000)
+ *   BENCH_READ_ROWS   verifications seeded for the read section (default 1000000; see reads.ts)
+ *   BENCH_PG_URL      PostgreSQL server for the read section's second run (default
+ *                     postgres://postgres@127.0.0.1:5432/postgres; a database of its own is
+ *                     created and dropped there); skipped with a note when it does not answer
  *   --cpu-prof        run Verity under `node --cpu-prof` and print where the profile went
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { preparePending } from './prepare.js';
+import { measureReads, type ReadResult, seed } from './reads.js';
 import { startNodeFlags } from './start-flags.js';
 import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
 import type { LoadResult, LoadSpec } from './spec.js';
@@ -45,6 +51,8 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 50, 1);
 const CHECK_POOL = intEnv('BENCH_CHECK_POOL', 3000, 1);
 const RADIUS_PACKETS = intEnv('BENCH_RADIUS', 100_000, 1);
 const SESSIONS = intEnv('BENCH_SESSIONS', 1_000_000, 1);
+const READ_ROWS = intEnv('BENCH_READ_ROWS', 1_000_000, 1000);
+const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const GENEROUS = '100000000/60'; // the limiter code runs on every request but never refuses
 
@@ -131,6 +139,70 @@ function countRows(path: string, query: string): number {
   }
 }
 
+/** The read section on one database: seed it, start Verity on it, time the reads (see reads.ts). */
+async function reads(url: string, env: NodeJS.ProcessEnv, flags: string[]): Promise<ReadResult> {
+  const port = await freePort();
+  const readEnv: NodeJS.ProcessEnv = { ...env, DATABASE_URL: url, PORT: String(port) };
+  // PostgreSQL asks for the secrets every instance must share; the command line makes a set.
+  if (!url.startsWith('sqlite:')) Object.assign(readEnv, lastJsonLine(await runNode('secrets', [CLI, 'secrets', 'generate', '--json'], env)));
+  delete readEnv.RADIUS_PORT;
+  delete readEnv.RADIUS_SECRET;
+  const key = lastJsonLine(await runNode('keys', [CLI, 'keys', 'create', '--json'], readEnv)) as { key_id: string; secret: string };
+  const accountId = await operatorAccount(url);
+  const now = Date.now();
+  process.stderr.write(`bench: reads: seeding ${READ_ROWS} verifications on ${url.split(':')[0]}\n`);
+  const seedS = await seed(url, accountId, READ_ROWS, now);
+  const server = startServer('verity-reads', [...flags, CLI, 'serve'], readEnv);
+  servers.push(server);
+  try {
+    await waitReady(server, `http://127.0.0.1:${port}/healthz`, {});
+    const authorization = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+    return { rows: READ_ROWS, seed_s: round(seedS, 1), ...(await measureReads(`http://127.0.0.1:${port}`, authorization, READ_ROWS, now)) };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+async function operatorAccount(url: string): Promise<string> {
+  const query = 'select id from accounts order by created_at limit 1';
+  if (url.startsWith('sqlite:')) {
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return (db.prepare(query).get() as { id: string }).id;
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ id: string }>(query)).rows[0]?.id as string;
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of the bench's own on the PostgreSQL server, dropped afterwards; undefined when the server does not answer. */
+async function withPostgres<T>(run: (url: string) => Promise<T>): Promise<T | undefined> {
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (err) {
+    process.stderr.write(`bench: reads: PostgreSQL at ${PG_URL} does not answer (${(err as Error).message}); skipped\n`);
+    return undefined;
+  }
+  const name = `verity_bench_${process.pid}`;
+  try {
+    await admin.query(`create database ${name}`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    return await run(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
 async function main(): Promise<void> {
   if (DURATION_S < 10) process.stderr.write(`bench: BENCH_DURATION_S=${DURATION_S} < 10: a smoke run, not a reportable one\n`);
   const [basePort, verityPort, radiusPort] = [await freePort(), await freePort(), await freePort()];
@@ -209,6 +281,9 @@ async function main(): Promise<void> {
   process.stderr.write(`bench: silent: loading ${SESSIONS} sessions, then lookups for ${DURATION_S}s\n`);
   const silent = lastJsonLine(await runNode('silent', [SILENT, join(work, 'silent.db'), String(SESSIONS), String(DURATION_S)], process.env)) as SilentResult;
 
+  const sqliteReads = await reads(`sqlite:${join(work, 'reads.db')}`, verityEnv, flags);
+  const pgReads = await withPostgres((url) => reads(url, verityEnv, flags));
+
   const med = (pick: (rd: Round) => number): number => median(rounds.map(pick));
   const worst = (pick: (rd: Round) => number): number => Math.max(...rounds.map(pick));
   const core = {
@@ -260,6 +335,16 @@ async function main(): Promise<void> {
   lines.push(
     `silent: ${silent.lookups_per_s} lookups/s over ${silent.sessions} sessions (loaded in ${silent.load_s} s), p50 ${silent.p50_ms} ms, p99 ${silent.p99_ms} ms, results ${JSON.stringify(silent.outcomes)}`,
   );
+  for (const [name, r] of [
+    ['sqlite', sqliteReads],
+    ['postgres', pgReads],
+  ] as const) {
+    lines.push(
+      r
+        ? `reads on ${name}, ${r.rows} verifications (seeded in ${r.seed_s} s), p50/p99 ms: list ${r.list_p50_ms}/${r.list_p99_ms}, deep page ${r.list_deep_p99_ms} (p99), timeline ${r.timeline_p50_ms}/${r.timeline_p99_ms}, 30-day analytics by day × channel × country ${r.analytics_p50_ms}/${r.analytics_p99_ms}`
+        : `reads on ${name}: skipped (no server)`,
+    );
+  }
   for (const r of rounds.flatMap((rd) => [rd.baseline, rd.start, rd.check])) {
     const share = badShare(r);
     if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);
@@ -276,6 +361,14 @@ async function main(): Promise<void> {
     silent_p99_ms: silent.p99_ms,
     radius_packets_per_s: radius.packets_per_s,
     radius_lost: radius.packets - recorded,
+    list_p99_ms: sqliteReads.list_p99_ms,
+    list_deep_p99_ms: sqliteReads.list_deep_p99_ms,
+    timeline_p99_ms: sqliteReads.timeline_p99_ms,
+    analytics_p99_ms: sqliteReads.analytics_p99_ms,
+    pg_list_p99_ms: pgReads?.list_p99_ms ?? null,
+    pg_list_deep_p99_ms: pgReads?.list_deep_p99_ms ?? null,
+    pg_timeline_p99_ms: pgReads?.timeline_p99_ms ?? null,
+    pg_analytics_p99_ms: pgReads?.analytics_p99_ms ?? null,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

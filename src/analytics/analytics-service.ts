@@ -2,8 +2,8 @@ import { AppError } from '../errors/index.js';
 import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { APPROVAL_BOUNDS_S, DAY_MS, type Grain, HOUR_MS, periodOf, quantile, RECEIPT_BOUNDS_MS } from './buckets.js';
-import type { RollupStore, VerificationDimension, VerificationRollupRow } from './rollup-store.js';
-import { VERIFICATION_COUNTS } from './tally.js';
+import type { RollupStore, VerificationDimension } from './rollup-store.js';
+import { APPROVED_WITHIN, RECEIPT_BUCKETS, VERIFICATION_COUNTS } from './tally.js';
 
 export const GROUPS = ['channel', 'country', 'service', 'provider', 'outcome'] as const;
 export type Group = (typeof GROUPS)[number];
@@ -75,28 +75,22 @@ export class AnalyticsService {
       to,
       where: { service_id: q.service, channel: q.channel, country: q.country?.toUpperCase(), provider: q.provider },
     };
-    const [rows, times] = await Promise.all([this.store.verifications(range, dims, perPeriod), this.store.approvalTimes(range, dims, perPeriod)]);
-    const keyOf = (r: Record<string, unknown>) => JSON.stringify([perPeriod ? r.period : null, ...dims.map((d) => r[d])]);
-    const hist = new Map<string, Map<number, number>>();
-    for (const t of times) {
-      const k = keyOf(t);
-      const h = hist.get(k) ?? new Map<number, number>();
-      h.set(t.bucket, (h.get(t.bucket) ?? 0) + t.n);
-      hist.set(k, h);
-    }
-    const total = Object.fromEntries(VERIFICATION_COUNTS.map((c) => [c, 0])) as Record<(typeof VERIFICATION_COUNTS)[number], number>;
-    const totalHist = new Map<number, number>();
+    const grouped = perPeriod || dims.length > 0;
+    // The groups with their percentiles, and the totals with their whole histogram.
+    const [rows, [total]] = await Promise.all([grouped ? this.store.verifications(range, dims, perPeriod) : Promise.resolve([]), this.store.verifications(range, [], false)]);
     const data: AnalyticsRow[] = [];
-    const sorted = rows.sort((a, b) => (perPeriod ? (a.period as number) - (b.period as number) : 0) || b.started - a.started);
+    const sorted = grouped ? rows.sort((a, b) => (perPeriod ? (a.period as number) - (b.period as number) : 0) || b.started - a.started) : total ? [total] : [];
+    const byOutcome = groups.includes('outcome');
+    const labelled = groups.filter((g): g is Exclude<Group, 'outcome'> => g !== 'outcome');
+    // Each row's labels are written into its measures: copying thousands of rows with spreads costs more than the query.
+    const label = (row: AnalyticsRow, r: (typeof sorted)[number]): AnalyticsRow => {
+      if (perPeriod) row.period = new Date(r.period as number).toISOString();
+      for (const g of labelled) row[g] = (r[DIMENSION[g]] as string) || null;
+      return row;
+    };
     for (const r of sorted) {
-      for (const c of VERIFICATION_COUNTS) total[c] += r[c];
-      const h = hist.get(keyOf(r as unknown as Record<string, unknown>)) ?? new Map<number, number>();
-      for (const [b, n] of h) totalHist.set(b, (totalHist.get(b) ?? 0) + n);
-      const labels: Partial<Record<Exclude<Group, 'outcome'>, string | null>> & { period?: string } = {};
-      if (perPeriod) labels.period = new Date(r.period as number).toISOString();
-      for (const g of groups) if (g !== 'outcome') labels[g] = (r[DIMENSION[g]] as string) || null;
-      if (groups.includes('outcome')) data.push(...splitByOutcome(labels, r, h));
-      else data.push({ ...labels, ...measures(r, h) });
+      if (byOutcome) for (const row of splitByOutcome(r)) data.push(label(row, r));
+      else data.push(label(measures(r), r));
     }
     return {
       account: accountId,
@@ -105,7 +99,7 @@ export class AnalyticsService {
       interval: q.interval ?? null,
       group_by: groups,
       currency: await this.currencyOf(accountId),
-      totals: measures(total, totalHist),
+      totals: measures(total ?? EMPTY),
       data,
     };
   }
@@ -114,16 +108,14 @@ export class AnalyticsService {
   async providers(caller: Principal, q: AnalyticsQuery) {
     const accountId = this.scope(caller, q.account);
     const { grain, from, to } = this.range(q);
-    const { counts, times, errors } = await this.store.providers({ accountId, grain, from, to, channel: q.channel, provider: q.provider });
+    const { counts, errors } = await this.store.providers({ accountId, grain, from, to, channel: q.channel, provider: q.provider });
     const key = (r: { provider: string; channel: string }) => `${r.provider}\u0000${r.channel}`;
-    const hist = new Map<string, Map<number, number>>();
-    for (const t of times) hist.set(key(t), (hist.get(key(t)) ?? new Map()).set(t.bucket, t.n));
     const codes = new Map<string, Array<{ code: string; count: number }>>();
     for (const e of errors) codes.set(key(e), [...(codes.get(key(e)) ?? []), { code: e.code, count: e.n }]);
     const providers = counts
       .map((c) => {
         const attempts = c.sent + c.errors;
-        const median = quantile(RECEIPT_BOUNDS_MS, hist.get(key(c)) ?? new Map(), 0.5);
+        const median = quantile(RECEIPT_BOUNDS_MS, histogram(c, RECEIPT_BUCKETS), 0.5);
         return {
           provider: c.provider,
           channel: c.channel,
@@ -174,21 +166,41 @@ export class AnalyticsService {
   }
 }
 
-function measures(r: Pick<VerificationRollupRow, (typeof VERIFICATION_COUNTS)[number]>, h: ReadonlyMap<number, number>): Measures {
+/** The approval histogram (bucket → count) from a row's running totals. */
+function approvalHistogram(r: Counts): Map<number, number> {
+  const within = APPROVED_WITHIN.map((c) => Number(r[c] ?? 0));
+  return new Map([...within, Number(r.approved ?? 0)].map((n, i) => [i, n - (i === 0 ? 0 : (within[i - 1] as number))]));
+}
+
+/** A histogram (bucket → count) from a row's bucket columns. */
+function histogram(row: Record<string, unknown>, buckets: readonly string[]): Map<number, number> {
+  return new Map(buckets.map((b, i) => [i, Number(row[b] ?? 0)]));
+}
+
+type Counts = Record<(typeof VERIFICATION_COUNTS)[number], number> & { p50?: number | null; p90?: number | null };
+const EMPTY = Object.fromEntries(VERIFICATION_COUNTS.map((c) => [c, 0])) as Counts;
+
+/** A row's measures; its percentiles as the database estimated them, or from its buckets (the totals). */
+function measures(r: Counts, approvals = true): Measures {
   const ended = r.approved + r.failed + r.expired + r.canceled;
+  const p = (q: 0.5 | 0.9) => {
+    if (!approvals) return null;
+    const sql = q === 0.5 ? r.p50 : r.p90;
+    return round(sql !== undefined ? sql : quantile(APPROVAL_BOUNDS_S, approvalHistogram(r), q), 1);
+  };
   return {
-    started: r.started,
-    sent: r.sent,
-    delivered: r.delivered,
-    approved: r.approved,
-    failed: r.failed,
-    expired: r.expired,
-    canceled: r.canceled,
+    started: r.started ?? 0,
+    sent: r.sent ?? 0,
+    delivered: r.delivered ?? 0,
+    approved: r.approved ?? 0,
+    failed: r.failed ?? 0,
+    expired: r.expired ?? 0,
+    canceled: r.canceled ?? 0,
     pending: Math.max(0, r.started - ended),
     conversion_rate: r.started > 0 ? round(r.approved / r.started, 4) : null,
-    time_to_approve_p50_s: round(quantile(APPROVAL_BOUNDS_S, h, 0.5), 1),
-    time_to_approve_p90_s: round(quantile(APPROVAL_BOUNDS_S, h, 0.9), 1),
-    spend_micros: r.spend_micros,
+    time_to_approve_p50_s: p(0.5),
+    time_to_approve_p90_s: p(0.9),
+    spend_micros: r.spend_micros ?? 0,
   };
 }
 
@@ -197,12 +209,16 @@ function measures(r: Pick<VerificationRollupRow, (typeof VERIFICATION_COUNTS)[nu
  * times. Messages and spend belong to a verification, not to how it ended: they are null in these
  * rows (the totals hold them).
  */
-function splitByOutcome(labels: Partial<Record<Exclude<Group, 'outcome'>, string | null>> & { period?: string }, r: VerificationRollupRow, h: ReadonlyMap<number, number>): AnalyticsRow[] {
-  const all = measures(r, h);
+function splitByOutcome(r: Counts): AnalyticsRow[] {
+  const all = measures(r);
   return OUTCOMES.filter((o) => all[o] > 0).map((o) => {
     const n = all[o];
     const only = (x: (typeof OUTCOMES)[number]) => (o === x ? n : 0);
-    const row = measures({ ...r, started: n, approved: only('approved'), failed: only('failed'), expired: only('expired'), canceled: only('canceled') }, o === 'approved' ? h : new Map());
-    return { ...labels, outcome: o, ...row, sent: null, delivered: null, spend_micros: null };
+    const row: AnalyticsRow = measures({ ...r, started: n, approved: only('approved'), failed: only('failed'), expired: only('expired'), canceled: only('canceled') }, o === 'approved');
+    row.outcome = o;
+    row.sent = null;
+    row.delivered = null;
+    row.spend_micros = null;
+    return row;
   });
 }

@@ -1,17 +1,20 @@
 import type { AppendedEvent, Subject } from '../events/event-log.js';
 import { APPROVAL_BOUNDS_S, bucketOf, type Grain, periodOf, RECEIPT_BOUNDS_MS } from './buckets.js';
 
-export const VERIFICATION_COUNTS = ['started', 'sent', 'delivered', 'approved', 'failed', 'expired', 'canceled', 'spend_micros'] as const;
-export const PROVIDER_COUNTS = ['sent', 'delivered', 'undeliverable', 'errors', 'failed', 'receipts'] as const;
+/** A histogram's bucket columns, one per bound. */
+const columns = <P extends string>(prefix: P, bounds: readonly number[]) => bounds.map((_, i) => `${prefix}${i}` as `${P}${number}`);
+/** Approvals within each finite bound (running totals: an approval counts in its bucket's column and every later one). */
+export const APPROVED_WITHIN = columns('approve_le', APPROVAL_BOUNDS_S.slice(0, -1));
+export const RECEIPT_BUCKETS = columns('receipt_b', RECEIPT_BOUNDS_MS);
+export const VERIFICATION_COUNTS = ['started', 'sent', 'delivered', 'approved', 'failed', 'expired', 'canceled', 'spend_micros', ...APPROVED_WITHIN] as const;
+export const PROVIDER_COUNTS = ['sent', 'delivered', 'undeliverable', 'errors', 'failed', 'receipts', ...RECEIPT_BUCKETS] as const;
 export type VerificationCount = (typeof VERIFICATION_COUNTS)[number];
 export type ProviderCount = (typeof PROVIDER_COUNTS)[number];
 
-/** What one flush adds: counters per key, and histograms and error codes per key and bucket or code. */
+/** What one flush adds: counters (histogram buckets among them) per key, and error codes per key and code. */
 export interface Tallies {
   verifications: Map<string, Record<VerificationCount, number>>;
-  approvalTimes: Map<string, number>;
   providers: Map<string, Record<ProviderCount, number>>;
-  receiptTimes: Map<string, number>;
   errors: Map<string, number>;
 }
 
@@ -53,7 +56,7 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
  *   up after it answered last), and `receipts` with their time from queueing.
  */
 export function tally(events: readonly AppendedEvent[], subjects: ReadonlyMap<string, Subject>): { tallies: Tallies; outcomes: Outcome[] } {
-  const t: Tallies = { verifications: new Map(), approvalTimes: new Map(), providers: new Map(), receiptTimes: new Map(), errors: new Map() };
+  const t: Tallies = { verifications: new Map(), providers: new Map(), errors: new Map() };
   const outcomes: Outcome[] = [];
   for (const e of events) {
     const s = subjects.get(e.verificationId);
@@ -100,6 +103,7 @@ export function tally(events: readonly AppendedEvent[], subjects: ReadonlyMap<st
       case 'expired':
       case 'canceled':
         counts.push([ENDED[e.type] as VerificationCount, 1]);
+        if (e.type === 'approved') for (const c of APPROVED_WITHIN.slice(bucketOf(APPROVAL_BOUNDS_S, (e.at - s.createdAt) / 1000))) counts.push([c, 1]);
         outcomes.push({ kind: 'verification', channel: s.channel, outcome: e.type });
         break;
       default:
@@ -109,13 +113,12 @@ export function tally(events: readonly AppendedEvent[], subjects: ReadonlyMap<st
       if (counts.length > 0) {
         const vk = key([s.accountId, grain, periodOf(grain, s.createdAt), s.serviceId ?? '', s.channel, s.country ?? '', s.provider ?? '']);
         for (const [name, n] of counts) add(t.verifications, vk, VERIFICATION_COUNTS, name, n);
-        if (e.type === 'approved') bump(t.approvalTimes, key([...JSON.parse(vk), bucketOf(APPROVAL_BOUNDS_S, (e.at - s.createdAt) / 1000)]));
       }
       if (pcounts.length > 0 && provider) {
         const parts = [s.accountId, grain, periodOf(grain, e.at), provider, channel];
         const pk = key(parts);
         for (const name of pcounts) add(t.providers, pk, PROVIDER_COUNTS, name);
-        if (receipt && typeof d.after_ms === 'number') bump(t.receiptTimes, key([...parts, bucketOf(RECEIPT_BOUNDS_MS, d.after_ms)]));
+        if (receipt && typeof d.after_ms === 'number') add(t.providers, pk, PROVIDER_COUNTS, RECEIPT_BUCKETS[bucketOf(RECEIPT_BOUNDS_MS, d.after_ms)] as ProviderCount);
         const code = text(d.error_code) ?? (e.type === 'message.undeliverable' && receipt ? 'UNDELIVERABLE' : undefined);
         if (code && (e.type === 'attempt' || receipt)) bump(t.errors, key([...parts, code]));
       }

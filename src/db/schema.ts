@@ -23,9 +23,7 @@ import type {
   WebhookDeliveryTable,
   VerificationEventTable,
   VerificationRollupTable,
-  ApprovalTimeTable,
   ProviderRollupTable,
-  ReceiptTimeTable,
   ProviderErrorTable,
 } from './tables/verifications.js';
 import type {
@@ -54,9 +52,7 @@ export interface Database {
   messages: MessageTable;
   verification_events: VerificationEventTable;
   verification_rollups: VerificationRollupTable;
-  approval_times: ApprovalTimeTable;
   provider_rollups: ProviderRollupTable;
-  receipt_times: ReceiptTimeTable;
   provider_errors: ProviderErrorTable;
   message_attempts: MessageAttemptTable;
   webhook_endpoints: WebhookEndpointTable;

@@ -61,7 +61,8 @@ describe('the server as a real process', () => {
     } finally {
       await stop(child);
     }
-  });
+    // Three processes, one after another, the first migrating an empty database.
+  }, 60_000);
 
   it('leaves delivery to a separate `verity worker` process when the server runs without one', async () => {
     const texts: string[] = [];

@@ -22,7 +22,8 @@ describe('the documents', () => {
   it('hold the tables the command line prints, as it prints them now (npm run docs rewrites them)', async () => {
     const r = await run(process.execPath, [SCRIPT, '--check']).catch((e: { code: number; stdout: string }) => e);
     expect('code' in r ? r.stdout : '').toBe('');
-  });
+    // Seven commands, each a process that loads the server's modules.
+  }, 60_000);
 
   it('a table edited by hand fails the check, naming the page and the command', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'verity-docs-'));
@@ -32,7 +33,7 @@ describe('the documents', () => {
     writeFileSync(page, readFileSync(page, 'utf8').replace('TCP port the HTTP server listens on.', 'The port.'));
     const r = await run(process.execPath, [SCRIPT, '--check'], { env: { ...process.env, DOCS_DIR: copy } }).catch((e: { code: number; stdout: string }) => e);
     expect(r).toMatchObject({ code: 1, stdout: 'stale: docs/configuration.md: verity config\n' });
-  });
+  }, 60_000);
 
   it('link only to files that exist', () => {
     for (const page of pages) {

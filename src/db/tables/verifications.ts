@@ -114,6 +114,10 @@ export interface VerificationEventTable {
   data: string | null;
 }
 
+/** Bucket columns of a time histogram (see src/analytics/buckets.ts). */
+type Buckets<P extends string, N extends number> = { [K in `${P}${N}`]: number };
+type UpTo14 = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14;
+
 /** Key of a verification rollup: counted in the hour or day (`grain` h | d) its verifications started. */
 export interface VerificationRollupKey {
   account_id: string;
@@ -125,21 +129,17 @@ export interface VerificationRollupKey {
   provider: string; // '' when nothing was routed
 }
 
-export interface VerificationRollupTable extends VerificationRollupKey {
-  started: number;
-  sent: number;
-  delivered: number;
-  approved: number;
-  failed: number;
-  expired: number;
-  canceled: number;
-  spend_micros: number;
-}
-
-export interface ApprovalTimeTable extends VerificationRollupKey {
-  bucket: number;
-  n: number;
-}
+export type VerificationRollupTable = VerificationRollupKey &
+  Buckets<'approve_le', UpTo14 | 15> & {
+    started: number;
+    sent: number;
+    delivered: number;
+    approved: number;
+    failed: number;
+    expired: number;
+    canceled: number;
+    spend_micros: number;
+  };
 
 /** Key of a provider rollup: counted in the hour or day the provider answered. */
 export interface ProviderRollupKey {
@@ -150,19 +150,15 @@ export interface ProviderRollupKey {
   channel: string;
 }
 
-export interface ProviderRollupTable extends ProviderRollupKey {
-  sent: number;
-  delivered: number;
-  undeliverable: number;
-  errors: number;
-  failed: number;
-  receipts: number;
-}
-
-export interface ReceiptTimeTable extends ProviderRollupKey {
-  bucket: number;
-  n: number;
-}
+export type ProviderRollupTable = ProviderRollupKey &
+  Buckets<'receipt_b', UpTo14> & {
+    sent: number;
+    delivered: number;
+    undeliverable: number;
+    errors: number;
+    failed: number;
+    receipts: number;
+  };
 
 export interface ProviderErrorTable extends ProviderRollupKey {
   code: string;
