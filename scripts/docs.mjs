@@ -29,7 +29,11 @@ const outputs = new Map();
 for (const { text } of pages) {
   for (const [, , command, args] of text.matchAll(REGION)) {
     const key = `${command} ${args}`;
-    if (!outputs.has(key)) outputs.set(key, run(process.execPath, [SCRIPTS[command], ...args.split(' ').filter(Boolean)], { encoding: 'utf8', cwd: root }).then((r) => `${r.stdout.trimEnd()}\n`));
+    if (!outputs.has(key))
+      outputs.set(
+        key,
+        run(process.execPath, [SCRIPTS[command], ...args.split(' ').filter(Boolean)], { encoding: 'utf8', cwd: root }).then((r) => `${r.stdout.trimEnd()}\n`),
+      );
   }
 }
 const printed = new Map(await Promise.all([...outputs].map(async ([key, out]) => [key, await out])));
