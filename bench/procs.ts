@@ -122,6 +122,21 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat
+ * (Linux; clock ticks of 10 ms); undefined elsewhere.
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The last non-empty line of a child's stdout, parsed as JSON. */
 export function lastJsonLine(out: string): unknown {
   const line = out

@@ -26,7 +26,7 @@ import pg from 'pg';
 import { preparePending } from './prepare.js';
 import { measureReads, type ReadResult, seed } from './reads.js';
 import { startNodeFlags } from './start-flags.js';
-import { freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
+import { cpuMs, freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
 import type { LoadResult, LoadSpec } from './spec.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
@@ -71,6 +71,19 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/**
+ * A load run whose server CPU is counted: the warm-up as a run of its own, then the measured run,
+ * with the server's CPU time read before and after it (robust to the load generator sharing the
+ * machine, unlike requests/s), per request answered.
+ */
+async function measured(spec: LoadSpec, pid: number): Promise<LoadResult & { cpuUs: number | null }> {
+  if (spec.warmupS > 0) await load({ ...spec, durationS: spec.warmupS, warmupS: 0 });
+  const before = cpuMs(pid);
+  const result = await load({ ...spec, warmupS: 0 });
+  const after = cpuMs(pid);
+  return { ...result, cpuUs: before === undefined || after === undefined ? null : round(((after - before) * 1000) / result.requests, 1) };
+}
+
 async function load(spec: LoadSpec): Promise<LoadResult> {
   const file = join(work, `${spec.scenario}.json`);
   writeFileSync(file, JSON.stringify(spec));
@@ -105,10 +118,12 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+type Measured = LoadResult & { cpuUs: number | null };
+
 interface Round {
-  baseline: LoadResult;
-  start: LoadResult;
-  check: LoadResult;
+  baseline: Measured;
+  start: Measured;
+  check: Measured;
 }
 
 interface RadiusResult {
@@ -244,7 +259,8 @@ async function main(): Promise<void> {
   const echoProbe: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' };
   await Promise.all([waitReady(baseline, `${baseUrl}/echo`, echoProbe), waitReady(verity, `${verityUrl}/healthz`, {})]);
   const pid = verity.child.pid;
-  if (pid === undefined) throw new Error('verity has no pid');
+  const basePid = baseline.child.pid;
+  if (pid === undefined || basePid === undefined) throw new Error('a server has no pid');
   const idleMb = rssMb(pid) ?? 0;
 
   const common = { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S };
@@ -254,8 +270,8 @@ async function main(): Promise<void> {
   for (let r = 1; r <= ROUNDS; r++) {
     process.stderr.write(`bench: round ${r} of ${ROUNDS}\n`);
     // The baseline stays up between its runs but idle: nothing loads it while Verity is measured.
-    const baselineResult = await load({ ...common, scenario: 'baseline', url: baseUrl });
-    const start = await withRss(pid, load({ ...common, scenario: 'start', url: verityUrl, authorization }));
+    const baselineResult = await measured({ ...common, scenario: 'baseline', url: baseUrl }, basePid);
+    const start = await withRss(pid, measured({ ...common, scenario: 'start', url: verityUrl, authorization }, pid));
     // A fresh pool each round, so no verification runs out of attempts.
     process.stderr.write(`bench: preparing ${CHECK_POOL} pending verifications for the check scenario\n`);
     const t0 = Date.now();
@@ -263,7 +279,7 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     const perVerification = (start.value.rps * 4 * (DURATION_S + WARMUP_S)) / CHECK_POOL;
     if (perVerification > 95) process.stderr.write(`bench: warning: ~${perVerification.toFixed(0)} checks per verification may exceed MAX_ATTEMPTS=100; raise BENCH_CHECK_POOL\n`);
-    const check = await withRss(pid, load({ ...common, scenario: 'check', url: verityUrl, authorization, checks }));
+    const check = await withRss(pid, measured({ ...common, scenario: 'check', url: verityUrl, authorization, checks }, pid));
     rounds.push({ baseline: baselineResult, start: start.value, check: check.value });
     rss = check.endMb;
     peakMb = Math.max(peakMb, start.peakMb, check.peakMb);
@@ -308,6 +324,18 @@ async function main(): Promise<void> {
       med((rd) => rd.check.rps / rd.baseline.rps),
       3,
     ),
+    // CPU time per request of the server process; the ratio is the baseline's over Verity's.
+    baseline_cpu_us: med((rd) => rd.baseline.cpuUs ?? Number.NaN),
+    start_cpu_us: med((rd) => rd.start.cpuUs ?? Number.NaN),
+    check_cpu_us: med((rd) => rd.check.cpuUs ?? Number.NaN),
+    start_cpu_ratio: round(
+      med((rd) => (rd.baseline.cpuUs ?? Number.NaN) / (rd.start.cpuUs ?? Number.NaN)),
+      3,
+    ),
+    check_cpu_ratio: round(
+      med((rd) => (rd.baseline.cpuUs ?? Number.NaN) / (rd.check.cpuUs ?? Number.NaN)),
+      3,
+    ),
     start_p99_ms: worst((rd) => rd.start.latencyP99Ms),
     check_p99_ms: worst((rd) => rd.check.latencyP99Ms),
     rss_mb: round(rss, 1),
@@ -323,6 +351,9 @@ async function main(): Promise<void> {
       );
     }
     lines.push(`      ratios: start ${(rd.start.rps / rd.baseline.rps).toFixed(3)}, check ${(rd.check.rps / rd.baseline.rps).toFixed(3)}`);
+    lines.push(
+      `      CPU per request: baseline ${rd.baseline.cpuUs} µs, start ${rd.start.cpuUs} µs, check ${rd.check.cpuUs} µs; CPU ratios: start ${((rd.baseline.cpuUs ?? Number.NaN) / (rd.start.cpuUs ?? Number.NaN)).toFixed(3)}, check ${((rd.baseline.cpuUs ?? Number.NaN) / (rd.check.cpuUs ?? Number.NaN)).toFixed(3)}`,
+    );
   });
   lines.push(
     `median of ${ROUNDS} round(s): baseline ${core.baseline_rps} req/s; start ${core.start_rps} req/s, ratio ${core.start_ratio}; check ${core.check_rps} req/s, ratio ${core.check_ratio}; worst p99 start ${core.start_p99_ms} ms, check ${core.check_p99_ms} ms`,
