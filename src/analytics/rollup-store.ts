@@ -12,14 +12,51 @@ export type VerificationDimension = 'service_id' | 'channel' | 'country' | 'prov
 
 type Table = 'verification_rollups' | 'provider_rollups' | 'provider_errors';
 
-/** An upsert of one row that adds `counts` to what the row holds, prepared once (it runs on every commit that counts). */
-function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[]): PreparedQuery<Record<string, unknown>> {
+/** The most rows one upsert adds to: a flush's rows for a table go in as few statements as that allows. */
+const ROWS_PER_UPSERT = 8;
+
+/** An upsert of `n` rows that adds their counts to what each row holds (placeholders `<column><i>`). */
+function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[], n: number): PreparedQuery<Record<string, unknown>> {
   return new PreparedQuery<Record<string, unknown>>((p) =>
     db
       .insertInto(table)
-      .values(Object.fromEntries([...key, ...counts].map((c) => [c, p[c]])) as never)
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries([...key, ...counts].map((c) => [c, p[`${c}${i}`]]))) as never)
       .onConflict((oc) => oc.columns(key as never).doUpdateSet(Object.fromEntries(counts.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never)),
   );
+}
+
+/** Upserts of 1 to ROWS_PER_UPSERT rows into one table, each prepared the first time it is needed (it runs on every commit that counts). */
+class Adders {
+  private readonly byCount: Array<PreparedQuery<Record<string, unknown>> | undefined> = [];
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly table: Table,
+    private readonly key: readonly string[],
+    private readonly counts: readonly string[],
+  ) {}
+
+  /** Adds each row's counts (`rows`: key as JSON → counts) in as few statements as ROWS_PER_UPSERT allows. */
+  async add(trx: Transaction<Database>, rows: ReadonlyMap<string, Record<string, number>>): Promise<void> {
+    const list = [...rows];
+    for (let start = 0; start < list.length; start += ROWS_PER_UPSERT) {
+      const chunk = list.slice(start, start + ROWS_PER_UPSERT);
+      const args: Record<string, unknown> = {};
+      chunk.forEach(([k, counts], i) => {
+        const parts = JSON.parse(k) as unknown[];
+        this.key.forEach((c, j) => {
+          args[`${c}${i}`] = parts[j];
+        });
+        for (const c of this.counts) args[`${c}${i}`] = counts[c] ?? 0;
+      });
+      let q = this.byCount[chunk.length];
+      if (!q) {
+        q = adder(this.db, this.table, this.key, this.counts, chunk.length);
+        this.byCount[chunk.length] = q;
+      }
+      await trx.executeQuery(q.bind(args));
+    }
+  }
 }
 
 /** A row of the verification rollups as a query groups it. */
@@ -39,29 +76,21 @@ export interface RollupRange {
 
 /** SQL of the rollups: adding a flush's tallies, and reading ranges of them grouped by dimensions. */
 export class RollupStore {
-  private readonly adders: Record<Table, PreparedQuery<Record<string, unknown>>>;
+  private readonly adders: Record<Table, Adders>;
 
   constructor(private readonly handle: DatabaseHandle) {
     const { db } = handle;
     this.adders = {
-      verification_rollups: adder(db, 'verification_rollups', V_KEY, VERIFICATION_COUNTS),
-      provider_rollups: adder(db, 'provider_rollups', P_KEY, PROVIDER_COUNTS),
-      provider_errors: adder(db, 'provider_errors', [...P_KEY, 'code'], ['n']),
+      verification_rollups: new Adders(db, 'verification_rollups', V_KEY, VERIFICATION_COUNTS),
+      provider_rollups: new Adders(db, 'provider_rollups', P_KEY, PROVIDER_COUNTS),
+      provider_errors: new Adders(db, 'provider_errors', [...P_KEY, 'code'], ['n']),
     };
   }
 
   async add(trx: Transaction<Database>, t: Tallies): Promise<void> {
-    const run = async (table: Table, key: readonly string[], k: string, counts: Record<string, number>) => {
-      const parts = JSON.parse(k) as unknown[];
-      const args: Record<string, unknown> = { ...counts };
-      key.forEach((c, i) => {
-        args[c] = parts[i];
-      });
-      await trx.executeQuery(this.adders[table].bind(args));
-    };
-    for (const [k, c] of t.verifications) await run('verification_rollups', V_KEY, k, c);
-    for (const [k, c] of t.providers) await run('provider_rollups', P_KEY, k, c);
-    for (const [k, n] of t.errors) await run('provider_errors', [...P_KEY, 'code'], k, { n });
+    await this.adders.verification_rollups.add(trx, t.verifications);
+    await this.adders.provider_rollups.add(trx, t.providers);
+    await this.adders.provider_errors.add(trx, new Map([...t.errors].map(([k, n]) => [k, { n }])));
   }
 
   /**
