@@ -116,7 +116,9 @@ async function timed(next: (i: number) => string, authorization: string): Promis
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     const url = next(i);
     const t = performance.now();
-    const res = await fetch(url, { headers: { authorization } });
+    const res = await fetch(url, { headers: { authorization } }).catch((err: Error & { cause?: unknown }) => {
+      throw new Error(`${url}: ${err.message} (${String(err.cause)})`);
+    });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 300)}`);
     if (i >= WARMUP) times.push(performance.now() - t);
