@@ -17,6 +17,8 @@ const DAY = 86_400_000;
 const COUNTRIES = 'BRUSGBDEFRESITMXARCOCLPEINIDNGZAKEJPKRAU';
 const SAMPLES = 300;
 const WARMUP = 30;
+/** Requests asked a second time after a transport error (see `timed`). */
+let retried = 0;
 
 export interface ReadResult {
   rows: number;
@@ -28,6 +30,7 @@ export interface ReadResult {
   list_p50_ms: number;
   timeline_p50_ms: number;
   analytics_p50_ms: number;
+  retried: number;
 }
 
 type Dialect = 'sqlite' | 'postgres';
@@ -116,8 +119,12 @@ async function timed(next: (i: number) => string, authorization: string): Promis
   for (let i = 0; i < WARMUP + SAMPLES; i++) {
     const url = next(i);
     const t = performance.now();
-    const res = await fetch(url, { headers: { authorization } }).catch((err: Error & { cause?: unknown }) => {
-      throw new Error(`${url}: ${err.message} (${String(err.cause)})`);
+    // A connection the server closed under a reused socket fails the fetch: that one is asked again
+    // (and reported), any second failure ends the run with its cause.
+    const res = await fetch(url, { headers: { authorization } }).catch(async (err: Error & { cause?: unknown }) => {
+      process.stderr.write(`bench: reads: ${url}: ${err.message} (${String(err.cause)}); asked again\n`);
+      retried += 1;
+      return fetch(url, { headers: { authorization } });
     });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 300)}`);
@@ -156,5 +163,6 @@ export async function measureReads(base: string, authorization: string, rows: nu
     list_p50_ms: list.p50,
     timeline_p50_ms: timeline.p50,
     analytics_p50_ms: analytics.p50,
+    retried,
   };
 }

@@ -372,7 +372,7 @@ async function main(): Promise<void> {
   ] as const) {
     lines.push(
       r
-        ? `reads on ${name}, ${r.rows} verifications (seeded in ${r.seed_s} s), p50/p99 ms: list ${r.list_p50_ms}/${r.list_p99_ms}, deep page ${r.list_deep_p99_ms} (p99), timeline ${r.timeline_p50_ms}/${r.timeline_p99_ms}, 30-day analytics by day × channel × country ${r.analytics_p50_ms}/${r.analytics_p99_ms}`
+        ? `reads on ${name}, ${r.rows} verifications (seeded in ${r.seed_s} s), p50/p99 ms: list ${r.list_p50_ms}/${r.list_p99_ms}, deep page ${r.list_deep_p99_ms} (p99), timeline ${r.timeline_p50_ms}/${r.timeline_p99_ms}, 30-day analytics by day × channel × country ${r.analytics_p50_ms}/${r.analytics_p99_ms}${r.retried ? `; ${r.retried} request(s) asked again after a transport error` : ''}`
         : `reads on ${name}: skipped (no server)`,
     );
   }
