@@ -1,4 +1,5 @@
 import { AppError } from '../errors/index.js';
+import { queryInstant } from '../http/query-time.js';
 import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { APPROVAL_BOUNDS_S, DAY_MS, type Grain, HOUR_MS, periodOf, quantile, RECEIPT_BOUNDS_MS } from './buckets.js';
@@ -42,13 +43,6 @@ export type AnalyticsRow = Partial<Record<Exclude<Group, 'outcome'>, string | nu
 
 const DIMENSION: Record<Exclude<Group, 'outcome'>, VerificationDimension> = { channel: 'channel', country: 'country', service: 'service_id', provider: 'provider' };
 const round = (x: number | null, digits: number) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
-
-function instant(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new AppError('VALIDATION_FAILED', `${name} must be a date-time such as 2026-12-01T00:00:00Z`);
-  return t;
-}
 
 /**
  * Conversion and delivery analytics, read from the rollups (see tally.ts for what each counter
@@ -146,8 +140,8 @@ export class AnalyticsService {
     const grain: Grain = q.interval === 'hour' ? 'h' : 'd';
     const size = grain === 'h' ? HOUR_MS : DAY_MS;
     // Without `to`, the range ends with the period under way.
-    const to = instant('to', q.to, periodOf(grain, this.clock.now()) + size);
-    const from = instant('from', q.from, to - (grain === 'h' ? DAY_MS : 30 * DAY_MS));
+    const to = queryInstant('to', q.to) ?? periodOf(grain, this.clock.now()) + size;
+    const from = queryInstant('from', q.from) ?? to - (grain === 'h' ? DAY_MS : 30 * DAY_MS);
     if (from >= to) throw new AppError('VALIDATION_FAILED', 'from must be before to');
     const start = periodOf(grain, from);
     const end = periodOf(grain, to - 1) + size;

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from '../errors/index.js';
+import { queryInstant } from '../http/query-time.js';
 import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decodeCursor, encodeCursor, type PageCursor } from '../lib/page-cursor.js';
@@ -45,13 +46,6 @@ export function normalizeDestination(raw: string): string {
   const phone = parsePhoneNumberFromString(digits.startsWith('+') ? digits : `+${digits.replace(/^00/, '')}`);
   if (!phone) throw new AppError('VALIDATION_FAILED', 'to is neither an email address nor a phone number with its country code');
   return phone.number;
-}
-
-function instant(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new AppError('VALIDATION_FAILED', `${name} must be a date-time such as 2026-12-01T00:00:00Z`);
-  return t;
 }
 
 /** The list and search of an account's verifications (the operator's key may read any account's). */
@@ -107,8 +101,8 @@ export class VerificationSearch {
       country: q.country?.toUpperCase(),
       // Past PII_RETENTION_DAYS a destination is kept as its pseudonym: search finds either.
       to: q.to === undefined ? undefined : ((to) => [to, this.pseudonyms.of(to)])(normalizeDestination(q.to)),
-      createdFrom: instant('created_from', q.created_from),
-      createdTo: instant('created_to', q.created_to),
+      createdFrom: queryInstant('created_from', q.created_from),
+      createdTo: queryInstant('created_to', q.created_to),
       metadata: q.metadata,
     };
     return { accountId: q.account ?? caller.accountId, filters };
