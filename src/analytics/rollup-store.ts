@@ -87,6 +87,13 @@ export class RollupStore {
     };
   }
 
+  /**
+   * The SQL sum of a counter column. PostgreSQL sums bigints as numeric, slow to add and to divide
+   * and sent as text; as double precision the sum is exact (counts stay far below 2^53) and several
+   * times cheaper, which is most of a grouped query's time.
+   */
+  private readonly sum = (column: string): string => (this.handle.dialect === 'postgres' ? `sum(cast(${column} as double precision))` : `sum(${column})`);
+
   async add(trx: Transaction<Database>, t: Tallies): Promise<void> {
     await this.adders.verification_rollups.add(trx, t.verifications);
     await this.adders.provider_rollups.add(trx, t.providers);
@@ -105,12 +112,12 @@ export class RollupStore {
     let q = this.handle.db
       .selectFrom('verification_rollups')
       .select(groups)
-      .select((eb) => counts.map((c) => eb.fn.sum<number>(sql.ref(c)).as(c)))
+      .select(counts.map((c) => sql<number>`${sql.raw(this.sum(c))}`.as(c)))
       .where('account_id', '=', r.accountId)
       .where('grain', '=', r.grain)
       .where('period', '>=', r.from)
       .where('period', '<', r.to);
-    if (groups.length > 0) q = q.select([sql<number>`${sql.raw(quantileSql(0.5))}`.as('p50'), sql<number>`${sql.raw(quantileSql(0.9))}`.as('p90')]);
+    if (groups.length > 0) q = q.select([sql<number>`${sql.raw(quantileSql(0.5, this.sum))}`.as('p50'), sql<number>`${sql.raw(quantileSql(0.9, this.sum))}`.as('p90')]);
     for (const [dim, v] of Object.entries(r.where)) if (v !== undefined) q = q.where(dim as VerificationDimension, '=', v);
     if (groups.length > 0) q = q.groupBy(groups);
     return (await q.execute()).map((row) => numbers(row, NUMERIC)) as VerificationRollupRow[];
@@ -132,7 +139,7 @@ export class RollupStore {
     };
     const [counts, errors] = await Promise.all([
       scoped('provider_rollups')
-        .select((eb) => PROVIDER_COUNTS.map((c) => eb.fn.sum<number>(sql.ref(c)).as(c)))
+        .select(PROVIDER_COUNTS.map((c) => sql<number>`${sql.raw(this.sum(c))}`.as(c)))
         .groupBy(['provider', 'channel'])
         .execute(),
       scoped('provider_errors').select(sql<string>`code`.as('code')).select(sql<number>`sum(n)`.as('n')).groupBy(['provider', 'channel', sql`code`]).execute(),
@@ -152,15 +159,15 @@ const NUMERIC = new Set<string>([...VERIFICATION_COUNTS, ...PROVIDER_COUNTS, 'p5
  * `quantile` in buckets.ts: the first bucket whose running total reaches q × the approvals, then
  * linear inside it (its lower bound, for the open last bucket).
  */
-export function quantileSql(q: number): string {
-  const within = (i: number) => (i < 0 ? '0' : `sum(${APPROVED_WITHIN[i]})`);
-  const rank = `(${q} * sum(approved))`;
+export function quantileSql(q: number, sum: (column: string) => string = (c) => `sum(${c})`): string {
+  const within = (i: number) => (i < 0 ? '0' : sum(APPROVED_WITHIN[i] as string));
+  const rank = `(${q} * ${sum('approved')})`;
   const arms = APPROVED_WITHIN.map((_, i) => {
     const lower = i === 0 ? 0 : (APPROVAL_BOUNDS_S[i - 1] as number);
     const width = (APPROVAL_BOUNDS_S[i] as number) - lower;
     return `when ${within(i)} >= ${rank} then ${lower} + ${width} * (${rank} - ${within(i - 1)}) / (${within(i)} - ${within(i - 1)})`;
   });
-  return `case when sum(approved) = 0 then null ${arms.join(' ')} else ${APPROVAL_BOUNDS_S.at(-2)} end`;
+  return `case when ${sum('approved')} = 0 then null ${arms.join(' ')} else ${APPROVAL_BOUNDS_S.at(-2)} end`;
 }
 
 /** PostgreSQL sums bigints as numeric, which arrives as a string; counts are far below 2^53. */
