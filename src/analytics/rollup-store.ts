@@ -1,10 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
 import { PreparedQuery } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { Grain } from './buckets.js';
 import { APPROVAL_BOUNDS_S } from './buckets.js';
-import { APPROVED_WITHIN, PROVIDER_COUNTS, type Tallies, VERIFICATION_COUNTS } from './tally.js';
+import { APPROVED_WITHIN, PROVIDER_COUNTS, type Tally, type TallyRow, VERIFICATION_COUNTS } from './tally.js';
 
 export const V_KEY = ['account_id', 'grain', 'period', 'service_id', 'channel', 'country', 'provider'] as const;
 export const P_KEY = ['account_id', 'grain', 'period', 'provider', 'channel'] as const;
@@ -15,19 +15,20 @@ type Table = 'verification_rollups' | 'provider_rollups' | 'provider_errors';
 /** The most rows one upsert adds to: a flush's rows for a table go in as few statements as that allows. */
 const ROWS_PER_UPSERT = 8;
 
-/** An upsert of `n` rows that adds their counts to what each row holds (placeholders `<column><i>`). */
-function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[], n: number): PreparedQuery<Record<string, unknown>> {
+/** An upsert of `n` rows that adds their counts to what each row holds, bound from the rows' key and counts in column order. */
+function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[], n: number): (values: unknown[]) => CompiledQuery {
+  const columns = [...key, ...counts];
   return new PreparedQuery<Record<string, unknown>>((p) =>
     db
       .insertInto(table)
-      .values(Array.from({ length: n }, (_, i) => Object.fromEntries([...key, ...counts].map((c) => [c, p[`${c}${i}`]]))) as never)
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c) => [c, p[`${c}${i}`]]))) as never)
       .onConflict((oc) => oc.columns(key as never).doUpdateSet(Object.fromEntries(counts.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never)),
-  );
+  ).inOrder(Array.from({ length: n }, (_, i) => columns.map((c) => `${c}${i}`)).flat());
 }
 
 /** Upserts of 1 to ROWS_PER_UPSERT rows into one table, each prepared the first time it is needed (it runs on every commit that counts). */
 class Adders {
-  private readonly byCount: Array<PreparedQuery<Record<string, unknown>> | undefined> = [];
+  private readonly byCount: Array<((values: unknown[]) => CompiledQuery) | undefined> = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,25 +37,22 @@ class Adders {
     private readonly counts: readonly string[],
   ) {}
 
-  /** Adds each row's counts (`rows`: key as JSON → counts) in as few statements as ROWS_PER_UPSERT allows. */
-  async add(trx: Transaction<Database>, rows: ReadonlyMap<string, Record<string, number>>): Promise<void> {
-    const list = [...rows];
+  /** Adds each row's counts to the table's row with its key, in as few statements as ROWS_PER_UPSERT allows. */
+  async add(trx: Transaction<Database>, rows: ReadonlyMap<string, TallyRow>): Promise<void> {
+    const list = [...rows.values()];
     for (let start = 0; start < list.length; start += ROWS_PER_UPSERT) {
       const chunk = list.slice(start, start + ROWS_PER_UPSERT);
-      const args: Record<string, unknown> = {};
-      chunk.forEach(([k, counts], i) => {
-        const parts = JSON.parse(k) as unknown[];
-        this.key.forEach((c, j) => {
-          args[`${c}${i}`] = parts[j];
-        });
-        for (const c of this.counts) args[`${c}${i}`] = counts[c] ?? 0;
-      });
+      const values: unknown[] = [];
+      for (const { key, counts } of chunk) {
+        for (let j = 0; j < this.key.length; j++) values.push(key[j]);
+        for (const n of counts) values.push(n);
+      }
       let q = this.byCount[chunk.length];
       if (!q) {
         q = adder(this.db, this.table, this.key, this.counts, chunk.length);
         this.byCount[chunk.length] = q;
       }
-      await trx.executeQuery(q.bind(args));
+      await trx.executeQuery(q(values));
     }
   }
 }
@@ -94,10 +92,10 @@ export class RollupStore {
    */
   private readonly sum = (column: string): string => (this.handle.dialect === 'postgres' ? `sum(cast(${column} as double precision))` : `sum(${column})`);
 
-  async add(trx: Transaction<Database>, t: Tallies): Promise<void> {
+  async add(trx: Transaction<Database>, t: Tally): Promise<void> {
     await this.adders.verification_rollups.add(trx, t.verifications);
     await this.adders.provider_rollups.add(trx, t.providers);
-    await this.adders.provider_errors.add(trx, new Map([...t.errors].map(([k, n]) => [k, { n }])));
+    await this.adders.provider_errors.add(trx, t.errors);
   }
 
   /**

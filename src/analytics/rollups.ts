@@ -1,11 +1,16 @@
 import type { Transaction } from 'kysely';
 import { afterCommit, beforeCommit } from '../db/commit-hooks.js';
 import type { Database } from '../db/schema.js';
-import type { AppendedEvent, Subject } from '../events/event-log.js';
+import type { Subject, TimelineEvent } from '../events/event-log.js';
 import type { RollupStore } from './rollup-store.js';
-import { COUNTED, type Outcome, tally } from './tally.js';
+import { COUNTED, type Outcome, Tally } from './tally.js';
 
-/** Subjects kept for the verifications seen last (a check follows its start): they never change. */
+/**
+ * Subjects kept for the verifications seen last (a check follows its start): they never change.
+ * Two generations of half this many each: when the newer fills, the older is dropped whole, which
+ * costs nothing per entry (evicting the oldest key of one Map, one by one, makes every eviction
+ * skip the holes the earlier ones left).
+ */
 export const SUBJECT_CACHE = 10_000;
 const LOOKUP_CHUNK = 500;
 
@@ -13,14 +18,21 @@ export interface OutcomeCounter {
   count(outcome: Outcome): void;
 }
 
+/** One open transaction's counts, and the entries whose verification is not in the cache (looked up before the commit). */
+interface Open {
+  tally: Tally;
+  unknown: Array<{ event: TimelineEvent; at: number }>;
+}
+
 /**
- * Keeps the rollups in step with the event log: the entries appended in a transaction are counted
- * once, just before it commits (a group commit's many starts add to the same few rows), and
- * reported to Prometheus once it has.
+ * Keeps the rollups in step with the event log: each entry is counted as it is appended, the
+ * counts of a transaction are written once, just before it commits (a group commit's many starts
+ * add to the same few rows), and reported to Prometheus once it has.
  */
 export class Rollups {
-  private readonly open = new WeakMap<Transaction<Database>, AppendedEvent[]>();
-  private readonly subjects = new Map<string, Subject>();
+  private readonly open = new WeakMap<Transaction<Database>, Open>();
+  private subjects = new Map<string, Subject>();
+  private older = new Map<string, Subject>();
 
   constructor(
     private readonly store: RollupStore,
@@ -28,41 +40,43 @@ export class Rollups {
   ) {}
 
   /** An EventLog listener (see EventLog.onAppend). */
-  readonly hear = (trx: Transaction<Database>, events: readonly AppendedEvent[]): void => {
-    let pending = this.open.get(trx);
+  readonly hear = (trx: Transaction<Database>, events: readonly TimelineEvent[], at: number): void => {
+    let open = this.open.get(trx);
     for (const e of events) {
       if (!COUNTED.has(e.type)) continue;
-      if (!pending) {
-        const list: AppendedEvent[] = [];
-        pending = list;
-        this.open.set(trx, list);
-        beforeCommit(trx, (t) => this.flush(t, list));
+      if (!open) {
+        const o: Open = { tally: new Tally(), unknown: [] };
+        open = o;
+        this.open.set(trx, o);
+        beforeCommit(trx, (t) => this.flush(t, o));
       }
-      pending.push(e);
+      if (e.subject) this.remember(e.verificationId, e.subject);
+      const s = e.subject ?? this.subjects.get(e.verificationId) ?? this.older.get(e.verificationId);
+      if (s) open.tally.count(e, at, s);
+      else open.unknown.push({ event: e, at });
     }
   };
 
-  private async flush(trx: Transaction<Database>, events: AppendedEvent[]): Promise<void> {
+  private async flush(trx: Transaction<Database>, open: Open): Promise<void> {
     this.open.delete(trx);
-    const subjects = await this.subjectsOf(trx, events);
-    const { tallies, outcomes } = tally(events, subjects);
-    await this.store.add(trx, tallies);
-    if (outcomes.length > 0)
+    const { tally, unknown } = open;
+    if (unknown.length > 0) {
+      const subjects = await this.lookUp(trx, [...new Set(unknown.map((u) => u.event.verificationId))]);
+      for (const { event, at } of unknown) {
+        const s = subjects.get(event.verificationId);
+        if (s) tally.count(event, at, s);
+      }
+    }
+    await this.store.add(trx, tally);
+    if (tally.outcomes.length > 0)
       afterCommit(trx, () => {
-        for (const o of outcomes) this.metrics.count(o);
+        for (const o of tally.outcomes) this.metrics.count(o);
       });
   }
 
-  private async subjectsOf(trx: Transaction<Database>, events: readonly AppendedEvent[]): Promise<Map<string, Subject>> {
+  /** The subjects of verifications the cache does not hold, from their rows. */
+  private async lookUp(trx: Transaction<Database>, ids: readonly string[]): Promise<Map<string, Subject>> {
     const found = new Map<string, Subject>();
-    const missing = new Set<string>();
-    for (const e of events) {
-      if (e.subject) this.remember(e.verificationId, e.subject);
-      const s = e.subject ?? this.subjects.get(e.verificationId);
-      if (s) found.set(e.verificationId, s);
-      else missing.add(e.verificationId);
-    }
-    const ids = [...missing].filter((id) => !found.has(id));
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await trx
         .selectFrom('verifications')
@@ -82,7 +96,10 @@ export class Rollups {
 
   private remember(id: string, s: Subject): void {
     if (this.subjects.has(id)) return;
-    if (this.subjects.size >= SUBJECT_CACHE) this.subjects.delete(this.subjects.keys().next().value as string);
+    if (this.subjects.size >= SUBJECT_CACHE / 2) {
+      this.older = this.subjects;
+      this.subjects = new Map();
+    }
     this.subjects.set(id, s);
   }
 }

@@ -1,4 +1,4 @@
-import type { AppendedEvent, Subject } from '../events/event-log.js';
+import type { Subject, TimelineEvent } from '../events/event-log.js';
 import { APPROVAL_BOUNDS_S, bucketOf, type Grain, periodOf, RECEIPT_BOUNDS_MS } from './buckets.js';
 
 /** A histogram's bucket columns, one per bound. */
@@ -11,11 +11,10 @@ export const PROVIDER_COUNTS = ['sent', 'delivered', 'undeliverable', 'errors', 
 export type VerificationCount = (typeof VERIFICATION_COUNTS)[number];
 export type ProviderCount = (typeof PROVIDER_COUNTS)[number];
 
-/** What one flush adds: counters (histogram buckets among them) per key, and error codes per key and code. */
-export interface Tallies {
-  verifications: Map<string, Record<VerificationCount, number>>;
-  providers: Map<string, Record<ProviderCount, number>>;
-  errors: Map<string, number>;
+/** A rollup row's key (its table's key columns, in order) and what a flush adds to each of its counters (in the table's order). */
+export interface TallyRow {
+  key: ReadonlyArray<string | number>;
+  counts: number[];
 }
 
 /** How a message or a verification came out, for the Prometheus counters (after the commit). */
@@ -27,25 +26,53 @@ export interface Outcome {
 }
 
 const GRAINS: readonly Grain[] = ['h', 'd'];
-/** Keys are JSON arrays of the key columns, in the tables' order (see rollup-store.ts). */
-const key = (parts: readonly (string | number)[]): string => JSON.stringify(parts);
+/** Each counter's place in its row. */
+const V = Object.fromEntries(VERIFICATION_COUNTS.map((c, i) => [c, i])) as Record<VerificationCount, number>;
+const P = Object.fromEntries(PROVIDER_COUNTS.map((c, i) => [c, i])) as Record<ProviderCount, number>;
+const ENDED: Record<string, number> = { approved: V.approved, failed: V.failed, expired: V.expired, canceled: V.canceled };
+const APPROVED_WITHIN_0 = VERIFICATION_COUNTS.indexOf('approve_le0');
+const RECEIPT_0 = PROVIDER_COUNTS.indexOf('receipt_b0');
+const bump = (counts: number[], i: number, n = 1): void => {
+  counts[i] = (counts[i] as number) + n;
+};
 
-const ENDED: Record<string, VerificationCount> = { approved: 'approved', failed: 'failed', expired: 'expired', canceled: 'canceled' };
-
-function add<K extends string>(map: Map<string, Record<K, number>>, k: string, names: readonly K[], name: K, n = 1): void {
-  let row = map.get(k);
-  if (!row) {
-    row = Object.fromEntries(names.map((c) => [c, 0])) as Record<K, number>;
-    map.set(k, row);
-  }
-  row[name] += n;
+interface Keyed {
+  id: string;
+  key: ReadonlyArray<string | number>;
 }
 
-const bump = (map: Map<string, number>, k: string, n = 1) => map.set(k, (map.get(k) ?? 0) + n);
+/**
+ * A verification's rollup keys per grain, worked out once per subject: its dimensions and start
+ * never change, and every later entry of the verification counts under the same rows.
+ */
+const subjectKeys = new WeakMap<Subject, readonly Keyed[]>();
+function verificationKeys(s: Subject): readonly Keyed[] {
+  let keys = subjectKeys.get(s);
+  if (!keys) {
+    keys = GRAINS.map((grain) => {
+      const key = [s.accountId, grain, periodOf(grain, s.createdAt), s.serviceId ?? '', s.channel, s.country ?? '', s.provider ?? ''];
+      return { id: key.join('\u0000'), key };
+    });
+    subjectKeys.set(s, keys);
+  }
+  return keys;
+}
+
+/** The counters of the row of `rows` with this key, made with `size` zero counts the first time. */
+function countsOf(rows: Map<string, TallyRow>, id: string, key: () => ReadonlyArray<string | number>, size: number): number[] {
+  let row = rows.get(id);
+  if (!row) {
+    row = { key: key(), counts: new Array<number>(size).fill(0) };
+    rows.set(id, row);
+  }
+  return row.counts;
+}
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
- * The counts a set of timeline entries add, the one place that says what each entry counts for:
+ * What the timeline entries of one transaction add to the rollups, the one place that says what
+ * each entry counts for:
  *
  * - verification rollups, in the hour and day the verification started (a cohort, so a
  *   conversion rate compares like with like): `started`; `spend_micros` by the price of each
@@ -54,77 +81,95 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v !==
  * - provider rollups, in the hour and day the provider answered: `sent`, `delivered`,
  *   `undeliverable`, `errors` (an attempt it refused, with its code), `failed` (a message given
  *   up after it answered last), and `receipts` with their time from queueing.
+ *
+ * Entries are counted as they are appended; the rows are written once, before the commit.
  */
-export function tally(events: readonly AppendedEvent[], subjects: ReadonlyMap<string, Subject>): { tallies: Tallies; outcomes: Outcome[] } {
-  const t: Tallies = { verifications: new Map(), providers: new Map(), errors: new Map() };
-  const outcomes: Outcome[] = [];
-  for (const e of events) {
-    const s = subjects.get(e.verificationId);
-    if (!s) continue;
+export class Tally {
+  readonly verifications = new Map<string, TallyRow>();
+  readonly providers = new Map<string, TallyRow>();
+  readonly errors = new Map<string, TallyRow>();
+  readonly outcomes: Outcome[] = [];
+
+  count(e: TimelineEvent, at: number, s: Subject): void {
     const d = e.data ?? {};
-    const provider = text(d.provider);
-    const channel = text(d.channel) ?? s.channel;
-    const receipt = d.receipt === true;
-    const counts: Array<[VerificationCount, number]> = [];
-    const pcounts: ProviderCount[] = [];
     switch (e.type) {
       case 'started':
-        counts.push(['started', 1]);
+        this.verification(s, V.started, 1);
         break;
       case 'message.queued':
-        if (typeof d.price_micros === 'number' && d.price_micros > 0) counts.push(['spend_micros', d.price_micros]);
+        if (typeof d.price_micros === 'number' && d.price_micros > 0) this.verification(s, V.spend_micros, d.price_micros);
         break;
       case 'message.sent':
       case 'message.delivered':
       case 'message.undeliverable': {
-        const status = e.type.slice('message.'.length);
-        if (!receipt) {
-          counts.push(['sent', 1]);
-          pcounts.push('sent');
-        } else pcounts.push('receipts');
-        if (status === 'delivered') counts.push(['delivered', 1]);
-        if (status !== 'sent') pcounts.push(status as ProviderCount);
-        if (provider) outcomes.push({ kind: 'delivery', channel, provider, outcome: status });
+        const status = e.type === 'message.sent' ? 'sent' : e.type === 'message.delivered' ? 'delivered' : 'undeliverable';
+        const receipt = d.receipt === true;
+        if (!receipt) this.verification(s, V.sent, 1);
+        if (status === 'delivered') this.verification(s, V.delivered, 1);
+        // A receipt's error code, or UNDELIVERABLE for one that gives none; a provider's answer to the send counts no code.
+        const code = receipt ? (text(d.error_code) ?? (status === 'undeliverable' ? 'UNDELIVERABLE' : undefined)) : undefined;
+        this.provider(s, d, at, receipt ? P.receipts : P.sent, status === 'sent' ? undefined : P[status], receipt && typeof d.after_ms === 'number' ? d.after_ms : undefined, code);
+        this.delivery(s, d, status);
         break;
       }
       case 'message.failed':
         // Given up: counted against the provider that answered last (none, for a message never tried).
-        pcounts.push('failed');
-        if (provider) outcomes.push({ kind: 'delivery', channel, provider, outcome: 'failed' });
+        this.provider(s, d, at, P.failed);
+        this.delivery(s, d, 'failed');
         break;
       case 'attempt':
         if (d.result === 'error') {
-          pcounts.push('errors');
-          if (provider) outcomes.push({ kind: 'delivery', channel, provider, outcome: 'error' });
+          this.provider(s, d, at, P.errors, undefined, undefined, text(d.error_code));
+          this.delivery(s, d, 'error');
         }
         break;
       case 'approved':
       case 'failed':
       case 'expired':
       case 'canceled':
-        counts.push([ENDED[e.type] as VerificationCount, 1]);
-        if (e.type === 'approved') for (const c of APPROVED_WITHIN.slice(bucketOf(APPROVAL_BOUNDS_S, (e.at - s.createdAt) / 1000))) counts.push([c, 1]);
-        outcomes.push({ kind: 'verification', channel: s.channel, outcome: e.type });
+        this.verification(s, ENDED[e.type] as number, 1);
+        // Running totals: the approval counts within its bucket's bound and every later one.
+        if (e.type === 'approved') for (let b = bucketOf(APPROVAL_BOUNDS_S, (at - s.createdAt) / 1000); b < APPROVED_WITHIN.length; b++) this.verification(s, APPROVED_WITHIN_0 + b, 1);
+        this.outcomes.push({ kind: 'verification', channel: s.channel, outcome: e.type });
         break;
       default:
         break;
     }
+  }
+
+  private verification(s: Subject, counter: number, n: number): void {
+    for (const k of verificationKeys(s))
+      bump(
+        countsOf(this.verifications, k.id, () => k.key, VERIFICATION_COUNTS.length),
+        counter,
+        n,
+      );
+  }
+
+  /** A provider's counters in the hour and day it answered (`at`), on the channel the entry names. */
+  private provider(s: Subject, d: Record<string, unknown>, at: number, first: number, second?: number, afterMs?: number, code?: string): void {
+    const provider = text(d.provider);
+    if (!provider) return;
+    const channel = text(d.channel) ?? s.channel;
     for (const grain of GRAINS) {
-      if (counts.length > 0) {
-        const vk = key([s.accountId, grain, periodOf(grain, s.createdAt), s.serviceId ?? '', s.channel, s.country ?? '', s.provider ?? '']);
-        for (const [name, n] of counts) add(t.verifications, vk, VERIFICATION_COUNTS, name, n);
-      }
-      if (pcounts.length > 0 && provider) {
-        const parts = [s.accountId, grain, periodOf(grain, e.at), provider, channel];
-        const pk = key(parts);
-        for (const name of pcounts) add(t.providers, pk, PROVIDER_COUNTS, name);
-        if (receipt && typeof d.after_ms === 'number') add(t.providers, pk, PROVIDER_COUNTS, RECEIPT_BUCKETS[bucketOf(RECEIPT_BOUNDS_MS, d.after_ms)] as ProviderCount);
-        const code = text(d.error_code) ?? (e.type === 'message.undeliverable' && receipt ? 'UNDELIVERABLE' : undefined);
-        if (code && (e.type === 'attempt' || receipt)) bump(t.errors, key([...parts, code]));
-      }
+      const period = periodOf(grain, at);
+      const id = `${s.accountId}\u0000${grain}\u0000${period}\u0000${provider}\u0000${channel}`;
+      const counts = countsOf(this.providers, id, () => [s.accountId, grain, period, provider, channel], PROVIDER_COUNTS.length);
+      bump(counts, first);
+      if (second !== undefined) bump(counts, second);
+      if (afterMs !== undefined) bump(counts, RECEIPT_0 + bucketOf(RECEIPT_BOUNDS_MS, afterMs));
+      if (code)
+        bump(
+          countsOf(this.errors, `${id}\u0000${code}`, () => [s.accountId, grain, period, provider, channel, code], 1),
+          0,
+        );
     }
   }
-  return { tallies: t, outcomes };
+
+  private delivery(s: Subject, d: Record<string, unknown>, outcome: string): void {
+    const provider = text(d.provider);
+    if (provider) this.outcomes.push({ kind: 'delivery', channel: text(d.channel) ?? s.channel, provider, outcome });
+  }
 }
 
 /** The entries that count for something: the others need no subject looked up. */

@@ -9,11 +9,9 @@ interface Hooks {
 const pending = new WeakMap<Transaction<Database>, Hooks>();
 
 function hooksOf(trx: Transaction<Database>): Hooks {
-  let h = pending.get(trx);
-  if (!h) {
-    h = { before: [], after: [] };
-    pending.set(trx, h);
-  }
+  const h = pending.get(trx);
+  // Work left for a commit that never runs it would be lost without a word.
+  if (!h) throw new Error('commit hooks need a transaction begun by DatabaseHandle.write');
   return h;
 }
 
@@ -33,14 +31,14 @@ export function afterCommit(trx: Transaction<Database>, fn: () => void): void {
 
 /** A transaction whose hooks run: `work`, the before-commit hooks, the commit, the after-commit hooks. */
 export async function committed<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  let hooks: Hooks | undefined;
+  const hooks: Hooks = { before: [], after: [] };
   const value = await db.transaction().execute(async (trx) => {
+    pending.set(trx, hooks);
     const v = await work(trx);
-    hooks = pending.get(trx);
     // A before-commit hook may register another (it is run too).
-    for (let i = 0; hooks && i < hooks.before.length; i++) await (hooks.before[i] as (t: Transaction<Database>) => Promise<void>)(trx);
+    for (let i = 0; i < hooks.before.length; i++) await (hooks.before[i] as (t: Transaction<Database>) => Promise<void>)(trx);
     return v;
   });
-  for (const fn of hooks?.after ?? []) fn();
+  for (const fn of hooks.after) fn();
   return value;
 }

@@ -20,6 +20,13 @@ export class PreparedQuery<A extends object> {
     this.slots = this.compiled.parameters.map((v) => (typeof v === 'string' && v.startsWith(MARK) ? (v.slice(MARK.length) as keyof A) : undefined));
   }
 
+  /** The query with its parameters in the order `names` gives them, each row's values after the last's; it must bind exactly those placeholders, in that order. */
+  inOrder(names: readonly string[]): (values: unknown[]) => CompiledQuery {
+    if (this.slots.length !== names.length || this.slots.some((s, i) => s !== names[i])) throw new Error(`the query binds ${this.slots.join(', ')}, not ${names.join(', ')}`);
+    const compiled = this.compiled;
+    return (values) => ({ ...compiled, parameters: values });
+  }
+
   bind(args: A): CompiledQuery {
     const parameters = this.compiled.parameters.map((v, i) => {
       const slot = this.slots[i];

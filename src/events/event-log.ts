@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { beforeCommit } from '../db/commit-hooks.js';
+import type { Database, VerificationEventTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { sequentialId } from '../lib/ids.js';
 import type { EventLogStore } from './event-log-store.js';
@@ -48,10 +49,8 @@ export interface Subject {
   provider: string | null;
 }
 
-/** An entry as appended, for what is kept in step with the log (see `onAppend`). */
-export interface AppendedEvent extends TimelineEvent {
-  at: number;
-}
+/** Hears the entries appended in `trx` at `at` (see `EventLog.onAppend`). */
+export type AppendListener = (trx: Transaction<Database>, events: readonly TimelineEvent[], at: number) => void;
 
 export interface TimelineEntry {
   at: string;
@@ -65,7 +64,9 @@ export interface TimelineEntry {
  * can never disagree with the verification; entries read back in the order they were written.
  */
 export class EventLog {
-  private readonly listeners: Array<(trx: Transaction<Database>, events: readonly AppendedEvent[]) => void> = [];
+  private readonly listeners: Array<AppendListener> = [];
+  /** Each open transaction's entries, written before it commits. */
+  private readonly unwritten = new WeakMap<Transaction<Database>, VerificationEventTable[]>();
 
   constructor(
     private readonly store: EventLogStore,
@@ -73,21 +74,28 @@ export class EventLog {
   ) {}
 
   /** Hears every append, in its transaction, to keep something in step with the log (the rollups). */
-  onAppend(listener: (trx: Transaction<Database>, events: readonly AppendedEvent[]) => void): void {
+  onAppend(listener: AppendListener): void {
     this.listeners.push(listener);
   }
 
+  /**
+   * Adds entries to the log in `trx`. They are written once, just before it commits, with every
+   * other entry of the transaction (a group commit's many starts) in as few statements as the
+   * store allows; a transaction that rolls back takes them with it.
+   */
   append(trx: Transaction<Database>, events: readonly TimelineEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     const at = this.clock.now();
-    if (this.listeners.length > 0) {
-      const appended = events.map((e) => ({ ...e, at }));
-      for (const l of this.listeners) l(trx, appended);
+    for (const l of this.listeners) l(trx, events, at);
+    let rows = this.unwritten.get(trx);
+    if (!rows) {
+      const list: VerificationEventTable[] = [];
+      rows = list;
+      this.unwritten.set(trx, list);
+      beforeCommit(trx, (t) => this.store.append(t, list));
     }
-    return this.store.append(
-      trx,
-      events.map((e) => ({ id: sequentialId('evt', at), verification_id: e.verificationId, at, type: e.type, data: e.data ? JSON.stringify(e.data) : null })),
-    );
+    for (const e of events) rows.push({ id: sequentialId('evt', at), verification_id: e.verificationId, at, type: e.type, data: e.data ? JSON.stringify(e.data) : null });
+    return Promise.resolve();
   }
 
   /** Retention: a verification's entries go with it (they never hold its destination). */

@@ -39,13 +39,18 @@ function randomChars(count: number): string {
 export const ID_CHARS = '0-9A-HJ-NP-Za-km-z';
 
 let sequence = 0;
+/** This process's mark on the ids it orders (see `sequentialId`), drawn once. */
+let processTag: string | undefined;
 
 /**
  * An id that sorts in the order this process made them: 8 characters of `at` (ms), 4 of a
- * counter, then 10 random ones. Rows of one append share `at` and still sort as appended.
+ * counter, then 10 random characters drawn once per process, so two processes appending in the
+ * same millisecond cannot make the same id. Rows of one append share `at` and still sort as
+ * appended. Not for anything that must be unguessable (see `newId`).
  */
 export function sequentialId(prefix: string, at: number): string {
   const seq = sequence;
   sequence = (sequence + 1) % 58 ** 4;
-  return `${prefix}_${digits(at, TIME_CHARS)}${digits(seq, 4)}${randomChars(10)}`;
+  processTag ??= randomChars(10);
+  return `${prefix}_${digits(at, TIME_CHARS)}${digits(seq, 4)}${processTag}`;
 }
