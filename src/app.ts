@@ -16,6 +16,8 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { packageVersion } from './lib/version.js';
 import { numbers } from './numbers/plugin.js';
 import { INBOUND_NUMBERS_CHECK } from './numbers/settings.js';
+import { FRAUD_SETTINGS } from './fraud/settings.js';
+import { fraud } from './fraud/plugin.js';
 import { providers } from './providers/plugin.js';
 import { sandbox, virtualPhone } from './sandbox/plugin.js';
 import { services } from './services/plugin.js';
@@ -33,7 +35,7 @@ const VERSION = packageVersion();
 // The composition root hands the configuration the settings its features own: the vendor APIs'
 // and the checks only a feature can make. Whoever loads the configuration in this process (the
 // CLI, a test) gets them, because building the app needs this module.
-registerSettings(...COMPAT_SETTINGS, INBOUND_NUMBERS_CHECK, ROUTE_CHANNELS_CHECK);
+registerSettings(...COMPAT_SETTINGS, INBOUND_NUMBERS_CHECK, ROUTE_CHANNELS_CHECK, FRAUD_SETTINGS);
 
 export interface BuildOptions {
   clock?: Clock;
@@ -76,6 +78,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(providers, { providers: opts.providers });
     await app.register(events);
     await app.register(analytics);
+    await app.register(fraud);
     await app.register(webhooks);
     await app.register(numbers);
     await app.register(sounds);

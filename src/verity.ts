@@ -7,6 +7,7 @@ import type { TokenService } from './accounts/token-service.js';
 import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
 import type { EventLog } from './events/event-log.js';
+import type { GeoPermissions } from './fraud/geo-permissions.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
 import type { SandboxProvider } from './sandbox/sandbox-provider.js';
@@ -152,6 +153,8 @@ export interface Parts {
   simulatedOperator: SimulatedOperator;
   /** idempotency */
   idempotency: IdempotencyService;
+  /** fraud: geo permissions, asked before a start or a resend writes anything. */
+  geo: GeoPermissions;
 }
 
 declare module 'fastify' {

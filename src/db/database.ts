@@ -22,6 +22,7 @@ import { verificationSearch } from './migrations/0015-verification-search.js';
 import { verificationEvents } from './migrations/0016-verification-events.js';
 import { retention } from './migrations/0017-retention.js';
 import { analytics } from './migrations/0018-analytics.js';
+import { geoPermissions } from './migrations/0019-geo-permissions.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -141,6 +142,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-verification-events': verificationEvents,
   '0017-retention': retention,
   '0018-analytics': analytics,
+  '0019-geo-permissions': geoPermissions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

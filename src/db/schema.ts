@@ -37,10 +37,12 @@ import type {
   InboundNumberTable,
   SoundTable,
 } from './tables/channels.js';
+import type { GeoRuleTable } from './tables/fraud.js';
 
 export type * from './tables/accounts.js';
 export type * from './tables/verifications.js';
 export type * from './tables/channels.js';
+export type * from './tables/fraud.js';
 
 export interface Database {
   accounts: AccountTable;
@@ -72,5 +74,6 @@ export interface Database {
   vendor_credentials: VendorCredentialTable;
   messagecentral_numbers: MessageCentralNumberTable;
   idempotency_keys: IdempotencyTable;
+  geo_rules: GeoRuleTable;
   meta: MetaTable;
 }

@@ -33,6 +33,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly fraudC = new Counter({
+    name: 'verity_fraud_decisions_total',
+    help: 'Starts and resends the fraud layer judged, by outcome (allowed, refused) and reason (geo, …)',
+    labelNames: ['outcome', 'reason'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verity_' });
   }
@@ -51,6 +58,11 @@ export class Metrics {
   count(o: { kind: 'delivery' | 'verification'; channel: string; provider?: string; outcome: string }): void {
     if (o.kind === 'verification') this.outcomesC.inc({ channel: o.channel, outcome: o.outcome });
     else this.deliveriesC.inc({ provider: o.provider ?? 'none', channel: o.channel, outcome: o.outcome });
+  }
+
+  /** A fraud and cost control decision (src/fraud). */
+  fraudDecision(outcome: 'allowed' | 'refused', reason: string): void {
+    this.fraudC.inc({ outcome, reason });
   }
 
   /** Records one request; `route` is the pattern, not the URL, so ids do not make a series each. */

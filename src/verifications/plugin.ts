@@ -43,6 +43,7 @@ export const verifications = fp(
       silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
       callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
       sink: p.events,
+      screen: p.geo,
       timeline: p.eventLog,
       log: logger,
     });
@@ -63,5 +64,5 @@ export const verifications = fp(
     const search = new VerificationSearch(new VerificationSearchStore(database), pseudonyms, clock);
     await app.parts.authenticated(app, verificationRoutes(verifications, search, p.eventLog, p.idempotency));
   },
-  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox'] },
+  { name: 'verifications', dependencies: ['infrastructure', 'accounts', 'services', 'templates', 'sandbox', 'providers', 'numbers', 'sounds', 'silent', 'events', 'idempotency', 'outbox', 'fraud'] },
 );

@@ -46,6 +46,11 @@ export interface CallerContext {
   ip: string;
 }
 
+/** What may refuse a start or a resend to a country before anything is written (geo permissions). */
+export interface DestinationScreen {
+  check(accountId: string, serviceId: string | null, channels: readonly string[], country: string): Promise<void>;
+}
+
 export interface VerificationLimiters {
   sendPerDestination: Limiter;
   startPerIp: Limiter;
@@ -83,6 +88,8 @@ export interface VerificationServiceDeps {
   callTiming: CallTiming;
   /** Where a device checks in over its mobile data when the app does not know its public address. */
   silentCheckInUrl: (token: string) => string;
+  /** Refuses destinations the account's geo permissions block; none: every country is allowed. */
+  screen?: DestinationScreen | undefined;
   /** The timeline log, appended in the transaction of each change. */
   timeline: Pick<EventLog, 'append'>;
   /** Hears verification.* and message.* events (webhooks). */

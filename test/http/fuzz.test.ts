@@ -103,6 +103,8 @@ const ROUTES: readonly Route[] = [
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id', id: 'ver', json: true },
   { group: 'verifications', method: 'GET', path: '/v1/analytics/verifications', json: true },
   { group: 'verifications', method: 'GET', path: '/v1/analytics/providers', json: true },
+  { group: 'verifications', method: 'GET', path: '/v1/fraud/geo', json: true },
+  { group: 'verifications', method: 'PUT', path: '/v1/fraud/geo', json: true, keys: ['account', 'service', 'channel', 'default', 'countries'] },
   { group: 'verifications', method: 'GET', path: '/v1/verifications/:id/events', id: 'ver', json: true },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/check', id: 'ver', json: true, keys: ['code'], required: ['code'] },
   { group: 'verifications', method: 'POST', path: '/v1/verifications/:id/resend', id: 'ver', json: true, keys: ['channel'] },
