@@ -8,6 +8,7 @@ import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
 import type { EventLog } from './events/event-log.js';
 import type { GeoPermissions } from './fraud/geo-permissions.js';
+import type { SpendCaps } from './fraud/spend-caps.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
 import type { SandboxProvider } from './sandbox/sandbox-provider.js';
@@ -155,6 +156,8 @@ export interface Parts {
   idempotency: IdempotencyService;
   /** fraud: geo permissions, asked before a start or a resend writes anything. */
   geo: GeoPermissions;
+  /** fraud: spend caps, charged in the transaction of each paid send. */
+  spend: SpendCaps;
 }
 
 declare module 'fastify' {

@@ -23,6 +23,7 @@ import { verificationEvents } from './migrations/0016-verification-events.js';
 import { retention } from './migrations/0017-retention.js';
 import { analytics } from './migrations/0018-analytics.js';
 import { geoPermissions } from './migrations/0019-geo-permissions.js';
+import { spendCaps } from './migrations/0020-spend-caps.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -143,6 +144,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-retention': retention,
   '0018-analytics': analytics,
   '0019-geo-permissions': geoPermissions,
+  '0020-spend-caps': spendCaps,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,7 +37,7 @@ import type {
   InboundNumberTable,
   SoundTable,
 } from './tables/channels.js';
-import type { GeoRuleTable } from './tables/fraud.js';
+import type { FraudSettingsTable, GeoRuleTable, SpendCounterTable } from './tables/fraud.js';
 
 export type * from './tables/accounts.js';
 export type * from './tables/verifications.js';
@@ -75,5 +75,7 @@ export interface Database {
   messagecentral_numbers: MessageCentralNumberTable;
   idempotency_keys: IdempotencyTable;
   geo_rules: GeoRuleTable;
+  fraud_settings: FraudSettingsTable;
+  spend_counters: SpendCounterTable;
   meta: MetaTable;
 }

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   INSUFFICIENT_BALANCE: { status: 402, title: 'The balance does not cover this send' },
+  SPEND_CAP_REACHED: { status: 429, title: 'The account has reached a spend cap' },
   NO_PROVIDER: { status: 422, title: 'No provider can deliver this message' },
   NO_POOL_NUMBER: { status: 422, title: 'No pool number serves this destination' },
   INVALID_WEBHOOK_URL: { status: 400, title: 'The webhook URL is not valid' },

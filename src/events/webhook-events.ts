@@ -8,6 +8,7 @@ export const WEBHOOK_EVENTS = [
   'message.sent',
   'message.delivered',
   'message.failed',
+  'spend.threshold',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

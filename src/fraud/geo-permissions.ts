@@ -3,6 +3,7 @@ import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decideGeo, type GeoAction, type GeoRule, type GeoVerdict, type ServerGeo } from './geo.js';
 import type { GeoStore } from './geo-store.js';
+import { scope } from './spend-caps.js';
 
 /** How long an instance answers from its copy of an account's rules: another instance's change is seen within this. */
 export const GEO_CACHE_MS = 2000;
@@ -101,9 +102,4 @@ export class GeoPermissions {
     this.cache.set(accountId, { rules, at: now });
     return rules;
   }
-}
-
-function scope(caller: Principal, account: string | undefined): string {
-  if (account !== undefined && account !== caller.accountId && !caller.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may read or change another account’s fraud settings');
-  return account ?? caller.accountId;
 }

@@ -1,9 +1,11 @@
 import { problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
+import type { FraudSettings } from './fraud-settings.js';
 import type { GeoPermissions } from './geo-permissions.js';
-import { GeoPutBody, GeoQuery, GeoScope, GeoView } from './schemas.js';
+import { FraudSettingsPut, FraudSettingsQuery, FraudSettingsView, GeoPutBody, GeoQuery, GeoScope, GeoView, SpendView } from './schemas.js';
+import type { SpendCaps } from './spend-caps.js';
 
-export function fraudRoutes(geo: GeoPermissions) {
+export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend: SpendCaps) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/v1/fraud/geo',
@@ -28,6 +30,42 @@ export function fraudRoutes(geo: GeoPermissions) {
         },
       },
       async (req) => geo.put(principalOf(req), req.body),
+    );
+    app.get(
+      '/v1/fraud/settings',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'The account’s fraud and cost control settings: its spend caps, and the server’s defaults',
+          querystring: FraudSettingsQuery,
+          response: { 200: FraudSettingsView, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => settings.view(principalOf(req), req.query.account),
+    );
+    app.put(
+      '/v1/fraud/settings',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Changes the account’s fraud and cost control settings (what the body names)',
+          body: FraudSettingsPut,
+          response: { 200: FraudSettingsView, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => settings.put(principalOf(req), req.body),
+    );
+    app.get(
+      '/v1/fraud/spend',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Where the account stands against its spend caps: this hour, day and month, and today per country',
+          querystring: FraudSettingsQuery,
+          response: { 200: SpendView, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => spend.standing(principalOf(req), req.query.account),
     );
   };
 }

@@ -38,3 +38,54 @@ export const GeoPutBody = Type.Object(
 );
 
 export { GeoScope };
+
+const Amount = Type.Number({ minimum: 0, maximum: 1e12, description: 'In the account’s currency' });
+const NullableAmount = Type.Union([Amount, Type.Null()]);
+const CountryCaps = Type.Record(Type.String(), Amount, {
+  propertyNames: { pattern: '^(?:[A-Za-z]{2}|\\*)$' },
+  maxProperties: 300,
+  description: 'Daily cap per destination country (ISO 3166 alpha-2); "*" for every country not named',
+});
+
+const CapsFields = {
+  hourly: NullableAmount,
+  daily: NullableAmount,
+  monthly: NullableAmount,
+  country_daily: Type.Union([CountryCaps, Type.Null()]),
+  soft_percent: Type.Integer({ minimum: 1, maximum: 100, description: 'The share of a cap at which `spend.threshold` is sent, once per period' }),
+};
+
+export const Caps = Type.Object(CapsFields, { description: 'Caps in the account’s currency; null: none' });
+
+export const FraudSettingsView = Type.Object({
+  account: Type.String(),
+  currency: Type.String(),
+  caps: Caps,
+  server: Type.Object({ caps: Caps }, { description: 'The server’s defaults (FRAUD_SPEND_*), for what the account does not set' }),
+});
+
+export const FraudSettingsQuery = Type.Object({ account: Account }, { additionalProperties: false });
+
+export const FraudSettingsPut = Type.Object(
+  {
+    account: Account,
+    caps: Type.Optional(
+      Type.Partial(Type.Object(CapsFields), {
+        additionalProperties: false,
+        description: 'The caps to change (others keep their value); null: back to the server’s default',
+      }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } }] },
+);
+
+const Standing = Type.Object({ spent: Type.Number(), cap: Type.Union([Type.Number(), Type.Null()]) });
+
+export const SpendView = Type.Object({
+  account: Type.String(),
+  currency: Type.String(),
+  soft_percent: Type.Integer(),
+  periods: Type.Array(Type.Intersect([Type.Object({ period: Type.String(), start: Type.String(), end: Type.String() }), Standing])),
+  day_start: Type.String(),
+  countries: Type.Array(Type.Intersect([Type.Object({ country: Type.String() }), Standing]), { description: 'Today’s spend per destination country, with its cap' }),
+});

@@ -1,6 +1,13 @@
 import { defineSettings, setting } from '../config/index.js';
 
 const COUNTRY = { pattern: '^[A-Z]{2}$' };
+const AMOUNT = { pattern: '^\\d{1,12}(\\.\\d{1,6})?$', message: 'must be an amount such as 50 or 12.5' };
+const cap = (env: string, what: string) =>
+  setting.string({
+    env,
+    ...AMOUNT,
+    description: `Spend cap, server default: the most an account may spend ${what}, in its own currency (priced from its price book); unset: no cap. Accounts may set their own.`,
+  });
 
 /** Fraud and cost control's server-wide defaults (src/fraud); accounts and services refine them over the API. */
 export const FRAUD_SETTINGS = defineSettings({
@@ -21,6 +28,14 @@ export const FRAUD_SETTINGS = defineSettings({
         description: 'Geo permissions, server default: countries (ISO 3166 alpha-2, upper case) that may not receive messages; accounts and services may override.',
       },
       [],
+    ),
+    'fraud.spendHourly': cap('FRAUD_SPEND_HOURLY', 'in an hour (UTC)'),
+    'fraud.spendDaily': cap('FRAUD_SPEND_DAILY', 'in a day (UTC)'),
+    'fraud.spendMonthly': cap('FRAUD_SPEND_MONTHLY', 'in a calendar month (UTC)'),
+    'fraud.spendCountryDaily': cap('FRAUD_SPEND_COUNTRY_DAILY', 'on one destination country in a day (UTC)'),
+    'fraud.spendSoftPercent': setting.int(
+      { env: 'FRAUD_SPEND_SOFT_PERCENT', minimum: 1, maximum: 100, description: 'Spend caps: the share of a cap at which a `spend.threshold` webhook is sent, once per period.' },
+      80,
     ),
   },
 });

@@ -31,7 +31,7 @@ export interface AfterSend {
 
 export type MessagePlannerDeps = Pick<
   VerificationServiceDeps,
-  'store' | 'templates' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools' | 'timeline'
+  'store' | 'templates' | 'prices' | 'routerFor' | 'sandbox' | 'outbox' | 'limiters' | 'sealer' | 'clock' | 'callTiming' | 'sounds' | 'pools' | 'timeline' | 'spend'
 >;
 
 /** What a step sends and how: its template, its code, its provider, its debit and its outbox row. */
@@ -125,10 +125,12 @@ export class MessagePlanner {
     };
     const payload: MessagePayload = { text: rendered.text, subject: rendered.subject, html: rendered.html, code, sender: row.sender, call: rendered.call };
     let receipt: SendReceipt | undefined;
+    const charge = price > 0 && d.spend ? await d.spend.prepare(row.account_id, row.country, price) : undefined;
     await d.store.transaction(async (trx) => {
       if (price > 0 && !(await d.prices.debit(trx, row.account_id, price))) {
         throw new AppError('INSUFFICIENT_BALANCE', 'the account balance does not cover this send');
       }
+      if (charge) await charge(trx);
       await write(trx);
       // A local provider delivers inside this transaction; any other gets the message after commit.
       if (provider.sendInTransaction) receipt = await provider.sendInTransaction(trx, outbound);

@@ -44,6 +44,7 @@ export const verifications = fp(
       callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
       sink: p.events,
       screen: p.geo,
+      spend: p.spend,
       timeline: p.eventLog,
       log: logger,
     });

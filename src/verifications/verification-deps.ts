@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { PriceBook } from '../accounts/price-book.js';
+import type { Database } from '../db/schema.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import type { MagicDestination } from '../config/config.js';
 import type { CodeHasher } from '../crypto/code-hasher.js';
@@ -51,6 +53,14 @@ export interface DestinationScreen {
   check(accountId: string, serviceId: string | null, channels: readonly string[], country: string): Promise<void>;
 }
 
+/**
+ * Holds paid sends to the account's spend caps (refusing with SPEND_CAP_REACHED): read before the
+ * send's transaction, the returned step runs in it.
+ */
+export interface SpendGuard {
+  prepare(accountId: string, country: string | null, micros: number): Promise<((trx: Transaction<Database>) => Promise<void>) | undefined>;
+}
+
 export interface VerificationLimiters {
   sendPerDestination: Limiter;
   startPerIp: Limiter;
@@ -90,6 +100,8 @@ export interface VerificationServiceDeps {
   silentCheckInUrl: (token: string) => string;
   /** Refuses destinations the account's geo permissions block; none: every country is allowed. */
   screen?: DestinationScreen | undefined;
+  /** Spend caps; none: paid sends are limited by the balance alone. */
+  spend?: SpendGuard | undefined;
   /** The timeline log, appended in the transaction of each change. */
   timeline: Pick<EventLog, 'append'>;
   /** Hears verification.* and message.* events (webhooks). */

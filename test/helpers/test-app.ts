@@ -88,6 +88,8 @@ export interface TestApp {
   auth(key?: IssuedKey): string;
   post(url: string, body?: unknown, key?: IssuedKey | null, headers?: Record<string, string>): Promise<Res>;
   get(url: string, key?: IssuedKey | null): Promise<Res>;
+  /** Another instance of Verity on the same database (PostgreSQL only), as a second process would be; closed with this one. */
+  sibling(env?: Record<string, string>): Promise<App>;
   /** A second, ordinary (non-operator) account with its own key. */
   tenant(opts?: { balance?: number; postpaid?: boolean }): Promise<{ accountId: string; key: IssuedKey }>;
   close(): Promise<void>;
@@ -102,7 +104,7 @@ export interface Res {
 export async function startTestApp(backend: Backend, opts: { env?: Record<string, string>; build?: BuildOptions } = {}): Promise<TestApp> {
   if (!backend.url) throw new Error(`${backend.name} is not configured`);
   const schema = testSchema(backend);
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DATABASE_URL: backend.url,
     LOG_LEVEL: 'silent',
     LIMITS_STORE: 'memory',
@@ -113,9 +115,11 @@ export async function startTestApp(backend: Backend, opts: { env?: Record<string
     DELIVERY_WORKER: 'false',
     ...TEST_SECRETS,
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   const app = await buildApp(config, { clock, ...(schema ? { schema } : {}), ...opts.build });
+  const siblings: App[] = [];
   const operator = (await app.verity.accounts.bootstrap()) as IssuedKey;
   const auth = (key: IssuedKey = operator) => `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
   const toRes = (r: { statusCode: number; body: string; headers: Record<string, unknown> }): Res => {
@@ -149,7 +153,14 @@ export async function startTestApp(backend: Backend, opts: { env?: Record<string
       const { account, key } = await app.verity.accounts.create({ name: 'tenant', balanceMicros: Math.round((o.balance ?? 0) * 1e6), postpaid: o.postpaid ?? false });
       return { accountId: account.id, key };
     },
+    async sibling(extra = {}) {
+      if (backend.name !== 'postgres') throw new Error('a sibling instance needs a shared database (PostgreSQL)');
+      const other = await buildApp(loadConfig({ ...env, ...extra }), { clock, ...(schema ? { schema } : {}), ...opts.build });
+      siblings.push(other);
+      return other;
+    },
     async close() {
+      for (const s of siblings) await s.close();
       await app.close();
       await dropSchema(backend, schema);
     },

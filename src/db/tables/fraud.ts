@@ -11,3 +11,21 @@ export interface GeoRuleTable {
   action: string;
   updated_at: number;
 }
+
+/** An account's fraud and cost control settings over the server's defaults (JSON; see src/fraud/fraud-settings.ts). */
+export interface FraudSettingsTable {
+  account_id: string;
+  settings: string;
+  updated_at: number;
+}
+
+/** What an account spent in one period of a spend cap: `h:<start>`, `d:<start>`, `m:<start>` or `c:<country>:<day start>`. */
+export interface SpendCounterTable {
+  account_id: string;
+  period: string;
+  spent_micros: number;
+  /** When the period ends (ms): the sweeper drops counters long past it. */
+  ends_at: number;
+  /** The cap the last send was held to (null: none); kept so one upsert can hold each row to its own. */
+  cap_micros: number | null;
+}

@@ -1,0 +1,56 @@
+import type { Principal } from '../http/types.js';
+import type { Clock } from '../lib/clock.js';
+import { type Caps, scope, type SpendCaps } from './spend-caps.js';
+import type { SpendStore } from './spend-store.js';
+
+const MICROS = 1_000_000;
+
+/** The caps as the API writes them: amounts in the account's currency, null for none. */
+export interface CapsBody {
+  hourly?: number | null | undefined;
+  daily?: number | null | undefined;
+  monthly?: number | null | undefined;
+  country_daily?: Record<string, number> | null | undefined;
+  soft_percent?: number | undefined;
+}
+
+function capsView(c: Caps) {
+  const units = (m: number | undefined) => (m === undefined ? null : m / MICROS);
+  return {
+    hourly: units(c.hourly),
+    daily: units(c.daily),
+    monthly: units(c.monthly),
+    country_daily: c.countryDaily ? Object.fromEntries(Object.entries(c.countryDaily).map(([k, v]) => [k, v / MICROS])) : null,
+    soft_percent: c.softPercent,
+  };
+}
+
+/** An account's fraud and cost control settings over the server's defaults: read, and changed a field at a time. */
+export class FraudSettings {
+  constructor(
+    private readonly store: SpendStore,
+    private readonly spend: SpendCaps,
+    private readonly clock: Clock,
+    private readonly currencyOf: (accountId: string) => Promise<string>,
+  ) {}
+
+  async view(caller: Principal, account: string | undefined) {
+    const accountId = scope(caller, account);
+    const caps = await this.spend.capsFor(accountId);
+    return { account: accountId, currency: await this.currencyOf(accountId), caps: capsView(caps), server: { caps: capsView(this.spend.server) } };
+  }
+
+  async put(caller: Principal, body: { account?: string | undefined; caps?: CapsBody | undefined }) {
+    const accountId = scope(caller, body.account);
+    const own = await this.store.settings(accountId);
+    const caps: Record<string, unknown> = { ...((own.caps as Record<string, unknown> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(body.caps ?? {})) {
+      if (v === null) delete caps[k];
+      else if (k === 'country_daily') caps[k] = Object.fromEntries(Object.entries(v as Record<string, number>).map(([c, n]) => [c === '*' ? c : c.toUpperCase(), n]));
+      else caps[k] = v;
+    }
+    await this.store.putSettings(accountId, { ...own, caps }, this.clock.now());
+    this.spend.forget(accountId);
+    return this.view(caller, body.account);
+  }
+}
