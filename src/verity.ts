@@ -7,7 +7,7 @@ import type { TokenService } from './accounts/token-service.js';
 import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
 import type { EventLog } from './events/event-log.js';
-import type { GeoPermissions } from './fraud/geo-permissions.js';
+import type { FraudScreen } from './fraud/screen.js';
 import type { SpendCaps } from './fraud/spend-caps.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
@@ -154,8 +154,8 @@ export interface Parts {
   simulatedOperator: SimulatedOperator;
   /** idempotency */
   idempotency: IdempotencyService;
-  /** fraud: geo permissions, asked before a start or a resend writes anything. */
-  geo: GeoPermissions;
+  /** fraud: the safe list and geo permissions, asked before a start or a resend writes anything. */
+  screen: FraudScreen;
   /** fraud: spend caps, charged in the transaction of each paid send. */
   spend: SpendCaps;
 }

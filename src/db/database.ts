@@ -24,6 +24,7 @@ import { retention } from './migrations/0017-retention.js';
 import { analytics } from './migrations/0018-analytics.js';
 import { geoPermissions } from './migrations/0019-geo-permissions.js';
 import { spendCaps } from './migrations/0020-spend-caps.js';
+import { safeList } from './migrations/0021-safe-list.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -145,6 +146,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-analytics': analytics,
   '0019-geo-permissions': geoPermissions,
   '0020-spend-caps': spendCaps,
+  '0021-safe-list': safeList,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,7 +37,7 @@ import type {
   InboundNumberTable,
   SoundTable,
 } from './tables/channels.js';
-import type { FraudSettingsTable, GeoRuleTable, SpendCounterTable } from './tables/fraud.js';
+import type { FraudSettingsTable, GeoRuleTable, SafeListTable, SpendCounterTable } from './tables/fraud.js';
 
 export type * from './tables/accounts.js';
 export type * from './tables/verifications.js';
@@ -77,5 +77,6 @@ export interface Database {
   geo_rules: GeoRuleTable;
   fraud_settings: FraudSettingsTable;
   spend_counters: SpendCounterTable;
+  fraud_safe_list: SafeListTable;
   meta: MetaTable;
 }

@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   NUMBER_NOT_FOUND: { status: 404, title: 'Number not found' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
+  SAFE_LIST_ENTRY_NOT_FOUND: { status: 404, title: 'No such entry on the safe list' },
   VERIFICATION_APPROVED: { status: 409, title: 'The verification is already approved' },
   VERIFICATION_CANCELED: { status: 409, title: 'The verification was canceled' },
   VERIFICATION_EXPIRED: { status: 409, title: 'The verification has expired' },

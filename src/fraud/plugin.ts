@@ -4,12 +4,14 @@ import type { App } from '../http/types.js';
 import { GeoPermissions } from './geo-permissions.js';
 import { FraudSettings } from './fraud-settings.js';
 import { GeoStore } from './geo-store.js';
+import { SafeList } from './safe-list.js';
+import { FraudScreen } from './screen.js';
 import { SpendCaps } from './spend-caps.js';
 import { SpendStore } from './spend-store.js';
 import { fraudRoutes } from './routes.js';
 import { FRAUD_SETTINGS } from './settings.js';
 
-/** Fraud and cost control: geo permissions, checked on every start and resend before anything is written. */
+/** Fraud and cost control: the safe list and geo permissions, asked by every start and resend before anything is written, and spend caps, charged with each paid send. */
 export const fraud = fp(
   async (app: App) => {
     const { config, database, clock, metrics } = app.core;
@@ -23,7 +25,8 @@ export const fraud = fp(
       },
       metrics,
     );
-    app.parts.geo = geo;
+    const safe = new SafeList(database, clock);
+    app.parts.screen = new FraudScreen(safe, geo);
     const money = (v: string | undefined) => (v === undefined ? undefined : Math.round(Number(v) * 1_000_000));
     const f = settings.fraud;
     const serverCaps = {
@@ -39,7 +42,7 @@ export const fraud = fp(
     app.parts.spend = spend;
     // Counters of periods that ended more than a day ago are of no use to any cap.
     app.core.sweep(() => spendStore.sweep(clock.now() - 86_400_000));
-    await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, clock, currencyOf), spend));
+    await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, clock, currencyOf), spend, safe));
   },
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events'] },
 );

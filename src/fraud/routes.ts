@@ -1,11 +1,13 @@
+import { Type } from 'typebox';
 import { problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { FraudSettings } from './fraud-settings.js';
 import type { GeoPermissions } from './geo-permissions.js';
-import { FraudSettingsPut, FraudSettingsQuery, FraudSettingsView, GeoPutBody, GeoQuery, GeoScope, GeoView, SpendView } from './schemas.js';
+import type { SafeList } from './safe-list.js';
+import { FraudSettingsPut, FraudSettingsQuery, FraudSettingsView, GeoPutBody, GeoQuery, GeoScope, GeoView, SafeEntry, SafeListAdd, SafeListEntryParams, SafeListView, SpendView } from './schemas.js';
 import type { SpendCaps } from './spend-caps.js';
 
-export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend: SpendCaps) {
+export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend: SpendCaps, safe: SafeList) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/v1/fraud/geo',
@@ -66,6 +68,46 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
         },
       },
       async (req) => spend.standing(principalOf(req), req.query.account),
+    );
+    app.get(
+      '/v1/fraud/safe-list',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'The safe list: numbers and prefixes that geo permissions never block (spend caps still hold)',
+          querystring: FraudSettingsQuery,
+          response: { 200: SafeListView, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => safe.list(principalOf(req), req.query.account),
+    );
+    app.post(
+      '/v1/fraud/safe-list',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Adds a number or a prefix to the safe list',
+          body: SafeListAdd,
+          response: { 201: SafeEntry, ...problems('FORBIDDEN', 'INVALID_PHONE_NUMBER') },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await safe.add(principalOf(req), req.body)),
+    );
+    app.delete(
+      '/v1/fraud/safe-list/:entry',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Takes a number or a prefix off the safe list',
+          params: SafeListEntryParams,
+          querystring: FraudSettingsQuery,
+          response: { 204: Type.Null({ description: 'Removed' }), ...problems('FORBIDDEN', 'SAFE_LIST_ENTRY_NOT_FOUND') },
+        },
+      },
+      async (req, reply) => {
+        await safe.remove(principalOf(req), req.query.account, req.params.entry);
+        return reply.code(204).send(null);
+      },
     );
   };
 }

@@ -89,3 +89,24 @@ export const SpendView = Type.Object({
   day_start: Type.String(),
   countries: Type.Array(Type.Intersect([Type.Object({ country: Type.String() }), Standing]), { description: 'Today’s spend per destination country, with its cap' }),
 });
+
+export const SafeEntry = Type.Object({
+  entry: Type.String({ description: 'A number (E.164) or a prefix (+ and digits)' }),
+  kind: Type.Enum(['number', 'prefix']),
+  note: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String({ format: 'date-time' }),
+});
+
+export const SafeListView = Type.Object({ account: Type.String(), entries: Type.Array(SafeEntry) });
+
+export const SafeListAdd = Type.Object(
+  {
+    account: Account,
+    number: Type.Optional(Type.String({ minLength: 2, maxLength: 32, description: 'A phone number in international format' })),
+    prefix: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{1,15}$', description: 'A prefix of numbers: + and up to 15 digits' })),
+    note: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false, examples: [{ number: '+447400123456', note: 'support desk test phone' }, { prefix: '+4474001' }] },
+);
+
+export const SafeListEntryParams = Type.Object({ entry: Type.String({ pattern: '^\\+?[0-9]{1,15}$' }) });

@@ -43,7 +43,7 @@ export const verifications = fp(
       silentCheckInUrl: (token) => `${baseUrl.replace(/\/+$/, '')}/v1/silent/device/${token}`,
       callTiming: { ringS: config.calls.ringS, flashRingS: config.calls.flashRingS, gatherS: config.calls.gatherS },
       sink: p.events,
-      screen: p.geo,
+      screen: p.screen,
       spend: p.spend,
       timeline: p.eventLog,
       log: logger,

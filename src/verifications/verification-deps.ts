@@ -48,9 +48,9 @@ export interface CallerContext {
   ip: string;
 }
 
-/** What may refuse a start or a resend to a country before anything is written (geo permissions). */
+/** What may refuse a start or a resend to a destination before anything is written (the safe list and geo permissions). */
 export interface DestinationScreen {
-  check(accountId: string, serviceId: string | null, channels: readonly string[], country: string): Promise<void>;
+  check(accountId: string, serviceId: string | null, channels: readonly string[], country: string, to: string): Promise<void>;
 }
 
 /**

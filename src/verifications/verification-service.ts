@@ -74,6 +74,7 @@ export class VerificationService {
         settings.serviceId,
         steps.map((s) => s.channel),
         recipient.country,
+        recipient.to,
       );
     if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     const locale = resolveLocale(input.locale, settings.locale);
@@ -190,7 +191,7 @@ export class VerificationService {
     }
     const settings = await d.settings.resolveOrDefault(ctx.accountId, row.service_id);
     if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
-    if (row.country && !this.magic.has(row.to) && d.screen) await d.screen.check(ctx.accountId, row.service_id, [target], row.country);
+    if (row.country && !this.magic.has(row.to) && d.screen) await d.screen.check(ctx.accountId, row.service_id, [target], row.country, row.to);
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
     if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));

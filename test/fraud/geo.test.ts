@@ -130,3 +130,44 @@ describeOnBackends('geo permissions', (backend) => {
     expect(anon.statusCode).toBe(401);
   });
 });
+
+describeOnBackends('the safe list', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend, { env: { FRAUD_GEO_BLOCK: 'NG,BR' } });
+  });
+  afterAll(async () => t?.close());
+
+  const del = (url: string, key: Parameters<TestApp['auth']>[0]) => t.app.inject({ method: 'DELETE', url, headers: { authorization: t.auth(key) } });
+
+  it('lets its numbers and prefixes past geo permissions, until they are taken off', async () => {
+    const { key } = await t.tenant();
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: NG }, key)).status).toBe(403);
+    const added = await t.post('/v1/fraud/safe-list', { number: '+234 803 123 4567', note: 'the Lagos office' }, key);
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ entry: NG, kind: 'number', note: 'the Lagos office' });
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: NG }, key)).status).toBe(201);
+    // Another Nigerian number is still refused; a prefix opens a range.
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: '+2348031234568' }, key)).status).toBe(403);
+    expect((await t.post('/v1/fraud/safe-list', { prefix: '5511' }, key)).body).toMatchObject({ entry: '+5511', kind: 'prefix' });
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: BR }, key)).status).toBe(201);
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: '+5521987654321' }, key)).status).toBe(403);
+
+    const list = await t.get('/v1/fraud/safe-list', key);
+    expect(list.body.entries.map((e: { entry: string }) => e.entry)).toEqual([NG, '+5511']);
+    expect((await del('/v1/fraud/safe-list/%2B5511', key)).statusCode).toBe(204);
+    expect((await del('/v1/fraud/safe-list/5511', key)).statusCode).toBe(404);
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: BR }, key)).status).toBe(403);
+  });
+
+  it('keeps each account’s list to itself and refuses what is not a number or a prefix', async () => {
+    const a = await t.tenant();
+    const b = await t.tenant();
+    expect((await t.post('/v1/fraud/safe-list', { number: NG }, a.key)).status).toBe(201);
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: NG }, b.key)).status).toBe(403);
+    expect((await t.post('/v1/fraud/safe-list', { account: a.accountId, number: BR }, b.key)).status).toBe(403);
+    expect((await t.post('/v1/fraud/safe-list', { number: 'call me' }, a.key)).body).toMatchObject({ code: 'INVALID_PHONE_NUMBER' });
+    expect((await t.post('/v1/fraud/safe-list', { prefix: '+55x' }, a.key)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await t.post('/v1/fraud/safe-list', { number: NG, prefix: '+234' }, a.key)).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

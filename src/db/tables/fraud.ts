@@ -29,3 +29,13 @@ export interface SpendCounterTable {
   /** The cap the last send was held to (null: none); kept so one upsert can hold each row to its own. */
   cap_micros: number | null;
 }
+
+/** A destination the fraud layer never blocks: a number (E.164) or a prefix of one (`+` and digits). */
+export interface SafeListTable {
+  account_id: string;
+  entry: string;
+  /** 'number' or 'prefix'. */
+  kind: string;
+  note: string | null;
+  created_at: number;
+}
