@@ -3,13 +3,14 @@ import type { DeliveryListener } from '../delivery/outbox-worker.js';
 import { AppError } from '../errors/index.js';
 import { newId } from '../lib/ids.js';
 import { type Locale, resolveLocale } from '../templates/index.js';
+import { Admission } from './admission.js';
 import { channelDataJson, parseChannelData } from './channel-data.js';
 import { judgeCode } from './check-verdict.js';
 import { CODE_PATTERN, generateCode } from './code.js';
 import { VerificationDeliveryListener } from './delivery-listener.js';
 import type { FailureReason } from './failure-reason.js';
 import { MessagePlanner } from './message-planner.js';
-import { enforce, limited } from './rate-limits.js';
+import { limited } from './rate-limits.js';
 import { type Channel, channelFits } from '../kernel/channel.js';
 import { normalizeRecipient } from './recipient.js';
 import { SilentStep } from './silent-step.js';
@@ -43,12 +44,14 @@ export class VerificationService {
   private readonly planner: MessagePlanner;
   private readonly stepper: WorkflowStepper;
   private readonly silentStep: SilentStep;
+  private readonly admission: Admission;
   /** What the delivery worker tells about a verification's messages. */
   readonly delivery: DeliveryListener;
 
   constructor(private readonly d: VerificationServiceDeps) {
     this.magic = new Map(d.magic.map((m) => [m.to, m]));
     this.outcomes = new VerificationOutcomes(d);
+    this.admission = new Admission(d);
     // A send may start the next step or ask the network, and those send again: the planner gets
     // them through an interface bound here, so no part imports another that imports it back.
     this.planner = new MessagePlanner(d, this.outcomes, { advance: (row, why) => this.stepper.advance(row, why), runSilent: (row) => this.silentStep.runSilent(row) });
@@ -67,15 +70,6 @@ export class VerificationService {
     const recipient = normalizeRecipient(channel, input.to, this.isMagic);
     checkSteps(steps, recipient.lineType, settings.channels);
     const magic = this.magic.get(recipient.to);
-    // Geo permissions, before anything is written or sent; test numbers never send.
-    if (recipient.country && !magic && d.screen)
-      await d.screen.check(
-        ctx.accountId,
-        settings.serviceId,
-        steps.map((s) => s.channel),
-        recipient.country,
-        recipient.to,
-      );
     if (input.code !== undefined && !CODE_PATTERN.test(input.code)) throw new AppError('INVALID_CODE_FORMAT', 'code must be 4 to 10 digits');
     const locale = resolveLocale(input.locale, settings.locale);
     const template = input.content ? this.planner.inlineTemplate(channel, input.content, locale) : await this.planner.templateFor(ctx.accountId, input.template, channel, locale, true);
@@ -87,8 +81,7 @@ export class VerificationService {
     const callNumber = uses('reverse_call') ? await this.planner.poolNumber(ctx.accountId, 'reverse_call', recipient) : null;
     if (input.ivr) await this.planner.checkSounds(ctx.accountId, input.ivr);
 
-    await enforce(d.limiters.startPerIp, ctx.ip, 'RATE_LIMITED', 'too many verifications from this address');
-    await enforce(d.limiters.startPerAccount, ctx.accountId, 'RATE_LIMITED', 'too many verifications for this account');
+    await this.admission.start(ctx, settings.serviceId, steps, recipient, magic !== undefined);
 
     const now = d.clock.now();
     const id = newId('ver');
@@ -191,7 +184,7 @@ export class VerificationService {
     }
     const settings = await d.settings.resolveOrDefault(ctx.accountId, row.service_id);
     if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
-    if (row.country && !this.magic.has(row.to) && d.screen) await d.screen.check(ctx.accountId, row.service_id, [target], row.country, row.to);
+    await this.admission.resend(ctx, row, target, this.magic.has(row.to));
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
     if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));
@@ -241,12 +234,7 @@ export class VerificationService {
   /** Ends expired verifications and drops their sealed codes; reads never depend on it. */
   async sweep(): Promise<number> {
     const now = this.d.clock.now();
-    const expired = await this.d.store.sweepExpired(now, (trx, rows) =>
-      this.outcomes.logEnded(
-        rows.map((r) => r.id),
-        'expired',
-      )(trx),
-    );
+    const expired = await this.d.store.sweepExpired(now, (trx, ids) => this.outcomes.logEnded(ids, 'expired')(trx));
     for (const row of expired) this.outcomes.notify('verification.expired', row);
     await this.d.store.sweepWrongGuesses(now - Math.max(0, this.d.guessBudget.durationSec) * 1000);
     return expired.length;

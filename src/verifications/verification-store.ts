@@ -241,7 +241,7 @@ export class VerificationStore {
   }
 
   /** Ends every pending verification past its expiry and drops its sealed code; `also` runs in the same transaction. */
-  async sweepExpired(now: number, also?: (trx: Transaction<Database>, rows: VerificationRow[]) => Promise<void>): Promise<VerificationRow[]> {
+  async sweepExpired(now: number, also?: (trx: Transaction<Database>, ids: string[]) => Promise<void>): Promise<VerificationRow[]> {
     return this.handle.write(async (trx) => {
       const rows = await trx
         .updateTable('verifications')
@@ -250,7 +250,11 @@ export class VerificationStore {
         .where('expires_at', '<=', now)
         .returningAll()
         .execute();
-      if (also && rows.length > 0) await also(trx, rows);
+      if (also && rows.length > 0)
+        await also(
+          trx,
+          rows.map((r) => r.id),
+        );
       return rows;
     });
   }
