@@ -1,0 +1,171 @@
+import { type NumberPrefixes, prefixesOf } from './prefixes.js';
+import { AddressStats, Bounded, PrefixStats } from './stats.js';
+import { Decay } from './decay.js';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** How long after a send its code may still be on its way to being typed: it counts for conversion after this. */
+export const GRACE_MS = 60_000;
+/** Accounts one instance keeps statistics for; prefixes and addresses per account. */
+export const ACCOUNTS_MAX = 10_000;
+export const PREFIXES_MAX = 20_000;
+/** Verifications remembered until their approval or GRACE_MS, whichever comes first, at most. */
+export const PENDING_MAX = 100_000;
+/** Number types no verification code should go to. */
+const SUSPECT_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'UAN', 'PAGER', 'TOLL_FREE', 'VOICEMAIL']);
+
+export type SignalName = 'number_type' | 'sequential' | 'conversion' | 'volume' | 'new_country' | 'addresses' | 'price';
+
+/** Each signal's weight: its points when it is at full strength. */
+export const WEIGHTS: Record<SignalName, number> = { number_type: 40, sequential: 35, conversion: 30, volume: 25, new_country: 20, addresses: 15, price: 10 };
+
+export interface Reason {
+  signal: SignalName;
+  /** 0 to 1. */
+  strength: number;
+  points: number;
+  /** What was measured, in words (no full number, no address). */
+  detail: string;
+}
+
+export interface PumpingInput {
+  accountId: string;
+  /** E.164. */
+  to: string;
+  country: string;
+  ip: string;
+  /** The numbering plan's type of the number (libphonenumber's: MOBILE, PREMIUM_RATE, VOIP, …). */
+  numberType?: string | undefined;
+  priceMicros: number;
+  now: number;
+  /** Approvals the account had to this country before (the rollups' last 30 days). */
+  countryApprovals: number;
+}
+
+export interface Assessment {
+  score: number;
+  reasons: Reason[];
+  prefixes: NumberPrefixes;
+  /** The narrowest prefix the signals point at: the block for a walk through it, else the range. */
+  prefix: string;
+}
+
+const clamp = (x: number) => Math.max(0, Math.min(1, x));
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+class AccountStats {
+  readonly prefixes = new Bounded<PrefixStats>(PREFIXES_MAX);
+  readonly addresses = new Bounded<AddressStats>(PREFIXES_MAX);
+  readonly all = new PrefixStats();
+  readonly price = new Decay(DAY);
+  readonly priced = new Decay(DAY);
+  /** Countries with an approval since this instance started. */
+  readonly converted = new Set<string>();
+}
+
+/**
+ * The pumping rules: what an account's recent starts say about one more. Each signal is measured
+ * against the account's own history, so a new account is judged by how its first minutes look: a
+ * burst into a country it never converted in, with no codes typed, is the pattern; users from a
+ * new country who type their codes are not. The state is this instance's; `score` is 0 to 100.
+ */
+export class PumpingEngine {
+  private readonly accounts = new Bounded<AccountStats>(ACCOUNTS_MAX);
+  /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
+  private readonly maturing: Array<{ accountId: string; keys: string[]; at: number; id: string }> = [];
+  private readonly pending = new Bounded<{ accountId: string; keys: string[]; country: string; matured: boolean }>(PENDING_MAX);
+
+  assess(input: PumpingInput): Assessment {
+    const { now } = input;
+    this.mature(now);
+    const a = this.accounts.getOr(input.accountId, () => new AccountStats());
+    const p = prefixesOf(input.to, input.country);
+    const country = a.prefixes.getOr(`c:${p.country}`, () => new PrefixStats());
+    const range = a.prefixes.getOr(`r:${p.range}`, () => new PrefixStats());
+    const block = a.prefixes.getOr(`b:${p.block}`, () => new PrefixStats());
+    const reasons: Reason[] = [];
+    const add = (signal: SignalName, strength: number, detail: string) => {
+      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), detail });
+    };
+
+    if (input.numberType && SUSPECT_TYPES.has(input.numberType)) add('number_type', 1, `the number is ${input.numberType.toLowerCase().replaceAll('_', ' ')}`);
+
+    const near = block.near(p.tail, 20, now);
+    add('sequential', clamp(near / 3), `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
+
+    // Conversion: approvals over sends whose code had time to be typed, against the account's own
+    // rate, with a prior worth five sends so a few samples do not swing it.
+    const base = (a.all.approved.value(now) + 2 * 0.7) / (a.all.sent.value(now) + 2);
+    const conversion = (s: PrefixStats) => {
+      const sent = s.sent.value(now);
+      const approved = s.approved.value(now);
+      return { sent, rate: (approved + 5 * base) / (Math.max(sent, approved) + 5) };
+    };
+    const cr = [conversion(range), conversion(country)].reduce((x, y) => (y.rate < x.rate ? y : x));
+    add('conversion', clamp((base / 2 - cr.rate) / (base / 2)), `${round(cr.rate * 100, 0)}% of ${round(cr.sent, 0)} recent sends approved, against ${round(base * 100, 0)}% for the account`);
+
+    // Volume: the last minutes against the last hours, at the country and at the range.
+    const burst = (s: PrefixStats) => (s.fast.value(now) < 5 ? 0 : s.fast.perMinute(now) / Math.max(s.slow.perMinute(now), 0.5));
+    const ratio = Math.max(burst(country), burst(range));
+    add('volume', clamp((ratio - 3) / 7), `${round(ratio, 1)}× the prefix's usual rate`);
+
+    if (input.countryApprovals === 0 && !a.converted.has(p.country)) add('new_country', 1, `no approval to ${p.country} in the account's last 30 days`);
+
+    // Many addresses into one range that nobody converts in, or many destinations from one address.
+    const spread = range.approved.value(now) < 0.5 ? clamp((range.addresses(now) - 4) / 10) : 0;
+    const fanout = clamp(((a.addresses.get(input.ip)?.count(now) ?? 0) - 3) / 7);
+    add('addresses', Math.max(spread, fanout), `${range.addresses(now)} addresses into the range lately; this one asked for ${a.addresses.get(input.ip)?.count(now) ?? 0} destinations`);
+
+    const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
+    if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), `${round(input.priceMicros / reference, 1)}× the account's usual price`);
+
+    const score = Math.min(100, Math.round(reasons.reduce((s, r) => s + r.points, 0)));
+    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range };
+  }
+
+  /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
+  record(input: PumpingInput, assessed: Assessment, sent: { verificationId: string } | undefined): void {
+    const { now } = input;
+    const a = this.accounts.getOr(input.accountId, () => new AccountStats());
+    const p = assessed.prefixes;
+    const keys = [`c:${p.country}`, `r:${p.range}`, `b:${p.block}`];
+    for (const k of keys) a.prefixes.getOr(k, () => new PrefixStats()).start(p.tail, input.ip, now);
+    a.all.start(p.tail, input.ip, now);
+    a.addresses.getOr(input.ip, () => new AddressStats()).start(input.to, now);
+    if (!sent) return;
+    if (input.priceMicros > 0) {
+      a.price.add(input.priceMicros, now);
+      a.priced.add(1, now);
+    }
+    this.pending.getOr(sent.verificationId, () => ({ accountId: input.accountId, keys, country: p.country, matured: false }));
+    this.maturing.push({ accountId: input.accountId, keys, at: now, id: sent.verificationId });
+    if (this.maturing.length > PENDING_MAX) this.maturing.shift();
+  }
+
+  /** A verification whose code was typed: its prefixes convert. */
+  approved(verificationId: string, now: number): void {
+    const v = this.pending.get(verificationId);
+    if (!v) return;
+    const a = this.accounts.getOr(v.accountId, () => new AccountStats());
+    // An approval inside the grace counts its send at once, so the rate stays at most one.
+    if (!v.matured) this.count(v, now);
+    for (const k of v.keys) a.prefixes.getOr(k, () => new PrefixStats()).approved.add(1, now);
+    a.all.approved.add(1, now);
+    a.converted.add(v.country);
+  }
+
+  private mature(now: number): void {
+    while (this.maturing.length > 0 && (this.maturing[0] as { at: number }).at <= now - GRACE_MS) {
+      const m = this.maturing.shift() as { accountId: string; keys: string[]; at: number; id: string };
+      const v = this.pending.get(m.id);
+      if (v && !v.matured) this.count(v, now);
+    }
+  }
+
+  private count(v: { accountId: string; keys: string[]; matured: boolean }, now: number): void {
+    v.matured = true;
+    const a = this.accounts.getOr(v.accountId, () => new AccountStats());
+    for (const k of v.keys) a.prefixes.getOr(k, () => new PrefixStats()).sent.add(1, now);
+    a.all.sent.add(1, now);
+  }
+}
