@@ -154,7 +154,9 @@ export interface Parts {
   simulatedOperator: SimulatedOperator;
   /** idempotency */
   idempotency: IdempotencyService;
-  /** fraud: the safe list and geo permissions, asked before a start or a resend writes anything. */
+  /** analytics: approvals of an account's verifications to a country that started since a time. */
+  approvalsTo: (accountId: string, country: string, from: number) => Promise<number>;
+  /** fraud: the safe list, geo permissions and the pumping rules, asked before a start or a resend writes anything. */
   screen: FraudScreen;
   /** fraud: spend caps, charged in the transaction of each paid send. */
   spend: SpendCaps;

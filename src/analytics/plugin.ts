@@ -11,6 +11,7 @@ export const analytics = fp(
     const { database, clock, metrics } = app.core;
     const store = new RollupStore(database);
     app.parts.eventLog.onAppend(new Rollups(store, metrics).hear);
+    app.parts.approvalsTo = (accountId, country, from) => store.approvalsTo(accountId, country, from);
     const service = new AnalyticsService(store, clock, async (accountId) => (await app.verity.accounts.find(accountId))?.currency ?? 'USD');
     await app.parts.authenticated(app, analyticsRoutes(service));
   },

@@ -121,6 +121,19 @@ export class RollupStore {
     return (await q.execute()).map((row) => numbers(row, NUMERIC)) as VerificationRollupRow[];
   }
 
+  /** Approvals of the account's verifications to `country` that started since `from` (day rollups). */
+  async approvalsTo(accountId: string, country: string, from: number): Promise<number> {
+    const row = await this.handle.db
+      .selectFrom('verification_rollups')
+      .select(sql<number>`${sql.raw(this.sum('approved'))}`.as('n'))
+      .where('account_id', '=', accountId)
+      .where('grain', '=', 'd')
+      .where('period', '>=', from)
+      .where('country', '=', country)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Provider counters (receipt-time buckets among them) and error codes over a range, per provider and channel. */
   async providers(r: Omit<RollupRange, 'where'> & { channel?: string | undefined; provider?: string | undefined }) {
     const scoped = <T extends 'provider_rollups' | 'provider_errors'>(table: T) => {

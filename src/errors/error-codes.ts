@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_GRANT_TYPE: { status: 400, title: 'The grant type is not supported' },
   FORBIDDEN: { status: 403, title: 'This key may not do that' },
   COUNTRY_NOT_ALLOWED: { status: 403, title: 'Messages to this country are not allowed' },
+  FRAUD_SUSPECTED: { status: 403, title: 'The start looks like SMS pumping' },
   NOT_FOUND: { status: 404, title: 'No such route' },
   VERIFICATION_NOT_FOUND: { status: 404, title: 'Verification not found' },
   SERVICE_NOT_FOUND: { status: 404, title: 'Service not found' },

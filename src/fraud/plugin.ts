@@ -4,6 +4,9 @@ import type { App } from '../http/types.js';
 import { GeoPermissions } from './geo-permissions.js';
 import { FraudSettings } from './fraud-settings.js';
 import { GeoStore } from './geo-store.js';
+import { afterCommit } from '../db/commit-hooks.js';
+import { PumpingEngine } from './pumping/engine.js';
+import { PumpingGuard } from './pumping/guard.js';
 import { SafeList } from './safe-list.js';
 import { FraudScreen } from './screen.js';
 import { SpendCaps } from './spend-caps.js';
@@ -26,7 +29,16 @@ export const fraud = fp(
       metrics,
     );
     const safe = new SafeList(database, clock);
-    app.parts.screen = new FraudScreen(safe, geo);
+    const guard = new PumpingGuard(new PumpingEngine(), settings.fraud.mode, settings.fraud.threshold, clock, countryApprovals(app), metrics);
+    // The engine learns which starts were approved, once the approval has committed.
+    app.parts.eventLog.onAppend((trx, events, at) => {
+      const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
+      if (approved.length > 0)
+        afterCommit(trx, () => {
+          for (const id of approved) guard.approved(id, at);
+        });
+    });
+    app.parts.screen = new FraudScreen(safe, geo, guard);
     const money = (v: string | undefined) => (v === undefined ? undefined : Math.round(Number(v) * 1_000_000));
     const f = settings.fraud;
     const serverCaps = {
@@ -44,5 +56,25 @@ export const fraud = fp(
     app.core.sweep(() => spendStore.sweep(clock.now() - 86_400_000));
     await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, clock, currencyOf), spend, safe));
   },
-  { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events'] },
+  { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );
+
+const COUNTRY_HISTORY_MS = 30 * 86_400_000;
+const COUNTRY_CACHE_MS = 5 * 60_000;
+/** (account, country) pairs whose approvals one instance keeps at most. */
+export const COUNTRY_CACHE_MAX = 50_000;
+
+/** An account's approvals to a country over the last 30 days, from the analytics rollups, read at most every five minutes per pair. */
+function countryApprovals(app: App): (accountId: string, country: string) => Promise<number> {
+  const cache = new Map<string, { n: number; at: number }>();
+  return async (accountId, country) => {
+    const now = app.core.clock.now();
+    const key = `${accountId}\u0000${country}`;
+    const hit = cache.get(key);
+    if (hit && now - hit.at < COUNTRY_CACHE_MS) return hit.n;
+    const n = await app.parts.approvalsTo(accountId, country, now - COUNTRY_HISTORY_MS);
+    if (cache.size >= COUNTRY_CACHE_MAX) cache.clear();
+    cache.set(key, { n, at: now });
+    return n;
+  };
+}

@@ -74,7 +74,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       {
         schema: {
           tags: ['fraud'],
-          summary: 'The safe list: numbers and prefixes that geo permissions never block (spend caps still hold)',
+          summary: 'The safe list: numbers and prefixes that geo permissions and the pumping rules never block (spend caps still hold)',
           querystring: FraudSettingsQuery,
           response: { 200: SafeListView, ...problems('FORBIDDEN') },
         },

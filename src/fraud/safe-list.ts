@@ -20,8 +20,8 @@ export interface SafeEntry {
 }
 
 /**
- * The safe list: an account's numbers and prefixes that geo permissions never block (spend caps
- * still hold). A number is kept in E.164, a prefix as `+` and its digits.
+ * The safe list: an account's numbers and prefixes that geo permissions and the pumping rules
+ * never block (spend caps still hold). A number is kept in E.164, a prefix as `+` and its digits.
  */
 export class SafeList {
   private readonly cache = new Map<string, { numbers: Set<string>; prefixes: string[]; at: number }>();

@@ -1,18 +1,38 @@
 import type { GeoPermissions } from './geo-permissions.js';
+import type { Judged, PumpingGuard } from './pumping/guard.js';
 import type { SafeList } from './safe-list.js';
+
+/** A start or a resend as the screen sees it (see verifications/verification-deps.ts). */
+export interface Screened {
+  accountId: string;
+  serviceId: string | null;
+  channels: readonly string[];
+  to: string;
+  country: string;
+  ip: string;
+  numberType?: string | undefined;
+  priceMicros: number;
+}
 
 /**
  * What a start or a resend is asked before it writes anything: a destination on the account's
- * safe list passes; any other must be in a country its geo permissions allow on every channel.
+ * safe list passes; any other must be in a country its geo permissions allow on every channel,
+ * and then not look like pumping.
  */
 export class FraudScreen {
   constructor(
     private readonly safe: SafeList,
     private readonly geo: GeoPermissions,
+    private readonly pumping: PumpingGuard,
   ) {}
 
-  async check(accountId: string, serviceId: string | null, channels: readonly string[], country: string, to: string): Promise<void> {
-    if (await this.safe.has(accountId, to)) return;
-    await this.geo.check(accountId, serviceId, channels, country);
+  async check(s: Screened): Promise<Judged | undefined> {
+    if (await this.safe.has(s.accountId, s.to)) return undefined;
+    await this.geo.check(s.accountId, s.serviceId, s.channels, s.country);
+    return this.pumping.judge(s.accountId, s.channels, s.to, s.country, s.ip, s.numberType, s.priceMicros);
+  }
+
+  sent(judged: object, verificationId: string): void {
+    this.pumping.sent(judged as Judged, verificationId);
   }
 }

@@ -13,6 +13,16 @@ const cap = (env: string, what: string) =>
 export const FRAUD_SETTINGS = defineSettings({
   name: 'fraud',
   settings: {
+    'fraud.mode': setting.oneOf(
+      {
+        env: 'FRAUD_MODE',
+        description:
+          'The pumping rules: `enforce` refuses a start to a paid channel whose risk score reaches FRAUD_THRESHOLD (`FRAUD_SUSPECTED`); `shadow` scores and counts the same decisions and refuses nothing; `off` does not score.',
+      },
+      ['off', 'shadow', 'enforce'],
+      'enforce',
+    ),
+    'fraud.threshold': setting.int({ env: 'FRAUD_THRESHOLD', minimum: 1, maximum: 100, description: 'The pumping rules: the risk score (0–100) at which a start is refused.' }, 60),
     'fraud.geoAllow': setting.list(
       {
         env: 'FRAUD_GEO_ALLOW',

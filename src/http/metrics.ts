@@ -35,7 +35,7 @@ export class Metrics {
 
   private readonly fraudC = new Counter({
     name: 'verity_fraud_decisions_total',
-    help: 'Starts and resends the fraud layer judged, by outcome (allowed, refused) and reason (geo, …)',
+    help: "Starts and resends the fraud layer judged, by outcome (allowed, refused, shadow_refused: what shadow mode would have refused) and reason (geo, or the pumping rules' strongest signal)",
     labelNames: ['outcome', 'reason'],
     registers: [this.registry],
   });
@@ -61,7 +61,7 @@ export class Metrics {
   }
 
   /** A fraud and cost control decision (src/fraud). */
-  fraudDecision(outcome: 'allowed' | 'refused', reason: string): void {
+  fraudDecision(outcome: 'allowed' | 'refused' | 'shadow_refused', reason: string): void {
     this.fraudC.inc({ outcome, reason });
   }
 

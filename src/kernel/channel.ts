@@ -38,6 +38,8 @@ export interface Recipient {
   to: string; // E.164 or lower-cased address: the form used in storage and limiter keys
   lineType: LineType;
   country: string | null;
+  /** The numbering plan's type of a phone number (MOBILE, FIXED_LINE, PREMIUM_RATE, VOIP, …), when it tells. */
+  numberType?: string | undefined;
 }
 
 /** Whether a verification already started for `lineType` can move to `channel` (resend on another channel). */

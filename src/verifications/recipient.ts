@@ -28,7 +28,7 @@ function normalizePhone(raw: string, channel: Channel, isMagic: (to: string) => 
   if (!mobile && needsMobile(channel)) {
     throw new AppError('NOT_A_MOBILE_NUMBER', `${channel} needs a mobile number; this one is ${type.toLowerCase().replaceAll('_', ' ')}`);
   }
-  return { to: e164, lineType: mobile ? 'mobile' : 'fixed', country: phone.country ?? null };
+  return { to: e164, lineType: mobile ? 'mobile' : 'fixed', country: phone.country ?? null, numberType: type };
 }
 
 export function normalizeRecipient(channel: Channel, raw: string, isMagic: (to: string) => boolean = () => false): Recipient {

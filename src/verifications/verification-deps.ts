@@ -48,9 +48,29 @@ export interface CallerContext {
   ip: string;
 }
 
-/** What may refuse a start or a resend to a destination before anything is written (the safe list and geo permissions). */
+/** A start or a resend as the destination screen sees it. */
+export interface ScreenInput {
+  accountId: string;
+  serviceId: string | null;
+  /** Every channel it may send on (a workflow's steps). */
+  channels: readonly string[];
+  to: string;
+  country: string;
+  /** The end user's address: the device's when the start names it, else the caller's. */
+  ip: string;
+  numberType?: string | undefined;
+  /** What the destination costs on the first channel by the account's price book. */
+  priceMicros: number;
+}
+
+/**
+ * What may refuse a start or a resend before anything is written (the safe list, geo permissions,
+ * the pumping rules): it throws the refusal, or returns what it must learn once the start has gone
+ * out (`sent`).
+ */
 export interface DestinationScreen {
-  check(accountId: string, serviceId: string | null, channels: readonly string[], country: string, to: string): Promise<void>;
+  check(input: ScreenInput): Promise<object | undefined>;
+  sent(judged: object, verificationId: string): void;
 }
 
 /**

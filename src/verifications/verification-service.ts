@@ -81,7 +81,7 @@ export class VerificationService {
     const callNumber = uses('reverse_call') ? await this.planner.poolNumber(ctx.accountId, 'reverse_call', recipient) : null;
     if (input.ivr) await this.planner.checkSounds(ctx.accountId, input.ivr);
 
-    await this.admission.start(ctx, settings.serviceId, steps, recipient, magic !== undefined);
+    const judged = await this.admission.start(ctx, settings.serviceId, steps, recipient, magic !== undefined, input.device?.ip ?? ctx.ip);
 
     const now = d.clock.now();
     const id = newId('ver');
@@ -129,6 +129,7 @@ export class VerificationService {
       await d.store.insert(trx, row);
       await d.timeline.append(trx, [timeline.started(row, steps)]);
     });
+    this.admission.sent(judged, id);
     d.events.started(channel);
     this.outcomes.notify('verification.started', row);
     // A workflow may already have moved past a step the sandbox could not deliver, a silent step
@@ -184,7 +185,7 @@ export class VerificationService {
     }
     const settings = await d.settings.resolveOrDefault(ctx.accountId, row.service_id);
     if (settings.channels && !settings.channels.has(target)) throw new AppError('CHANNEL_NOT_ALLOWED', `the service does not allow ${target}`);
-    await this.admission.resend(ctx, row, target, this.magic.has(row.to));
+    const judged = await this.admission.resend(ctx, row, target, this.magic.has(row.to));
     if (row.sends >= row.max_sends) throw new AppError('MAX_SENDS_REACHED', `at most ${row.max_sends} sends per verification`);
     const nextAt = row.last_sent_at + row.resend_cooldown_s * 1000;
     if (now < nextAt) throw new AppError('RESEND_COOLDOWN', 'wait before sending the code again', { next_send_at: new Date(nextAt).toISOString() }, Math.ceil((nextAt - now) / 1000));
@@ -215,6 +216,7 @@ export class VerificationService {
         },
         jump?.index ?? row.step,
       );
+      this.admission.sent(judged, id);
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
       throw lostRace ? await this.stateError(ctx.accountId, id) : err;

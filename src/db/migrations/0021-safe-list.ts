@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** The safe list (src/fraud): numbers and prefixes of an account that its geo permissions never block. */
+/** The safe list (src/fraud): numbers and prefixes of an account that its geo permissions and pumping rules never block. */
 export const safeList: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
