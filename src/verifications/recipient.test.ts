@@ -15,8 +15,8 @@ const codeOf = (fn: () => unknown) => {
 
 describe('recipients', () => {
   it('normalizes phone numbers to E.164 and records the country and line type', () => {
-    expect(normalizeRecipient('sms', ' +55 (11) 98765-4321 ')).toEqual({ to: '+5511987654321', lineType: 'mobile', country: 'BR' });
-    expect(normalizeRecipient('voice', '+55 11 3333-4444')).toEqual({ to: '+551133334444', lineType: 'fixed', country: 'BR' });
+    expect(normalizeRecipient('sms', ' +55 (11) 98765-4321 ')).toEqual({ numberType: 'MOBILE', to: '+5511987654321', lineType: 'mobile', country: 'BR' });
+    expect(normalizeRecipient('voice', '+55 11 3333-4444')).toEqual({ to: '+551133334444', lineType: 'fixed', country: 'BR', numberType: 'FIXED_LINE' });
   });
 
   it('refuses a fixed line for sms, whatsapp and rcs but not for voice', () => {

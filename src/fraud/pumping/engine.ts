@@ -73,7 +73,7 @@ export class PumpingEngine {
   private readonly accounts = new Bounded<AccountStats>(ACCOUNTS_MAX);
   /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
   private readonly maturing: Array<{ accountId: string; keys: string[]; at: number; id: string }> = [];
-  private readonly pending = new Bounded<{ accountId: string; keys: string[]; country: string; matured: boolean }>(PENDING_MAX);
+  private readonly pending = new Bounded<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
     const { now } = input;
@@ -113,7 +113,9 @@ export class PumpingEngine {
 
     // Many addresses into one range that nobody converts in, or many destinations from one address.
     const spread = range.approved.value(now) < 0.5 ? clamp((range.addresses(now) - 4) / 10) : 0;
-    const fanout = clamp(((a.addresses.get(input.ip)?.count(now) ?? 0) - 3) / 7);
+    // An address whose users type their codes (an app's own server, an office) asks for many.
+    const from = a.addresses.get(input.ip);
+    const fanout = from && from.approved.value(now) < 0.5 ? clamp((from.count(now) - 3) / 7) : 0;
     add('addresses', Math.max(spread, fanout), `${range.addresses(now)} addresses into the range lately; this one asked for ${a.addresses.get(input.ip)?.count(now) ?? 0} destinations`);
 
     const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
@@ -137,7 +139,7 @@ export class PumpingEngine {
       a.price.add(input.priceMicros, now);
       a.priced.add(1, now);
     }
-    this.pending.getOr(sent.verificationId, () => ({ accountId: input.accountId, keys, country: p.country, matured: false }));
+    this.pending.getOr(sent.verificationId, () => ({ accountId: input.accountId, keys, country: p.country, ip: input.ip, tail: p.tail, matured: false }));
     this.maturing.push({ accountId: input.accountId, keys, at: now, id: sent.verificationId });
     if (this.maturing.length > PENDING_MAX) this.maturing.shift();
   }
@@ -149,8 +151,13 @@ export class PumpingEngine {
     const a = this.accounts.getOr(v.accountId, () => new AccountStats());
     // An approval inside the grace counts its send at once, so the rate stays at most one.
     if (!v.matured) this.count(v, now);
-    for (const k of v.keys) a.prefixes.getOr(k, () => new PrefixStats()).approved.add(1, now);
+    for (const k of v.keys) {
+      const stats = a.prefixes.getOr(k, () => new PrefixStats());
+      stats.approved.add(1, now);
+      stats.approvedTail(v.tail);
+    }
     a.all.approved.add(1, now);
+    a.addresses.get(v.ip)?.approved.add(1, now);
     a.converted.add(v.country);
   }
 

@@ -16,14 +16,14 @@ export class PrefixStats {
   readonly sent = new Decay(HOUR);
   readonly approved = new Decay(HOUR);
   /** The last destinations (their last six digits) and when. */
-  private readonly tails: Array<{ tail: number; at: number }> = [];
+  private readonly tails: Array<{ tail: number; at: number; approved: boolean }> = [];
   /** Addresses that started into this prefix, with when last. */
   private readonly ips = new Map<string, number>();
 
   start(tail: number, ip: string, now: number): void {
     this.fast.add(1, now);
     this.slow.add(1, now);
-    this.tails.push({ tail, at: now });
+    this.tails.push({ tail, at: now, approved: false });
     if (this.tails.length > RECENT_TAILS) this.tails.shift();
     this.ips.delete(ip);
     this.ips.set(ip, now);
@@ -34,11 +34,16 @@ export class PrefixStats {
     }
   }
 
-  /** Recent other destinations within `distance` of `tail` (a walk through a block). */
+  /** Recent other destinations within `distance` of `tail` whose code nobody typed (a walk through a block). */
   near(tail: number, distance: number, now: number): number {
     let n = 0;
-    for (const t of this.tails) if (t.at >= now - RECENT_MS && t.tail !== tail && Math.abs(t.tail - tail) <= distance) n += 1;
+    for (const t of this.tails) if (!t.approved && t.at >= now - RECENT_MS && t.tail !== tail && Math.abs(t.tail - tail) <= distance) n += 1;
     return n;
+  }
+
+  /** A destination's code was typed: it is no step of a walk. */
+  approvedTail(tail: number): void {
+    for (const t of this.tails) if (t.tail === tail) t.approved = true;
   }
 
   /** Distinct addresses that started into this prefix lately. */
@@ -49,9 +54,10 @@ export class PrefixStats {
   }
 }
 
-/** The destinations one address asked for lately. */
+/** The destinations one address asked for lately, and whether any of its codes were typed. */
 export class AddressStats {
   private readonly destinations = new Map<string, number>();
+  readonly approved = new Decay(HOUR);
 
   start(to: string, now: number): void {
     this.destinations.delete(to);
