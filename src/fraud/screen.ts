@@ -35,4 +35,8 @@ export class FraudScreen {
   sent(judged: object, verificationId: string): void {
     this.pumping.sent(judged as Judged, verificationId);
   }
+
+  summary(judged: object): object {
+    return this.pumping.summary(judged as Judged);
+  }
 }

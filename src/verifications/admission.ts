@@ -31,6 +31,11 @@ export class Admission {
     return this.screen(ctx.accountId, row.service_id, [target], { to: row.to, country: row.country }, magic, ctx.ip);
   }
 
+  /** What the timeline shows of how a start or a resend was judged. */
+  summary(judged: object | undefined): object | undefined {
+    return judged && this.d.screen ? this.d.screen.summary(judged) : undefined;
+  }
+
   /** A screened start or resend went out as `verificationId`. */
   sent(judged: object | undefined, verificationId: string): void {
     if (judged) this.d.screen?.sent(judged, verificationId);

@@ -4,13 +4,14 @@ import type { VerificationRow } from './verification-store.js';
 
 /** The timeline entries the verifications write, each in the transaction of its change (see EventLog). */
 export const timeline = {
-  started: (row: VerificationRow, steps: readonly WorkflowStep[]): TimelineEvent => ({
+  /** `fraud`: how the destination screen judged it (the pumping rules' score and signals), if it did. */
+  started: (row: VerificationRow, steps: readonly WorkflowStep[], fraud?: object): TimelineEvent => ({
     verificationId: row.id,
     type: 'started',
-    data: { channel: row.channel, step: 0, service_id: row.service_id, ...(steps.length > 1 ? { workflow: steps.map((s) => s.channel) } : {}) },
+    data: { channel: row.channel, step: 0, service_id: row.service_id, ...(steps.length > 1 ? { workflow: steps.map((s) => s.channel) } : {}), ...(fraud ? { fraud } : {}) },
     subject: { accountId: row.account_id, createdAt: row.created_at, serviceId: row.service_id, channel: row.channel, country: row.country, provider: row.provider },
   }),
-  resend: (id: string, channel: string): TimelineEvent => ({ verificationId: id, type: 'resend', data: { channel } }),
+  resend: (id: string, channel: string, fraud?: object): TimelineEvent => ({ verificationId: id, type: 'resend', data: { channel, ...(fraud ? { fraud } : {}) } }),
   step: (row: VerificationRow, to: number, channel: string, why: 'failed' | 'timeout'): TimelineEvent => ({
     verificationId: row.id,
     type: 'step',

@@ -71,6 +71,8 @@ export interface ScreenInput {
 export interface DestinationScreen {
   check(input: ScreenInput): Promise<object | undefined>;
   sent(judged: object, verificationId: string): void;
+  /** What the timeline shows of a judgment (a score and its signals; never the number or the address). */
+  summary(judged: object): object;
 }
 
 /**

@@ -127,7 +127,7 @@ export class VerificationService {
     });
     row.status = await this.planner.send(row, channel, template, settings, code, async (trx) => {
       await d.store.insert(trx, row);
-      await d.timeline.append(trx, [timeline.started(row, steps)]);
+      await d.timeline.append(trx, [timeline.started(row, steps, this.admission.summary(judged))]);
     });
     this.admission.sent(judged, id);
     d.events.started(channel);
@@ -212,7 +212,7 @@ export class VerificationService {
             lostRace = true;
             throw new AppError('CONFLICT');
           }
-          await d.timeline.append(trx, [timeline.resend(id, target)]);
+          await d.timeline.append(trx, [timeline.resend(id, target, this.admission.summary(judged))]);
         },
         jump?.index ?? row.step,
       );

@@ -61,6 +61,10 @@ describeOnBackends('the pumping rules', (backend) => {
   it('let real users through, in a new account too, and the safe list past them', async () => {
     const { key } = await t.tenant();
     expect(await users(t, key, 25, 1_000, 71_000_000)).toEqual(Array(25).fill(201));
+    const list = await t.get('/v1/verifications?limit=1', key);
+    const started = (await t.get(`/v1/verifications/${list.body.verifications[0].id}/events`, key)).body.events[0];
+    expect(started.data.fraud).toMatchObject({ mode: 'enforce', threshold: 60 });
+    expect(started.data.fraud.score).toBeLessThan(60);
     const other = await t.tenant();
     expect((await t.post('/v1/fraud/safe-list', { prefix: '+23480312' }, other.key)).status).toBe(201);
     expect((await burst(t, other.key, 30)).every((a) => a.status === 201)).toBe(true);
@@ -80,6 +84,13 @@ describeOnBackends('the pumping rules in shadow mode', (backend) => {
     expect(answers.every((a) => a.status === 201)).toBe(true);
     expect(await metric(t, 'shadow_refused')).toBeGreaterThanOrEqual(60);
     expect(await metric(t, 'refused')).toBe(0);
+    // Each start's timeline shows how it was judged: the last would have been refused.
+    const last = answers.at(-1)?.body.id as string;
+    const started = (await t.get(`/v1/verifications/${last}/events`, key)).body.events[0];
+    expect(started.data.fraud).toMatchObject({ mode: 'shadow', threshold: 60 });
+    expect(started.data.fraud.score).toBeGreaterThanOrEqual(60);
+    expect(started.data.fraud.signals.map((x: { signal: string }) => x.signal)).toEqual(expect.arrayContaining(['new_country', 'volume']));
+    expect(JSON.stringify(started)).not.toMatch(/80312\d{5}|172\.16/);
   });
 });
 

@@ -54,6 +54,11 @@ export class PumpingGuard {
     });
   }
 
+  /** The score, the mode it was judged in and each signal's points, for the timeline. */
+  summary(judged: Judged): object {
+    return { mode: this.mode, score: judged.assessed.score, threshold: this.threshold, signals: judged.assessed.reasons.map((r) => ({ signal: r.signal, points: r.points })) };
+  }
+
   /** A judged start that went out as `verificationId`. */
   sent(judged: Judged, verificationId: string): void {
     this.engine.record(judged.input, judged.assessed, { verificationId });
