@@ -48,6 +48,9 @@ export interface Assessment {
   prefixes: NumberPrefixes;
   /** The narrowest prefix the signals point at: the block for a walk through it, else the range. */
   prefix: string;
+  /** The statistics it read (country, range, block), which `record` adds the start to. */
+  readonly stats: readonly PrefixStats[];
+  readonly keys: readonly string[];
 }
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
@@ -72,7 +75,8 @@ class AccountStats {
 export class PumpingEngine {
   private readonly accounts = new Bounded<AccountStats>(ACCOUNTS_MAX);
   /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
-  private readonly maturing: Array<{ accountId: string; keys: string[]; at: number; id: string }> = [];
+  private maturing: Array<{ at: number; id: string }> = [];
+  private head = 0;
   private readonly pending = new Bounded<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
@@ -80,18 +84,19 @@ export class PumpingEngine {
     this.mature(now);
     const a = this.accounts.getOr(input.accountId, () => new AccountStats());
     const p = prefixesOf(input.to, input.country);
-    const country = a.prefixes.getOr(`c:${p.country}`, () => new PrefixStats());
-    const range = a.prefixes.getOr(`r:${p.range}`, () => new PrefixStats());
-    const block = a.prefixes.getOr(`b:${p.block}`, () => new PrefixStats());
+    const keys = [`c:${p.country}`, `r:${p.range}`, `b:${p.block}`];
+    const [country, range, block] = keys.map((k) => a.prefixes.getOr(k, () => new PrefixStats())) as [PrefixStats, PrefixStats, PrefixStats];
     const reasons: Reason[] = [];
-    const add = (signal: SignalName, strength: number, detail: string) => {
-      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), detail });
+    // The words are put together only for the signals that count.
+    const add = (signal: SignalName, strength: number, detail: () => string) => {
+      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), detail: detail() });
     };
 
-    if (input.numberType && SUSPECT_TYPES.has(input.numberType)) add('number_type', 1, `the number is ${input.numberType.toLowerCase().replaceAll('_', ' ')}`);
+    const type = input.numberType;
+    if (type && SUSPECT_TYPES.has(type)) add('number_type', 1, () => `the number is ${type.toLowerCase().replaceAll('_', ' ')}`);
 
     const near = block.near(p.tail, 20, now);
-    add('sequential', clamp(near / 3), `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
+    add('sequential', clamp(near / 3), () => `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
 
     // Conversion: approvals over sends whose code had time to be typed, against the account's own
     // rate, with a prior worth five sends so a few samples do not swing it.
@@ -102,27 +107,28 @@ export class PumpingEngine {
       return { sent, rate: (approved + 5 * base) / (Math.max(sent, approved) + 5) };
     };
     const cr = [conversion(range), conversion(country)].reduce((x, y) => (y.rate < x.rate ? y : x));
-    add('conversion', clamp((base / 2 - cr.rate) / (base / 2)), `${round(cr.rate * 100, 0)}% of ${round(cr.sent, 0)} recent sends approved, against ${round(base * 100, 0)}% for the account`);
+    add('conversion', clamp((base / 2 - cr.rate) / (base / 2)), () => `${round(cr.rate * 100, 0)}% of ${round(cr.sent, 0)} recent sends approved, against ${round(base * 100, 0)}% for the account`);
 
     // Volume: the last minutes against the last hours, at the country and at the range.
     const burst = (s: PrefixStats) => (s.fast.value(now) < 5 ? 0 : s.fast.perMinute(now) / Math.max(s.slow.perMinute(now), 0.5));
     const ratio = Math.max(burst(country), burst(range));
-    add('volume', clamp((ratio - 3) / 7), `${round(ratio, 1)}× the prefix's usual rate`);
+    add('volume', clamp((ratio - 3) / 7), () => `${round(ratio, 1)}× the prefix's usual rate`);
 
-    if (input.countryApprovals === 0 && !a.converted.has(p.country)) add('new_country', 1, `no approval to ${p.country} in the account's last 30 days`);
+    if (input.countryApprovals === 0 && !a.converted.has(p.country)) add('new_country', 1, () => `no approval to ${p.country} in the account's last 30 days`);
 
     // Many addresses into one range that nobody converts in, or many destinations from one address.
-    const spread = range.approved.value(now) < 0.5 ? clamp((range.addresses(now) - 4) / 10) : 0;
+    const addresses = range.addresses(now);
+    const spread = range.approved.value(now) < 0.5 ? clamp((addresses - 4) / 10) : 0;
     // An address whose users type their codes (an app's own server, an office) asks for many.
     const from = a.addresses.get(input.ip);
     const fanout = from && from.approved.value(now) < 0.5 ? clamp((from.count(now) - 3) / 7) : 0;
-    add('addresses', Math.max(spread, fanout), `${range.addresses(now)} addresses into the range lately; this one asked for ${a.addresses.get(input.ip)?.count(now) ?? 0} destinations`);
+    add('addresses', Math.max(spread, fanout), () => `${addresses} addresses into the range lately; this one asked for ${from?.count(now) ?? 0} destinations`);
 
     const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
-    if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), `${round(input.priceMicros / reference, 1)}× the account's usual price`);
+    if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
 
     const score = Math.min(100, Math.round(reasons.reduce((s, r) => s + r.points, 0)));
-    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range };
+    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: [country, range, block], keys };
   }
 
   /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
@@ -130,8 +136,8 @@ export class PumpingEngine {
     const { now } = input;
     const a = this.accounts.getOr(input.accountId, () => new AccountStats());
     const p = assessed.prefixes;
-    const keys = [`c:${p.country}`, `r:${p.range}`, `b:${p.block}`];
-    for (const k of keys) a.prefixes.getOr(k, () => new PrefixStats()).start(p.tail, input.ip, now);
+    const keys = assessed.keys as string[];
+    for (const stats of assessed.stats) stats.start(p.tail, input.ip, now);
     a.all.start(p.tail, input.ip, now);
     a.addresses.getOr(input.ip, () => new AddressStats()).start(input.to, now);
     if (!sent) return;
@@ -140,8 +146,9 @@ export class PumpingEngine {
       a.priced.add(1, now);
     }
     this.pending.getOr(sent.verificationId, () => ({ accountId: input.accountId, keys, country: p.country, ip: input.ip, tail: p.tail, matured: false }));
-    this.maturing.push({ accountId: input.accountId, keys, at: now, id: sent.verificationId });
-    if (this.maturing.length > PENDING_MAX) this.maturing.shift();
+    this.maturing.push({ at: now, id: sent.verificationId });
+    // Past the bound the oldest are dropped (their sends never count for conversion).
+    if (this.maturing.length - this.head > PENDING_MAX) this.head += 1;
   }
 
   /** A verification whose code was typed: its prefixes convert. */
@@ -162,10 +169,16 @@ export class PumpingEngine {
   }
 
   private mature(now: number): void {
-    while (this.maturing.length > 0 && (this.maturing[0] as { at: number }).at <= now - GRACE_MS) {
-      const m = this.maturing.shift() as { accountId: string; keys: string[]; at: number; id: string };
+    while (this.head < this.maturing.length && (this.maturing[this.head] as { at: number }).at <= now - GRACE_MS) {
+      const m = this.maturing[this.head] as { at: number; id: string };
+      this.head += 1;
       const v = this.pending.get(m.id);
       if (v && !v.matured) this.count(v, now);
+    }
+    // The consumed front is cut away now and then, not one entry at a time.
+    if (this.head > 1024 && this.head * 2 > this.maturing.length) {
+      this.maturing = this.maturing.slice(this.head);
+      this.head = 0;
     }
   }
 
