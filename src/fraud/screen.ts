@@ -1,18 +1,7 @@
+import type { ScreenInput } from '../kernel/screen.js';
 import type { GeoPermissions } from './geo-permissions.js';
 import type { Judged, PumpingGuard } from './pumping/guard.js';
 import type { SafeList } from './safe-list.js';
-
-/** A start or a resend as the screen sees it (see verifications/verification-deps.ts). */
-export interface Screened {
-  accountId: string;
-  serviceId: string | null;
-  channels: readonly string[];
-  to: string;
-  country: string;
-  ip: string;
-  numberType?: string | undefined;
-  priceMicros: number;
-}
 
 /**
  * What a start or a resend is asked before it writes anything: a destination on the account's
@@ -26,7 +15,7 @@ export class FraudScreen {
     private readonly pumping: PumpingGuard,
   ) {}
 
-  async check(s: Screened): Promise<Judged | undefined> {
+  async check(s: ScreenInput): Promise<Judged | undefined> {
     if (await this.safe.has(s.accountId, s.to)) return undefined;
     await this.geo.check(s.accountId, s.serviceId, s.channels, s.country);
     return this.pumping.judge(s.accountId, s.channels, s.to, s.country, s.ip, s.numberType, s.priceMicros);

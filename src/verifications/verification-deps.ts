@@ -17,6 +17,7 @@ import type { WorkflowStep } from '../services/workflow.js';
 import type { EventLog } from '../events/event-log.js';
 import type { EventSink } from '../events/webhook-events.js';
 import type { Channel } from '../kernel/channel.js';
+import type { ScreenInput } from '../kernel/screen.js';
 import type { VerificationStore } from './verification-store.js';
 import type { VerificationEvents } from './verification-outcomes.js';
 
@@ -46,21 +47,6 @@ export interface NumberPicker {
 export interface CallerContext {
   accountId: string;
   ip: string;
-}
-
-/** A start or a resend as the destination screen sees it. */
-export interface ScreenInput {
-  accountId: string;
-  serviceId: string | null;
-  /** Every channel it may send on (a workflow's steps). */
-  channels: readonly string[];
-  to: string;
-  country: string;
-  /** The end user's address: the device's when the start names it, else the caller's. */
-  ip: string;
-  numberType?: string | undefined;
-  /** What the destination costs on the first channel by the account's price book. */
-  priceMicros: number;
 }
 
 /**
