@@ -1,5 +1,6 @@
 import type { Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
+import type { FraudMode } from './pumping/guard.js';
 import { type Caps, scope, type SpendCaps } from './spend-caps.js';
 import type { SpendStore } from './spend-store.js';
 
@@ -30,6 +31,8 @@ export class FraudSettings {
   constructor(
     private readonly store: SpendStore,
     private readonly spend: SpendCaps,
+    /** The server's pumping rules (FRAUD_MODE, FRAUD_THRESHOLD), for what the account does not set. */
+    private readonly server: { mode: FraudMode; threshold: number },
     private readonly clock: Clock,
     private readonly currencyOf: (accountId: string) => Promise<string>,
   ) {}
@@ -37,12 +40,25 @@ export class FraudSettings {
   async view(caller: Principal, account: string | undefined) {
     const accountId = scope(caller, account);
     const caps = await this.spend.capsFor(accountId);
-    return { account: accountId, currency: await this.currencyOf(accountId), caps: capsView(caps), server: { caps: capsView(this.spend.server) } };
+    const own = await this.spend.ownSettings(accountId);
+    return {
+      account: accountId,
+      currency: await this.currencyOf(accountId),
+      mode: (own.mode as FraudMode | undefined) ?? this.server.mode,
+      threshold: (own.threshold as number | undefined) ?? this.server.threshold,
+      caps: capsView(caps),
+      server: { ...this.server, caps: capsView(this.spend.server) },
+    };
   }
 
-  async put(caller: Principal, body: { account?: string | undefined; caps?: CapsBody | undefined }) {
+  async put(caller: Principal, body: { account?: string | undefined; mode?: FraudMode | null | undefined; threshold?: number | null | undefined; caps?: CapsBody | undefined }) {
     const accountId = scope(caller, body.account);
     const own = await this.store.settings(accountId);
+    // null: back to the server's default.
+    for (const k of ['mode', 'threshold'] as const) {
+      if (body[k] === null) delete own[k];
+      else if (body[k] !== undefined) own[k] = body[k];
+    }
     const caps: Record<string, unknown> = { ...((own.caps as Record<string, unknown> | undefined) ?? {}) };
     for (const [k, v] of Object.entries(body.caps ?? {})) {
       if (v === null) delete caps[k];

@@ -6,7 +6,7 @@ import { FraudSettings } from './fraud-settings.js';
 import { GeoStore } from './geo-store.js';
 import { afterCommit } from '../db/commit-hooks.js';
 import { PumpingEngine } from './pumping/engine.js';
-import { PumpingGuard } from './pumping/guard.js';
+import { type FraudMode, PumpingGuard } from './pumping/guard.js';
 import { SafeList } from './safe-list.js';
 import { FraudScreen } from './screen.js';
 import { SpendCaps } from './spend-caps.js';
@@ -28,17 +28,6 @@ export const fraud = fp(
       },
       metrics,
     );
-    const safe = new SafeList(database, clock);
-    const guard = new PumpingGuard(new PumpingEngine(), settings.fraud.mode, settings.fraud.threshold, clock, countryApprovals(app), metrics);
-    // The engine learns which starts were approved, once the approval has committed.
-    app.parts.eventLog.onAppend((trx, events, at) => {
-      const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
-      if (approved.length > 0)
-        afterCommit(trx, () => {
-          for (const id of approved) guard.approved(id, at);
-        });
-    });
-    app.parts.screen = new FraudScreen(safe, geo, guard);
     const money = (v: string | undefined) => (v === undefined ? undefined : Math.round(Number(v) * 1_000_000));
     const f = settings.fraud;
     const serverCaps = {
@@ -52,9 +41,25 @@ export const fraud = fp(
     const spendStore = new SpendStore(database);
     const spend = new SpendCaps(spendStore, serverCaps, clock, currencyOf, app.parts.events);
     app.parts.spend = spend;
+    const safe = new SafeList(database, clock);
+    const server = { mode: settings.fraud.mode, threshold: settings.fraud.threshold };
+    const judging = async (accountId: string) => {
+      const own = await spend.ownSettings(accountId);
+      return { mode: (own.mode as FraudMode | undefined) ?? server.mode, threshold: (own.threshold as number | undefined) ?? server.threshold };
+    };
+    const guard = new PumpingGuard(new PumpingEngine(), judging, clock, countryApprovals(app), metrics);
+    // The engine learns which starts were approved, once the approval has committed.
+    app.parts.eventLog.onAppend((trx, events, at) => {
+      const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
+      if (approved.length > 0)
+        afterCommit(trx, () => {
+          for (const id of approved) guard.approved(id, at);
+        });
+    });
+    app.parts.screen = new FraudScreen(safe, geo, guard);
     // Counters of periods that ended more than a day ago are of no use to any cap.
     app.core.sweep(() => spendStore.sweep(clock.now() - 86_400_000));
-    await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, clock, currencyOf), spend, safe));
+    await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, server, clock, currencyOf), spend, safe));
   },
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );

@@ -38,7 +38,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       {
         schema: {
           tags: ['fraud'],
-          summary: 'The account’s fraud and cost control settings: its spend caps, and the server’s defaults',
+          summary: 'The account’s fraud and cost control settings: the pumping rules’ mode and threshold, its spend caps, and the server’s defaults',
           querystring: FraudSettingsQuery,
           response: { 200: FraudSettingsView, ...problems('FORBIDDEN') },
         },

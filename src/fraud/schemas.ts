@@ -57,11 +57,16 @@ const CapsFields = {
 
 export const Caps = Type.Object(CapsFields, { description: 'Caps in the account’s currency; null: none' });
 
+const Mode = Type.Enum(['off', 'shadow', 'enforce'], { description: 'The pumping rules: enforce refuses at the threshold, shadow only scores and counts, off does not score' });
+const Threshold = Type.Integer({ minimum: 1, maximum: 100, description: 'The risk score at which a start is refused' });
+
 export const FraudSettingsView = Type.Object({
   account: Type.String(),
   currency: Type.String(),
+  mode: Mode,
+  threshold: Threshold,
   caps: Caps,
-  server: Type.Object({ caps: Caps }, { description: 'The server’s defaults (FRAUD_SPEND_*), for what the account does not set' }),
+  server: Type.Object({ mode: Mode, threshold: Threshold, caps: Caps }, { description: 'The server’s defaults (FRAUD_MODE, FRAUD_THRESHOLD, FRAUD_SPEND_*), for what the account does not set' }),
 });
 
 export const FraudSettingsQuery = Type.Object({ account: Account }, { additionalProperties: false });
@@ -69,6 +74,8 @@ export const FraudSettingsQuery = Type.Object({ account: Account }, { additional
 export const FraudSettingsPut = Type.Object(
   {
     account: Account,
+    mode: Type.Optional(Type.Union([Mode, Type.Null()], { description: 'null: the server’s default' })),
+    threshold: Type.Optional(Type.Union([Threshold, Type.Null()], { description: 'null: the server’s default' })),
     caps: Type.Optional(
       Type.Partial(Type.Object(CapsFields), {
         additionalProperties: false,
@@ -76,7 +83,7 @@ export const FraudSettingsPut = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, examples: [{ caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } }] },
+  { additionalProperties: false, examples: [{ mode: 'shadow', caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } }] },
 );
 
 const Standing = Type.Object({ spent: Type.Number(), cap: Type.Union([Type.Number(), Type.Null()]) });

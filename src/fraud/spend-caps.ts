@@ -10,7 +10,7 @@ import type { SpendRow, SpendStore } from './spend-store.js';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MICROS = 1_000_000;
-/** How long an instance answers from its copy of an account's caps. */
+/** How long an instance answers from its copy of an account's fraud settings (its caps, mode and threshold). */
 export const CAPS_CACHE_MS = 2000;
 /** Accounts whose caps one instance keeps at most. */
 export const CAPS_CACHE_ACCOUNTS = 10_000;
@@ -73,7 +73,7 @@ export function capsOf(own: Partial<Record<'hourly' | 'daily' | 'monthly', numbe
  * period announces it (`spend.threshold`, once per period, after its commit).
  */
 export class SpendCaps {
-  private readonly cache = new Map<string, { caps: Caps; at: number }>();
+  private readonly cache = new Map<string, { caps: Caps; own: Record<string, unknown>; at: number }>();
 
   constructor(
     private readonly store: SpendStore,
@@ -160,14 +160,23 @@ export class SpendCaps {
 
   /** The caps an account answers to now. */
   async capsFor(accountId: string): Promise<Caps> {
+    return (await this.entry(accountId)).caps;
+  }
+
+  /** The account's own fraud settings as stored (what it set over the server's defaults). */
+  async ownSettings(accountId: string): Promise<Record<string, unknown>> {
+    return (await this.entry(accountId)).own;
+  }
+
+  private async entry(accountId: string): Promise<{ caps: Caps; own: Record<string, unknown>; at: number }> {
     const now = this.clock.now();
     const hit = this.cache.get(accountId);
-    if (hit && now - hit.at < CAPS_CACHE_MS) return hit.caps;
-    const own = (await this.store.settings(accountId)).caps as Parameters<typeof capsOf>[0] | undefined;
-    const caps = capsOf(own ?? {}, this.server);
+    if (hit && now - hit.at < CAPS_CACHE_MS) return hit;
+    const own = await this.store.settings(accountId);
+    const entry = { caps: capsOf((own.caps as Parameters<typeof capsOf>[0] | undefined) ?? {}, this.server), own, at: now };
     if (this.cache.size >= CAPS_CACHE_ACCOUNTS) this.cache.clear();
-    this.cache.set(accountId, { caps, at: now });
-    return caps;
+    this.cache.set(accountId, entry);
+    return entry;
   }
 
   forget(accountId: string): void {

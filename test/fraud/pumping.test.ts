@@ -71,6 +71,30 @@ describeOnBackends('the pumping rules', (backend) => {
   });
 });
 
+describeOnBackends('the pumping rules, per account', (backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend, { env: { FRAUD_MODE: 'enforce', TRUST_PROXY: 'true' } });
+  });
+  afterAll(async () => t?.close());
+
+  const settings = (key: Key, body: object) =>
+    t.app.inject({ method: 'PUT', url: '/v1/fraud/settings', headers: { authorization: t.auth(key), 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+
+  it('follow the account’s own mode and threshold, and the server’s again when it sets them to null', async () => {
+    const { key } = await t.tenant();
+    const shadow = await settings(key, { mode: 'shadow' });
+    expect(shadow.json()).toMatchObject({ mode: 'shadow', threshold: 60, server: { mode: 'enforce', threshold: 60 } });
+    expect((await burst(t, key, 60, '+23470398')).every((a) => a.status === 201)).toBe(true);
+    expect((await settings(key, { mode: null, threshold: 100 })).json()).toMatchObject({ mode: 'enforce', threshold: 100 });
+    // Nothing in this burst reaches 100.
+    expect((await burst(t, key, 20, '+23470399')).every((a) => a.status === 201)).toBe(true);
+    expect((await settings(key, { threshold: null })).json()).toMatchObject({ threshold: 60 });
+    expect((await burst(t, key, 20, '+23470397')).some((a) => a.status === 403)).toBe(true);
+    expect((await settings(key, { mode: 'sometimes' })).json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describeOnBackends('the pumping rules in shadow mode', (backend) => {
   let t: TestApp;
   beforeAll(async () => {

@@ -11,6 +11,8 @@ export const PAID_CHANNELS: ReadonlySet<string> = new Set(['sms', 'whatsapp', 'r
 export interface Judged {
   input: PumpingInput;
   assessed: Assessment;
+  mode: FraudMode;
+  threshold: number;
 }
 
 export interface GuardCounter {
@@ -25,8 +27,8 @@ export interface GuardCounter {
 export class PumpingGuard {
   constructor(
     private readonly engine: PumpingEngine,
-    private readonly mode: FraudMode,
-    private readonly threshold: number,
+    /** The account's mode and threshold: its own, else the server's. */
+    private readonly settingsOf: (accountId: string) => Promise<{ mode: FraudMode; threshold: number }>,
     private readonly clock: Clock,
     private readonly countryApprovals: (accountId: string, country: string) => Promise<number>,
     private readonly metrics: GuardCounter,
@@ -34,21 +36,23 @@ export class PumpingGuard {
 
   /** Judges a start; undefined when the rules are off or the channels cost nothing. Refuses (throws) in enforce. */
   async judge(accountId: string, channels: readonly string[], to: string, country: string, ip: string, numberType: string | undefined, priceMicros: number): Promise<Judged | undefined> {
-    if (this.mode === 'off' || !channels.some((c) => PAID_CHANNELS.has(c))) return undefined;
+    if (!channels.some((c) => PAID_CHANNELS.has(c))) return undefined;
+    const { mode, threshold } = await this.settingsOf(accountId);
+    if (mode === 'off') return undefined;
     const input: PumpingInput = { accountId, to, country, ip, numberType, priceMicros, now: this.clock.now(), countryApprovals: await this.countryApprovals(accountId, country) };
     const assessed = this.engine.assess(input);
     const top = assessed.reasons[0]?.signal ?? 'none';
-    if (assessed.score < this.threshold) {
+    if (assessed.score < threshold) {
       this.metrics.fraudDecision('allowed', top);
-      return { input, assessed };
+      return { input, assessed, mode, threshold };
     }
-    if (this.mode === 'shadow') {
+    if (mode === 'shadow') {
       this.metrics.fraudDecision('shadow_refused', top);
-      return { input, assessed };
+      return { input, assessed, mode, threshold };
     }
     this.metrics.fraudDecision('refused', top);
     this.engine.record(input, assessed, undefined);
-    throw new AppError('FRAUD_SUSPECTED', `the start scored ${assessed.score} of 100 for SMS pumping (threshold ${this.threshold}); nothing was sent or charged`, {
+    throw new AppError('FRAUD_SUSPECTED', `the start scored ${assessed.score} of 100 for SMS pumping (threshold ${threshold}); nothing was sent or charged`, {
       score: assessed.score,
       signals: assessed.reasons.map((r) => r.signal),
     });
@@ -56,7 +60,7 @@ export class PumpingGuard {
 
   /** The score, the mode it was judged in and each signal's points, for the timeline. */
   summary(judged: Judged): object {
-    return { mode: this.mode, score: judged.assessed.score, threshold: this.threshold, signals: judged.assessed.reasons.map((r) => ({ signal: r.signal, points: r.points })) };
+    return { mode: judged.mode, score: judged.assessed.score, threshold: judged.threshold, signals: judged.assessed.reasons.map((r) => ({ signal: r.signal, points: r.points })) };
   }
 
   /** A judged start that went out as `verificationId`. */
