@@ -1,6 +1,6 @@
 import { AppError } from '../errors/index.js';
 import { queryInstant } from '../http/query-time.js';
-import type { Principal } from '../http/types.js';
+import { accountOf, type Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { APPROVAL_BOUNDS_S, DAY_MS, type Grain, HOUR_MS, periodOf, quantile, RECEIPT_BOUNDS_MS } from './buckets.js';
 import type { RollupStore, VerificationDimension } from './rollup-store.js';
@@ -57,7 +57,7 @@ export class AnalyticsService {
   ) {}
 
   async verifications(caller: Principal, q: AnalyticsQuery) {
-    const accountId = this.scope(caller, q.account);
+    const accountId = accountOf(caller, q.account, 'read another account’s analytics');
     const { grain, from, to } = this.range(q);
     const groups = this.groups(q.group_by);
     const dims = groups.filter((g): g is Exclude<Group, 'outcome'> => g !== 'outcome').map((g) => DIMENSION[g]);
@@ -100,7 +100,7 @@ export class AnalyticsService {
 
   /** Per provider and channel over the range: attempts, delivery rate, median time to receipt, top error codes. */
   async providers(caller: Principal, q: AnalyticsQuery) {
-    const accountId = this.scope(caller, q.account);
+    const accountId = accountOf(caller, q.account, 'read another account’s analytics');
     const { grain, from, to } = this.range(q);
     const { counts, errors } = await this.store.providers({ accountId, grain, from, to, channel: q.channel, provider: q.provider });
     const key = (r: { provider: string; channel: string }) => `${r.provider}\u0000${r.channel}`;
@@ -128,11 +128,6 @@ export class AnalyticsService {
       })
       .sort((a, b) => b.attempts - a.attempts || a.provider.localeCompare(b.provider));
     return { account: accountId, from: new Date(from).toISOString(), to: new Date(to).toISOString(), providers };
-  }
-
-  private scope(caller: Principal, account: string | undefined): string {
-    if (account !== undefined && account !== caller.accountId && !caller.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may read another account’s analytics');
-    return account ?? caller.accountId;
   }
 
   /** The whole periods the range touches: `from` rounds down to its hour or day, `to` up. */

@@ -1,6 +1,6 @@
-import { type CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DatabaseHandle } from '../db/database.js';
-import { PreparedQuery } from '../db/prepared.js';
+import { RowsWriter } from '../db/prepared.js';
 import type { Database } from '../db/schema.js';
 import type { Grain } from './buckets.js';
 import { APPROVAL_BOUNDS_S } from './buckets.js';
@@ -15,46 +15,21 @@ type Table = 'verification_rollups' | 'provider_rollups' | 'provider_errors';
 /** The most rows one upsert adds to: a flush's rows for a table go in as few statements as that allows. */
 const ROWS_PER_UPSERT = 8;
 
-/** An upsert of `n` rows that adds their counts to what each row holds, bound from the rows' key and counts in column order. */
-function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[], n: number): (values: unknown[]) => CompiledQuery {
-  const columns = [...key, ...counts];
-  return new PreparedQuery<Record<string, unknown>>((p) =>
-    db
-      .insertInto(table)
-      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c) => [c, p[`${c}${i}`]]))) as never)
-      .onConflict((oc) => oc.columns(key as never).doUpdateSet(Object.fromEntries(counts.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never)),
-  ).inOrder(Array.from({ length: n }, (_, i) => columns.map((c) => `${c}${i}`)).flat());
-}
-
-/** Upserts of 1 to ROWS_PER_UPSERT rows into one table, each prepared the first time it is needed (it runs on every commit that counts). */
-class Adders {
-  private readonly byCount: Array<((values: unknown[]) => CompiledQuery) | undefined> = [];
-
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly table: Table,
-    private readonly key: readonly string[],
-    private readonly counts: readonly string[],
-  ) {}
-
-  /** Adds each row's counts to the table's row with its key, in as few statements as ROWS_PER_UPSERT allows. */
-  async add(trx: Transaction<Database>, rows: ReadonlyMap<string, TallyRow>): Promise<void> {
-    const list = [...rows.values()];
-    for (let start = 0; start < list.length; start += ROWS_PER_UPSERT) {
-      const chunk = list.slice(start, start + ROWS_PER_UPSERT);
-      const values: unknown[] = [];
-      for (const { key, counts } of chunk) {
-        for (let j = 0; j < this.key.length; j++) values.push(key[j]);
-        for (const n of counts) values.push(n);
-      }
-      let q = this.byCount[chunk.length];
-      if (!q) {
-        q = adder(this.db, this.table, this.key, this.counts, chunk.length);
-        this.byCount[chunk.length] = q;
-      }
-      await trx.executeQuery(q(values));
-    }
-  }
+/** Upserts into one table that add each row's counts to what the table's row with its key holds (it runs on every commit that counts). */
+function adder(db: Kysely<Database>, table: Table, key: readonly string[], counts: readonly string[]): RowsWriter<TallyRow> {
+  return new RowsWriter<TallyRow>(
+    [...key, ...counts],
+    ROWS_PER_UPSERT,
+    (rows) =>
+      db
+        .insertInto(table)
+        .values(rows as never)
+        .onConflict((oc) => oc.columns(key as never).doUpdateSet(Object.fromEntries(counts.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as never)),
+    (row, values) => {
+      for (let j = 0; j < key.length; j++) values.push(row.key[j]);
+      for (const n of row.counts) values.push(n);
+    },
+  );
 }
 
 /** A row of the verification rollups as a query groups it. */
@@ -74,14 +49,14 @@ export interface RollupRange {
 
 /** SQL of the rollups: adding a flush's tallies, and reading ranges of them grouped by dimensions. */
 export class RollupStore {
-  private readonly adders: Record<Table, Adders>;
+  private readonly adders: Record<Table, RowsWriter<TallyRow>>;
 
   constructor(private readonly handle: DatabaseHandle) {
     const { db } = handle;
     this.adders = {
-      verification_rollups: new Adders(db, 'verification_rollups', V_KEY, VERIFICATION_COUNTS),
-      provider_rollups: new Adders(db, 'provider_rollups', P_KEY, PROVIDER_COUNTS),
-      provider_errors: new Adders(db, 'provider_errors', [...P_KEY, 'code'], ['n']),
+      verification_rollups: adder(db, 'verification_rollups', V_KEY, VERIFICATION_COUNTS),
+      provider_rollups: adder(db, 'provider_rollups', P_KEY, PROVIDER_COUNTS),
+      provider_errors: adder(db, 'provider_errors', [...P_KEY, 'code'], ['n']),
     };
   }
 
@@ -93,9 +68,9 @@ export class RollupStore {
   private readonly sum = (column: string): string => (this.handle.dialect === 'postgres' ? `sum(cast(${column} as double precision))` : `sum(${column})`);
 
   async add(trx: Transaction<Database>, t: Tally): Promise<void> {
-    await this.adders.verification_rollups.add(trx, t.verifications);
-    await this.adders.provider_rollups.add(trx, t.providers);
-    await this.adders.provider_errors.add(trx, t.errors);
+    await this.adders.verification_rollups.write(trx, [...t.verifications.values()]);
+    await this.adders.provider_rollups.write(trx, [...t.providers.values()]);
+    await this.adders.provider_errors.write(trx, [...t.errors.values()]);
   }
 
   /**

@@ -1,16 +1,12 @@
 import type { Transaction } from 'kysely';
 import { afterCommit, beforeCommit } from '../db/commit-hooks.js';
+import { BoundedMap } from '../lib/bounded-map.js';
 import type { Database } from '../db/schema.js';
 import type { Subject, TimelineEvent } from '../events/event-log.js';
 import type { RollupStore } from './rollup-store.js';
 import { COUNTED, type Outcome, Tally } from './tally.js';
 
-/**
- * Subjects kept for the verifications seen last (a check follows its start): they never change.
- * Two generations of half this many each: when the newer fills, the older is dropped whole, which
- * costs nothing per entry (evicting the oldest key of one Map, one by one, makes every eviction
- * skip the holes the earlier ones left).
- */
+/** Subjects kept for the verifications seen last (a check follows its start): they never change. */
 export const SUBJECT_CACHE = 10_000;
 const LOOKUP_CHUNK = 500;
 
@@ -31,8 +27,7 @@ interface Open {
  */
 export class Rollups {
   private readonly open = new WeakMap<Transaction<Database>, Open>();
-  private subjects = new Map<string, Subject>();
-  private older = new Map<string, Subject>();
+  private readonly subjects = new BoundedMap<Subject>(SUBJECT_CACHE);
 
   constructor(
     private readonly store: RollupStore,
@@ -50,8 +45,7 @@ export class Rollups {
         this.open.set(trx, o);
         beforeCommit(trx, (t) => this.flush(t, o));
       }
-      if (e.subject) this.remember(e.verificationId, e.subject);
-      const s = e.subject ?? this.subjects.get(e.verificationId) ?? this.older.get(e.verificationId);
+      const s = e.subject ? this.subjects.getOr(e.verificationId, () => e.subject as Subject) : this.subjects.get(e.verificationId);
       if (s) open.tally.count(e, at, s);
       else open.unknown.push({ event: e, at });
     }
@@ -87,19 +81,12 @@ export class Rollups {
         // A workflow's channel moves with its steps; it is counted under its first.
         const first = r.workflow ? (JSON.parse(r.workflow) as Array<{ channel: string }>)[0]?.channel : undefined;
         const s: Subject = { accountId: r.account_id, createdAt: Number(r.created_at), serviceId: r.service_id, channel: first ?? r.channel, country: r.country, provider: r.provider };
-        found.set(r.id, s);
-        this.remember(r.id, s);
+        found.set(
+          r.id,
+          this.subjects.getOr(r.id, () => s),
+        );
       }
     }
     return found;
-  }
-
-  private remember(id: string, s: Subject): void {
-    if (this.subjects.has(id)) return;
-    if (this.subjects.size >= SUBJECT_CACHE / 2) {
-      this.older = this.subjects;
-      this.subjects = new Map();
-    }
-    this.subjects.set(id, s);
   }
 }

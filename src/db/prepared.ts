@@ -38,3 +38,42 @@ export class PreparedQuery<A extends object> {
 
 /** Placeholder values typed as the arguments they stand for, so builders type-check. */
 export type Placeholders<A> = { readonly [K in keyof A]: A[K] };
+
+/**
+ * Rows written with one multi-row statement per `maxRows` of them. The statement for each row
+ * count is built and compiled the first time that count comes, then only re-bound with the rows'
+ * values in column order.
+ */
+export class RowsWriter<R> {
+  private readonly byCount: Array<((values: unknown[]) => CompiledQuery) | undefined> = [];
+
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly maxRows: number,
+    /** The statement for these rows (each an object of its columns' placeholders). */
+    private readonly build: (rows: Array<Record<string, unknown>>) => Compilable,
+    /** Appends a row's values to `values`, in `columns` order. */
+    private readonly put: (row: R, values: unknown[]) => void,
+  ) {}
+
+  async write(trx: { executeQuery(query: CompiledQuery): Promise<unknown> }, rows: readonly R[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += this.maxRows) {
+      const end = Math.min(rows.length, start + this.maxRows);
+      const values: unknown[] = [];
+      for (let i = start; i < end; i++) this.put(rows[i] as R, values);
+      await trx.executeQuery(this.statement(end - start)(values));
+    }
+  }
+
+  private statement(n: number): (values: unknown[]) => CompiledQuery {
+    let q = this.byCount[n];
+    if (!q) {
+      const { columns } = this;
+      q = new PreparedQuery<Record<string, unknown>>((p) => this.build(Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map((c) => [c, p[`${c}${i}`]]))))).inOrder(
+        Array.from({ length: n }, (_, i) => columns.map((c) => `${c}${i}`)).flat(),
+      );
+      this.byCount[n] = q;
+    }
+    return q;
+  }
+}

@@ -1,7 +1,8 @@
 import type { Principal } from '../http/types.js';
+import { fraudAccount } from './settings.js';
 import type { Clock } from '../lib/clock.js';
 import type { FraudMode } from './pumping/guard.js';
-import { type Caps, scope, type SpendCaps } from './spend-caps.js';
+import type { Caps, SpendCaps } from './spend-caps.js';
 import type { SpendStore } from './spend-store.js';
 
 const MICROS = 1_000_000;
@@ -37,22 +38,26 @@ export class FraudSettings {
     private readonly currencyOf: (accountId: string) => Promise<string>,
   ) {}
 
-  async view(caller: Principal, account: string | undefined) {
-    const accountId = scope(caller, account);
-    const caps = await this.spend.capsFor(accountId);
+  /** The pumping rules' mode and threshold for an account: its own, else the server's. */
+  async judging(accountId: string): Promise<{ mode: FraudMode; threshold: number }> {
     const own = await this.spend.ownSettings(accountId);
+    return { mode: (own.mode as FraudMode | undefined) ?? this.server.mode, threshold: (own.threshold as number | undefined) ?? this.server.threshold };
+  }
+
+  async view(caller: Principal, account: string | undefined) {
+    const accountId = fraudAccount(caller, account);
+    const caps = await this.spend.capsFor(accountId);
     return {
       account: accountId,
       currency: await this.currencyOf(accountId),
-      mode: (own.mode as FraudMode | undefined) ?? this.server.mode,
-      threshold: (own.threshold as number | undefined) ?? this.server.threshold,
+      ...(await this.judging(accountId)),
       caps: capsView(caps),
       server: { ...this.server, caps: capsView(this.spend.server) },
     };
   }
 
   async put(caller: Principal, body: { account?: string | undefined; mode?: FraudMode | null | undefined; threshold?: number | null | undefined; caps?: CapsBody | undefined }) {
-    const accountId = scope(caller, body.account);
+    const accountId = fraudAccount(caller, body.account);
     const own = await this.store.settings(accountId);
     // null: back to the server's default.
     for (const k of ['mode', 'threshold'] as const) {

@@ -1,9 +1,10 @@
 import { AppError } from '../errors/index.js';
 import type { Principal } from '../http/types.js';
+import { fraudAccount } from './settings.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { decideGeo, type GeoAction, type GeoRule, type GeoVerdict, type ServerGeo } from './geo.js';
 import type { GeoStore } from './geo-store.js';
-import { scope } from './spend-caps.js';
 
 /** How long an instance answers from its copy of an account's rules: another instance's change is seen within this. */
 export const GEO_CACHE_MS = 2000;
@@ -32,7 +33,7 @@ export interface GeoPut {
  * account, so a check costs a map lookup.
  */
 export class GeoPermissions {
-  private readonly cache = new Map<string, { rules: GeoRule[]; at: number }>();
+  private readonly cache: TtlCache<GeoRule[]>;
 
   constructor(
     private readonly store: GeoStore,
@@ -40,7 +41,9 @@ export class GeoPermissions {
     private readonly clock: Clock,
     private readonly serviceExists: (accountId: string, serviceId: string) => Promise<void>,
     private readonly metrics: { fraudDecision(outcome: 'refused', reason: 'geo'): void },
-  ) {}
+  ) {
+    this.cache = new TtlCache(GEO_CACHE_MS, GEO_CACHE_ACCOUNTS, () => clock.now());
+  }
 
   /** The verdict for each channel; the first that is refused, if any. */
   async refusal(accountId: string, serviceId: string | null, channels: readonly string[], country: string): Promise<(GeoVerdict & { channel: string }) | undefined> {
@@ -63,7 +66,7 @@ export class GeoPermissions {
   }
 
   async view(caller: Principal, account: string | undefined) {
-    const accountId = scope(caller, account);
+    const accountId = fraudAccount(caller, account);
     const rules = await this.store.rules(accountId);
     const scopes = new Map<string, GeoScopeView>();
     for (const r of rules) {
@@ -81,7 +84,7 @@ export class GeoPermissions {
 
   /** Replaces one scope's rules; a scope with no countries and no default is removed. */
   async put(caller: Principal, body: GeoPut): Promise<GeoScopeView> {
-    const accountId = scope(caller, body.account);
+    const accountId = fraudAccount(caller, body.account);
     const serviceId = body.service ?? '';
     const channel = body.channel ?? '';
     if (serviceId) await this.serviceExists(accountId, serviceId);
@@ -92,14 +95,7 @@ export class GeoPermissions {
     return { service: serviceId || null, channel: channel || null, default: body.default ?? null, countries: Object.fromEntries(countries) };
   }
 
-  private async rulesOf(accountId: string): Promise<GeoRule[]> {
-    const now = this.clock.now();
-    const hit = this.cache.get(accountId);
-    if (hit && now - hit.at < GEO_CACHE_MS) return hit.rules;
-    const rules = await this.store.rules(accountId);
-    // Past the bound the copies are dropped together: they are two seconds from stale anyway.
-    if (this.cache.size >= GEO_CACHE_ACCOUNTS) this.cache.clear();
-    this.cache.set(accountId, { rules, at: now });
-    return rules;
+  private rulesOf(accountId: string): Promise<GeoRule[]> {
+    return this.cache.get(accountId, () => this.store.rules(accountId));
   }
 }

@@ -1,12 +1,13 @@
 import fp from 'fastify-plugin';
 import { settingsOf } from '../config/index.js';
 import type { App } from '../http/types.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { GeoPermissions } from './geo-permissions.js';
 import { FraudSettings } from './fraud-settings.js';
 import { GeoStore } from './geo-store.js';
 import { afterCommit } from '../db/commit-hooks.js';
 import { PumpingEngine } from './pumping/engine.js';
-import { type FraudMode, PumpingGuard } from './pumping/guard.js';
+import { PumpingGuard } from './pumping/guard.js';
 import { SafeList } from './safe-list.js';
 import { FraudScreen } from './screen.js';
 import { SpendCaps } from './spend-caps.js';
@@ -42,12 +43,8 @@ export const fraud = fp(
     const spend = new SpendCaps(spendStore, serverCaps, clock, currencyOf, app.parts.events);
     app.parts.spend = spend;
     const safe = new SafeList(database, clock);
-    const server = { mode: settings.fraud.mode, threshold: settings.fraud.threshold };
-    const judging = async (accountId: string) => {
-      const own = await spend.ownSettings(accountId);
-      return { mode: (own.mode as FraudMode | undefined) ?? server.mode, threshold: (own.threshold as number | undefined) ?? server.threshold };
-    };
-    const guard = new PumpingGuard(new PumpingEngine(), judging, clock, countryApprovals(app), metrics);
+    const fraudSettings = new FraudSettings(spendStore, spend, { mode: f.mode, threshold: f.threshold }, clock, currencyOf);
+    const guard = new PumpingGuard(new PumpingEngine(), (accountId) => fraudSettings.judging(accountId), clock, countryApprovals(app), metrics);
     // The engine learns which starts were approved, once the approval has committed.
     app.parts.eventLog.onAppend((trx, events, at) => {
       const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
@@ -59,7 +56,7 @@ export const fraud = fp(
     app.parts.screen = new FraudScreen(safe, geo, guard);
     // Counters of periods that ended more than a day ago are of no use to any cap.
     app.core.sweep(() => spendStore.sweep(clock.now() - 86_400_000));
-    await app.parts.authenticated(app, fraudRoutes(geo, new FraudSettings(spendStore, spend, server, clock, currencyOf), spend, safe));
+    await app.parts.authenticated(app, fraudRoutes(geo, fraudSettings, spend, safe));
   },
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );
@@ -71,15 +68,6 @@ export const COUNTRY_CACHE_MAX = 50_000;
 
 /** An account's approvals to a country over the last 30 days, from the analytics rollups, read at most every five minutes per pair. */
 function countryApprovals(app: App): (accountId: string, country: string) => Promise<number> {
-  const cache = new Map<string, { n: number; at: number }>();
-  return async (accountId, country) => {
-    const now = app.core.clock.now();
-    const key = `${accountId}\u0000${country}`;
-    const hit = cache.get(key);
-    if (hit && now - hit.at < COUNTRY_CACHE_MS) return hit.n;
-    const n = await app.parts.approvalsTo(accountId, country, now - COUNTRY_HISTORY_MS);
-    if (cache.size >= COUNTRY_CACHE_MAX) cache.clear();
-    cache.set(key, { n, at: now });
-    return n;
-  };
+  const cache = new TtlCache<number>(COUNTRY_CACHE_MS, COUNTRY_CACHE_MAX, () => app.core.clock.now());
+  return (accountId, country) => cache.get(`${accountId}\u0000${country}`, () => app.parts.approvalsTo(accountId, country, app.core.clock.now() - COUNTRY_HISTORY_MS));
 }

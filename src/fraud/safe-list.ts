@@ -2,8 +2,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { DatabaseHandle } from '../db/database.js';
 import { AppError } from '../errors/index.js';
 import type { Principal } from '../http/types.js';
+import { fraudAccount } from './settings.js';
 import type { Clock } from '../lib/clock.js';
-import { scope } from './spend-caps.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 
 /** How long an instance answers from its copy of an account's safe list. */
 export const SAFE_LIST_CACHE_MS = 2000;
@@ -24,12 +25,14 @@ export interface SafeEntry {
  * never block (spend caps still hold). A number is kept in E.164, a prefix as `+` and its digits.
  */
 export class SafeList {
-  private readonly cache = new Map<string, { numbers: Set<string>; prefixes: string[]; at: number }>();
+  private readonly cache: TtlCache<{ numbers: Set<string>; prefixes: string[] }>;
 
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(SAFE_LIST_CACHE_MS, SAFE_LIST_CACHE_ACCOUNTS, () => clock.now());
+  }
 
   /** Whether `to` (E.164) is on the account's safe list. */
   async has(accountId: string, to: string): Promise<boolean> {
@@ -38,13 +41,13 @@ export class SafeList {
   }
 
   async list(caller: Principal, account: string | undefined) {
-    const accountId = scope(caller, account);
+    const accountId = fraudAccount(caller, account);
     const rows = await this.handle.db.selectFrom('fraud_safe_list').selectAll().where('account_id', '=', accountId).orderBy('entry').execute();
     return { account: accountId, entries: rows.map((r) => view(r)) };
   }
 
   async add(caller: Principal, body: { account?: string | undefined; number?: string | undefined; prefix?: string | undefined; note?: string | undefined }): Promise<SafeEntry> {
-    const accountId = scope(caller, body.account);
+    const accountId = fraudAccount(caller, body.account);
     if ((body.number === undefined) === (body.prefix === undefined)) throw new AppError('VALIDATION_FAILED', 'give either number or prefix');
     const kind = body.number !== undefined ? 'number' : 'prefix';
     const entry = body.number !== undefined ? e164(body.number) : `+${(body.prefix as string).replace(/^\+/, '')}`;
@@ -67,22 +70,18 @@ export class SafeList {
   }
 
   async remove(caller: Principal, account: string | undefined, raw: string): Promise<void> {
-    const accountId = scope(caller, account);
+    const accountId = fraudAccount(caller, account);
     const entry = `+${raw.replace(/^\+/, '')}`;
     const r = await this.handle.write((trx) => trx.deleteFrom('fraud_safe_list').where('account_id', '=', accountId).where('entry', '=', entry).executeTakeFirst());
     this.cache.delete(accountId);
     if (Number(r.numDeletedRows) === 0) throw new AppError('SAFE_LIST_ENTRY_NOT_FOUND', 'no such number or prefix on the safe list');
   }
 
-  private async listOf(accountId: string) {
-    const now = this.clock.now();
-    const hit = this.cache.get(accountId);
-    if (hit && now - hit.at < SAFE_LIST_CACHE_MS) return hit;
-    const rows = await this.handle.db.selectFrom('fraud_safe_list').select(['entry', 'kind']).where('account_id', '=', accountId).execute();
-    const list = { numbers: new Set(rows.filter((r) => r.kind === 'number').map((r) => r.entry)), prefixes: rows.filter((r) => r.kind === 'prefix').map((r) => r.entry), at: now };
-    if (this.cache.size >= SAFE_LIST_CACHE_ACCOUNTS) this.cache.clear();
-    this.cache.set(accountId, list);
-    return list;
+  private listOf(accountId: string) {
+    return this.cache.get(accountId, async () => {
+      const rows = await this.handle.db.selectFrom('fraud_safe_list').select(['entry', 'kind']).where('account_id', '=', accountId).execute();
+      return { numbers: new Set(rows.filter((r) => r.kind === 'number').map((r) => r.entry)), prefixes: rows.filter((r) => r.kind === 'prefix').map((r) => r.entry) };
+    });
   }
 }
 

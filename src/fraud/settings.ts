@@ -1,4 +1,5 @@
 import { defineSettings, setting } from '../config/index.js';
+import { accountOf, type Principal } from '../http/types.js';
 
 const COUNTRY = { pattern: '^[A-Z]{2}$' };
 const AMOUNT = { pattern: '^\\d{1,12}(\\.\\d{1,6})?$', message: 'must be an amount such as 50 or 12.5' };
@@ -49,3 +50,6 @@ export const FRAUD_SETTINGS = defineSettings({
     ),
   },
 });
+
+/** The account a fraud settings request is about: the caller's own, or another's for an operator key. */
+export const fraudAccount = (caller: Principal, account: string | undefined): string => accountOf(caller, account, 'read or change another account’s fraud settings');

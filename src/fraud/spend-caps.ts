@@ -4,7 +4,9 @@ import type { Database } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
 import type { EventSink } from '../events/webhook-events.js';
 import type { Principal } from '../http/types.js';
+import { fraudAccount } from './settings.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import type { SpendRow, SpendStore } from './spend-store.js';
 
 const HOUR = 3_600_000;
@@ -73,7 +75,7 @@ export function capsOf(own: Partial<Record<'hourly' | 'daily' | 'monthly', numbe
  * period announces it (`spend.threshold`, once per period, after its commit).
  */
 export class SpendCaps {
-  private readonly cache = new Map<string, { caps: Caps; own: Record<string, unknown>; at: number }>();
+  private readonly cache: TtlCache<{ caps: Caps; own: Record<string, unknown> }>;
 
   constructor(
     private readonly store: SpendStore,
@@ -81,7 +83,9 @@ export class SpendCaps {
     private readonly clock: Clock,
     private readonly currencyOf: (accountId: string) => Promise<string>,
     private readonly sink: EventSink | undefined,
-  ) {}
+  ) {
+    this.cache = new TtlCache(CAPS_CACHE_MS, CAPS_CACHE_ACCOUNTS, () => clock.now());
+  }
 
   /**
    * What a paid send must do in its transaction: read here, before it (on SQLite a read through the
@@ -132,7 +136,7 @@ export class SpendCaps {
 
   /** Where the account stands in each period now. */
   async standing(caller: Principal, account: string | undefined) {
-    const accountId = scope(caller, account);
+    const accountId = fraudAccount(caller, account);
     const now = this.clock.now();
     const caps = await this.capsFor(accountId);
     const periods = periodsAt(now, null, caps);
@@ -168,15 +172,11 @@ export class SpendCaps {
     return (await this.entry(accountId)).own;
   }
 
-  private async entry(accountId: string): Promise<{ caps: Caps; own: Record<string, unknown>; at: number }> {
-    const now = this.clock.now();
-    const hit = this.cache.get(accountId);
-    if (hit && now - hit.at < CAPS_CACHE_MS) return hit;
-    const own = await this.store.settings(accountId);
-    const entry = { caps: capsOf((own.caps as Parameters<typeof capsOf>[0] | undefined) ?? {}, this.server), own, at: now };
-    if (this.cache.size >= CAPS_CACHE_ACCOUNTS) this.cache.clear();
-    this.cache.set(accountId, entry);
-    return entry;
+  private entry(accountId: string): Promise<{ caps: Caps; own: Record<string, unknown> }> {
+    return this.cache.get(accountId, async () => {
+      const own = await this.store.settings(accountId);
+      return { caps: capsOf((own.caps as Parameters<typeof capsOf>[0] | undefined) ?? {}, this.server), own };
+    });
   }
 
   forget(accountId: string): void {
@@ -192,9 +192,4 @@ function refusal(p: Period, currency: string, now: number): AppError {
     { period: p.name, ...(p.country ? { country: p.country } : {}), cap: units(p.cap), currency, resets_at: new Date(p.end).toISOString() },
     Math.max(1, Math.ceil((p.end - now) / 1000)),
   );
-}
-
-export function scope(caller: Principal, account: string | undefined): string {
-  if (account !== undefined && account !== caller.accountId && !caller.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may read or change another account’s fraud settings');
-  return account ?? caller.accountId;
 }

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from '../errors/index.js';
 import { queryInstant } from '../http/query-time.js';
-import type { Principal } from '../http/types.js';
+import { accountOf, type Principal } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decodeCursor, encodeCursor, type PageCursor } from '../lib/page-cursor.js';
 import { csvHeader, csvRow } from './csv.js';
@@ -93,7 +93,7 @@ export class VerificationSearch {
 
   /** Whose verifications the caller may read, and the filters as the store takes them. */
   private scope(caller: Principal, q: ListQuery): { accountId: string; filters: VerificationFilters } {
-    if (q.account !== undefined && q.account !== caller.accountId && !caller.isAdmin) throw new AppError('FORBIDDEN', 'only an operator key may read another account’s verifications');
+    const accountId = accountOf(caller, q.account, 'read another account’s verifications');
     const filters: VerificationFilters = {
       status: q.status,
       channel: q.channel,
@@ -105,6 +105,6 @@ export class VerificationSearch {
       createdTo: queryInstant('created_to', q.created_to),
       metadata: q.metadata,
     };
-    return { accountId: q.account ?? caller.accountId, filters };
+    return { accountId, filters };
   }
 }

@@ -22,11 +22,11 @@ describeOnBackends('silent verification, operator side', (backend) => {
     // With CGNAT: 100.64.1.2 is behind 201.10.9.9 ports 1024–2047 from T-1 h.
     await t.verity.operatorStore.recordSessions(accountId, [
       { status: 'start', sessionId: 's-online', msisdn: '+5511987650001', ip: '201.10.1.1', at: T - 600_000 },
-      { status: 'start', sessionId: 's-ended', msisdn: '+5511987651302', ip: '201.10.1.2', at: T - 3_600_000 },
-      { status: 'stop', sessionId: 's-ended', msisdn: '+5511987651302', ip: '201.10.1.2', at: T - 120_000 },
+      { status: 'start', sessionId: 's-ended', msisdn: '+5511987650002', ip: '201.10.1.2', at: T - 3_600_000 },
+      { status: 'stop', sessionId: 's-ended', msisdn: '+5511987650002', ip: '201.10.1.2', at: T - 120_000 },
       { status: 'start', sessionId: 's-nat', msisdn: '+5511987650003', ip: '100.64.1.2', at: T - 3_600_000 },
-      { status: 'start', sessionId: 's-nat-neighbour', msisdn: '+5511987653604', ip: '100.64.1.3', at: T - 3_600_000 },
-      { status: 'start', sessionId: 's-v6', msisdn: '+5511987656105', ip: '2804:14c:0:0::10', at: T - 60_000 },
+      { status: 'start', sessionId: 's-nat-neighbour', msisdn: '+5511987650004', ip: '100.64.1.3', at: T - 3_600_000 },
+      { status: 'start', sessionId: 's-v6', msisdn: '+5511987650005', ip: '2804:14c:0:0::10', at: T - 60_000 },
     ]);
   });
   afterAll(async () => t?.close());
@@ -56,18 +56,18 @@ describeOnBackends('silent verification, operator side', (backend) => {
 
   it('answers verified and online for a number whose session holds the address now (200)', async () => {
     expect(await lookup({ msisdn: '+5511987650001', ip: '201.10.1.1' })).toEqual({ result: 'verified_online', status: 200 });
-    expect(await lookup({ msisdn: '+5511987656105', ip: '2804:14c::10' })).toEqual({ result: 'verified_online', status: 200 });
+    expect(await lookup({ msisdn: '+5511987650005', ip: '2804:14c::10' })).toEqual({ result: 'verified_online', status: 200 });
   });
 
   it('answers verified but offline for a number whose session has ended (202)', async () => {
-    expect(await lookup({ msisdn: '+5511987651302', ip: '201.10.1.2', timestamp: iso(T - 600_000) })).toEqual({ result: 'verified_offline', status: 202 });
+    expect(await lookup({ msisdn: '+5511987650002', ip: '201.10.1.2', timestamp: iso(T - 600_000) })).toEqual({ result: 'verified_offline', status: 202 });
   });
 
   it('answers no match for another number, or outside the session’s time beyond the tolerance (404)', async () => {
     expect(await lookup({ msisdn: '+5511987659999', ip: '201.10.1.1' })).toEqual({ result: 'no_match', status: 404 });
     // Ended at T-120 s: 100 s after the end is past the 30 s tolerance, 20 s after is within it.
-    expect((await lookup({ msisdn: '+5511987651302', ip: '201.10.1.2', timestamp: iso(T - 20_000) })).result).toBe('no_match');
-    expect((await lookup({ msisdn: '+5511987651302', ip: '201.10.1.2', timestamp: iso(T - 100_000) })).result).toBe('verified_offline');
+    expect((await lookup({ msisdn: '+5511987650002', ip: '201.10.1.2', timestamp: iso(T - 20_000) })).result).toBe('no_match');
+    expect((await lookup({ msisdn: '+5511987650002', ip: '201.10.1.2', timestamp: iso(T - 100_000) })).result).toBe('verified_offline');
     // Started at T-10 min: 20 s before the start is within the tolerance, 60 s is not.
     expect((await lookup({ msisdn: '+5511987650001', ip: '201.10.1.1', timestamp: iso(T - 620_000) })).result).toBe('verified_online');
     expect((await lookup({ msisdn: '+5511987650001', ip: '201.10.1.1', timestamp: iso(T - 660_000) })).result).toBe('no_match');
@@ -82,7 +82,7 @@ describeOnBackends('silent verification, operator side', (backend) => {
     expect((await lookup({ msisdn: '+5511987650003', ip: '201.10.9.9', port: 1500 })).result).toBe('verified_online');
     // The neighbour's block: the same public address, other ports.
     expect((await lookup({ msisdn: '+5511987650003', ip: '201.10.9.9', port: 2500 })).result).toBe('no_match');
-    expect((await lookup({ msisdn: '+5511987653604', ip: '201.10.9.9', port: 2500 })).result).toBe('verified_online');
+    expect((await lookup({ msisdn: '+5511987650004', ip: '201.10.9.9', port: 2500 })).result).toBe('verified_online');
     // Before the block was allocated (beyond the tolerance) nobody was behind it.
     expect((await lookup({ msisdn: '+5511987650003', ip: '201.10.9.9', port: 1500, timestamp: iso(T - 7_200_000) })).result).toBe('no_match');
   });
@@ -116,6 +116,6 @@ describeOnBackends('silent verification, operator side', (backend) => {
   it('forgets ended sessions past the retention', async () => {
     const purged = await t.verity.operatorStore.purge(T);
     expect(purged).toBeGreaterThanOrEqual(1);
-    expect((await lookup({ msisdn: '+5511987651302', ip: '201.10.1.2', timestamp: iso(T - 600_000) })).result).toBe('no_match');
+    expect((await lookup({ msisdn: '+5511987650002', ip: '201.10.1.2', timestamp: iso(T - 600_000) })).result).toBe('no_match');
   });
 });

@@ -1,5 +1,6 @@
 import { type NumberPrefixes, prefixesOf } from './prefixes.js';
-import { AddressStats, Bounded, PrefixStats } from './stats.js';
+import { BoundedMap } from '../../lib/bounded-map.js';
+import { AddressStats, PrefixStats } from './stats.js';
 import { Decay } from './decay.js';
 
 const MINUTE = 60_000;
@@ -57,8 +58,8 @@ const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 class AccountStats {
-  readonly prefixes = new Bounded<PrefixStats>(PREFIXES_MAX);
-  readonly addresses = new Bounded<AddressStats>(PREFIXES_MAX);
+  readonly prefixes = new BoundedMap<PrefixStats>(PREFIXES_MAX);
+  readonly addresses = new BoundedMap<AddressStats>(PREFIXES_MAX);
   readonly all = new PrefixStats();
   readonly price = new Decay(DAY);
   readonly priced = new Decay(DAY);
@@ -73,11 +74,11 @@ class AccountStats {
  * new country who type their codes are not. The state is this instance's; `score` is 0 to 100.
  */
 export class PumpingEngine {
-  private readonly accounts = new Bounded<AccountStats>(ACCOUNTS_MAX);
+  private readonly accounts = new BoundedMap<AccountStats>(ACCOUNTS_MAX);
   /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
   private maturing: Array<{ at: number; id: string }> = [];
   private head = 0;
-  private readonly pending = new Bounded<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
+  private readonly pending = new BoundedMap<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
     const { now } = input;

@@ -74,39 +74,3 @@ export class AddressStats {
     return n;
   }
 }
-
-/**
- * A map that keeps at most about `max` entries without a timer or an eviction per entry: when
- * the newer half fills, the older half is dropped whole.
- */
-export class Bounded<V> {
-  private newer = new Map<string, V>();
-  private older = new Map<string, V>();
-
-  constructor(private readonly max: number) {}
-
-  get(key: string): V | undefined {
-    const v = this.newer.get(key);
-    if (v !== undefined) return v;
-    const old = this.older.get(key);
-    if (old !== undefined) this.set(key, old);
-    return old;
-  }
-
-  getOr(key: string, make: () => V): V {
-    let v = this.get(key);
-    if (v === undefined) {
-      v = make();
-      this.set(key, v);
-    }
-    return v;
-  }
-
-  private set(key: string, v: V): void {
-    if (this.newer.size >= this.max / 2) {
-      this.older = this.newer;
-      this.newer = new Map();
-    }
-    this.newer.set(key, v);
-  }
-}
