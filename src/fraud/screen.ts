@@ -18,7 +18,7 @@ export class FraudScreen {
   async check(s: ScreenInput): Promise<Judged | undefined> {
     if (await this.safe.has(s.accountId, s.to)) return undefined;
     await this.geo.check(s.accountId, s.serviceId, s.channels, s.country);
-    return this.pumping.judge(s.accountId, s.channels, s.to, s.country, s.ip, s.numberType, s.priceMicros);
+    return this.pumping.judge(s.accountId, s.channels, s.to, s.country, s.ip, s.numberType, s.price);
   }
 
   sent(judged: object, verificationId: string): void {

@@ -12,6 +12,6 @@ export interface ScreenInput {
   /** The end user's address: the device's when the start names it, else the caller's. */
   ip: string;
   numberType?: string | undefined;
-  /** What the destination costs on the first channel by the account's price book. */
-  priceMicros: number;
+  /** What the destination costs on the first channel by the account's price book: asked only by what scores it. */
+  price: () => Promise<number>;
 }

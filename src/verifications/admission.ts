@@ -44,7 +44,7 @@ export class Admission {
   private async screen(accountId: string, serviceId: string | null, channels: Channel[], r: Pick<Recipient, 'to' | 'country' | 'numberType'>, magic: boolean, ip: string): Promise<object | undefined> {
     const { screen, prices } = this.d;
     if (!r.country || magic || !screen) return undefined;
-    const priceMicros = await prices.priceMicros(accountId, channels[0] as Channel, r.to);
-    return screen.check({ accountId, serviceId, channels, to: r.to, country: r.country, ip, numberType: r.numberType, priceMicros });
+    const price = () => prices.priceMicros(accountId, channels[0] as Channel, r.to);
+    return screen.check({ accountId, serviceId, channels, to: r.to, country: r.country, ip, numberType: r.numberType, price });
   }
 }

@@ -35,11 +35,11 @@ export class PumpingGuard {
   ) {}
 
   /** Judges a start; undefined when the rules are off or the channels cost nothing. Refuses (throws) in enforce. */
-  async judge(accountId: string, channels: readonly string[], to: string, country: string, ip: string, numberType: string | undefined, priceMicros: number): Promise<Judged | undefined> {
+  async judge(accountId: string, channels: readonly string[], to: string, country: string, ip: string, numberType: string | undefined, price: () => Promise<number>): Promise<Judged | undefined> {
     if (!channels.some((c) => PAID_CHANNELS.has(c))) return undefined;
     const { mode, threshold } = await this.settingsOf(accountId);
     if (mode === 'off') return undefined;
-    const input: PumpingInput = { accountId, to, country, ip, numberType, priceMicros, now: this.clock.now(), countryApprovals: await this.countryApprovals(accountId, country) };
+    const input: PumpingInput = { accountId, to, country, ip, numberType, priceMicros: await price(), now: this.clock.now(), countryApprovals: await this.countryApprovals(accountId, country) };
     const assessed = this.engine.assess(input);
     const top = assessed.reasons[0]?.signal ?? 'none';
     if (assessed.score < threshold) {
