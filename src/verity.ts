@@ -8,6 +8,7 @@ import type { PriceBook } from './accounts/price-book.js';
 import type { EventFanout } from './events/event-fanout.js';
 import type { EventLog } from './events/event-log.js';
 import type { FraudScreen } from './fraud/screen.js';
+import type { PrefixBlocks } from './fraud/pumping/blocks.js';
 import type { SpendCaps } from './fraud/spend-caps.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
@@ -160,6 +161,8 @@ export interface Parts {
   screen: FraudScreen;
   /** fraud: spend caps, charged in the transaction of each paid send. */
   spend: SpendCaps;
+  /** fraud: prefix blocks; the sweeper announces those that ran out. */
+  prefixBlocks: PrefixBlocks;
 }
 
 declare module 'fastify' {

@@ -25,6 +25,7 @@ import { analytics } from './migrations/0018-analytics.js';
 import { geoPermissions } from './migrations/0019-geo-permissions.js';
 import { spendCaps } from './migrations/0020-spend-caps.js';
 import { safeList } from './migrations/0021-safe-list.js';
+import { fraudDecisions } from './migrations/0022-fraud-decisions.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -147,6 +148,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-geo-permissions': geoPermissions,
   '0020-spend-caps': spendCaps,
   '0021-safe-list': safeList,
+  '0022-fraud-decisions': fraudDecisions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,7 +37,7 @@ import type {
   InboundNumberTable,
   SoundTable,
 } from './tables/channels.js';
-import type { FraudSettingsTable, GeoRuleTable, SafeListTable, SpendCounterTable } from './tables/fraud.js';
+import type { FraudBlockTable, FraudDecisionTable, FraudSettingsTable, GeoRuleTable, SafeListTable, SpendCounterTable } from './tables/fraud.js';
 
 export type * from './tables/accounts.js';
 export type * from './tables/verifications.js';
@@ -78,5 +78,7 @@ export interface Database {
   fraud_settings: FraudSettingsTable;
   spend_counters: SpendCounterTable;
   fraud_safe_list: SafeListTable;
+  fraud_decisions: FraudDecisionTable;
+  fraud_blocks: FraudBlockTable;
   meta: MetaTable;
 }

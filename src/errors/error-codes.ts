@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   ACCOUNT_NOT_FOUND: { status: 404, title: 'Account not found' },
   SAFE_LIST_ENTRY_NOT_FOUND: { status: 404, title: 'No such entry on the safe list' },
+  FRAUD_BLOCK_NOT_FOUND: { status: 404, title: 'No such active prefix block' },
   VERIFICATION_APPROVED: { status: 409, title: 'The verification is already approved' },
   VERIFICATION_CANCELED: { status: 409, title: 'The verification was canceled' },
   VERIFICATION_EXPIRED: { status: 409, title: 'The verification has expired' },

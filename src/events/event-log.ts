@@ -20,6 +20,7 @@ export const TIMELINE_TYPES = [
   'silent.result',
   'check',
   'resend',
+  'blocked',
   'step',
   'approved',
   'failed',

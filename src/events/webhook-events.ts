@@ -9,6 +9,9 @@ export const WEBHOOK_EVENTS = [
   'message.delivered',
   'message.failed',
   'spend.threshold',
+  'fraud.blocked',
+  'fraud.prefix_blocked',
+  'fraud.prefix_unblocked',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 

@@ -1,3 +1,4 @@
+import { AppError } from '../errors/index.js';
 import type { Principal } from '../http/types.js';
 import { fraudAccount } from './settings.js';
 import type { Clock } from '../lib/clock.js';
@@ -27,6 +28,27 @@ function capsView(c: Caps) {
   };
 }
 
+interface Judging {
+  mode?: FraudMode;
+  threshold?: number;
+}
+
+interface SettingsBody {
+  account?: string | undefined;
+  service?: string | undefined;
+  mode?: FraudMode | null | undefined;
+  threshold?: number | null | undefined;
+  caps?: CapsBody | undefined;
+}
+
+/** Sets the mode and threshold the body names; null takes one back to the default above it. */
+function setOrClear(into: Record<string, unknown>, body: SettingsBody): void {
+  for (const k of ['mode', 'threshold'] as const) {
+    if (body[k] === null) delete into[k];
+    else if (body[k] !== undefined) into[k] = body[k];
+  }
+}
+
 /** An account's fraud and cost control settings over the server's defaults: read, and changed a field at a time. */
 export class FraudSettings {
   constructor(
@@ -36,34 +58,50 @@ export class FraudSettings {
     private readonly server: { mode: FraudMode; threshold: number },
     private readonly clock: Clock,
     private readonly currencyOf: (accountId: string) => Promise<string>,
+    /** Throws SERVICE_NOT_FOUND unless the service is the account's. */
+    private readonly resolveService: (accountId: string, serviceId: string) => Promise<void>,
   ) {}
 
-  /** The pumping rules' mode and threshold for an account: its own, else the server's. */
-  async judging(accountId: string): Promise<{ mode: FraudMode; threshold: number }> {
+  /** The pumping rules' mode and threshold for a start: its service's own, else its account's, else the server's. */
+  async judging(accountId: string, serviceId: string | null = null): Promise<{ mode: FraudMode; threshold: number }> {
     const own = await this.spend.ownSettings(accountId);
-    return { mode: (own.mode as FraudMode | undefined) ?? this.server.mode, threshold: (own.threshold as number | undefined) ?? this.server.threshold };
+    const service = serviceId ? (own.services as Record<string, Judging> | undefined)?.[serviceId] : undefined;
+    return {
+      mode: service?.mode ?? (own.mode as FraudMode | undefined) ?? this.server.mode,
+      threshold: service?.threshold ?? (own.threshold as number | undefined) ?? this.server.threshold,
+    };
   }
 
   async view(caller: Principal, account: string | undefined) {
     const accountId = fraudAccount(caller, account);
     const caps = await this.spend.capsFor(accountId);
+    const own = await this.spend.ownSettings(accountId);
     return {
       account: accountId,
       currency: await this.currencyOf(accountId),
       ...(await this.judging(accountId)),
+      services: (own.services as Record<string, Judging> | undefined) ?? {},
       caps: capsView(caps),
       server: { ...this.server, caps: capsView(this.spend.server) },
     };
   }
 
-  async put(caller: Principal, body: { account?: string | undefined; mode?: FraudMode | null | undefined; threshold?: number | null | undefined; caps?: CapsBody | undefined }) {
+  async put(caller: Principal, body: SettingsBody) {
     const accountId = fraudAccount(caller, body.account);
     const own = await this.store.settings(accountId);
-    // null: back to the server's default.
-    for (const k of ['mode', 'threshold'] as const) {
-      if (body[k] === null) delete own[k];
-      else if (body[k] !== undefined) own[k] = body[k];
+    if (body.service) {
+      // A service's own mode and threshold; caps are the account's alone.
+      if (body.caps) throw new AppError('VALIDATION_FAILED', 'spend caps are set for the whole account, without service');
+      await this.resolveService(accountId, body.service);
+      const services = { ...((own.services as Record<string, Judging> | undefined) ?? {}) };
+      const mine: Judging = { ...services[body.service] };
+      setOrClear(mine as Record<string, unknown>, body);
+      if (Object.keys(mine).length === 0) delete services[body.service];
+      else services[body.service] = mine;
+      own.services = services;
     }
+    // null: back to the server's default.
+    else setOrClear(own, body);
     const caps: Record<string, unknown> = { ...((own.caps as Record<string, unknown> | undefined) ?? {}) };
     for (const [k, v] of Object.entries(body.caps ?? {})) {
       if (v === null) delete caps[k];

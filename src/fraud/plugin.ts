@@ -13,22 +13,20 @@ import { FraudScreen } from './screen.js';
 import { SpendCaps } from './spend-caps.js';
 import { SpendStore } from './spend-store.js';
 import { fraudRoutes } from './routes.js';
-import { FRAUD_SETTINGS } from './settings.js';
+import { durationMs, FRAUD_SETTINGS } from './settings.js';
+import { DecisionLog } from './decisions.js';
+import { PrefixBlocks } from './pumping/blocks.js';
+import { PumpingRecord } from './record.js';
 
 /** Fraud and cost control: the safe list and geo permissions, asked by every start and resend before anything is written, and spend caps, charged with each paid send. */
 export const fraud = fp(
   async (app: App) => {
     const { config, database, clock, metrics } = app.core;
     const settings = settingsOf(config, FRAUD_SETTINGS);
-    const geo = new GeoPermissions(
-      new GeoStore(database),
-      { allowed: settings.fraud.geoAllow, blocked: settings.fraud.geoBlock },
-      clock,
-      async (accountId, serviceId) => {
-        await app.parts.serviceSettings.resolve(accountId, serviceId);
-      },
-      metrics,
-    );
+    const resolveScope = async (accountId: string, serviceId: string | null) => {
+      await app.parts.serviceSettings.resolve(accountId, serviceId);
+    };
+    const geo = new GeoPermissions(new GeoStore(database), { allowed: settings.fraud.geoAllow, blocked: settings.fraud.geoBlock }, clock, resolveScope, metrics);
     const money = (v: string | undefined) => (v === undefined ? undefined : Math.round(Number(v) * 1_000_000));
     const f = settings.fraud;
     const serverCaps = {
@@ -43,8 +41,20 @@ export const fraud = fp(
     const spend = new SpendCaps(spendStore, serverCaps, clock, currencyOf, app.parts.events);
     app.parts.spend = spend;
     const safe = new SafeList(database, clock);
-    const fraudSettings = new FraudSettings(spendStore, spend, { mode: f.mode, threshold: f.threshold }, clock, currencyOf);
-    const guard = new PumpingGuard(new PumpingEngine(), (accountId) => fraudSettings.judging(accountId), clock, countryApprovals(app), metrics);
+    const fraudSettings = new FraudSettings(spendStore, spend, { mode: f.mode, threshold: f.threshold }, clock, currencyOf, resolveScope);
+    const blocks = new PrefixBlocks(database, clock, f.blockDurations.map(durationMs), app.parts.events);
+    app.parts.prefixBlocks = blocks;
+    const decisions = new DecisionLog(database);
+    const guard = new PumpingGuard({
+      engine: new PumpingEngine(),
+      settingsOf: (accountId, serviceId) => fraudSettings.judging(accountId, serviceId),
+      clock,
+      countryApprovals: countryApprovals(app),
+      metrics,
+      blocks,
+      decisions,
+      sink: app.parts.events,
+    });
     // The engine learns which starts were approved, once the approval has committed.
     app.parts.eventLog.onAppend((trx, events, at) => {
       const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
@@ -54,9 +64,11 @@ export const fraud = fp(
         });
     });
     app.parts.screen = new FraudScreen(safe, geo, guard);
-    // Counters of periods that ended more than a day ago are of no use to any cap.
-    app.core.sweep(() => spendStore.sweep(clock.now() - 86_400_000));
-    await app.parts.authenticated(app, fraudRoutes(geo, fraudSettings, spend, safe));
+    // Counters of periods that ended more than a day ago are of no use to any cap; decisions and
+    // ended blocks are kept as long as verifications.
+    const keep = () => clock.now() - config.retention.days * 86_400_000;
+    app.core.sweep(() => Promise.all([spendStore.sweep(clock.now() - 86_400_000), blocks.sweep(keep()), decisions.sweep(keep())]));
+    await app.parts.authenticated(app, fraudRoutes(geo, fraudSettings, spend, safe, new PumpingRecord(decisions, blocks, clock)));
   },
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );

@@ -3,11 +3,31 @@ import { problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { FraudSettings } from './fraud-settings.js';
 import type { GeoPermissions } from './geo-permissions.js';
+import type { PumpingRecord } from './record.js';
 import type { SafeList } from './safe-list.js';
-import { FraudSettingsPut, FraudSettingsQuery, FraudSettingsView, GeoPutBody, GeoQuery, GeoScope, GeoView, SafeEntry, SafeListAdd, SafeListEntryParams, SafeListView, SpendView } from './schemas.js';
+import {
+  BlockParams,
+  BlocksQuery,
+  BlocksView,
+  BlockView,
+  DecisionsPage,
+  DecisionsQuery,
+  FraudSettingsPut,
+  FraudSettingsQuery,
+  FraudSettingsView,
+  GeoPutBody,
+  GeoQuery,
+  GeoScope,
+  GeoView,
+  SafeEntry,
+  SafeListAdd,
+  SafeListEntryParams,
+  SafeListView,
+  SpendView,
+} from './schemas.js';
 import type { SpendCaps } from './spend-caps.js';
 
-export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend: SpendCaps, safe: SafeList) {
+export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend: SpendCaps, safe: SafeList, record: PumpingRecord) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/v1/fraud/geo',
@@ -108,6 +128,43 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
         await safe.remove(principalOf(req), req.query.account, req.params.entry);
         return reply.code(204).send(null);
       },
+    );
+    app.get(
+      '/v1/fraud/decisions',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'The pumping rules’ decisions that refused a start or a resend (or would have, in shadow mode), newest first, each with its score and signals',
+          querystring: DecisionsQuery,
+          response: { 200: DecisionsPage, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => record.decisionsOf(principalOf(req), req.query),
+    );
+    app.get(
+      '/v1/fraud/blocks',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Prefix blocks: ranges and blocks of numbers refused as a whole for a while after refusals into them kept coming, newest first',
+          querystring: BlocksQuery,
+          response: { 200: BlocksView, ...problems('FORBIDDEN') },
+        },
+      },
+      async (req) => record.blocksOf(principalOf(req), req.query.account, req.query.active === undefined ? undefined : req.query.active === 'true'),
+    );
+    app.delete(
+      '/v1/fraud/blocks/:id',
+      {
+        schema: {
+          tags: ['fraud'],
+          summary: 'Lifts an active prefix block at once: its numbers are judged again from the next start',
+          params: BlockParams,
+          querystring: FraudSettingsQuery,
+          response: { 200: BlockView, ...problems('FORBIDDEN', 'FRAUD_BLOCK_NOT_FOUND') },
+        },
+      },
+      async (req) => record.lift(principalOf(req), req.query.account, req.params.id),
     );
   };
 }

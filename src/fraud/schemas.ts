@@ -65,6 +65,9 @@ export const FraudSettingsView = Type.Object({
   currency: Type.String(),
   mode: Mode,
   threshold: Threshold,
+  services: Type.Record(Type.String(), Type.Object({ mode: Type.Optional(Mode), threshold: Type.Optional(Threshold) }), {
+    description: 'Services with their own mode or threshold, over the account’s',
+  }),
   caps: Caps,
   server: Type.Object({ mode: Mode, threshold: Threshold, caps: Caps }, { description: 'The server’s defaults (FRAUD_MODE, FRAUD_THRESHOLD, FRAUD_SPEND_*), for what the account does not set' }),
 });
@@ -74,6 +77,7 @@ export const FraudSettingsQuery = Type.Object({ account: Account }, { additional
 export const FraudSettingsPut = Type.Object(
   {
     account: Account,
+    service: Type.Optional(Type.String({ pattern: '^svc_[A-Za-z0-9]{1,64}$', description: 'Set this service’s own mode and threshold (null: the account’s) instead of the account’s' })),
     mode: Type.Optional(Type.Union([Mode, Type.Null()], { description: 'null: the server’s default' })),
     threshold: Type.Optional(Type.Union([Threshold, Type.Null()], { description: 'null: the server’s default' })),
     caps: Type.Optional(
@@ -83,7 +87,13 @@ export const FraudSettingsPut = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, examples: [{ mode: 'shadow', caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } }] },
+  {
+    additionalProperties: false,
+    examples: [
+      { mode: 'shadow', caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } },
+      { service: 'svc_1Hq3aB7cD9eF2gH4jK', threshold: 75 },
+    ],
+  },
 );
 
 const Standing = Type.Object({ spent: Type.Number(), cap: Type.Union([Type.Number(), Type.Null()]) });
@@ -117,3 +127,72 @@ export const SafeListAdd = Type.Object(
 );
 
 export const SafeListEntryParams = Type.Object({ entry: Type.String({ pattern: '^\\+?[0-9]{1,15}$' }) });
+
+const Signal = Type.Object({
+  signal: Type.String({ description: 'number_type, sequential, conversion, volume, new_country, addresses or price (see the fraud guide)' }),
+  strength: Type.Optional(Type.Number({ description: '0 to 1' })),
+  points: Type.Number({ description: 'Its share of the score: the signal’s weight × its strength' }),
+  detail: Type.String({ description: 'What was measured, in words' }),
+});
+
+export const DecisionView = Type.Object({
+  id: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  action: Type.Enum(['start', 'resend']),
+  outcome: Type.Enum(['refused', 'shadow_refused'], { description: 'refused (enforce mode: nothing was sent) or shadow_refused (shadow mode: the same decision, and the message went out)' }),
+  reason: Type.String({ description: 'The signal that weighed most, or prefix_blocked' }),
+  mode: Mode,
+  score: Type.Integer(),
+  threshold: Type.Integer(),
+  channel: Type.String(),
+  country: Type.String(),
+  prefix: Type.String({ description: 'The range or block the decision is about' }),
+  service_id: Type.Union([Type.String(), Type.Null()]),
+  verification_id: Type.Union([Type.String(), Type.Null()], { description: 'The blocked verification (a refused start), or the verification resent or let through' }),
+  block_id: Type.Union([Type.String(), Type.Null()], { description: 'The prefix block that refused it' }),
+  signals: Type.Array(Signal),
+});
+
+const Prefix = Type.String({ pattern: '^\\+[0-9]{1,15}$' });
+
+export const DecisionsQuery = Type.Object(
+  {
+    account: Account,
+    outcome: Type.Optional(Type.Enum(['refused', 'shadow_refused'])),
+    reason: Type.Optional(Type.String({ pattern: '^[a-z_]{1,32}$' })),
+    country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+    prefix: Type.Optional(Type.String({ ...Prefix, description: 'Decisions about this prefix or a narrower one' })),
+    service: Type.Optional(Type.String({ pattern: '^svc_[A-Za-z0-9]{1,64}$' })),
+    verification: Type.Optional(Type.String({ pattern: '^ver_[A-Za-z0-9]{1,64}$' })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1 to 200, default 50' })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DecisionsPage = Type.Object({
+  decisions: Type.Array(DecisionView),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next (older) page; null on the last' }),
+});
+
+export const BlockView = Type.Object({
+  id: Type.String(),
+  prefix: Type.String({ description: 'Every number starting with it is refused while the block is active' }),
+  country: Type.String(),
+  level: Type.Integer({ description: 'How many earlier blocks of the prefix in the week before (not lifted): picks the duration' }),
+  mode: Mode,
+  active: Type.Boolean(),
+  created_at: Type.String({ format: 'date-time' }),
+  expires_at: Type.String({ format: 'date-time' }),
+  lifted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  reasons: Type.Array(Signal, { description: 'The signals of the refusal that set it off' }),
+});
+
+export const BlocksQuery = Type.Object(
+  { account: Account, active: Type.Optional(Type.Enum(['true', 'false'], { description: 'true: only active blocks; false: only ended ones' })) },
+  { additionalProperties: false },
+);
+export const BlocksView = Type.Object({ account: Type.String(), blocks: Type.Array(BlockView) });
+export const BlockParams = Type.Object({ id: Type.String({ pattern: '^fbk_[A-Za-z0-9]{8,40}$' }) });

@@ -1,3 +1,6 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { AppError } from '../errors/index.js';
 import type { ScreenInput } from '../kernel/screen.js';
 import type { GeoPermissions } from './geo-permissions.js';
 import type { Judged, PumpingGuard } from './pumping/guard.js';
@@ -5,8 +8,8 @@ import type { SafeList } from './safe-list.js';
 
 /**
  * What a start or a resend is asked before it writes anything: a destination on the account's
- * safe list passes; any other must be in a country its geo permissions allow on every channel,
- * and then not look like pumping.
+ * safe list passes; any other must be in a country its geo permissions allow on every channel
+ * (else it is refused before anything is written), and is then judged by the pumping rules.
  */
 export class FraudScreen {
   constructor(
@@ -18,11 +21,15 @@ export class FraudScreen {
   async check(s: ScreenInput): Promise<Judged | undefined> {
     if (await this.safe.has(s.accountId, s.to)) return undefined;
     await this.geo.check(s.accountId, s.serviceId, s.channels, s.country);
-    return this.pumping.judge(s.accountId, s.channels, s.to, s.country, s.ip, s.numberType, s.price);
+    return this.pumping.judge(s);
   }
 
-  sent(judged: object, verificationId: string): void {
-    this.pumping.sent(judged as Judged, verificationId);
+  refusal(judged: object, verificationId: string): AppError | undefined {
+    return this.pumping.refusal(judged as Judged, verificationId);
+  }
+
+  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void> {
+    return this.pumping.written(trx, judged as Judged, verificationId);
   }
 
   summary(judged: object): object {

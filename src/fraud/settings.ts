@@ -24,6 +24,15 @@ export const FRAUD_SETTINGS = defineSettings({
       'enforce',
     ),
     'fraud.threshold': setting.int({ env: 'FRAUD_THRESHOLD', minimum: 1, maximum: 100, description: 'The pumping rules: the risk score (0–100) at which a start is refused.' }, 60),
+    'fraud.blockDurations': setting.list(
+      {
+        env: 'FRAUD_BLOCK_DURATIONS',
+        item: { pattern: '^[1-9][0-9]{0,4}[smhd]$' },
+        minItems: 1,
+        description: 'The pumping rules: how long a prefix is blocked when refusals into it keep coming, the first time, then when it recurs within a week (the last for every time after).',
+      },
+      ['15m', '1h', '24h'],
+    ),
     'fraud.geoAllow': setting.list(
       {
         env: 'FRAUD_GEO_ALLOW',
@@ -50,6 +59,10 @@ export const FRAUD_SETTINGS = defineSettings({
     ),
   },
 });
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `15m` → 900000. */
+export const durationMs = (d: string): number => Number(d.slice(0, -1)) * (UNIT_MS[d.slice(-1)] as number);
 
 /** The account a fraud settings request is about: the caller's own, or another's for an operator key. */
 export const fraudAccount = (caller: Principal, account: string | undefined): string => accountOf(caller, account, 'read or change another account’s fraud settings');

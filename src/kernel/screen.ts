@@ -3,6 +3,7 @@
  * layer (the safe list, geo permissions, the pumping rules) before anything is written.
  */
 export interface ScreenInput {
+  action: 'start' | 'resend';
   accountId: string;
   serviceId: string | null;
   /** Every channel it may send on (a workflow's steps). */

@@ -27,6 +27,11 @@ export class BoundedMap<V> {
     return v;
   }
 
+  delete(key: string): void {
+    this.newer.delete(key);
+    this.older.delete(key);
+  }
+
   private set(key: string, v: V): void {
     if (this.newer.size >= this.max / 2) {
       this.older = this.newer;

@@ -14,6 +14,7 @@ import { isCallChannel } from '../kernel/channel.js';
  * - `ivr_no_key`: the IVR call was answered and ended without a key; `ivr_declined`: a key other than 1
  * - `silent_no_match`: the network says another number held that address; `silent_outside_ranges`:
  *   the address is not the operator's; `silent_error`: the operator could not be asked
+ * - `fraud_suspected`: the pumping rules refused the start (status `blocked`; nothing was sent)
  */
 export const FAILURE_REASONS = [
   'max_attempts',
@@ -29,6 +30,7 @@ export const FAILURE_REASONS = [
   'silent_no_match',
   'silent_outside_ranges',
   'silent_error',
+  'fraud_suspected',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 

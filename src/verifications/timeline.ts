@@ -12,6 +12,12 @@ export const timeline = {
     subject: { accountId: row.account_id, createdAt: row.created_at, serviceId: row.service_id, channel: row.channel, country: row.country, provider: row.provider },
   }),
   resend: (id: string, channel: string, fraud?: object): TimelineEvent => ({ verificationId: id, type: 'resend', data: { channel, ...(fraud ? { fraud } : {}) } }),
+  /** A start or a resend the fraud layer refused (`fraud`: its decision); a refused start is a `blocked` verification. */
+  blocked: (id: string, action: 'start' | 'resend', channel: string, fraud?: object): TimelineEvent => ({
+    verificationId: id,
+    type: 'blocked',
+    data: { action, channel, ...(fraud ? { fraud } : {}) },
+  }),
   step: (row: VerificationRow, to: number, channel: string, why: 'failed' | 'timeout'): TimelineEvent => ({
     verificationId: row.id,
     type: 'step',

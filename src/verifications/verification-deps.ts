@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { PriceBook } from '../accounts/price-book.js';
+import type { AppError } from '../errors/index.js';
 import type { Database } from '../db/schema.js';
 import type { CallTiming, IvrPrompts } from '../calls/call-script.js';
 import type { MagicDestination } from '../config/config.js';
@@ -50,13 +51,17 @@ export interface CallerContext {
 }
 
 /**
- * What may refuse a start or a resend before anything is written (the safe list, geo permissions,
- * the pumping rules): it throws the refusal, or returns what it must learn once the start has gone
- * out (`sent`).
+ * What judges a start or a resend before anything is written (the safe list, geo permissions,
+ * the pumping rules): it throws a refusal that must leave no trace (geo), or returns its judgment,
+ * which may still refuse (`refusal`: the start is then recorded as blocked) and which the write
+ * that follows hands back (`written`).
  */
 export interface DestinationScreen {
   check(input: ScreenInput): Promise<object | undefined>;
-  sent(judged: object, verificationId: string): void;
+  /** The error to answer with when the judgment refused; `verificationId`: the blocked verification, or the resent one. */
+  refusal(judged: object, verificationId: string): AppError | undefined;
+  /** In the transaction that wrote the start, the resend, or the blocked verification. */
+  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void>;
   /** What the timeline shows of a judgment (a score and its signals; never the number or the address). */
   summary(judged: object): object;
 }

@@ -81,8 +81,6 @@ export class VerificationService {
     const callNumber = uses('reverse_call') ? await this.planner.poolNumber(ctx.accountId, 'reverse_call', recipient) : null;
     if (input.ivr) await this.planner.checkSounds(ctx.accountId, input.ivr);
 
-    const judged = await this.admission.start(ctx, settings.serviceId, steps, recipient, magic !== undefined, input.device?.ip ?? ctx.ip);
-
     const now = d.clock.now();
     const id = newId('ver');
     const row: VerificationRow = {
@@ -125,11 +123,12 @@ export class VerificationService {
       ivr: input.ivr,
       flash_cli: cli ? d.sealer.seal(cli, id) : undefined,
     });
+    const judged = await this.admission.start(ctx, row, steps, recipient, magic !== undefined, input.device?.ip ?? ctx.ip);
     row.status = await this.planner.send(row, channel, template, settings, code, async (trx) => {
       await d.store.insert(trx, row);
       await d.timeline.append(trx, [timeline.started(row, steps, this.admission.summary(judged))]);
+      await this.admission.written(trx, judged, id);
     });
-    this.admission.sent(judged, id);
     d.events.started(channel);
     this.outcomes.notify('verification.started', row);
     // A workflow may already have moved past a step the sandbox could not deliver, a silent step
@@ -213,10 +212,10 @@ export class VerificationService {
             throw new AppError('CONFLICT');
           }
           await d.timeline.append(trx, [timeline.resend(id, target, this.admission.summary(judged))]);
+          await this.admission.written(trx, judged, id);
         },
         jump?.index ?? row.step,
       );
-      this.admission.sent(judged, id);
       return toView({ ...row, channel: target, status, sends: row.sends + 1, last_sent_at: now, updated_at: now }, now);
     } catch (err) {
       throw lostRace ? await this.stateError(ctx.accountId, id) : err;

@@ -30,8 +30,10 @@ async function burst(t: TestApp, key: Key, n: number, range = '+23480312') {
   return out;
 }
 
-const verifications = async (t: TestApp, accountId: string) =>
-  Number((await sql<{ n: number }>`select count(*) as n from verifications where account_id = ${accountId}`.execute(t.verity.database.db)).rows[0]?.n);
+const verifications = async (t: TestApp, accountId: string, status = 'pending') =>
+  Number((await sql<{ n: number }>`select count(*) as n from verifications where account_id = ${accountId} and status = ${status}`.execute(t.verity.database.db)).rows[0]?.n);
+const messages = async (t: TestApp, accountId: string) =>
+  Number((await sql<{ n: number }>`select count(*) as n from messages where account_id = ${accountId}`.execute(t.verity.database.db)).rows[0]?.n);
 const metric = async (t: TestApp, outcome: string) => {
   const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
   return [...text.matchAll(new RegExp(`verity_fraud_decisions_total\\{outcome="${outcome}",reason="[a-z_]+"\\} (\\d+)`, 'g'))].reduce((s, m) => s + Number(m[1]), 0);
@@ -44,7 +46,7 @@ describeOnBackends('the pumping rules', (backend) => {
   });
   afterAll(async () => t?.close());
 
-  it('refuse a burst into a country the account never converted in, writing nothing and spending none of the account’s start budget', async () => {
+  it('refuse a burst into a country the account never converted in, sending nothing and spending none of the account’s start budget', async () => {
     const { accountId, key } = await t.tenant();
     const answers = await burst(t, key, 80);
     const refused = answers.filter((a) => a.status === 403);
@@ -52,7 +54,15 @@ describeOnBackends('the pumping rules', (backend) => {
     expect(refused[0]?.body).toMatchObject({ code: 'FRAUD_SUSPECTED', signals: expect.arrayContaining(['new_country', 'volume']) });
     expect(refused[0]?.body.score).toBeGreaterThanOrEqual(60);
     expect(JSON.stringify(refused)).not.toMatch(/80312\d{5}/);
+    // Each refused start is a blocked verification with its reasons; only the others sent.
     expect(await verifications(t, accountId)).toBe(answers.length - refused.length);
+    expect(await verifications(t, accountId, 'blocked')).toBe(refused.length);
+    expect(await messages(t, accountId)).toBe(answers.length - refused.length);
+    const blocked = await t.get(`/v1/verifications/${refused[0]?.body.verification_id}`, key);
+    expect(blocked.body).toMatchObject({ status: 'blocked', failure_reason: 'fraud_suspected' });
+    const events = (await t.get(`/v1/verifications/${refused[0]?.body.verification_id}/events`, key)).body.events;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['blocked']);
+    expect(events[0].data).toMatchObject({ action: 'start', channel: 'sms', fraud: { outcome: 'refused', mode: 'enforce', decision_id: refused[0]?.body.decision_id } });
     // The account's start budget (60 a minute here) is still there for its real users.
     expect(await users(t, key, 5, 2_000, 70_000_000)).toEqual([201, 201, 201, 201, 201]);
     expect(await metric(t, 'refused')).toBeGreaterThanOrEqual(refused.length);

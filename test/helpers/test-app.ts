@@ -88,6 +88,8 @@ export interface TestApp {
   auth(key?: IssuedKey): string;
   post(url: string, body?: unknown, key?: IssuedKey | null, headers?: Record<string, string>): Promise<Res>;
   get(url: string, key?: IssuedKey | null): Promise<Res>;
+  put(url: string, body: unknown, key?: IssuedKey | null): Promise<Res>;
+  delete(url: string, key?: IssuedKey | null): Promise<Res>;
   /** Another instance of Verity on the same database (PostgreSQL only), as a second process would be; closed with this one. */
   sibling(env?: Record<string, string>): Promise<App>;
   /** A second, ordinary (non-operator) account with its own key. */
@@ -125,6 +127,15 @@ export async function startTestApp(backend: Backend, opts: { env?: Record<string
   const siblings: App[] = [];
   const operator = (await app.verity.accounts.bootstrap()) as IssuedKey;
   const auth = (key: IssuedKey = operator) => `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+  const request = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body: unknown, key: IssuedKey | null, headers: Record<string, string> = {}) =>
+    toRes(
+      await app.inject({
+        method,
+        url,
+        headers: { ...(key ? { authorization: auth(key) } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      }),
+    );
   const toRes = (r: { statusCode: number; body: string; headers: Record<string, unknown> }): Res => {
     let body: unknown = r.body;
     try {
@@ -140,18 +151,10 @@ export async function startTestApp(backend: Backend, opts: { env?: Record<string
     clock,
     operator,
     auth,
-    async post(url, body, key = operator, headers = {}) {
-      const r = await app.inject({
-        method: 'POST',
-        url,
-        headers: { ...(key ? { authorization: auth(key) } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      });
-      return toRes(r);
-    },
-    async get(url, key = operator) {
-      return toRes(await app.inject({ method: 'GET', url, headers: key ? { authorization: auth(key) } : {} }));
-    },
+    post: (url, body, key = operator, headers = {}) => request('POST', url, body, key, headers),
+    get: (url, key = operator) => request('GET', url, undefined, key),
+    put: (url, body, key = operator) => request('PUT', url, body, key),
+    delete: (url, key = operator) => request('DELETE', url, undefined, key),
     async tenant(o = {}) {
       const { account, key } = await app.verity.accounts.create({ name: 'tenant', balanceMicros: Math.round((o.balance ?? 0) * 1e6), postpaid: o.postpaid ?? false });
       return { accountId: account.id, key };

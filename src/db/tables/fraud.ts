@@ -39,3 +39,49 @@ export interface SafeListTable {
   note: string | null;
   created_at: number;
 }
+
+/** A start or a resend the pumping rules refused, or would have refused in shadow mode, with its reasons. */
+export interface FraudDecisionTable {
+  id: string;
+  account_id: string;
+  service_id: string | null;
+  /** The blocked verification a refused start was recorded as, or the verification a resend or a shadow decision belongs to. */
+  verification_id: string | null;
+  /** 'start' or 'resend'. */
+  action: string;
+  /** 'refused' or 'shadow_refused'. */
+  outcome: string;
+  /** The signal that weighed most, or 'prefix_blocked'. */
+  reason: string;
+  mode: string;
+  score: number;
+  threshold: number;
+  channel: string;
+  country: string;
+  /** The range or block the decision is about (never a whole number). */
+  prefix: string;
+  block_id: string | null;
+  /** JSON: each signal's points and what was measured. */
+  signals: string;
+  created_at: number;
+}
+
+/** A prefix of an account's destinations blocked as a whole until `expires_at`, or until lifted. */
+export interface FraudBlockTable {
+  id: string;
+  account_id: string;
+  prefix: string;
+  country: string;
+  /** The account's how-many-th block of this prefix (0 first): two instances cannot both add the same one. */
+  seq: number;
+  /** How many blocks of the prefix in the week before it were not lifted: picks the duration. */
+  level: number;
+  mode: string;
+  /** JSON: the signals of the refusals that set it off. */
+  reasons: string;
+  created_at: number;
+  expires_at: number;
+  lifted_at: number | null;
+  lifted_by: string | null;
+  ended: number;
+}
