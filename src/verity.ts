@@ -9,6 +9,7 @@ import type { EventFanout } from './events/event-fanout.js';
 import type { EventLog } from './events/event-log.js';
 import type { FraudScreen } from './fraud/screen.js';
 import type { PrefixBlocks } from './fraud/pumping/blocks.js';
+import type { PumpingExchange } from './fraud/pumping/exchange.js';
 import type { SpendCaps } from './fraud/spend-caps.js';
 import type { Sealer } from './crypto/sealer.js';
 import type { App } from './http/types.js';
@@ -163,6 +164,8 @@ export interface Parts {
   spend: SpendCaps;
   /** fraud: prefix blocks; the sweeper announces those that ran out. */
   prefixBlocks: PrefixBlocks;
+  /** fraud: what the pumping rules of instances on one PostgreSQL or Redis share (none on SQLite). */
+  pumpingExchange: PumpingExchange | undefined;
 }
 
 declare module 'fastify' {

@@ -26,6 +26,7 @@ import { geoPermissions } from './migrations/0019-geo-permissions.js';
 import { spendCaps } from './migrations/0020-spend-caps.js';
 import { safeList } from './migrations/0021-safe-list.js';
 import { fraudDecisions } from './migrations/0022-fraud-decisions.js';
+import { fraudObservations } from './migrations/0023-fraud-observations.js';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, sqlitePath } from './database-url.js';
 import { WriteBatcher, type WriteWork } from './write-batcher.js';
@@ -149,6 +150,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-spend-caps': spendCaps,
   '0021-safe-list': safeList,
   '0022-fraud-decisions': fraudDecisions,
+  '0023-fraud-observations': fraudObservations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,7 +37,7 @@ import type {
   InboundNumberTable,
   SoundTable,
 } from './tables/channels.js';
-import type { FraudBlockTable, FraudDecisionTable, FraudSettingsTable, GeoRuleTable, SafeListTable, SpendCounterTable } from './tables/fraud.js';
+import type { FraudBlockTable, FraudDecisionTable, FraudObservationTable, FraudSettingsTable, GeoRuleTable, SafeListTable, SpendCounterTable } from './tables/fraud.js';
 
 export type * from './tables/accounts.js';
 export type * from './tables/verifications.js';
@@ -80,5 +80,6 @@ export interface Database {
   fraud_safe_list: SafeListTable;
   fraud_decisions: FraudDecisionTable;
   fraud_blocks: FraudBlockTable;
+  fraud_observations: FraudObservationTable;
   meta: MetaTable;
 }

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { settingsOf } from '../config/index.js';
 import type { App } from '../http/types.js';
@@ -17,6 +18,8 @@ import { durationMs, FRAUD_SETTINGS } from './settings.js';
 import { DecisionLog } from './decisions.js';
 import { PrefixBlocks } from './pumping/blocks.js';
 import { PumpingRecord } from './record.js';
+import { PumpingExchange } from './pumping/exchange.js';
+import { RedisFeed, REPLAY_MS, SqlFeed } from './pumping/feeds.js';
 
 /** Fraud and cost control: the safe list and geo permissions, asked by every start and resend before anything is written, and spend caps, charged with each paid send. */
 export const fraud = fp(
@@ -45,8 +48,11 @@ export const fraud = fp(
     const blocks = new PrefixBlocks(database, clock, f.blockDurations.map(durationMs), app.parts.events);
     app.parts.prefixBlocks = blocks;
     const decisions = new DecisionLog(database);
+    const engine = new PumpingEngine();
+    const fraudKey = app.core.derivedKey('fraud keys');
     const guard = new PumpingGuard({
-      engine: new PumpingEngine(),
+      engine,
+      hash: (value) => createHmac('sha256', fraudKey).update(value).digest('base64url').slice(0, 16),
       settingsOf: (accountId, serviceId) => fraudSettings.judging(accountId, serviceId),
       clock,
       countryApprovals: countryApprovals(app),
@@ -64,6 +70,7 @@ export const fraud = fp(
         });
     });
     app.parts.screen = new FraudScreen(safe, geo, guard);
+    app.parts.pumpingExchange = share(app, engine);
     // Counters of periods that ended more than a day ago are of no use to any cap; decisions and
     // ended blocks are kept as long as verifications.
     const keep = () => clock.now() - config.retention.days * 86_400_000;
@@ -72,6 +79,20 @@ export const fraud = fp(
   },
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );
+
+/** More than one instance may share the database or Redis: their engines count each other's traffic (exchange.ts). */
+function share(app: App, engine: PumpingEngine): PumpingExchange | undefined {
+  const { redis, database, logger } = app.core;
+  const origin = randomBytes(9).toString('base64url');
+  // Feed bookkeeping runs on the machine's time, whatever clock the rules judge by.
+  const feed = redis ? new RedisFeed(redis, origin, Date.now) : database.dialect === 'postgres' ? new SqlFeed(database, origin, Date.now) : undefined;
+  if (!feed) return undefined;
+  const exchange = new PumpingExchange(engine, feed, (err) => logger.warn({ err }, 'sharing the pumping rules’ observations failed'));
+  exchange.start();
+  app.addHook('preClose', () => exchange.stop());
+  app.core.sweep(() => feed.sweep(Date.now() - 2 * REPLAY_MS));
+  return exchange;
+}
 
 const COUNTRY_HISTORY_MS = 30 * 86_400_000;
 const COUNTRY_CACHE_MS = 5 * 60_000;

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** A geo permission: whether a scope (an account, one of its services, a channel of either) may send to a country. */
 export interface GeoRuleTable {
   account_id: string;
@@ -84,4 +86,12 @@ export interface FraudBlockTable {
   lifted_at: number | null;
   lifted_by: string | null;
   ended: number;
+}
+
+/** A batch of one instance's pumping-rule observations (JSON), for the others (see src/fraud/pumping/exchange.ts). */
+export interface FraudObservationTable {
+  seq: Generated<number>;
+  origin: string;
+  at: number;
+  data: string;
 }

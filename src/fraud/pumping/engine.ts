@@ -29,11 +29,21 @@ export interface Reason {
   detail: string;
 }
 
+/**
+ * What the engine counts, as instances share it: a start (`s`; `v` when its message went out),
+ * or an approval (`a`). Prefixes, not numbers; `ip` and `to` are keyed hashes where they came
+ * from the guard.
+ */
+export type Observation = { k: 's'; a: string; c: string; r: string; b: string; t: number; ip: string; to: string; p: number; at: number; v?: string } | { k: 'a'; v: string; at: number };
+
 export interface PumpingInput {
   accountId: string;
   /** E.164. */
   to: string;
+  /** What the destination is counted as among an address's destinations (a keyed hash of `to`); `to` itself if unset. */
+  toKey?: string | undefined;
   country: string;
+  /** The end user's address, or a keyed hash of it: only ever compared. */
   ip: string;
   /** The numbering plan's type of the number (libphonenumber's: MOBILE, PREMIUM_RATE, VOIP, …). */
   numberType?: string | undefined;
@@ -78,6 +88,7 @@ export class PumpingEngine {
   /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
   private maturing: Array<{ at: number; id: string }> = [];
   private head = 0;
+  private share: ((o: Observation) => void) | undefined;
   private readonly pending = new BoundedMap<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
@@ -134,26 +145,48 @@ export class PumpingEngine {
 
   /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
   record(input: PumpingInput, assessed: Assessment, sent: { verificationId: string } | undefined): void {
-    const { now } = input;
-    const a = this.accounts.getOr(input.accountId, () => new AccountStats());
     const p = assessed.prefixes;
-    const keys = assessed.keys as string[];
-    for (const stats of assessed.stats) stats.start(p.tail, input.ip, now);
-    a.all.start(p.tail, input.ip, now);
-    a.addresses.getOr(input.ip, () => new AddressStats()).start(input.to, now);
-    if (!sent) return;
-    if (input.priceMicros > 0) {
-      a.price.add(input.priceMicros, now);
-      a.priced.add(1, now);
-    }
-    this.pending.getOr(sent.verificationId, () => ({ accountId: input.accountId, keys, country: p.country, ip: input.ip, tail: p.tail, matured: false }));
-    this.maturing.push({ at: now, id: sent.verificationId });
-    // Past the bound the oldest are dropped (their sends never count for conversion).
-    if (this.maturing.length - this.head > PENDING_MAX) this.head += 1;
+    const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, b: p.block, t: p.tail, ip: input.ip, to: input.toKey ?? input.to, p: input.priceMicros, at: input.now };
+    if (sent) o.v = sent.verificationId;
+    this.apply(o, assessed.stats);
+    this.share?.(o);
   }
 
   /** A verification whose code was typed: its prefixes convert. */
   approved(verificationId: string, now: number): void {
+    const o: Observation = { k: 'a', v: verificationId, at: now };
+    this.apply(o);
+    this.share?.(o);
+  }
+
+  /** Hears what this instance observes, for the others (see exchange.ts). */
+  onObservation(share: (o: Observation) => void): void {
+    this.share = share;
+  }
+
+  /** Counts an observation: this instance's own, or one another instance shared. */
+  apply(o: Observation, stats?: readonly PrefixStats[]): void {
+    if (o.k === 'a') {
+      this.approve(o.v, o.at);
+      return;
+    }
+    const a = this.accounts.getOr(o.a, () => new AccountStats());
+    const keys = [`c:${o.c}`, `r:${o.r}`, `b:${o.b}`];
+    for (const s of stats ?? keys.map((k) => a.prefixes.getOr(k, () => new PrefixStats()))) s.start(o.t, o.ip, o.at);
+    a.all.start(o.t, o.ip, o.at);
+    a.addresses.getOr(o.ip, () => new AddressStats()).start(o.to, o.at);
+    if (o.v === undefined) return;
+    if (o.p > 0) {
+      a.price.add(o.p, o.at);
+      a.priced.add(1, o.at);
+    }
+    this.pending.getOr(o.v, () => ({ accountId: o.a, keys, country: o.c, ip: o.ip, tail: o.t, matured: false }));
+    this.maturing.push({ at: o.at, id: o.v });
+    // Past the bound the oldest are dropped (their sends never count for conversion).
+    if (this.maturing.length - this.head > PENDING_MAX) this.head += 1;
+  }
+
+  private approve(verificationId: string, now: number): void {
     const v = this.pending.get(verificationId);
     if (!v) return;
     const a = this.accounts.getOr(v.accountId, () => new AccountStats());

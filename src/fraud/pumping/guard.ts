@@ -44,6 +44,8 @@ export interface GuardParts {
   blocks: PrefixBlocks;
   decisions: DecisionLog;
   sink: EventSink | undefined;
+  /** A keyed hash: addresses and numbers are counted (and shared between instances) as these. */
+  hash: (value: string) => string;
 }
 
 /**
@@ -67,7 +69,7 @@ export class PumpingGuard {
     const [countryApprovals, blocked, priceMicros] = await Promise.all([p.countryApprovals(s.accountId, s.country), p.blocks.matching(s.accountId, s.to, now), s.price()]);
     // A block set in shadow mode stays a shadow one: it never refuses, whatever the mode is now.
     const block = blocked && (blocked.mode === 'enforce' || mode === 'shadow') ? blocked : undefined;
-    const input: PumpingInput = { accountId: s.accountId, to: s.to, country: s.country, ip: s.ip, numberType: s.numberType, priceMicros, now, countryApprovals };
+    const input: PumpingInput = { accountId: s.accountId, to: s.to, toKey: p.hash(s.to), country: s.country, ip: p.hash(s.ip), numberType: s.numberType, priceMicros, now, countryApprovals };
     const assessed = p.engine.assess(input);
     const over = block !== undefined || assessed.score >= threshold;
     const outcome: Outcome = !over ? 'allowed' : mode === 'enforce' ? 'refused' : 'shadow_refused';
