@@ -149,19 +149,21 @@ export function coerce(kind: SettingKind, raw: unknown, where: string, problems:
       return items.map((x) => x.trim()).filter((x) => x.length > 0);
     }
     case 'rule': {
-      let points: number, durationSec: number;
+      let points: number, durationSec: number, window: unknown;
       if (typeof text === 'object' && text !== null && 'points' in text) {
-        const r = text as { points: unknown; durationSec?: unknown; duration_s?: unknown };
-        [points, durationSec] = [Number(r.points), Number(r.durationSec ?? r.duration_s)];
+        const r = text as { points: unknown; durationSec?: unknown; duration_s?: unknown; window?: unknown };
+        [points, durationSec, window] = [Number(r.points), Number(r.durationSec ?? r.duration_s), r.window];
       } else {
-        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(String(text));
-        if (!m) return void problems.push(`${where} must look like points/seconds (e.g. 5/600)${got(raw)}`);
-        [points, durationSec] = [Number(m[1]), Number(m[2])];
+        // `points/seconds`, optionally `s` after the seconds and the window: `1000/60s sliding`.
+        const m = /^(\d+)\s*\/\s*(\d+)\s*s?(?:\s+(\S+))?$/.exec(String(text));
+        if (!m) return void problems.push(`${where} must look like points/seconds (e.g. 5/600, or 1000/60 sliding for a sliding window)${got(raw)}`);
+        [points, durationSec, window] = [Number(m[1]), Number(m[2]), m[3]];
       }
       if (!Number.isSafeInteger(points) || points < 0 || !Number.isSafeInteger(durationSec) || durationSec < 1) {
         return void problems.push(`${where} needs whole points ≥ 0 and seconds ≥ 1`);
       }
-      return { points, durationSec };
+      // Left out when not given, so the loader can fill in the setting's default window.
+      return window === undefined ? { points, durationSec } : { points, durationSec, window };
     }
     case 'magic':
       return magic(where, text, problems);
@@ -207,8 +209,8 @@ export function envText(kind: SettingKind, value: unknown): string | undefined {
     case 'list':
       return (value as string[]).join(',');
     case 'rule': {
-      const r = value as { points: number; durationSec: number };
-      return `${r.points}/${r.durationSec}`;
+      const r = value as { points: number; durationSec: number; window?: string };
+      return `${r.points}/${r.durationSec}${r.window ? ` ${r.window}` : ''}`;
     }
     case 'magic':
       return (value as Array<{ to: string; code: string; outcome: string }>).map((m) => `${m.to}:${m.code}:${m.outcome}`).join(',');

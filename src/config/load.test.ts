@@ -74,6 +74,21 @@ describe('loading settings from their schemas', () => {
     expect(c.net.level).toBe('high');
   });
 
+  it('reads a rule’s window after it, and keeps the setting’s default window when none is written', () => {
+    const windowed = defineSettings({
+      name: 'windowed',
+      settings: { 'limits.start': setting.rule({ env: 'T_START', description: 'start' }, { points: 9, durationSec: 60, window: 'sliding' }) },
+    });
+    const start = (env: Record<string, string>) => settingsOf(loadSettings([CORE, windowed], env), windowed).limits.start;
+    expect(start({})).toEqual({ points: 9, durationSec: 60, window: 'sliding' });
+    expect(start({ T_START: '20/30' })).toEqual({ points: 20, durationSec: 30, window: 'sliding' });
+    expect(start({ T_START: '20/30s fixed' })).toEqual({ points: 20, durationSec: 30, window: 'fixed' });
+    expect(start({ VERITY_CONFIG: fileWith({ limits: { start: { points: 4, durationSec: 10 } } }) })).toEqual({ points: 4, durationSec: 10, window: 'sliding' });
+    expect(settingsOf(load({ T_LIMIT: '7/60 sliding' }), CORE).limits.send).toEqual({ points: 7, durationSec: 60, window: 'sliding' });
+    expect(problemsOf({ T_LIMIT: '7/60 rolling' })).toEqual(['T_LIMIT.window must be one of fixed, sliding']);
+    expect(settingsTable([windowed])).toContain('| `T_START` | `limits.start` | `9/60 sliding` | start |');
+  });
+
   it('refuses a value outside its bounds, naming the variable and the bounds', () => {
     expect(problemsOf({ T_PORT: '70000' })).toEqual(['T_PORT must be between 0 and 65535']);
     expect(problemsOf({ T_RETRIES: '0' })).toEqual(['T_RETRIES must be ≥ 1']);
@@ -117,7 +132,7 @@ describe('loading settings from their schemas', () => {
       'T_PORT (port) must be an integer, got "x"',
       'T_LEVEL must be one of low, high',
       'T_FAKE: unknown key "colour"; one of size, shape',
-      'T_LIMIT (limits.send) must look like points/seconds (e.g. 5/600), got "five"',
+      'T_LIMIT (limits.send) must look like points/seconds (e.g. 5/600, or 1000/60 sliding for a sliding window), got "five"',
       'T_RULES (rules) must be JSON',
       'T_RETRIES above 10 needs T_DEBUG',
     ]);

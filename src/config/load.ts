@@ -95,6 +95,10 @@ export function loadSettings(modules: readonly SettingsModule[], env: NodeJS.Pro
       value = raw === '' && kind === 'list' && s.default !== undefined ? [] : structuredClone(s.default as unknown);
     } else {
       value = coerce(kind, raw, `${s['x-env']}${s['x-env-only'] ? '' : ` (${row.key})`}`, problems, s['x-secret'] === true);
+      // A rule given without a window keeps its setting's default one: a new budget for a
+      // sliding limit (LIMIT_START_PER_ACCOUNT=2000/60) does not turn it into a fixed one.
+      const dfltWindow = kind === 'rule' ? (s.default as { window?: string } | undefined)?.window : undefined;
+      if (dfltWindow && value !== undefined && !('window' in (value as object))) value = { ...(value as object), window: dfltWindow };
       if (value !== undefined) {
         const schema = valueSchema(s);
         if (kind === 'json') value = Value.Default(schema, s['x-convert'] ? Value.Convert(schema, value) : value);

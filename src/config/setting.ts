@@ -66,7 +66,12 @@ function required<T extends TSchema>(kind: SettingKind, schema: T, o: SettingOpt
 type Bounds = { minimum?: number; maximum?: number };
 type StringRules = { pattern?: string; minLength?: number };
 
-export const RuleSchema = Type.Object({ points: Type.Integer({ minimum: 0 }), durationSec: Type.Integer({ minimum: 1 }) });
+export const RuleSchema = Type.Object({
+  points: Type.Integer({ minimum: 0 }),
+  durationSec: Type.Integer({ minimum: 1 }),
+  /** How the limit counts (src/limits/limiter.ts); unset: the setting's default, else `fixed`. */
+  window: Type.Optional(Type.Union([Type.Literal('fixed'), Type.Literal('sliding')])),
+});
 export const MagicSchema = Type.Array(
   Type.Object({
     to: Type.String({ minLength: 1 }),

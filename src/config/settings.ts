@@ -83,7 +83,7 @@ export const CORE_SETTINGS = defineSettings({
     'verification.locale': setting.string({ env: 'DEFAULT_LOCALE', description: 'Message language when neither the request nor the service names one: `en`, `pt-BR`, `es`, `ru`, `id`.' }, 'en'),
     'limits.store': setting.oneOf({ env: 'LIMITS_STORE', description: '`auto` (Redis when `REDIS_URL` is set, else the database kind), `memory`, `sqlite`, `postgres` or `redis`.' }, STORES, 'auto'),
     'limits.sendPerDestination': setting.rule(
-      { env: 'LIMIT_SEND_PER_DESTINATION', description: 'Sends to one phone number or address: `points/seconds` (`0/…` disables).' },
+      { env: 'LIMIT_SEND_PER_DESTINATION', description: 'Sends to one phone number or address: `points/seconds` (`0/…` disables; `5/600 sliding` for a sliding window).' },
       { points: 5, durationSec: 600 },
     ),
     'limits.guessPerDestination': setting.rule(
@@ -94,8 +94,15 @@ export const CORE_SETTINGS = defineSettings({
       },
       { points: 10, durationSec: 3600 },
     ),
-    'limits.startPerIp': setting.rule({ env: 'LIMIT_START_PER_IP', description: 'Verification starts from one client IP.' }, { points: 100, durationSec: 60 }),
-    'limits.startPerAccount': setting.rule({ env: 'LIMIT_START_PER_ACCOUNT', description: 'Verification starts by one account.' }, { points: 1000, durationSec: 60 }),
+    'limits.startPerIp': setting.rule({ env: 'LIMIT_START_PER_IP', description: 'Verification starts from one client IP (`100/60 sliding` for a sliding window).' }, { points: 100, durationSec: 60 }),
+    'limits.startPerAccount': setting.rule(
+      {
+        env: 'LIMIT_START_PER_ACCOUNT',
+        description:
+          'Verification starts by one account over any span of that many seconds: a sliding window, estimated from this window’s count and the previous one’s, so a budget neither doubles across a window boundary nor refuses everyone until the window ends (`1000/60 fixed`: windows that reset all at once).',
+      },
+      { points: 1000, durationSec: 60, window: 'sliding' },
+    ),
     idempotencyTtlS: setting.int({ env: 'IDEMPOTENCY_TTL_S', description: 'How long an `Idempotency-Key` replays its first response, seconds.' }, 86_400),
     'sandbox.magic': setting.magic(
       { env: 'MAGIC_NUMBERS', description: 'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits.' },
@@ -211,6 +218,8 @@ export const CORE_SETTINGS = defineSettings({
   check: (c) => {
     const problems: string[] = [];
     if (c.limits.store === 'redis' && !c.redisUrl) problems.push('LIMITS_STORE=redis needs REDIS_URL');
+    // Wrong codes are counted in the main database, always over an exact sliding window.
+    if (c.limits.guessPerDestination.window === 'fixed') problems.push('LIMIT_GUESS_PER_DESTINATION is always a sliding window; drop "fixed"');
     if (c.delivery.backoffMaxMs < c.delivery.backoffMs) problems.push('DELIVERY_BACKOFF_MAX_MS must be at least DELIVERY_BACKOFF_MS');
     if (c.webhooks.backoffMaxMs < c.webhooks.backoffMs) problems.push('WEBHOOK_BACKOFF_MAX_MS must be at least WEBHOOK_BACKOFF_MS');
     if (c.radius.port !== undefined && !c.radius.secret) problems.push('RADIUS_PORT needs RADIUS_SECRET');

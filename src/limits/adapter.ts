@@ -3,9 +3,13 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LimitResult, LimitRule, Limiter } from './limiter.js';
 
-/** What each store module provides; index.ts adds validation, caching and disabled rules. */
+/**
+ * What each store module provides: its rate-limiter-flexible instance counting `points` per
+ * `durationSec` under `name`, opened once per name. index.ts picks the window kind over it and
+ * adds validation, caching and disabled rules.
+ */
 export interface StoreBackend {
-  create(name: string, rule: LimitRule): Limiter;
+  open(name: string, budget: { points: number; durationSec: number }): BackendSource;
   close(): Promise<void>;
 }
 
@@ -21,12 +25,12 @@ export const SWEEP_INTERVAL_MS = 5 * 60_000;
 // does the same so they stay interchangeable.
 const MAX_RAW_KEY_LENGTH = 128;
 
-function storeKey(key: string): string {
+export function storeKey(key: string): string {
   if (key.length <= MAX_RAW_KEY_LENGTH) return key;
   return `sha256:${createHash('sha256').update(key).digest('hex')}`;
 }
 
-function checkPoints(points: number): void {
+export function checkPoints(points: number): void {
   if (!Number.isInteger(points) || points <= 0) {
     throw new RangeError(`points must be a positive integer, got ${points}`);
   }
@@ -54,14 +58,28 @@ export function eagerRetrying<T>(make: () => Promise<T>): () => Promise<T> {
   return get;
 }
 
-export function adaptRateLimiter(rule: LimitRule, backend: BackendSource): Limiter {
-  const refused = (msBeforeNext: number): LimitResult => ({
-    allowed: false,
-    remaining: 0,
-    // A refusal always asks the caller to wait, even when the window ends this very millisecond.
-    retryAfterMs: Math.max(Math.ceil(msBeforeNext), 1),
-  });
+export function refused(msBeforeNext: number): LimitResult {
+  // A refusal always asks the caller to wait, even when the window ends this very millisecond.
+  return { allowed: false, remaining: 0, retryAfterMs: Math.max(Math.ceil(msBeforeNext), 1) };
+}
 
+/**
+ * Gives `points` back to `key` without taking it below zero; returns the points it could not
+ * give back. Rewarding a key whose window expired (or never existed) opens a new window below
+ * zero, which would grant more than the rule's points. The overshoot is added back with an
+ * atomic increment rather than a delete, so consumes racing with this reward are not lost;
+ * capping it at our own `points` keeps two racing rewards from both correcting the same overshoot.
+ */
+export async function giveBack(limiter: RateLimiterAbstract, key: string, points: number): Promise<number> {
+  const res = await limiter.reward(key, points);
+  if (res.consumedPoints >= 0) return 0;
+  const over = Math.min(points, -res.consumedPoints);
+  await limiter.penalty(key, over);
+  return over;
+}
+
+/** A fixed window: rate-limiter-flexible's own counting, `rule.points` per window. */
+export function adaptRateLimiter(rule: LimitRule, backend: BackendSource): Limiter {
   return {
     async consume(key, points = 1) {
       checkPoints(points);
@@ -79,14 +97,7 @@ export function adaptRateLimiter(rule: LimitRule, backend: BackendSource): Limit
 
     async reward(key, points = 1) {
       checkPoints(points);
-      const limiter = await backend();
-      const k = storeKey(key);
-      const res = await limiter.reward(k, points);
-      // Rewarding a key whose window expired (or never existed) opens a new window below zero,
-      // which would grant more than `points`. Add the overshoot back with an atomic increment
-      // rather than deleting, so consumes racing with this reward are not lost; capping at our
-      // own `points` keeps two racing rewards from both correcting the same overshoot.
-      if (res.consumedPoints < 0) await limiter.penalty(k, Math.min(points, -res.consumedPoints));
+      await giveBack(await backend(), storeKey(key), points);
     },
 
     async peek(key) {

@@ -1,12 +1,13 @@
-import { disabledLimiter } from './adapter.js';
+import { adaptRateLimiter, disabledLimiter } from './adapter.js';
 import type { StoreBackend } from './adapter.js';
-import type { LimitRule, Limiter, LimiterFactory, LimiterStore } from './limiter.js';
+import type { LimitRule, LimitWindow, Limiter, LimiterFactory, LimiterStore } from './limiter.js';
 import { openMemoryStore } from './memory-limiter.js';
 import { openPostgresStore } from './postgres-limiter.js';
 import { openRedisStore } from './redis-limiter.js';
+import { counterBudget, slidingWindow } from './sliding-window.js';
 import { openSqliteStore } from './sqlite-limiter.js';
 
-export type { LimitResult, LimitRule, Limiter, LimiterFactory, LimiterStore } from './limiter.js';
+export type { LimitResult, LimitRule, LimitWindow, Limiter, LimiterFactory, LimiterStore } from './limiter.js';
 
 // The name ends up in an SQL identifier ('verity_limits_' + name, 63 bytes max in PostgreSQL),
 // so it is restricted to lowercase letters, digits and '_', which need no quoting anywhere.
@@ -18,7 +19,12 @@ function checkName(name: string): void {
   }
 }
 
+const WINDOWS: readonly LimitWindow[] = ['fixed', 'sliding'];
+
 function checkRule(name: string, rule: LimitRule): void {
+  if (rule.window !== undefined && !WINDOWS.includes(rule.window)) {
+    throw new RangeError(`limiter ${name}: window must be ${WINDOWS.join(' or ')}, got ${JSON.stringify(rule.window)}`);
+  }
   if (rule.points <= 0) return;
   // Redis expires keys in whole seconds and counts whole points; requiring integers keeps
   // every store behaving the same.
@@ -47,12 +53,24 @@ function openStore(store: LimiterStore): StoreBackend {
   }
 }
 
+/** The rule with its defaults filled in, as the factory compares and keeps it. */
+function normalized(rule: LimitRule): Required<LimitRule> {
+  return { points: rule.points, durationSec: rule.durationSec, window: rule.window ?? 'fixed' };
+}
+
+function build(backend: StoreBackend, name: string, rule: Required<LimitRule>): Limiter {
+  if (rule.points <= 0) return disabledLimiter();
+  // One counter per window, read again as the previous one: see sliding-window.ts.
+  if (rule.window === 'sliding') return slidingWindow(rule, backend.open(name, counterBudget(rule)));
+  return adaptRateLimiter(rule, backend.open(name, rule));
+}
+
 export async function createLimiterFactory(store: LimiterStore): Promise<LimiterFactory> {
   const backend = openStore(store);
   // Creating a name twice returns the same limiter: the memory store keeps counters per
   // instance, so without this it would silently split one budget in two where the shared
   // stores would not.
-  const created = new Map<string, { rule: LimitRule; limiter: Limiter }>();
+  const created = new Map<string, { rule: Required<LimitRule>; limiter: Limiter }>();
   let closing: Promise<void> | undefined;
 
   return {
@@ -60,15 +78,15 @@ export async function createLimiterFactory(store: LimiterStore): Promise<Limiter
       if (closing) throw new Error(`limiter factory is closed (creating ${name})`);
       checkName(name);
       checkRule(name, rule);
+      const wanted = normalized(rule);
       const existing = created.get(name);
       if (existing) {
-        if (existing.rule.points === rule.points && existing.rule.durationSec === rule.durationSec) {
-          return existing.limiter;
-        }
+        const { points, durationSec, window } = existing.rule;
+        if (points === wanted.points && durationSec === wanted.durationSec && window === wanted.window) return existing.limiter;
         throw new Error(`limiter ${name} already exists with a different rule`);
       }
-      const limiter = rule.points <= 0 ? disabledLimiter() : backend.create(name, rule);
-      created.set(name, { rule: { points: rule.points, durationSec: rule.durationSec }, limiter });
+      const limiter = build(backend, name, wanted);
+      created.set(name, { rule: wanted, limiter });
       return limiter;
     },
     close() {

@@ -1,9 +1,17 @@
 import type { Pool } from 'pg';
 import type { Redis } from 'ioredis';
 
+/**
+ * `fixed`: the count resets when each window of durationSec ends. `sliding`: the count over the
+ * last durationSec is estimated from the current and previous windows (sliding-window.ts), so
+ * a budget neither doubles across a window boundary nor refuses everyone until the window ends.
+ */
+export type LimitWindow = 'fixed' | 'sliding';
+
 export interface LimitRule {
   points: number;
   durationSec: number;
+  window?: LimitWindow; // default 'fixed'
 } // points <= 0 means the limit is disabled (always allowed)
 
 export interface LimitResult {

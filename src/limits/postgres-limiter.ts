@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { adaptRateLimiter, eagerRetrying, SWEEP_INTERVAL_MS } from './adapter.js';
+import { eagerRetrying, SWEEP_INTERVAL_MS } from './adapter.js';
 import type { StoreBackend } from './adapter.js';
 
 // One table per limiter name. rate-limiter-flexible names its prepared statements after the
@@ -19,7 +19,7 @@ export function openPostgresStore(pool: Pool): StoreBackend {
   sweeper.unref();
 
   return {
-    create(name, rule) {
+    open(name, budget) {
       const tableName = PG_TABLE_PREFIX + name;
       const backend = eagerRetrying(
         () =>
@@ -33,8 +33,8 @@ export function openPostgresStore(pool: Pool): StoreBackend {
                 storeType: 'pool',
                 tableName,
                 keyPrefix: '', // the table already namespaces the keys, and key is varchar(255)
-                points: rule.points,
-                duration: rule.durationSec,
+                points: budget.points,
+                duration: budget.durationSec,
                 clearExpiredByTimeout: false,
               },
               (err) => (err ? reject(err) : resolve(limiter)),
@@ -42,7 +42,7 @@ export function openPostgresStore(pool: Pool): StoreBackend {
           }),
       );
       tables.add(tableName);
-      return adaptRateLimiter(rule, backend);
+      return backend;
     },
     async close() {
       clearInterval(sweeper);

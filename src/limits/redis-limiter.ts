@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { adaptRateLimiter } from './adapter.js';
 import type { StoreBackend } from './adapter.js';
 
 export const REDIS_KEY_PREFIX = 'verity_limits:';
@@ -11,18 +10,18 @@ export const REDIS_KEY_PREFIX = 'verity_limits:';
  */
 export function openRedisStore(client: Redis): StoreBackend {
   return {
-    create(name, rule) {
+    open(name, budget) {
       const limiter = new RateLimiterRedis({
         storeClient: client,
         // false selects the ioredis code path (defineCommand Lua script, lowercase pttl);
         // true is for node-redis v4+.
         useRedisPackage: false,
         keyPrefix: REDIS_KEY_PREFIX + name,
-        points: rule.points,
-        duration: rule.durationSec,
+        points: budget.points,
+        duration: budget.durationSec,
       });
       const ready = Promise.resolve(limiter);
-      return adaptRateLimiter(rule, () => ready);
+      return () => ready;
     },
     async close() {},
   };

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { RateLimiterSQLite } from 'rate-limiter-flexible';
-import { adaptRateLimiter, eagerRetrying, SWEEP_INTERVAL_MS } from './adapter.js';
+import { eagerRetrying, SWEEP_INTERVAL_MS } from './adapter.js';
 import type { StoreBackend } from './adapter.js';
 
 export const SQLITE_TABLE_PREFIX = 'verity_limits_';
@@ -31,7 +31,7 @@ export function openSqliteStore(path: string): StoreBackend {
   sweeper.unref();
 
   return {
-    create(name, rule) {
+    open(name, budget) {
       const tableName = SQLITE_TABLE_PREFIX + name;
       const backend = eagerRetrying(
         () =>
@@ -44,8 +44,8 @@ export function openSqliteStore(path: string): StoreBackend {
                 storeType: 'better-sqlite3',
                 tableName,
                 keyPrefix: '', // the table already namespaces the keys
-                points: rule.points,
-                duration: rule.durationSec,
+                points: budget.points,
+                duration: budget.durationSec,
                 clearExpiredByTimeout: false,
               },
               (err) => (err ? reject(err) : resolve(limiter)),
@@ -53,7 +53,7 @@ export function openSqliteStore(path: string): StoreBackend {
           }),
       );
       tables.add(tableName);
-      return adaptRateLimiter(rule, backend);
+      return backend;
     },
     async close() {
       clearInterval(sweeper);
