@@ -1,10 +1,11 @@
 import { type NumberPrefixes, prefixesOf } from './prefixes.js';
 import { BoundedMap } from '../../lib/bounded-map.js';
-import { AddressStats, PrefixStats } from './stats.js';
+import { AddressStats, BlockStats, PrefixStats } from './stats.js';
 import { Decay } from './decay.js';
 
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 /** How long after a send its code may still be on its way to being typed: it counts for conversion after this. */
 export const GRACE_MS = 60_000;
 /** Accounts one instance keeps statistics for; prefixes and addresses per account. */
@@ -25,9 +26,12 @@ export interface Reason {
   /** 0 to 1. */
   strength: number;
   points: number;
-  /** What was measured, in words (no full number, no address). */
-  detail: string;
+  /** What was measured, in words (no full number, no address): put together only when it is shown. */
+  describe: () => string;
 }
+
+/** Reasons as a decision shows them. */
+export const explained = (reasons: readonly Reason[]) => reasons.map((r) => ({ signal: r.signal, strength: r.strength, points: r.points, detail: r.describe() }));
 
 /**
  * What the engine counts, as instances share it: a start (`s`; `v` when its message went out),
@@ -59,49 +63,71 @@ export interface Assessment {
   prefixes: NumberPrefixes;
   /** The narrowest prefix the signals point at: the block for a walk through it, else the range. */
   prefix: string;
-  /** The statistics it read (country, range, block), which `record` adds the start to. */
-  readonly stats: readonly PrefixStats[];
-  readonly keys: readonly string[];
+  /** The statistics it read (country, range; block), which `record` adds the start to; undefined where there were none yet. */
+  readonly stats: readonly [PrefixStats | undefined, PrefixStats | undefined, BlockStats | undefined];
 }
+
+const NONE = new PrefixStats();
+const NO_BLOCK = new BlockStats();
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 class AccountStats {
-  readonly prefixes = new BoundedMap<PrefixStats>(PREFIXES_MAX);
+  /** Countries (at most a few hundred) and ranges. */
+  readonly countries = new Map<string, PrefixStats>();
+  readonly ranges = new BoundedMap<PrefixStats>(PREFIXES_MAX);
+  readonly blocks = new BoundedMap<BlockStats>(PREFIXES_MAX);
   readonly addresses = new BoundedMap<AddressStats>(PREFIXES_MAX);
-  readonly all = new PrefixStats();
+  /** The account's sends whose code had time to be typed, and approvals: its own conversion. */
+  readonly sent = new Decay(HOUR);
+  readonly approved = new Decay(HOUR);
   readonly price = new Decay(DAY);
   readonly priced = new Decay(DAY);
   /** Countries with an approval since this instance started. */
   readonly converted = new Set<string>();
 }
 
+/** A send waiting for its approval, or for its grace to end: the statistics it counts in, held directly. */
+interface Pending {
+  at: number;
+  id: string;
+  account: AccountStats;
+  country: PrefixStats;
+  range: PrefixStats;
+  block: BlockStats;
+  address: AddressStats;
+  countryCode: string;
+  tail: number;
+  matured: boolean;
+}
+
 /**
  * The pumping rules: what an account's recent starts say about one more. Each signal is measured
  * against the account's own history, so a new account is judged by how its first minutes look: a
  * burst into a country it never converted in, with no codes typed, is the pattern; users from a
- * new country who type their codes are not. The state is this instance's; `score` is 0 to 100.
+ * new country who type their codes are not. The state is this instance's, with what the others
+ * share (exchange.ts); `score` is 0 to 100.
  */
 export class PumpingEngine {
   private readonly accounts = new BoundedMap<AccountStats>(ACCOUNTS_MAX);
-  /** Sends waiting for their grace to end, oldest first, and the verifications they belong to. */
-  private maturing: Array<{ at: number; id: string }> = [];
+  /** Sends waiting for their grace to end, oldest first. */
+  private maturing: Pending[] = [];
   private head = 0;
   private share: ((o: Observation) => void) | undefined;
-  private readonly pending = new BoundedMap<{ accountId: string; keys: string[]; country: string; ip: string; tail: number; matured: boolean }>(PENDING_MAX);
+  private readonly pending = new BoundedMap<Pending>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
     const { now } = input;
     this.mature(now);
     const a = this.accounts.getOr(input.accountId, () => new AccountStats());
     const p = prefixesOf(input.to, input.country);
-    const keys = [`c:${p.country}`, `r:${p.range}`, `b:${p.block}`];
-    const [country, range, block] = keys.map((k) => a.prefixes.getOr(k, () => new PrefixStats())) as [PrefixStats, PrefixStats, PrefixStats];
+    // Read only: a prefix nobody started into has nothing to say, and is made when a start is recorded.
+    const found = [a.countries.get(p.country), a.ranges.get(p.range), a.blocks.get(p.block)] as const;
+    const [country, range, block] = [found[0] ?? NONE, found[1] ?? NONE, found[2] ?? NO_BLOCK];
     const reasons: Reason[] = [];
-    // The words are put together only for the signals that count.
-    const add = (signal: SignalName, strength: number, detail: () => string) => {
-      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), detail: detail() });
+    const add = (signal: SignalName, strength: number, describe: () => string) => {
+      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), describe });
     };
 
     const type = input.numberType;
@@ -112,7 +138,7 @@ export class PumpingEngine {
 
     // Conversion: approvals over sends whose code had time to be typed, against the account's own
     // rate, with a prior worth five sends so a few samples do not swing it.
-    const base = (a.all.approved.value(now) + 2 * 0.7) / (a.all.sent.value(now) + 2);
+    const base = (a.approved.value(now) + 2 * 0.7) / (a.sent.value(now) + 2);
     const conversion = (s: PrefixStats) => {
       const sent = s.sent.value(now);
       const approved = s.approved.value(now);
@@ -128,35 +154,46 @@ export class PumpingEngine {
 
     if (input.countryApprovals === 0 && !a.converted.has(p.country)) add('new_country', 1, () => `no approval to ${p.country} in the account's last 30 days`);
 
-    // Many addresses into one range that nobody converts in, or many destinations from one address.
-    const addresses = range.addresses(now);
-    const spread = range.approved.value(now) < 0.5 ? clamp((addresses - 4) / 10) : 0;
+    // Many addresses into a range that nobody converts in (rotating addresses). Into a whole country
+    // too, once the account converts somewhere: before any code was typed, a launch to a country
+    // looks like an attack on it, and only the range, where attacks concentrate, is judged.
+    const unconverted = (s: PrefixStats) => (s.approved.value(now) < 0.5 ? s.addresses(now) : 0);
+    const inRange = unconverted(range);
+    const inCountry = a.approved.value(now) >= 0.5 ? unconverted(country) : 0;
+    const addresses = Math.max(inRange, inCountry);
+    const spread = Math.max(clamp((inRange - 4) / 10), clamp((inCountry - 3) / 7));
     // An address whose users type their codes (an app's own server, an office) asks for many.
     const from = a.addresses.get(input.ip);
     const fanout = from && from.approved.value(now) < 0.5 ? clamp((from.count(now) - 3) / 7) : 0;
-    add('addresses', Math.max(spread, fanout), () => `${addresses} addresses into the range lately; this one asked for ${from?.count(now) ?? 0} destinations`);
+    add(
+      'addresses',
+      Math.max(spread, fanout),
+      () => `${addresses} addresses into the country or range lately, none of whose codes was typed; this one asked for ${from?.count(now) ?? 0} destinations`,
+    );
 
     const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
     if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
 
     const score = Math.min(100, Math.round(reasons.reduce((s, r) => s + r.points, 0)));
-    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: [country, range, block], keys };
+    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found };
   }
 
   /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
   record(input: PumpingInput, assessed: Assessment, sent: { verificationId: string } | undefined): void {
     const p = assessed.prefixes;
-    const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, b: p.block, t: p.tail, ip: input.ip, to: input.toKey ?? input.to, p: input.priceMicros, at: input.now };
-    if (sent) o.v = sent.verificationId;
-    this.apply(o, assessed.stats);
-    this.share?.(o);
+    const to = input.toKey ?? input.to;
+    this.started(input.accountId, p.country, p.range, p.block, p.tail, input.ip, to, input.priceMicros, input.now, sent?.verificationId, assessed.stats);
+    if (this.share) {
+      const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, b: p.block, t: p.tail, ip: input.ip, to, p: input.priceMicros, at: input.now };
+      if (sent) o.v = sent.verificationId;
+      this.share(o);
+    }
   }
 
   /** A verification whose code was typed: its prefixes convert. */
   approved(verificationId: string, now: number): void {
-    const o: Observation = { k: 'a', v: verificationId, at: now };
-    this.apply(o);
-    this.share?.(o);
+    this.approve(verificationId, now);
+    this.share?.({ k: 'a', v: verificationId, at: now });
   }
 
   /** Hears what this instance observes, for the others (see exchange.ts). */
@@ -164,24 +201,46 @@ export class PumpingEngine {
     this.share = share;
   }
 
-  /** Counts an observation: this instance's own, or one another instance shared. */
-  apply(o: Observation, stats?: readonly PrefixStats[]): void {
-    if (o.k === 'a') {
-      this.approve(o.v, o.at);
-      return;
+  /** Counts what another instance observed. */
+  apply(o: Observation): void {
+    if (o.k === 'a') this.approve(o.v, o.at);
+    else this.started(o.a, o.c, o.r, o.b, o.t, o.ip, o.to, o.p, o.at, o.v, undefined);
+  }
+
+  private started(
+    accountId: string,
+    c: string,
+    r: string,
+    b: string,
+    tail: number,
+    ip: string,
+    to: string,
+    price: number,
+    at: number,
+    sent: string | undefined,
+    stats: Assessment['stats'] | undefined,
+  ): void {
+    const a = this.accounts.getOr(accountId, () => new AccountStats());
+    let country = stats?.[0] ?? a.countries.get(c);
+    if (!country) {
+      country = new PrefixStats();
+      a.countries.set(c, country);
     }
-    const a = this.accounts.getOr(o.a, () => new AccountStats());
-    const keys = [`c:${o.c}`, `r:${o.r}`, `b:${o.b}`];
-    for (const s of stats ?? keys.map((k) => a.prefixes.getOr(k, () => new PrefixStats()))) s.start(o.t, o.ip, o.at);
-    a.all.start(o.t, o.ip, o.at);
-    a.addresses.getOr(o.ip, () => new AddressStats()).start(o.to, o.at);
-    if (o.v === undefined) return;
-    if (o.p > 0) {
-      a.price.add(o.p, o.at);
-      a.priced.add(1, o.at);
+    const range = stats?.[1] ?? a.ranges.getOr(r, () => new PrefixStats());
+    const block = stats?.[2] ?? a.blocks.getOr(b, () => new BlockStats());
+    country.start(ip, at);
+    range.start(ip, at);
+    block.start(tail, at);
+    const address = a.addresses.getOr(ip, () => new AddressStats());
+    address.start(to, at);
+    if (sent === undefined) return;
+    if (price > 0) {
+      a.price.add(price, at);
+      a.priced.add(1, at);
     }
-    this.pending.getOr(o.v, () => ({ accountId: o.a, keys, country: o.c, ip: o.ip, tail: o.t, matured: false }));
-    this.maturing.push({ at: o.at, id: o.v });
+    const v: Pending = { at, id: sent, account: a, country, range, block, address, countryCode: c, tail, matured: false };
+    this.pending.set(sent, v);
+    this.maturing.push(v);
     // Past the bound the oldest are dropped (their sends never count for conversion).
     if (this.maturing.length - this.head > PENDING_MAX) this.head += 1;
   }
@@ -189,25 +248,21 @@ export class PumpingEngine {
   private approve(verificationId: string, now: number): void {
     const v = this.pending.get(verificationId);
     if (!v) return;
-    const a = this.accounts.getOr(v.accountId, () => new AccountStats());
     // An approval inside the grace counts its send at once, so the rate stays at most one.
     if (!v.matured) this.count(v, now);
-    for (const k of v.keys) {
-      const stats = a.prefixes.getOr(k, () => new PrefixStats());
-      stats.approved.add(1, now);
-      stats.approvedTail(v.tail);
-    }
-    a.all.approved.add(1, now);
-    a.addresses.get(v.ip)?.approved.add(1, now);
-    a.converted.add(v.country);
+    v.country.approved.add(1, now);
+    v.range.approved.add(1, now);
+    v.block.approvedTail(v.tail);
+    v.account.approved.add(1, now);
+    v.address.approved.add(1, now);
+    v.account.converted.add(v.countryCode);
   }
 
   private mature(now: number): void {
-    while (this.head < this.maturing.length && (this.maturing[this.head] as { at: number }).at <= now - GRACE_MS) {
-      const m = this.maturing[this.head] as { at: number; id: string };
+    while (this.head < this.maturing.length && (this.maturing[this.head] as Pending).at <= now - GRACE_MS) {
+      const v = this.maturing[this.head] as Pending;
       this.head += 1;
-      const v = this.pending.get(m.id);
-      if (v && !v.matured) this.count(v, now);
+      if (!v.matured) this.count(v, now);
     }
     // The consumed front is cut away now and then, not one entry at a time.
     if (this.head > 1024 && this.head * 2 > this.maturing.length) {
@@ -216,10 +271,10 @@ export class PumpingEngine {
     }
   }
 
-  private count(v: { accountId: string; keys: string[]; matured: boolean }, now: number): void {
+  private count(v: Pending, now: number): void {
     v.matured = true;
-    const a = this.accounts.getOr(v.accountId, () => new AccountStats());
-    for (const k of v.keys) a.prefixes.getOr(k, () => new PrefixStats()).sent.add(1, now);
-    a.all.sent.add(1, now);
+    v.country.sent.add(1, now);
+    v.range.sent.add(1, now);
+    v.account.sent.add(1, now);
   }
 }
