@@ -32,7 +32,7 @@ export class BoundedMap<V> {
     this.older.delete(key);
   }
 
-  private set(key: string, v: V): void {
+  set(key: string, v: V): void {
     if (this.newer.size >= this.max / 2) {
       this.older = this.newer;
       this.newer = new Map();

@@ -7,13 +7,13 @@ import type { ClassFigures, PumpingReport } from '../../sim/tally.js';
 import { type PlannedStart, planPumping, type TrafficClass } from '../../sim/traffic.js';
 
 /**
- * The attacks at their full rates for a shorter run: 60 s of starts, then up to 30 s of people
+ * The attacks at their full rates for a shorter run: 70 s of starts, then up to 30 s of people
  * typing their codes. The burst's share refused depends on its size (the first few starts into a
  * new country get through before its addresses and volume tell), so it keeps its 25 a second, for
- * 42 s; the slow walk makes 20 starts. The seed fixes the traffic, so only the server's answers
+ * 49 s; the slow walk makes 20 starts. The seed fixes the traffic, so only the server's answers
  * vary from run to run.
  */
-const RUN = { seed: 1, durationS: 60, scale: 1 } as const;
+const RUN = { seed: 1, durationS: 70, scale: 1 } as const;
 
 const of = (plan: readonly PlannedStart[], cls: TrafficClass) => plan.filter((p) => p.cls === cls);
 
