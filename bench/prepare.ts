@@ -46,3 +46,19 @@ export async function preparePending(base: string, authorization: string, count:
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return out;
 }
+
+/**
+ * The pumping rules on the start load. The load is one address starting random numbers whose codes
+ * nobody types, which the rules refuse; at threshold 100 the operator's starts are scored and
+ * recorded in full and none is refused. A second account has the rules off: the same load on it,
+ * in the same run, gives their cost. Returns that account's authorization.
+ */
+export async function fraudAccounts(base: string, authorization: string): Promise<string> {
+  await call(`${base}/v1/fraud/settings`, authorization, { method: 'PUT', body: JSON.stringify({ threshold: 100 }) });
+  const created = await call(`${base}/v1/accounts`, authorization, { method: 'POST', body: JSON.stringify({ name: 'bench, pumping rules off', postpaid: true }) });
+  const key = isRecord(created) && isRecord(created.key) ? created.key : undefined;
+  if (typeof key?.key_id !== 'string' || typeof key.secret !== 'string') throw new Error(`unexpected account response: ${JSON.stringify(created).slice(0, 300)}`);
+  const unjudged = `Basic ${Buffer.from(`${key.key_id}:${key.secret}`).toString('base64')}`;
+  await call(`${base}/v1/fraud/settings`, unjudged, { method: 'PUT', body: JSON.stringify({ mode: 'off' }) });
+  return unjudged;
+}

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { preparePending } from './prepare.js';
+import { fraudAccounts, preparePending } from './prepare.js';
 import { measureReads, type ReadResult, seed } from './reads.js';
 import { startNodeFlags } from './start-flags.js';
 import { cpuMs, freePort, killAll, lastJsonLine, rssMb, runNode, startServer, stopServer, waitReady, type Server } from './procs.js';
@@ -124,6 +124,8 @@ interface Round {
   baseline: Measured;
   start: Measured;
   check: Measured;
+  /** The start load on the account with the pumping rules off. */
+  unjudged: Measured;
 }
 
 interface RadiusResult {
@@ -235,9 +237,6 @@ async function main(): Promise<void> {
     LIMIT_SEND_PER_DESTINATION: GENEROUS,
     LIMIT_GUESS_PER_DESTINATION: GENEROUS,
     MAX_ATTEMPTS: '100', // the most Verity accepts: wrong-code checks must not end the verifications
-    // The load is one address starting random numbers without typing a code, which the pumping
-    // rules refuse; shadow mode keeps them on the path, scoring every start, and refuses nothing.
-    FRAUD_MODE: 'shadow',
     RADIUS_PORT: String(radiusPort),
     RADIUS_SECRET,
   };
@@ -267,6 +266,7 @@ async function main(): Promise<void> {
   const idleMb = rssMb(pid) ?? 0;
 
   const common = { connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S };
+  const unjudged = await fraudAccounts(verityUrl, authorization);
   const rounds: Round[] = [];
   let rss = 0;
   let peakMb = 0;
@@ -274,16 +274,21 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: round ${r} of ${ROUNDS}\n`);
     // The baseline stays up between its runs but idle: nothing loads it while Verity is measured.
     const baselineResult = await measured({ ...common, scenario: 'baseline', url: baseUrl }, basePid);
+    // The same start load on the account with the pumping rules off, before or after it in turn.
+    const startOff = () => measured({ ...common, scenario: 'start', url: verityUrl, authorization: unjudged }, pid);
+    const offFirst = r % 2 === 0 ? await startOff() : undefined;
     const start = await withRss(pid, measured({ ...common, scenario: 'start', url: verityUrl, authorization }, pid));
+    const unjudgedStart = offFirst ?? (await startOff());
     // A fresh pool each round, so no verification runs out of attempts.
     process.stderr.write(`bench: preparing ${CHECK_POOL} pending verifications for the check scenario\n`);
     const t0 = Date.now();
-    const checks = await preparePending(verityUrl, authorization, CHECK_POOL);
+    // On the account with the pumping rules off: the pool's numbers walk through blocks, which the rules refuse.
+    const checks = await preparePending(verityUrl, unjudged, CHECK_POOL);
     process.stderr.write(`bench: prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     const perVerification = (start.value.rps * 4 * (DURATION_S + WARMUP_S)) / CHECK_POOL;
     if (perVerification > 95) process.stderr.write(`bench: warning: ~${perVerification.toFixed(0)} checks per verification may exceed MAX_ATTEMPTS=100; raise BENCH_CHECK_POOL\n`);
-    const check = await withRss(pid, measured({ ...common, scenario: 'check', url: verityUrl, authorization, checks }, pid));
-    rounds.push({ baseline: baselineResult, start: start.value, check: check.value });
+    const check = await withRss(pid, measured({ ...common, scenario: 'check', url: verityUrl, authorization: unjudged, checks }, pid));
+    rounds.push({ baseline: baselineResult, start: start.value, check: check.value, unjudged: unjudgedStart });
     rss = check.endMb;
     peakMb = Math.max(peakMb, start.peakMb, check.peakMb);
   }
@@ -339,6 +344,19 @@ async function main(): Promise<void> {
       med((rd) => (rd.baseline.cpuUs ?? Number.NaN) / (rd.check.cpuUs ?? Number.NaN)),
       3,
     ),
+    // The pumping rules' cost: the same start load with them scoring every start, against them off.
+    fraud_throughput_cost: round(
+      med((rd) => 1 - rd.start.rps / rd.unjudged.rps),
+      3,
+    ),
+    fraud_cpu_us: round(
+      med((rd) => (rd.start.cpuUs ?? Number.NaN) - (rd.unjudged.cpuUs ?? Number.NaN)),
+      1,
+    ),
+    fraud_cpu_share: round(
+      med((rd) => 1 - (rd.unjudged.cpuUs ?? Number.NaN) / (rd.start.cpuUs ?? Number.NaN)),
+      3,
+    ),
     start_p99_ms: worst((rd) => rd.start.latencyP99Ms),
     check_p99_ms: worst((rd) => rd.check.latencyP99Ms),
     rss_mb: round(rss, 1),
@@ -355,11 +373,17 @@ async function main(): Promise<void> {
     }
     lines.push(`      ratios: start ${(rd.start.rps / rd.baseline.rps).toFixed(3)}, check ${(rd.check.rps / rd.baseline.rps).toFixed(3)}`);
     lines.push(
+      `      pumping rules: start ${rd.start.rps.toFixed(1)} req/s, ${rd.start.cpuUs} µs judged; ${rd.unjudged.rps.toFixed(1)} req/s, ${rd.unjudged.cpuUs} µs with the rules off (p99 ${rd.unjudged.latencyP99Ms} ms)`,
+    );
+    lines.push(
       `      CPU per request: baseline ${rd.baseline.cpuUs} µs, start ${rd.start.cpuUs} µs, check ${rd.check.cpuUs} µs; CPU ratios: start ${((rd.baseline.cpuUs ?? Number.NaN) / (rd.start.cpuUs ?? Number.NaN)).toFixed(3)}, check ${((rd.baseline.cpuUs ?? Number.NaN) / (rd.check.cpuUs ?? Number.NaN)).toFixed(3)}`,
     );
   });
   lines.push(
     `median of ${ROUNDS} round(s): baseline ${core.baseline_rps} req/s; start ${core.start_rps} req/s, ratio ${core.start_ratio}; check ${core.check_rps} req/s, ratio ${core.check_ratio}; worst p99 start ${core.start_p99_ms} ms, check ${core.check_p99_ms} ms`,
+  );
+  lines.push(
+    `pumping rules: ${(core.fraud_throughput_cost * 100).toFixed(1)}% of start throughput, ${core.fraud_cpu_us} µs (${(core.fraud_cpu_share * 100).toFixed(1)}%) of CPU per start (median of the rounds' same-run differences)`,
   );
   lines.push(`verity RSS: ${idleMb.toFixed(1)} MB idle, ${rss.toFixed(1)} MB at the end of the last check load (peak ${peakMb.toFixed(1)} MB)`);
   lines.push('check = wrong code on a pending verification (counted attempt, 200 valid:false); see bench/load.ts');
@@ -379,7 +403,7 @@ async function main(): Promise<void> {
         : `reads on ${name}: skipped (no server)`,
     );
   }
-  for (const r of rounds.flatMap((rd) => [rd.baseline, rd.start, rd.check])) {
+  for (const r of rounds.flatMap((rd) => [rd.baseline, rd.start, rd.check, rd.unjudged])) {
     const share = badShare(r);
     if (share > 0.01) lines.push(`WARNING: ${r.scenario}: ${(share * 100).toFixed(2)}% of requests were non-2xx or failed (${r.non2xx} non-2xx, ${r.errors} errors): the numbers are not trustworthy`);
   }

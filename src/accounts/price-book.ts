@@ -19,14 +19,13 @@ export class PriceBook {
   ) {}
 
   async priceMicros(accountId: string, channel: string, to: string): Promise<number> {
-    const rows = await this.rows(accountId);
-    const digits = to.startsWith('+') ? to.slice(1) : '';
-    let best: PriceTable | undefined;
-    for (const r of rows) {
-      if (r.channel !== channel || !digits.startsWith(r.prefix)) continue;
-      if (!best || r.prefix.length > best.prefix.length) best = r;
-    }
-    return best?.price_micros ?? 0;
+    return priceIn(await this.rows(accountId), channel, to);
+  }
+
+  /** The price when this instance holds the account's list, at once; undefined when it must be read. */
+  cachedPriceMicros(accountId: string, channel: string, to: string): number | undefined {
+    const hit = this.cache.get(accountId);
+    return hit && hit.until > this.clock.now() ? priceIn(hit.rows, channel, to) : undefined;
   }
 
   /**
@@ -48,4 +47,15 @@ export class PriceBook {
     this.cache.set(accountId, { rows, until: this.clock.now() + CACHE_MS });
     return rows;
   }
+}
+
+/** The longest prefix's price for `to` (E.164) on `channel`; 0 when none. */
+function priceIn(rows: readonly PriceTable[], channel: string, to: string): number {
+  const digits = to.startsWith('+') ? to.slice(1) : '';
+  let best: PriceTable | undefined;
+  for (const r of rows) {
+    if (r.channel !== channel || !digits.startsWith(r.prefix)) continue;
+    if (!best || r.prefix.length > best.prefix.length) best = r;
+  }
+  return best?.price_micros ?? 0;
 }

@@ -18,7 +18,7 @@ import { durationMs, FRAUD_SETTINGS } from './settings.js';
 import { DecisionLog } from './decisions.js';
 import { PrefixBlocks } from './pumping/blocks.js';
 import { PumpingRecord } from './record.js';
-import { PumpingExchange } from './pumping/exchange.js';
+import { type ObservationFeed, PumpingExchange } from './pumping/exchange.js';
 import { RedisFeed, REPLAY_MS, SqlFeed } from './pumping/feeds.js';
 
 /** Fraud and cost control: the safe list and geo permissions, asked by every start and resend before anything is written, and spend caps, charged with each paid send. */
@@ -49,10 +49,12 @@ export const fraud = fp(
     app.parts.prefixBlocks = blocks;
     const decisions = new DecisionLog(database);
     const engine = new PumpingEngine();
+    const feed = feedOf(app);
     const fraudKey = app.core.derivedKey('fraud keys');
     const guard = new PumpingGuard({
       engine,
-      hash: (value) => createHmac('sha256', fraudKey).update(value).digest('base64url').slice(0, 16),
+      // What is shared leaves the process as keyed hashes; alone, an instance counts the values themselves.
+      hash: feed ? (value) => createHmac('sha256', fraudKey).update(value).digest('base64url').slice(0, 16) : (value) => value,
       settingsOf: (accountId, serviceId) => fraudSettings.judging(accountId, serviceId),
       clock,
       countryApprovals: countryApprovals(app),
@@ -70,7 +72,7 @@ export const fraud = fp(
         });
     });
     app.parts.screen = new FraudScreen(safe, geo, guard);
-    app.parts.pumpingExchange = share(app, engine);
+    app.parts.pumpingExchange = feed && share(app, engine, feed);
     // Counters of periods that ended more than a day ago are of no use to any cap; decisions and
     // ended blocks are kept as long as verifications.
     const keep = () => clock.now() - config.retention.days * 86_400_000;
@@ -80,13 +82,16 @@ export const fraud = fp(
   { name: 'fraud', dependencies: ['infrastructure', 'accounts', 'services', 'events', 'analytics'] },
 );
 
-/** More than one instance may share the database or Redis: their engines count each other's traffic (exchange.ts). */
-function share(app: App, engine: PumpingEngine): PumpingExchange | undefined {
-  const { redis, database, logger } = app.core;
+/** More than one instance may share the database or Redis: their engines count each other's traffic (exchange.ts). None on SQLite. */
+function feedOf(app: App): ObservationFeed | undefined {
+  const { redis, database } = app.core;
   const origin = randomBytes(9).toString('base64url');
   // Feed bookkeeping runs on the machine's time, whatever clock the rules judge by.
-  const feed = redis ? new RedisFeed(redis, origin, Date.now) : database.dialect === 'postgres' ? new SqlFeed(database, origin, Date.now) : undefined;
-  if (!feed) return undefined;
+  return redis ? new RedisFeed(redis, origin, Date.now) : database.dialect === 'postgres' ? new SqlFeed(database, origin, Date.now) : undefined;
+}
+
+function share(app: App, engine: PumpingEngine, feed: ObservationFeed): PumpingExchange {
+  const { logger } = app.core;
   const exchange = new PumpingExchange(engine, feed, (err) => logger.warn({ err }, 'sharing the pumping rules’ observations failed'));
   exchange.start();
   app.addHook('preClose', () => exchange.stop());
@@ -100,7 +105,10 @@ const COUNTRY_CACHE_MS = 5 * 60_000;
 export const COUNTRY_CACHE_MAX = 50_000;
 
 /** An account's approvals to a country over the last 30 days, from the analytics rollups, read at most every five minutes per pair. */
-function countryApprovals(app: App): (accountId: string, country: string) => Promise<number> {
+function countryApprovals(app: App): (accountId: string, country: string) => number | Promise<number> {
   const cache = new TtlCache<number>(COUNTRY_CACHE_MS, COUNTRY_CACHE_MAX, () => app.core.clock.now());
-  return (accountId, country) => cache.get(`${accountId}\u0000${country}`, () => app.parts.approvalsTo(accountId, country, app.core.clock.now() - COUNTRY_HISTORY_MS));
+  return (accountId, country) => {
+    const key = `${accountId}\u0000${country}`;
+    return cache.peek(key) ?? cache.get(key, () => app.parts.approvalsTo(accountId, country, app.core.clock.now() - COUNTRY_HISTORY_MS));
+  };
 }

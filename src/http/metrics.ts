@@ -39,6 +39,7 @@ export class Metrics {
     labelNames: ['outcome', 'reason'],
     registers: [this.registry],
   });
+  private readonly fraudChildren = new Map<string, { inc(): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'verity_' });
@@ -62,7 +63,14 @@ export class Metrics {
 
   /** A fraud and cost control decision (src/fraud). */
   fraudDecision(outcome: 'allowed' | 'refused' | 'shadow_refused', reason: string): void {
-    this.fraudC.inc({ outcome, reason });
+    // One child per pair, kept: every paid start is counted, and a labels object is hashed each time.
+    const key = `${outcome} ${reason}`;
+    let child = this.fraudChildren.get(key);
+    if (!child) {
+      child = this.fraudC.labels({ outcome, reason });
+      this.fraudChildren.set(key, child);
+    }
+    child.inc();
   }
 
   /** Records one request; `route` is the pattern, not the URL, so ids do not make a series each. */

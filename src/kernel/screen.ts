@@ -14,5 +14,5 @@ export interface ScreenInput {
   ip: string;
   numberType?: string | undefined;
   /** What the destination costs on the first channel by the account's price book: asked only by what scores it. */
-  price: () => Promise<number>;
+  price: () => number | Promise<number>;
 }

@@ -12,6 +12,12 @@ export class TtlCache<V> {
     private readonly now: () => number,
   ) {}
 
+  /** The value if this instance holds a fresh one: a hot path that finds it need not wait on a promise. */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && this.now() - hit.at < this.ttlMs ? hit.value : undefined;
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const now = this.now();
     const hit = this.entries.get(key);

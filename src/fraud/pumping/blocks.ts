@@ -9,7 +9,7 @@ import { TtlCache } from '../../lib/ttl-cache.js';
 import type { Static } from 'typebox';
 import type { BlockView } from '../schemas.js';
 import { Decay } from './decay.js';
-import type { Reason } from './engine.js';
+import { explained, type Reason } from './engine.js';
 
 /** How long an instance answers from its copy of an account's active blocks: another instance's new block is seen within it. */
 export const BLOCKS_CACHE_MS = 2000;
@@ -66,19 +66,23 @@ export class PrefixBlocks {
     this.cache = new TtlCache(BLOCKS_CACHE_MS, BLOCKS_CACHE_ACCOUNTS, () => clock.now());
   }
 
-  /** The active block whose prefix `to` (E.164) starts with, if any. */
-  async matching(accountId: string, to: string, now: number): Promise<ActiveBlock | undefined> {
-    const blocks = await this.cache.get(accountId, async () => {
-      const rows = await this.handle.db
-        .selectFrom('fraud_blocks')
-        .select(['id', 'prefix', 'expires_at', 'mode'])
-        .where('account_id', '=', accountId)
-        .where('expires_at', '>', now)
-        .where('lifted_at', 'is', null)
-        .execute();
-      return rows.map((r) => ({ id: r.id, prefix: r.prefix, expiresAt: Number(r.expires_at), mode: r.mode }));
-    });
-    return blocks.find((b) => b.expiresAt > now && to.startsWith(b.prefix));
+  /** The active block whose prefix `to` (E.164) starts with, if any; at once when this instance holds the account's blocks. */
+  matching(accountId: string, to: string, now: number): ActiveBlock | undefined | Promise<ActiveBlock | undefined> {
+    const find = (blocks: readonly ActiveBlock[]) => blocks.find((b) => b.expiresAt > now && to.startsWith(b.prefix));
+    const held = this.cache.peek(accountId);
+    if (held) return find(held);
+    return this.cache
+      .get(accountId, async () => {
+        const rows = await this.handle.db
+          .selectFrom('fraud_blocks')
+          .select(['id', 'prefix', 'expires_at', 'mode'])
+          .where('account_id', '=', accountId)
+          .where('expires_at', '>', now)
+          .where('lifted_at', 'is', null)
+          .execute();
+        return rows.map((r) => ({ id: r.id, prefix: r.prefix, expiresAt: Number(r.expires_at), mode: r.mode }));
+      })
+      .then(find);
   }
 
   /**
@@ -102,7 +106,7 @@ export class PrefixBlocks {
         seq: earlier.length === 0 ? 0 : Number(earlier[0]?.seq) + 1,
         level,
         mode,
-        reasons: JSON.stringify(reasons.map((r) => ({ signal: r.signal, points: r.points, detail: r.detail }))),
+        reasons: JSON.stringify(explained(reasons)),
         created_at: now,
         expires_at: now + (this.durations[Math.min(level, this.durations.length - 1)] as number),
         lifted_at: null,

@@ -65,6 +65,14 @@ export interface Assessment {
   prefix: string;
   /** The statistics it read (country, range; block), which `record` adds the start to; undefined where there were none yet. */
   readonly stats: readonly [PrefixStats | undefined, PrefixStats | undefined, BlockStats | undefined];
+  /** The account's statistics, so `record` need not look them up again. */
+  readonly account: AccountStats;
+}
+
+/** Puts `v` under `key` and answers it. */
+function made<V>(map: BoundedMap<V>, key: string, v: V): V {
+  map.set(key, v);
+  return v;
 }
 
 const NONE = new PrefixStats();
@@ -175,14 +183,14 @@ export class PumpingEngine {
     if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
 
     const score = Math.min(100, Math.round(reasons.reduce((s, r) => s + r.points, 0)));
-    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found };
+    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found, account: a };
   }
 
   /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
   record(input: PumpingInput, assessed: Assessment, sent: { verificationId: string } | undefined): void {
     const p = assessed.prefixes;
     const to = input.toKey ?? input.to;
-    this.started(input.accountId, p.country, p.range, p.block, p.tail, input.ip, to, input.priceMicros, input.now, sent?.verificationId, assessed.stats);
+    this.started(assessed.account, p.country, p.range, p.block, p.tail, input.ip, to, input.priceMicros, input.now, sent?.verificationId, assessed.stats);
     if (this.share) {
       const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, b: p.block, t: p.tail, ip: input.ip, to, p: input.priceMicros, at: input.now };
       if (sent) o.v = sent.verificationId;
@@ -204,11 +212,25 @@ export class PumpingEngine {
   /** Counts what another instance observed. */
   apply(o: Observation): void {
     if (o.k === 'a') this.approve(o.v, o.at);
-    else this.started(o.a, o.c, o.r, o.b, o.t, o.ip, o.to, o.p, o.at, o.v, undefined);
+    else
+      this.started(
+        this.accounts.getOr(o.a, () => new AccountStats()),
+        o.c,
+        o.r,
+        o.b,
+        o.t,
+        o.ip,
+        o.to,
+        o.p,
+        o.at,
+        o.v,
+        undefined,
+      );
   }
 
+  /** `stats`: what the assessment found, where a missing one is known to be missing (this instance's own starts). */
   private started(
-    accountId: string,
+    a: AccountStats,
     c: string,
     r: string,
     b: string,
@@ -220,14 +242,13 @@ export class PumpingEngine {
     sent: string | undefined,
     stats: Assessment['stats'] | undefined,
   ): void {
-    const a = this.accounts.getOr(accountId, () => new AccountStats());
-    let country = stats?.[0] ?? a.countries.get(c);
+    let country = stats ? stats[0] : a.countries.get(c);
     if (!country) {
       country = new PrefixStats();
       a.countries.set(c, country);
     }
-    const range = stats?.[1] ?? a.ranges.getOr(r, () => new PrefixStats());
-    const block = stats?.[2] ?? a.blocks.getOr(b, () => new BlockStats());
+    const range = stats ? (stats[1] ?? made(a.ranges, r, new PrefixStats())) : a.ranges.getOr(r, () => new PrefixStats());
+    const block = stats ? (stats[2] ?? made(a.blocks, b, new BlockStats())) : a.blocks.getOr(b, () => new BlockStats());
     country.start(ip, at);
     range.start(ip, at);
     block.start(tail, at);

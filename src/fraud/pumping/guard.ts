@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import type { DecisionLog } from '../decisions.js';
 import type { ActiveBlock, PrefixBlocks } from './blocks.js';
-import type { Assessment, PumpingEngine, PumpingInput } from './engine.js';
+import { type Assessment, explained, type PumpingEngine, type PumpingInput } from './engine.js';
 
 export type FraudMode = 'off' | 'shadow' | 'enforce';
 export type Outcome = 'allowed' | 'refused' | 'shadow_refused';
@@ -39,7 +39,7 @@ export interface GuardParts {
   /** The mode and threshold for a start: the service's own, else the account's, else the server's. */
   settingsOf: (accountId: string, serviceId: string | null) => Promise<{ mode: FraudMode; threshold: number }>;
   clock: Clock;
-  countryApprovals: (accountId: string, country: string) => Promise<number>;
+  countryApprovals: (accountId: string, country: string) => number | Promise<number>;
   metrics: GuardCounter;
   blocks: PrefixBlocks;
   decisions: DecisionLog;
@@ -66,7 +66,9 @@ export class PumpingGuard {
     const { mode, threshold } = await p.settingsOf(s.accountId, s.serviceId);
     if (mode === 'off') return undefined;
     const now = p.clock.now();
-    const [countryApprovals, blocked, priceMicros] = await Promise.all([p.countryApprovals(s.accountId, s.country), p.blocks.matching(s.accountId, s.to, now), s.price()]);
+    // Each is usually held by this instance: then nothing waits on a promise.
+    const read = [p.countryApprovals(s.accountId, s.country), p.blocks.matching(s.accountId, s.to, now), s.price()] as const;
+    const [countryApprovals, blocked, priceMicros] = read.some((r) => r instanceof Promise) ? await Promise.all(read) : (read as unknown as [number, ActiveBlock | undefined, number]);
     // A block set in shadow mode stays a shadow one: it never refuses, whatever the mode is now.
     const block = blocked && (blocked.mode === 'enforce' || mode === 'shadow') ? blocked : undefined;
     const input: PumpingInput = { accountId: s.accountId, to: s.to, toKey: p.hash(s.to), country: s.country, ip: p.hash(s.ip), numberType: s.numberType, priceMicros, now, countryApprovals };
@@ -78,7 +80,7 @@ export class PumpingGuard {
     if (outcome === 'refused') p.engine.record(input, assessed, undefined);
     // Refusals that keep coming into one prefix block it whole.
     if (over && !blocked) await p.blocks.refused(s.accountId, assessed.prefix, s.country, mode, assessed.reasons, now);
-    return { id: newId('fdc'), screen: s, input, assessed, mode, threshold, outcome, reason, block };
+    return { id: over ? newId('fdc') : '', screen: s, input, assessed, mode, threshold, outcome, reason, block };
   }
 
   /** The error a refused start or resend answers with; undefined when it may go on. */
@@ -106,7 +108,8 @@ export class PumpingGuard {
       prefix: j.block?.prefix ?? j.assessed.prefix,
       ...(j.block ? { block_id: j.block.id } : {}),
       ...(j.outcome === 'allowed' ? {} : { decision_id: j.id }),
-      signals: j.assessed.reasons.map((r) => ({ signal: r.signal, points: r.points, detail: r.detail })),
+      // What each signal measured, for the decisions that refused (or would have); points alone for the others.
+      signals: j.outcome === 'allowed' ? j.assessed.reasons.map((r) => ({ signal: r.signal, points: r.points })) : explained(j.assessed.reasons),
     };
   }
 
@@ -134,7 +137,7 @@ export class PumpingGuard {
         country: s.country,
         prefix: j.block?.prefix ?? j.assessed.prefix,
         block_id: j.block?.id ?? null,
-        signals: JSON.stringify(j.assessed.reasons.map((r) => ({ signal: r.signal, strength: r.strength, points: r.points, detail: r.detail }))),
+        signals: JSON.stringify(explained(j.assessed.reasons)),
         created_at: j.input.now,
       });
     }

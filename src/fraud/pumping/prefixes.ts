@@ -11,7 +11,7 @@ export interface NumberPrefixes {
 }
 
 export function prefixesOf(e164: string, country: string): NumberPrefixes {
-  const digits = e164.replace(/^\+/, '');
+  const digits = e164.charCodeAt(0) === 43 ? e164.slice(1) : e164;
   return {
     country,
     range: `+${digits.slice(0, Math.max(3, digits.length - 6))}`,
