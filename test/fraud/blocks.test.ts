@@ -81,6 +81,9 @@ describeOnBackends('prefix blocks and the decision log', (backend) => {
     // Webhooks: each refusal, and the block.
     expect(mine(accountId, 'fraud.blocked')).toHaveLength(refused.length);
     expect(mine(accountId, 'fraud.prefix_blocked').map((e) => e.data.id)).toEqual([block?.id]);
+    // The safe list wins over the block.
+    expect((await t.post('/v1/fraud/safe-list', { number: '+2348031299999' }, key)).status).toBe(201);
+    expect((await t.post('/v1/verifications', { channel: 'sms', to: '+2348031299999' }, key, { 'x-forwarded-for': '172.20.99.9' })).status).toBe(201);
     // Another account sees none of it and cannot lift it.
     const other = await t.tenant();
     expect(await blocks(other.key)).toHaveLength(0);

@@ -12,7 +12,7 @@ export const GRACE_MS = 60_000;
 export const ACCOUNTS_MAX = 10_000;
 export const PREFIXES_MAX = 20_000;
 /** Verifications remembered until their approval or GRACE_MS, whichever comes first, at most. */
-export const PENDING_MAX = 100_000;
+export const PENDING_MAX = 30_000;
 /** Number types no verification code should go to. */
 const SUSPECT_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'UAN', 'PAGER', 'TOLL_FREE', 'VOICEMAIL']);
 
@@ -99,11 +99,11 @@ class AccountStats {
 /** A send waiting for its approval, or for its grace to end: the statistics it counts in, held directly. */
 interface Pending {
   at: number;
-  id: string;
   account: AccountStats;
   country: PrefixStats;
   range: PrefixStats;
-  block: BlockStats;
+  /** Its block's key, not the block: a sent start must not keep a block alive past its place in the map. */
+  block: string;
   address: AddressStats;
   countryCode: string;
   tail: number;
@@ -259,7 +259,7 @@ export class PumpingEngine {
       a.price.add(price, at);
       a.priced.add(1, at);
     }
-    const v: Pending = { at, id: sent, account: a, country, range, block, address, countryCode: c, tail, matured: false };
+    const v: Pending = { at, account: a, country, range, block: b, address, countryCode: c, tail, matured: false };
     this.pending.set(sent, v);
     this.maturing.push(v);
     // Past the bound the oldest are dropped (their sends never count for conversion).
@@ -273,7 +273,7 @@ export class PumpingEngine {
     if (!v.matured) this.count(v, now);
     v.country.approved.add(1, now);
     v.range.approved.add(1, now);
-    v.block.approvedTail(v.tail);
+    v.account.blocks.get(v.block)?.approvedTail(v.tail);
     v.account.approved.add(1, now);
     v.address.approved.add(1, now);
     v.account.converted.add(v.countryCode);
@@ -286,7 +286,7 @@ export class PumpingEngine {
       if (!v.matured) this.count(v, now);
     }
     // The consumed front is cut away now and then, not one entry at a time.
-    if (this.head > 1024 && this.head * 2 > this.maturing.length) {
+    if (this.head > 1024 && this.head * 4 > this.maturing.length) {
       this.maturing = this.maturing.slice(this.head);
       this.head = 0;
     }
