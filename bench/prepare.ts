@@ -48,9 +48,9 @@ export async function preparePending(base: string, authorization: string, count:
 }
 
 /**
- * The pumping rules on the start load. The load is one address starting random numbers whose codes
- * nobody types, which the rules refuse; at threshold 100 the operator's starts are scored and
- * recorded in full and none is refused. A second account has the rules off: the same load on it,
+ * The pumping rules on the start load. The load is one address starting numbers whose codes nobody
+ * types, which the rules refuse; at threshold 100 the operator's starts are scored and recorded in
+ * full and none is refused (no walk through a block, no price: they score 90 at most). A second account has the rules off: the same load on it,
  * in the same run, gives their cost. Returns that account's authorization.
  */
 export async function fraudAccounts(base: string, authorization: string): Promise<string> {

@@ -6,7 +6,6 @@ import { TtlCache } from '../lib/ttl-cache.js';
 import { GeoPermissions } from './geo-permissions.js';
 import { FraudSettings } from './fraud-settings.js';
 import { GeoStore } from './geo-store.js';
-import { afterCommit } from '../db/commit-hooks.js';
 import { PumpingEngine } from './pumping/engine.js';
 import { PumpingGuard } from './pumping/guard.js';
 import { SafeList } from './safe-list.js';
@@ -63,13 +62,12 @@ export const fraud = fp(
       decisions,
       sink: app.parts.events,
     });
-    // The engine learns which starts were approved, once the approval has committed.
-    app.parts.eventLog.onAppend((trx, events, at) => {
-      const approved = events.filter((e) => e.type === 'approved').map((e) => e.verificationId);
-      if (approved.length > 0)
-        afterCommit(trx, () => {
-          for (const id of approved) guard.approved(id, at);
-        });
+    // The engine learns which destinations were approved, once the approval has committed (every
+    // way a verification is approved announces it).
+    app.parts.events.subscribe((e) => {
+      if (e.type !== 'verification.approved') return;
+      const { to, country } = e.data as { to?: unknown; country?: unknown };
+      if (typeof to === 'string' && typeof country === 'string') guard.approved(e.accountId, to, country, clock.now());
     });
     app.parts.screen = new FraudScreen(safe, geo, guard);
     app.parts.pumpingExchange = feed && share(app, engine, feed);

@@ -9,7 +9,9 @@ import { BACKENDS, openTestDatabase, type TestDatabase } from '../helpers/test-a
 
 const PG = BACKENDS[1] as (typeof BACKENDS)[number];
 const REDIS = process.env.TEST_REDIS_URL;
-const start = (n: number): Observation => ({ k: 's', a: 'acc_1', c: 'GB', r: '+447400', b: '+447400123', t: n, ip: 'ip', to: `to${n}`, p: 0, at: n });
+const start = (n: number): Observation => ({ k: 's', a: 'acc_1', c: 'GB', r: '+447400', t: n, ip: 'ip', to: `to${n}`, p: 0, at: n });
+
+const approval = (at: number): Observation => ({ k: 'a', a: 'acc_1', c: 'GB', r: '+447400', t: 1, to: 'to1', at });
 
 interface Opened {
   feeds: (origin: string) => ObservationFeed;
@@ -71,12 +73,12 @@ for (const f of FEEDS) {
       expect(await b.read()).toEqual([]);
       await a.publish([start(1), start(2)]);
       await b.publish([start(100)]);
-      await a.publish([start(3), { k: 'a', v: 'ver_1', at: 4 }]);
-      expect(await b.read()).toEqual([start(1), start(2), start(3), { k: 'a', v: 'ver_1', at: 4 }]);
+      await a.publish([start(3), approval(4)]);
+      expect(await b.read()).toEqual([start(1), start(2), start(3), approval(4)]);
       expect(await a.read()).toEqual([start(100)]);
       expect(await b.read()).toEqual([]);
       // An instance that joins late still reads the last minutes.
-      expect((await opened.feeds('c').read()).map((o) => (o.k === 's' ? o.t : o.v))).toEqual([1, 2, 100, 3, 'ver_1']);
+      expect((await opened.feeds('c').read()).map((o) => (o.k === 's' ? o.t : -o.at))).toEqual([1, 2, 100, 3, -4]);
     });
 
     // PostgreSQL hands out sequence numbers at insert and shows rows at commit; a stream entry is visible as it is added.

@@ -108,7 +108,7 @@ describeOnBackends('prefix blocks and the decision log', (backend) => {
     expect(second).toMatchObject({ prefix: '+2347031', level: 1 });
     expect(Date.parse(second?.expires_at as string) - Date.parse(second?.created_at as string)).toBe(60 * MINUTE);
     t.clock.advance(60 * MINUTE);
-    await attack(key, '+23470312', 10);
+    await attack(key, '+23470312', 20);
     const [third] = await blocks(key, '?active=true');
     expect(third).toMatchObject({ level: 2 });
     expect(Date.parse(third?.expires_at as string) - Date.parse(third?.created_at as string)).toBe(24 * 60 * MINUTE);

@@ -59,12 +59,11 @@ function run(seed: number, history = true) {
   const engine = new PumpingEngine();
   const blocks = new Map<string, number>();
   const stats = new Map<Kind, { starts: number; refused: number; firstRefusal?: number; first?: number }>();
-  const approvals: Array<{ at: number; id: string }> = [];
-  let n = 0;
+  const approvals: Array<{ at: number; to: string; country: string }> = [];
   for (const e of traffic(seed)) {
     while (approvals.length > 0 && (approvals[0] as { at: number }).at <= e.at) {
-      const a = approvals.shift() as { at: number; id: string };
-      engine.approved(a.id, a.at);
+      const a = approvals.shift() as { at: number; to: string; country: string };
+      engine.approved('acc_1', a.to, a.country, a.to, a.at);
     }
     const s = stats.get(e.kind) ?? { starts: 0, refused: 0 };
     stats.set(e.kind, s);
@@ -75,13 +74,12 @@ function run(seed: number, history = true) {
     const blocked = [...blocks].some(([prefix, until]) => until > e.at && e.to.startsWith(prefix));
     const refused = blocked || assessed.score >= THRESHOLD;
     if (refused && !blocked) blocks.set(assessed.prefix, e.at + 15 * 60_000);
-    const id = `ver_${++n}`;
-    engine.record(input, assessed, refused ? undefined : { verificationId: id });
+    engine.record(input, assessed, !refused);
     if (refused) {
       s.refused += 1;
       s.firstRefusal ??= e.at;
     } else if (e.approveAt) {
-      approvals.push({ at: e.approveAt, id });
+      approvals.push({ at: e.approveAt, to: e.to, country: e.country });
       approvals.sort((x, y) => x.at - y.at);
     }
   }
@@ -119,7 +117,7 @@ describe('each pumping signal moves the score', () => {
   const feed = (engine: PumpingEngine, n: number, make: (i: number) => Partial<PumpingInput>, at = T0, gap = 1000) => {
     for (let i = 0; i < n; i++) {
       const input: PumpingInput = { ...base, to: `+55219${String(10_000_000 + i * 7_919).padStart(8, '0')}`, ip: `10.0.0.${i % 250}`, now: at + i * gap, ...make(i) };
-      engine.record(input, engine.assess(input), { verificationId: `ver_${input.to}_${input.now}` });
+      engine.record(input, engine.assess(input), true);
     }
   };
   const points = (engine: PumpingEngine, input: Partial<PumpingInput>) => {
@@ -146,7 +144,10 @@ describe('each pumping signal moves the score', () => {
     const e = fresh();
     // The account converts elsewhere...
     feed(e, 20, () => ({}), T0);
-    for (let i = 0; i < 20; i++) e.approved(`ver_+55219${String(10_000_000 + i * 7_919).padStart(8, '0')}_${T0 + i * 1000}`, T0 + i * 1000 + 5000);
+    for (let i = 0; i < 20; i++) {
+      const to = `+55219${String(10_000_000 + i * 7_919).padStart(8, '0')}`;
+      e.approved('acc_1', to, 'BR', to, T0 + i * 1000 + 5000);
+    }
     // ...but not in this range.
     feed(e, 30, (i) => ({ to: `+5531987${String(100_000 + i * 9_973).padStart(6, '0')}`, ip: `10.1.0.${i}` }), T0 + 600_000, 20_000);
     const p = points(e, { now: T0 + 600_000 + 30 * 20_000 + 120_000 });

@@ -1,18 +1,14 @@
 import { type NumberPrefixes, prefixesOf } from './prefixes.js';
 import { BoundedMap } from '../../lib/bounded-map.js';
-import { AddressStats, BlockStats, PrefixStats } from './stats.js';
+import { AddressStats, PrefixStats, Sends } from './stats.js';
 import { Decay } from './decay.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** How long after a send its code may still be on its way to being typed: it counts for conversion after this. */
-export const GRACE_MS = 60_000;
-/** Accounts one instance keeps statistics for; prefixes and addresses per account. */
+/** Accounts one instance keeps statistics for; prefixes, addresses and approved destinations per account. */
 export const ACCOUNTS_MAX = 10_000;
 export const PREFIXES_MAX = 20_000;
-/** Verifications remembered until their approval or GRACE_MS, whichever comes first, at most. */
-export const PENDING_MAX = 30_000;
 /** Number types no verification code should go to. */
 const SUSPECT_TYPES = new Set(['PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'UAN', 'PAGER', 'TOLL_FREE', 'VOICEMAIL']);
 
@@ -35,10 +31,12 @@ export const explained = (reasons: readonly Reason[]) => reasons.map((r) => ({ s
 
 /**
  * What the engine counts, as instances share it: a start (`s`; `v` when its message went out),
- * or an approval (`a`). Prefixes, not numbers; `ip` and `to` are keyed hashes where they came
+ * or an approval (`a`) of a verification to that destination. Prefixes, not numbers; `ip` and `to` are keyed hashes where they came
  * from the guard.
  */
-export type Observation = { k: 's'; a: string; c: string; r: string; b: string; t: number; ip: string; to: string; p: number; at: number; v?: string } | { k: 'a'; v: string; at: number };
+export type Observation =
+  | { k: 's'; a: string; c: string; r: string; t: number; ip: string; to: string; p: number; at: number; v?: 1 }
+  | { k: 'a'; a: string; c: string; r: string; t: number; to: string; at: number };
 
 export interface PumpingInput {
   accountId: string;
@@ -64,7 +62,7 @@ export interface Assessment {
   /** The narrowest prefix the signals point at: the block for a walk through it, else the range. */
   prefix: string;
   /** The statistics it read (country, range; block), which `record` adds the start to; undefined where there were none yet. */
-  readonly stats: readonly [PrefixStats | undefined, PrefixStats | undefined, BlockStats | undefined];
+  readonly stats: readonly [PrefixStats | undefined, PrefixStats | undefined];
   /** The account's statistics, so `record` need not look them up again. */
   readonly account: AccountStats;
 }
@@ -76,7 +74,6 @@ function made<V>(map: BoundedMap<V>, key: string, v: V): V {
 }
 
 const NONE = new PrefixStats();
-const NO_BLOCK = new BlockStats();
 
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -85,29 +82,15 @@ class AccountStats {
   /** Countries (at most a few hundred) and ranges. */
   readonly countries = new Map<string, PrefixStats>();
   readonly ranges = new BoundedMap<PrefixStats>(PREFIXES_MAX);
-  readonly blocks = new BoundedMap<BlockStats>(PREFIXES_MAX);
   readonly addresses = new BoundedMap<AddressStats>(PREFIXES_MAX);
-  /** The account's sends whose code had time to be typed, and approvals: its own conversion. */
-  readonly sent = new Decay(HOUR);
-  readonly approved = new Decay(HOUR);
+  /** The account's own sends and approvals: its conversion, which each prefix's is held against. */
+  readonly sends = new Sends();
   readonly price = new Decay(DAY);
   readonly priced = new Decay(DAY);
+  /** Destinations (as counted) whose code was typed lately: an address that asked for them converts. */
+  readonly approvedTo = new BoundedMap<number>(PREFIXES_MAX);
   /** Countries with an approval since this instance started. */
   readonly converted = new Set<string>();
-}
-
-/** A send waiting for its approval, or for its grace to end: the statistics it counts in, held directly. */
-interface Pending {
-  at: number;
-  account: AccountStats;
-  country: PrefixStats;
-  range: PrefixStats;
-  /** Its block's key, not the block: a sent start must not keep a block alive past its place in the map. */
-  block: string;
-  address: AddressStats;
-  countryCode: string;
-  tail: number;
-  matured: boolean;
 }
 
 /**
@@ -119,20 +102,15 @@ interface Pending {
  */
 export class PumpingEngine {
   private readonly accounts = new BoundedMap<AccountStats>(ACCOUNTS_MAX);
-  /** Sends waiting for their grace to end, oldest first. */
-  private maturing: Pending[] = [];
-  private head = 0;
   private share: ((o: Observation) => void) | undefined;
-  private readonly pending = new BoundedMap<Pending>(PENDING_MAX);
 
   assess(input: PumpingInput): Assessment {
     const { now } = input;
-    this.mature(now);
     const a = this.accounts.getOr(input.accountId, () => new AccountStats());
     const p = prefixesOf(input.to, input.country);
     // Read only: a prefix nobody started into has nothing to say, and is made when a start is recorded.
-    const found = [a.countries.get(p.country), a.ranges.get(p.range), a.blocks.get(p.block)] as const;
-    const [country, range, block] = [found[0] ?? NONE, found[1] ?? NONE, found[2] ?? NO_BLOCK];
+    const found = [a.countries.get(p.country), a.ranges.get(p.range)] as const;
+    const [country, range] = [found[0] ?? NONE, found[1] ?? NONE];
     const reasons: Reason[] = [];
     const add = (signal: SignalName, strength: number, describe: () => string) => {
       if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), describe });
@@ -141,15 +119,15 @@ export class PumpingEngine {
     const type = input.numberType;
     if (type && SUSPECT_TYPES.has(type)) add('number_type', 1, () => `the number is ${type.toLowerCase().replaceAll('_', ' ')}`);
 
-    const near = block.near(p.tail, 20, now);
+    const near = range.near(p.tail, 20, now);
     add('sequential', clamp(near / 3), () => `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
 
     // Conversion: approvals over sends whose code had time to be typed, against the account's own
     // rate, with a prior worth five sends so a few samples do not swing it.
-    const base = (a.approved.value(now) + 2 * 0.7) / (a.sent.value(now) + 2);
+    const base = (a.sends.approved.value(now) + 2 * 0.7) / (a.sends.matured(now) + 2);
     const conversion = (s: PrefixStats) => {
-      const sent = s.sent.value(now);
-      const approved = s.approved.value(now);
+      const sent = s.sends.matured(now);
+      const approved = s.sends.approved.value(now);
       return { sent, rate: (approved + 5 * base) / (Math.max(sent, approved) + 5) };
     };
     const cr = [conversion(range), conversion(country)].reduce((x, y) => (y.rate < x.rate ? y : x));
@@ -165,19 +143,16 @@ export class PumpingEngine {
     // Many addresses into a range that nobody converts in (rotating addresses). Into a whole country
     // too, once the account converts somewhere: before any code was typed, a launch to a country
     // looks like an attack on it, and only the range, where attacks concentrate, is judged.
-    const unconverted = (s: PrefixStats) => (s.approved.value(now) < 0.5 ? s.addresses(now) : 0);
+    const unconverted = (s: PrefixStats) => (s.sends.approved.value(now) < 0.5 ? s.addresses(now) : 0);
     const inRange = unconverted(range);
-    const inCountry = a.approved.value(now) >= 0.5 ? unconverted(country) : 0;
+    const inCountry = a.sends.approved.value(now) >= 0.5 ? unconverted(country) : 0;
     const addresses = Math.max(inRange, inCountry);
     const spread = Math.max(clamp((inRange - 4) / 10), clamp((inCountry - 3) / 7));
     // An address whose users type their codes (an app's own server, an office) asks for many.
     const from = a.addresses.get(input.ip);
-    const fanout = from && from.approved.value(now) < 0.5 ? clamp((from.count(now) - 3) / 7) : 0;
-    add(
-      'addresses',
-      Math.max(spread, fanout),
-      () => `${addresses} addresses into the country or range lately, none of whose codes was typed; this one asked for ${from?.count(now) ?? 0} destinations`,
-    );
+    const asked = from ? from.count(now) : 0;
+    const fanout = from && asked > 3 && !from.converts(a.approvedTo) ? clamp((asked - 3) / 7) : 0;
+    add('addresses', Math.max(spread, fanout), () => `${addresses} addresses into the country or range lately, none of whose codes was typed; this one asked for ${asked} destinations`);
 
     const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
     if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
@@ -186,22 +161,24 @@ export class PumpingEngine {
     return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found, account: a };
   }
 
-  /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out, under `verificationId`. */
-  record(input: PumpingInput, assessed: Assessment, sent: { verificationId: string } | undefined): void {
+  /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out. */
+  record(input: PumpingInput, assessed: Assessment, sent: boolean): void {
     const p = assessed.prefixes;
     const to = input.toKey ?? input.to;
-    this.started(assessed.account, p.country, p.range, p.block, p.tail, input.ip, to, input.priceMicros, input.now, sent?.verificationId, assessed.stats);
+    this.started(assessed.account, p.country, p.range, p.tail, input.ip, to, input.priceMicros, input.now, sent, assessed.stats);
     if (this.share) {
-      const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, b: p.block, t: p.tail, ip: input.ip, to, p: input.priceMicros, at: input.now };
-      if (sent) o.v = sent.verificationId;
+      const o: Observation = { k: 's', a: input.accountId, c: p.country, r: p.range, t: p.tail, ip: input.ip, to, p: input.priceMicros, at: input.now };
+      if (sent) o.v = 1;
       this.share(o);
     }
   }
 
-  /** A verification whose code was typed: its prefixes convert. */
-  approved(verificationId: string, now: number): void {
-    this.approve(verificationId, now);
-    this.share?.({ k: 'a', v: verificationId, at: now });
+  /** A verification to `to` (E.164; `toKey`: as its starts were counted) whose code was typed: its prefixes convert. */
+  approved(accountId: string, to: string, country: string, toKey: string, now: number): void {
+    const p = prefixesOf(to, country);
+    const o: Observation = { k: 'a', a: accountId, c: p.country, r: p.range, t: p.tail, to: toKey, at: now };
+    this.apply(o);
+    this.share?.(o);
   }
 
   /** Hears what this instance observes, for the others (see exchange.ts). */
@@ -209,93 +186,40 @@ export class PumpingEngine {
     this.share = share;
   }
 
-  /** Counts what another instance observed. */
+  /** Counts an observation: an approval, or what another instance observed. */
   apply(o: Observation): void {
-    if (o.k === 'a') this.approve(o.v, o.at);
-    else
-      this.started(
-        this.accounts.getOr(o.a, () => new AccountStats()),
-        o.c,
-        o.r,
-        o.b,
-        o.t,
-        o.ip,
-        o.to,
-        o.p,
-        o.at,
-        o.v,
-        undefined,
-      );
+    const a = this.accounts.getOr(o.a, () => new AccountStats());
+    if (o.k === 's') {
+      this.started(a, o.c, o.r, o.t, o.ip, o.to, o.p, o.at, o.v === 1, undefined);
+      return;
+    }
+    a.countries.get(o.c)?.sends.approve(o.at);
+    const range = a.ranges.get(o.r);
+    range?.sends.approve(o.at);
+    range?.approvedTail(o.t);
+    a.sends.approve(o.at);
+    a.approvedTo.set(o.to, o.at);
+    a.converted.add(o.c);
   }
 
   /** `stats`: what the assessment found, where a missing one is known to be missing (this instance's own starts). */
-  private started(
-    a: AccountStats,
-    c: string,
-    r: string,
-    b: string,
-    tail: number,
-    ip: string,
-    to: string,
-    price: number,
-    at: number,
-    sent: string | undefined,
-    stats: Assessment['stats'] | undefined,
-  ): void {
+  private started(a: AccountStats, c: string, r: string, tail: number, ip: string, to: string, price: number, at: number, sent: boolean, stats: Assessment['stats'] | undefined): void {
     let country = stats ? stats[0] : a.countries.get(c);
     if (!country) {
       country = new PrefixStats();
       a.countries.set(c, country);
     }
     const range = stats ? (stats[1] ?? made(a.ranges, r, new PrefixStats())) : a.ranges.getOr(r, () => new PrefixStats());
-    const block = stats ? (stats[2] ?? made(a.blocks, b, new BlockStats())) : a.blocks.getOr(b, () => new BlockStats());
     country.start(ip, at);
-    range.start(ip, at);
-    block.start(tail, at);
-    const address = a.addresses.getOr(ip, () => new AddressStats());
-    address.start(to, at);
-    if (sent === undefined) return;
+    range.start(ip, at, tail);
+    a.addresses.getOr(ip, () => new AddressStats()).start(to, at);
+    if (!sent) return;
+    country.sends.send(at);
+    range.sends.send(at);
+    a.sends.send(at);
     if (price > 0) {
       a.price.add(price, at);
       a.priced.add(1, at);
     }
-    const v: Pending = { at, account: a, country, range, block: b, address, countryCode: c, tail, matured: false };
-    this.pending.set(sent, v);
-    this.maturing.push(v);
-    // Past the bound the oldest are dropped (their sends never count for conversion).
-    if (this.maturing.length - this.head > PENDING_MAX) this.head += 1;
-  }
-
-  private approve(verificationId: string, now: number): void {
-    const v = this.pending.get(verificationId);
-    if (!v) return;
-    // An approval inside the grace counts its send at once, so the rate stays at most one.
-    if (!v.matured) this.count(v, now);
-    v.country.approved.add(1, now);
-    v.range.approved.add(1, now);
-    v.account.blocks.get(v.block)?.approvedTail(v.tail);
-    v.account.approved.add(1, now);
-    v.address.approved.add(1, now);
-    v.account.converted.add(v.countryCode);
-  }
-
-  private mature(now: number): void {
-    while (this.head < this.maturing.length && (this.maturing[this.head] as Pending).at <= now - GRACE_MS) {
-      const v = this.maturing[this.head] as Pending;
-      this.head += 1;
-      if (!v.matured) this.count(v, now);
-    }
-    // The consumed front is cut away now and then, not one entry at a time.
-    if (this.head > 1024 && this.head * 4 > this.maturing.length) {
-      this.maturing = this.maturing.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  private count(v: Pending, now: number): void {
-    v.matured = true;
-    v.country.sent.add(1, now);
-    v.range.sent.add(1, now);
-    v.account.sent.add(1, now);
   }
 }

@@ -77,7 +77,7 @@ export class PumpingGuard {
     const outcome: Outcome = !over ? 'allowed' : mode === 'enforce' ? 'refused' : 'shadow_refused';
     const reason = block ? 'prefix_blocked' : (assessed.reasons[0]?.signal ?? 'none');
     p.metrics.fraudDecision(outcome, reason);
-    if (outcome === 'refused') p.engine.record(input, assessed, undefined);
+    if (outcome === 'refused') p.engine.record(input, assessed, false);
     // Refusals that keep coming into one prefix block it whole.
     if (over && !blocked) await p.blocks.refused(s.accountId, assessed.prefix, s.country, mode, assessed.reasons, now);
     return { id: over ? newId('fdc') : '', screen: s, input, assessed, mode, threshold, outcome, reason, block };
@@ -142,7 +142,7 @@ export class PumpingGuard {
       });
     }
     afterCommit(trx, () => {
-      if (j.outcome !== 'refused') p.engine.record(j.input, j.assessed, { verificationId });
+      if (j.outcome !== 'refused') p.engine.record(j.input, j.assessed, true);
       else
         p.sink?.emit({
           type: 'fraud.blocked',
@@ -153,7 +153,8 @@ export class PumpingGuard {
     });
   }
 
-  approved(verificationId: string, at: number): void {
-    this.p.engine.approved(verificationId, at);
+  /** A verification of the account to `to` (E.164) was approved: its destination converts. */
+  approved(accountId: string, to: string, country: string, at: number): void {
+    this.p.engine.approved(accountId, to, country, this.p.hash(to), at);
   }
 }
