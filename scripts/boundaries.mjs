@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Import boundaries (rules in .dependency-cruiser.cjs, type imports included): no module cycle, no
 // capability importing another's store, and no cycle between capability folders (src/<folder>/;
-// the files directly in src/ are the composition root). Any violation fails.
+// the files directly in src/ are the composition root), and a typed client (packages/client) that
+// imports neither a Node built-in nor the server. Any violation fails.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'node_modules', '.bin', 'depcruise');
 
 function cruise() {
-  const args = ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'];
+  const args = ['src', 'packages/client/src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'];
   try {
     return JSON.parse(execFileSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
   } catch (err) {
