@@ -18,14 +18,11 @@ export class PriceBook {
     private readonly clock: Clock,
   ) {}
 
-  async priceMicros(accountId: string, channel: string, to: string): Promise<number> {
-    return priceIn(await this.rows(accountId), channel, to);
-  }
-
-  /** The price when this instance holds the account's list, at once; undefined when it must be read. */
-  cachedPriceMicros(accountId: string, channel: string, to: string): number | undefined {
+  /** The price of a send: at once when this instance holds the account's list, else once it is read. */
+  priceMicros(accountId: string, channel: string, to: string): number | Promise<number> {
     const hit = this.cache.get(accountId);
-    return hit && hit.until > this.clock.now() ? priceIn(hit.rows, channel, to) : undefined;
+    if (hit && hit.until > this.clock.now()) return priceIn(hit.rows, channel, to);
+    return this.load(accountId).then((rows) => priceIn(rows, channel, to));
   }
 
   /**
@@ -40,9 +37,7 @@ export class PriceBook {
     this.cache.delete(accountId);
   }
 
-  private async rows(accountId: string): Promise<PriceTable[]> {
-    const hit = this.cache.get(accountId);
-    if (hit && hit.until > this.clock.now()) return hit.rows;
+  private async load(accountId: string): Promise<PriceTable[]> {
     const rows = await this.store.listPrices(accountId);
     this.cache.set(accountId, { rows, until: this.clock.now() + CACHE_MS });
     return rows;

@@ -95,7 +95,7 @@ export class GeoPermissions {
     return { service: serviceId || null, channel: channel || null, default: body.default ?? null, countries: Object.fromEntries(countries) };
   }
 
-  private rulesOf(accountId: string): Promise<GeoRule[]> {
+  private rulesOf(accountId: string): GeoRule[] | Promise<GeoRule[]> {
     return this.cache.get(accountId, () => this.store.rules(accountId));
   }
 }

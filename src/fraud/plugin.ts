@@ -105,8 +105,5 @@ export const COUNTRY_CACHE_MAX = 50_000;
 /** An account's approvals to a country over the last 30 days, from the analytics rollups, read at most every five minutes per pair. */
 function countryApprovals(app: App): (accountId: string, country: string) => number | Promise<number> {
   const cache = new TtlCache<number>(COUNTRY_CACHE_MS, COUNTRY_CACHE_MAX, () => app.core.clock.now());
-  return (accountId, country) => {
-    const key = `${accountId}\u0000${country}`;
-    return cache.peek(key) ?? cache.get(key, () => app.parts.approvalsTo(accountId, country, app.core.clock.now() - COUNTRY_HISTORY_MS));
-  };
+  return (accountId, country) => cache.get(`${accountId}\u0000${country}`, () => app.parts.approvalsTo(accountId, country, app.core.clock.now() - COUNTRY_HISTORY_MS));
 }

@@ -172,7 +172,7 @@ export class SpendCaps {
     return (await this.entry(accountId)).own;
   }
 
-  private entry(accountId: string): Promise<{ caps: Caps; own: Record<string, unknown> }> {
+  private entry(accountId: string): { caps: Caps; own: Record<string, unknown> } | Promise<{ caps: Caps; own: Record<string, unknown> }> {
     return this.cache.get(accountId, async () => {
       const own = await this.store.settings(accountId);
       return { caps: capsOf((own.caps as Parameters<typeof capsOf>[0] | undefined) ?? {}, this.server), own };

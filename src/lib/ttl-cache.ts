@@ -12,20 +12,16 @@ export class TtlCache<V> {
     private readonly now: () => number,
   ) {}
 
-  /** The value if this instance holds a fresh one: a hot path that finds it need not wait on a promise. */
-  peek(key: string): V | undefined {
-    const hit = this.entries.get(key);
-    return hit && this.now() - hit.at < this.ttlMs ? hit.value : undefined;
-  }
-
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  /** The value: at once when this instance holds a fresh one (a hot path then waits on no promise), else from `load`. */
+  get(key: string, load: () => Promise<V>): V | Promise<V> {
     const now = this.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = await load();
-    if (this.entries.size >= this.max) this.entries.clear();
-    this.entries.set(key, { value, at: now });
-    return value;
+    return load().then((value) => {
+      if (this.entries.size >= this.max) this.entries.clear();
+      this.entries.set(key, { value, at: now });
+      return value;
+    });
   }
 
   /** Forgets a key, so the next read loads it (after a change on this instance). */

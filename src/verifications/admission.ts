@@ -70,7 +70,7 @@ export class Admission {
   ): Promise<object | undefined> {
     const { screen, prices } = this.d;
     if (!r.country || magic || !screen) return undefined;
-    const price = () => prices.cachedPriceMicros(accountId, channels[0] as Channel, r.to) ?? prices.priceMicros(accountId, channels[0] as Channel, r.to);
+    const price = () => prices.priceMicros(accountId, channels[0] as Channel, r.to);
     return screen.check({ action, accountId, serviceId, channels, to: r.to, country: r.country, ip, numberType: r.numberType, price });
   }
 }

@@ -69,20 +69,17 @@ export class PrefixBlocks {
   /** The active block whose prefix `to` (E.164) starts with, if any; at once when this instance holds the account's blocks. */
   matching(accountId: string, to: string, now: number): ActiveBlock | undefined | Promise<ActiveBlock | undefined> {
     const find = (blocks: readonly ActiveBlock[]) => blocks.find((b) => b.expiresAt > now && to.startsWith(b.prefix));
-    const held = this.cache.peek(accountId);
-    if (held) return find(held);
-    return this.cache
-      .get(accountId, async () => {
-        const rows = await this.handle.db
-          .selectFrom('fraud_blocks')
-          .select(['id', 'prefix', 'expires_at', 'mode'])
-          .where('account_id', '=', accountId)
-          .where('expires_at', '>', now)
-          .where('lifted_at', 'is', null)
-          .execute();
-        return rows.map((r) => ({ id: r.id, prefix: r.prefix, expiresAt: Number(r.expires_at), mode: r.mode }));
-      })
-      .then(find);
+    const blocks = this.cache.get(accountId, async () => {
+      const rows = await this.handle.db
+        .selectFrom('fraud_blocks')
+        .select(['id', 'prefix', 'expires_at', 'mode'])
+        .where('account_id', '=', accountId)
+        .where('expires_at', '>', now)
+        .where('lifted_at', 'is', null)
+        .execute();
+      return rows.map((r) => ({ id: r.id, prefix: r.prefix, expiresAt: Number(r.expires_at), mode: r.mode }));
+    });
+    return blocks instanceof Promise ? blocks.then(find) : find(blocks);
   }
 
   /**
