@@ -1,19 +1,24 @@
+import { TAG } from '../http/reference.js';
 import formbody from '@fastify/formbody';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { parseBasic } from '../http/auth.js';
-import { problems } from '../http/schemas.js';
+import { publicProblems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
+import { tokenExample, tokenRequestExamples } from './examples.js';
 import type { KeyService } from './key-service.js';
 import type { TokenService } from './token-service.js';
 
-const Text = (maxLength: number) => Type.String({ maxLength, pattern: '^[^\\u0000]*$' });
-const TokenBody = Type.Object({
-  grant_type: Text(64),
-  client_id: Type.Optional(Text(64)),
-  client_secret: Type.Optional(Text(256)),
-  scope: Type.Optional(Text(256)),
-});
+const Text = (maxLength: number, description?: string) => Type.String({ maxLength, pattern: '^[^\\u0000]*$', ...(description ? { description } : {}) });
+const TokenBody = Type.Object(
+  {
+    grant_type: Text(64, 'Must be client_credentials'),
+    client_id: Type.Optional(Text(64, 'The API key id, when the request carries no Basic credentials')),
+    client_secret: Type.Optional(Text(256, 'The API key secret, with client_id')),
+    scope: Type.Optional(Text(256)),
+  },
+  { examples: tokenRequestExamples },
+);
 
 /**
  * OAuth2 client credentials (RFC 6749 §4.4): the API key is the client. Errors carry the RFC's
@@ -27,12 +32,17 @@ export function oauthRoutes(keys: KeyService, tokens: TokenService) {
       '/oauth/token',
       {
         schema: {
-          tags: ['auth'],
+          tags: [TAG.auth],
+          // Its own client authentication (RFC 6749 §2.3.1), answered with INVALID_CLIENT.
+          security: [],
           summary: 'Exchange an API key for a short-lived Bearer token (client_credentials)',
+          description:
+            'The key authenticates as HTTP Basic (key id and secret), or as client_id and client_secret in the body. The token is sent as `Authorization: Bearer …` until it expires; revoking the key ends it at once.',
+          consumes: ['application/json', 'application/x-www-form-urlencoded'],
           body: TokenBody,
           response: {
-            200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() }),
-            ...problems('INVALID_CLIENT', 'UNSUPPORTED_GRANT_TYPE'),
+            200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer({ description: 'Seconds' }) }, { examples: [tokenExample] }),
+            ...publicProblems('INVALID_CLIENT', 'UNSUPPORTED_GRANT_TYPE', 'UNSUPPORTED_MEDIA_TYPE'),
           },
         },
       },

@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import type { PriceBook } from './price-book.js';
 import { AppError } from '../errors/index.js';
@@ -9,20 +10,31 @@ import { ChannelSchema } from '../http/schemas.js';
 import type { Channel } from '../kernel/channel.js';
 import type { AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
+import { accountExample, balanceExample, createdAccountExample, creditExample, issuedKeyExample, keysExample, newAccountExample, newKeyExample, pricesExample } from './examples.js';
 import type { KeyService } from './key-service.js';
 
 const MICROS = 1_000_000;
 const toMicros = (amount: number) => Math.round(amount * MICROS);
 
-const IssuedKey = Type.Object({ key_id: Type.String(), secret: Type.String({ description: 'Shown once; store it now' }) });
+const IssuedKey = Type.Object({ key_id: Type.String(), secret: Type.String({ description: 'Shown once; store it now' }) }, { examples: [issuedKeyExample] });
 const KeyView = Type.Object({ key_id: Type.String(), name: Type.String(), created_at: Timestamp, revoked_at: Type.Union([Timestamp, Type.Null()]) });
 const Price = Type.Object({
   channel: ChannelSchema,
   prefix: Type.String({ pattern: '^[0-9]{0,15}$', description: 'Country/number prefix without +; empty matches all' }),
-  price: Type.Number({ minimum: 0, maximum: 1000 }),
+  price: Type.Number({ minimum: 0, maximum: 1000, description: 'Per message or call, in the account’s currency' }),
 });
-const Balance = Type.Object({ account_id: Type.String(), balance: Type.Number(), currency: Type.String(), postpaid: Type.Boolean(), prices: Type.Array(Price) });
-const Account = Type.Object({ id: Type.String(), name: Type.String(), balance: Type.Number(), currency: Type.String(), postpaid: Type.Boolean(), created_at: Timestamp });
+const Balance = Type.Object(
+  {
+    account_id: Type.String(),
+    balance: Type.Number({ description: 'In the account’s currency' }),
+    currency: Type.String(),
+    postpaid: Type.Boolean({ description: 'true: sends are billed later and never refused for the balance' }),
+    prices: Type.Array(Price),
+  },
+  { examples: [balanceExample] },
+);
+const AccountFields = { id: Type.String(), name: Type.String(), balance: Type.Number(), currency: Type.String(), postpaid: Type.Boolean(), created_at: Timestamp };
+const Account = Type.Object(AccountFields, { examples: [accountExample] });
 
 const accountView = (a: AccountTable) => ({
   id: a.id,
@@ -36,14 +48,20 @@ const priceView = (p: PriceTable) => ({ channel: p.channel as Channel, prefix: p
 
 export function accountRoutes(accounts: AccountService, store: AccountStore, keys: KeyService, prices: PriceBook) {
   return async function routes(app: App): Promise<void> {
-    app.get('/v1/balance', { schema: { tags: ['account'], summary: 'Balance and price list of the caller’s account', response: { 200: Balance, ...problems() } } }, async (req) => {
+    app.get('/v1/balance', { schema: { tags: [TAG.account], summary: 'Balance and price list of the caller’s account', response: { 200: Balance, ...problems() } } }, async (req) => {
       const a = await accounts.get(principalOf(req).accountId);
       return { account_id: a.id, balance: a.balance_micros / MICROS, currency: a.currency, postpaid: a.postpaid === 1, prices: (await store.listPrices(a.id)).map(priceView) };
     });
 
     app.get(
       '/v1/keys',
-      { schema: { tags: ['account'], summary: 'List API keys (secrets are never shown again)', response: { 200: Type.Object({ keys: Type.Array(KeyView) }), ...problems() } } },
+      {
+        schema: {
+          tags: [TAG.account],
+          summary: 'List API keys (secrets are never shown again)',
+          response: { 200: Type.Object({ keys: Type.Array(KeyView) }, { examples: [keysExample] }), ...problems() },
+        },
+      },
       async (req) => {
         const rows = await store.listKeys(principalOf(req).accountId);
         return { keys: rows.map((k) => ({ key_id: k.id, name: k.name, created_at: new Date(k.created_at).toISOString(), revoked_at: k.revoked_at ? new Date(k.revoked_at).toISOString() : null })) };
@@ -54,9 +72,9 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
       '/v1/keys',
       {
         schema: {
-          tags: ['account'],
+          tags: [TAG.account],
           summary: 'Create an API key',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, description: 'What the key is for' }) }, { additionalProperties: false, examples: [newKeyExample] }),
           response: { 201: IssuedKey, ...problems() },
         },
       },
@@ -65,7 +83,7 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
 
     app.delete(
       '/v1/keys/:id',
-      { schema: { tags: ['account'], summary: 'Revoke an API key', params: IdParam('vk'), response: { 204: Type.Null(), ...problems('API_KEY_NOT_FOUND') } } },
+      { schema: { tags: [TAG.account], summary: 'Revoke an API key', params: IdParam('vk'), response: { 204: Type.Null(), ...problems('API_KEY_NOT_FOUND') } } },
       async (req, reply) => {
         if (!(await keys.revoke(principalOf(req).accountId, req.params.id))) throw new AppError('API_KEY_NOT_FOUND');
         return reply.code(204).send(null);
@@ -77,18 +95,19 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
       '/v1/accounts',
       {
         schema: {
-          tags: ['accounts (operator)'],
+          tags: [TAG.accounts],
           summary: 'Create an account with its first API key',
+          description: 'The key’s secret is shown only in this answer. Operator keys only.',
           body: Type.Object(
             {
               name: Type.String({ minLength: 1, maxLength: 100 }),
-              postpaid: Type.Optional(Type.Boolean()),
-              balance: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9 })),
-              currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+              postpaid: Type.Optional(Type.Boolean({ description: 'Billed later: sends are never refused for the balance (default false)' })),
+              balance: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'Opening balance, in its currency (default 0)' })),
+              currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217; default USD' })),
             },
-            { additionalProperties: false },
+            { additionalProperties: false, examples: [newAccountExample] },
           ),
-          response: { 201: Type.Object({ account: Account, key: IssuedKey }), ...problems('FORBIDDEN') },
+          response: { 201: Type.Object({ account: Type.Object(AccountFields), key: IssuedKey }, { examples: [createdAccountExample] }), ...problems('FORBIDDEN') },
         },
       },
       async (req, reply) => {
@@ -101,7 +120,7 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
 
     app.get(
       '/v1/accounts/:id',
-      { schema: { tags: ['accounts (operator)'], summary: 'Read an account', params: IdParam('acc'), response: { 200: Account, ...problems('FORBIDDEN', 'ACCOUNT_NOT_FOUND') } } },
+      { schema: { tags: [TAG.accounts], summary: 'Read an account', params: IdParam('acc'), response: { 200: Account, ...problems('FORBIDDEN', 'ACCOUNT_NOT_FOUND') } } },
       async (req) => {
         requireAdmin(req);
         return accountView(await accounts.get(req.params.id));
@@ -112,10 +131,10 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
       '/v1/accounts/:id/credit',
       {
         schema: {
-          tags: ['accounts (operator)'],
+          tags: [TAG.accounts],
           summary: 'Add to (or, with a negative amount, take from) an account’s balance',
           params: IdParam('acc'),
-          body: Type.Object({ amount: Type.Number({ minimum: -1e9, maximum: 1e9 }) }, { additionalProperties: false }),
+          body: Type.Object({ amount: Type.Number({ minimum: -1e9, maximum: 1e9, description: 'In the account’s currency' }) }, { additionalProperties: false, examples: [creditExample] }),
           response: { 200: Account, ...problems('FORBIDDEN', 'ACCOUNT_NOT_FOUND') },
         },
       },
@@ -130,11 +149,11 @@ export function accountRoutes(accounts: AccountService, store: AccountStore, key
       '/v1/accounts/:id/prices',
       {
         schema: {
-          tags: ['accounts (operator)'],
+          tags: [TAG.accounts],
           summary: 'Replace an account’s price list (per channel and number prefix; longest prefix wins)',
           params: IdParam('acc'),
-          body: Type.Object({ prices: Type.Array(Price, { maxItems: 2000 }) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ prices: Type.Array(Price) }), ...problems('FORBIDDEN', 'ACCOUNT_NOT_FOUND') },
+          body: Type.Object({ prices: Type.Array(Price, { maxItems: 2000 }) }, { additionalProperties: false, examples: [pricesExample] }),
+          response: { 200: Type.Object({ prices: Type.Array(Price) }, { examples: [pricesExample] }), ...problems('FORBIDDEN', 'ACCOUNT_NOT_FOUND') },
         },
       },
       async (req) => {

@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { AnalyticsService } from './analytics-service.js';
@@ -9,7 +10,7 @@ export function analyticsRoutes(analytics: AnalyticsService) {
       '/v1/analytics/verifications',
       {
         schema: {
-          tags: ['analytics'],
+          tags: [TAG.analytics],
           summary: 'Conversion: verifications started, sent, delivered, approved, failed, expired and canceled, time to approve and spend, by period and group',
           querystring: VerificationAnalyticsQuery,
           response: { 200: VerificationAnalytics, ...problems('FORBIDDEN') },
@@ -21,7 +22,7 @@ export function analyticsRoutes(analytics: AnalyticsService) {
       '/v1/analytics/providers',
       {
         schema: {
-          tags: ['analytics'],
+          tags: [TAG.analytics],
           summary: 'Delivery per provider and channel: attempts, delivery rate, median time to receipt, top error codes',
           querystring: ProviderAnalyticsQuery,
           response: { 200: ProviderAnalytics, ...problems('FORBIDDEN') },

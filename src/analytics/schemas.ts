@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Timestamp } from '../http/schemas.js';
 import { GROUPS } from './analytics-service.js';
+import { providerAnalyticsExample, verificationAnalyticsExample } from './examples.js';
 
 const Range = {
   account: Type.Optional(Type.String({ pattern: '^acc_[A-Za-z0-9]{1,64}$', description: 'Another account (operator keys only)' })),
@@ -47,46 +48,52 @@ const Measures = {
   spend_micros: Type.Union([NullableCount], { description: 'Price-book spend on the messages, in millionths of the account currency' }),
 };
 
-export const VerificationAnalytics = Type.Object({
-  account: Type.String(),
-  from: Timestamp,
-  to: Timestamp,
-  interval: Type.Union([Type.Enum(['hour', 'day']), Type.Null()]),
-  group_by: Type.Array(Type.Enum([...GROUPS])),
-  currency: Type.String(),
-  totals: Type.Object(Measures),
-  data: Type.Array(
-    Type.Object({
-      period: Type.Optional(Timestamp),
-      channel: Type.Optional(Label),
-      country: Type.Optional(Label),
-      service: Type.Optional(Label),
-      provider: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where the first message was routed (null: none was)' })),
-      outcome: Type.Optional(Type.Enum(['approved', 'failed', 'expired', 'canceled', 'pending'])),
-      ...Measures,
-    }),
-  ),
-});
+export const VerificationAnalytics = Type.Object(
+  {
+    account: Type.String(),
+    from: Timestamp,
+    to: Timestamp,
+    interval: Type.Union([Type.Enum(['hour', 'day']), Type.Null()]),
+    group_by: Type.Array(Type.Enum([...GROUPS])),
+    currency: Type.String(),
+    totals: Type.Object(Measures),
+    data: Type.Array(
+      Type.Object({
+        period: Type.Optional(Timestamp),
+        channel: Type.Optional(Label),
+        country: Type.Optional(Label),
+        service: Type.Optional(Label),
+        provider: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where the first message was routed (null: none was)' })),
+        outcome: Type.Optional(Type.Enum(['approved', 'failed', 'expired', 'canceled', 'pending'])),
+        ...Measures,
+      }),
+    ),
+  },
+  { examples: [verificationAnalyticsExample] },
+);
 
-export const ProviderAnalytics = Type.Object({
-  account: Type.String(),
-  from: Timestamp,
-  to: Timestamp,
-  providers: Type.Array(
-    Type.Object({
-      provider: Type.String(),
-      channel: Type.String(),
-      attempts: Type.Integer({ minimum: 0, description: 'Hand-overs tried: sent + errors' }),
-      sent: Type.Integer({ minimum: 0, description: 'Messages the provider took' }),
-      delivered: Count,
-      undeliverable: Count,
-      errors: Type.Integer({ minimum: 0, description: 'Hand-overs the provider refused or failed' }),
-      failed: Type.Integer({ minimum: 0, description: 'Messages given up after this provider answered last' }),
-      receipts: Count,
-      acceptance_rate: Type.Union([Rate], { description: 'sent ÷ attempts' }),
-      delivery_rate: Type.Union([Rate], { description: 'delivered ÷ sent' }),
-      receipt_p50_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Median time from queueing to the delivery receipt' }),
-      top_errors: Type.Array(Type.Object({ code: Type.String(), count: Count }), { description: 'The five most frequent error codes' }),
-    }),
-  ),
-});
+export const ProviderAnalytics = Type.Object(
+  {
+    account: Type.String(),
+    from: Timestamp,
+    to: Timestamp,
+    providers: Type.Array(
+      Type.Object({
+        provider: Type.String(),
+        channel: Type.String(),
+        attempts: Type.Integer({ minimum: 0, description: 'Hand-overs tried: sent + errors' }),
+        sent: Type.Integer({ minimum: 0, description: 'Messages the provider took' }),
+        delivered: Count,
+        undeliverable: Count,
+        errors: Type.Integer({ minimum: 0, description: 'Hand-overs the provider refused or failed' }),
+        failed: Type.Integer({ minimum: 0, description: 'Messages given up after this provider answered last' }),
+        receipts: Count,
+        acceptance_rate: Type.Union([Rate], { description: 'sent ÷ attempts' }),
+        delivery_rate: Type.Union([Rate], { description: 'delivered ÷ sent' }),
+        receipt_p50_ms: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Median time from queueing to the delivery receipt' }),
+        top_errors: Type.Array(Type.Object({ code: Type.String(), count: Count }), { description: 'The five most frequent error codes' }),
+      }),
+    ),
+  },
+  { examples: [providerAnalyticsExample] },
+);

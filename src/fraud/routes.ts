@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { problems } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
@@ -33,7 +34,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/geo',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Geo permissions: the countries each scope (account, service, channel) allows or blocks, and the server’s default',
           querystring: GeoQuery,
           response: { 200: GeoView, ...problems('FORBIDDEN') },
@@ -45,7 +46,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/geo',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Sets one scope’s geo permissions (replacing what it had); a scope with no countries and no default is removed',
           body: GeoPutBody,
           response: { 200: GeoScope, ...problems('FORBIDDEN', 'SERVICE_NOT_FOUND') },
@@ -57,7 +58,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/settings',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'The account’s fraud and cost control settings: the pumping rules’ mode and threshold, its spend caps, and the server’s defaults',
           querystring: FraudSettingsQuery,
           response: { 200: FraudSettingsView, ...problems('FORBIDDEN') },
@@ -69,10 +70,12 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/settings',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Changes the account’s fraud and cost control settings (what the body names)',
+          description:
+            'Fields left out keep their value; null takes one back to the server’s default. With `service`, only that service’s mode and threshold change (caps belong to the whole account).',
           body: FraudSettingsPut,
-          response: { 200: FraudSettingsView, ...problems('FORBIDDEN') },
+          response: { 200: FraudSettingsView, ...problems('FORBIDDEN', 'SERVICE_NOT_FOUND') },
         },
       },
       async (req) => settings.put(principalOf(req), req.body),
@@ -81,7 +84,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/spend',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Where the account stands against its spend caps: this hour, day and month, and today per country',
           querystring: FraudSettingsQuery,
           response: { 200: SpendView, ...problems('FORBIDDEN') },
@@ -93,7 +96,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/safe-list',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'The safe list: numbers and prefixes that geo permissions and the pumping rules never block (spend caps still hold)',
           querystring: FraudSettingsQuery,
           response: { 200: SafeListView, ...problems('FORBIDDEN') },
@@ -105,7 +108,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/safe-list',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Adds a number or a prefix to the safe list',
           body: SafeListAdd,
           response: { 201: SafeEntry, ...problems('FORBIDDEN', 'INVALID_PHONE_NUMBER') },
@@ -117,7 +120,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/safe-list/:entry',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Takes a number or a prefix off the safe list',
           params: SafeListEntryParams,
           querystring: FraudSettingsQuery,
@@ -133,7 +136,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/decisions',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'The pumping rules’ decisions that refused a start or a resend (or would have, in shadow mode), newest first, each with its score and signals',
           querystring: DecisionsQuery,
           response: { 200: DecisionsPage, ...problems('FORBIDDEN') },
@@ -145,7 +148,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/blocks',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Prefix blocks: ranges and blocks of numbers refused as a whole for a while after refusals into them kept coming, newest first',
           querystring: BlocksQuery,
           response: { 200: BlocksView, ...problems('FORBIDDEN') },
@@ -157,7 +160,7 @@ export function fraudRoutes(geo: GeoPermissions, settings: FraudSettings, spend:
       '/v1/fraud/blocks/:id',
       {
         schema: {
-          tags: ['fraud'],
+          tags: [TAG.fraud],
           summary: 'Lifts an active prefix block at once: its numbers are judged again from the next start',
           params: BlockParams,
           querystring: FraudSettingsQuery,

@@ -1,5 +1,18 @@
 import { Type } from 'typebox';
 import { ChannelSchema } from '../http/schemas.js';
+import {
+  blocksExample,
+  decisionsExample,
+  fraudSettingsExample,
+  fraudSettingsPutExamples,
+  geoScopeExample,
+  geoViewExample,
+  liftedBlockExample,
+  safeEntryExample,
+  safeListAddExamples,
+  safeListExample,
+  spendExample,
+} from './examples.js';
 
 const Account = Type.Optional(Type.String({ pattern: '^acc_[A-Za-z0-9]{1,64}$', description: 'Another account (operator keys only)' }));
 const Action = Type.Enum(['allow', 'block']);
@@ -13,18 +26,24 @@ const Countries = Type.Record(Type.String(), Action, {
 
 export const GeoQuery = Type.Object({ account: Account }, { additionalProperties: false });
 
-const GeoScope = Type.Object({
-  service: Type.Union([Type.String(), Type.Null()], { description: 'The service the rules are for; null for the whole account' }),
-  channel: Type.Union([Type.String(), Type.Null()], { description: 'The channel the rules are for; null for every channel' }),
-  default: Type.Union([Action, Type.Null()], { description: 'The answer for the countries this scope does not name; null: ask the next scope' }),
-  countries: Countries,
-});
+const GeoScope = Type.Object(
+  {
+    service: Type.Union([Type.String(), Type.Null()], { description: 'The service the rules are for; null for the whole account' }),
+    channel: Type.Union([Type.String(), Type.Null()], { description: 'The channel the rules are for; null for every channel' }),
+    default: Type.Union([Action, Type.Null()], { description: 'The answer for the countries this scope does not name; null: ask the next scope' }),
+    countries: Countries,
+  },
+  { examples: [geoScopeExample] },
+);
 
-export const GeoView = Type.Object({
-  account: Type.String(),
-  server: Type.Object({ allowed: Type.Array(Type.String()), blocked: Type.Array(Type.String()) }, { description: 'The server’s default (FRAUD_GEO_ALLOW, FRAUD_GEO_BLOCK), asked last' }),
-  scopes: Type.Array(GeoScope, { description: 'The account’s rules, by scope; the most specific scope with an opinion on a country decides' }),
-});
+export const GeoView = Type.Object(
+  {
+    account: Type.String(),
+    server: Type.Object({ allowed: Type.Array(Type.String()), blocked: Type.Array(Type.String()) }, { description: 'The server’s default (FRAUD_GEO_ALLOW, FRAUD_GEO_BLOCK), asked last' }),
+    scopes: Type.Array(GeoScope, { description: 'The account’s rules, by scope; the most specific scope with an opinion on a country decides' }),
+  },
+  { examples: [geoViewExample] },
+);
 
 export const GeoPutBody = Type.Object(
   {
@@ -34,7 +53,7 @@ export const GeoPutBody = Type.Object(
     default: Type.Optional(Type.Union([Action, Type.Null()], { description: 'The answer for the countries not named; omitted or null: ask the next scope' })),
     countries: Type.Optional(Countries),
   },
-  { additionalProperties: false, examples: [{ channel: 'sms', default: 'block', countries: { GB: 'allow', IE: 'allow' } }] },
+  { additionalProperties: false, examples: [{ channel: 'sms', default: 'block', countries: { GB: 'allow', IE: 'allow' } }, { countries: { NG: 'block' } }] },
 );
 
 export { GeoScope };
@@ -60,17 +79,20 @@ export const Caps = Type.Object(CapsFields, { description: 'Caps in the account�
 const Mode = Type.Enum(['off', 'shadow', 'enforce'], { description: 'The pumping rules: enforce refuses at the threshold, shadow only scores and counts, off does not score' });
 const Threshold = Type.Integer({ minimum: 1, maximum: 100, description: 'The risk score at which a start is refused' });
 
-export const FraudSettingsView = Type.Object({
-  account: Type.String(),
-  currency: Type.String(),
-  mode: Mode,
-  threshold: Threshold,
-  services: Type.Record(Type.String(), Type.Object({ mode: Type.Optional(Mode), threshold: Type.Optional(Threshold) }), {
-    description: 'Services with their own mode or threshold, over the account’s',
-  }),
-  caps: Caps,
-  server: Type.Object({ mode: Mode, threshold: Threshold, caps: Caps }, { description: 'The server’s defaults (FRAUD_MODE, FRAUD_THRESHOLD, FRAUD_SPEND_*), for what the account does not set' }),
-});
+export const FraudSettingsView = Type.Object(
+  {
+    account: Type.String(),
+    currency: Type.String(),
+    mode: Mode,
+    threshold: Threshold,
+    services: Type.Record(Type.String(), Type.Object({ mode: Type.Optional(Mode), threshold: Type.Optional(Threshold) }), {
+      description: 'Services with their own mode or threshold, over the account’s',
+    }),
+    caps: Caps,
+    server: Type.Object({ mode: Mode, threshold: Threshold, caps: Caps }, { description: 'The server’s defaults (FRAUD_MODE, FRAUD_THRESHOLD, FRAUD_SPEND_*), for what the account does not set' }),
+  },
+  { examples: [fraudSettingsExample] },
+);
 
 export const FraudSettingsQuery = Type.Object({ account: Account }, { additionalProperties: false });
 
@@ -89,32 +111,35 @@ export const FraudSettingsPut = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [
-      { mode: 'shadow', caps: { daily: 200, hourly: 40, country_daily: { '*': 50 } } },
-      { service: 'svc_1Hq3aB7cD9eF2gH4jK', threshold: 75 },
-    ],
+    examples: fraudSettingsPutExamples,
   },
 );
 
 const Standing = Type.Object({ spent: Type.Number(), cap: Type.Union([Type.Number(), Type.Null()]) });
 
-export const SpendView = Type.Object({
-  account: Type.String(),
-  currency: Type.String(),
-  soft_percent: Type.Integer(),
-  periods: Type.Array(Type.Intersect([Type.Object({ period: Type.String(), start: Type.String(), end: Type.String() }), Standing])),
-  day_start: Type.String(),
-  countries: Type.Array(Type.Intersect([Type.Object({ country: Type.String() }), Standing]), { description: 'Today’s spend per destination country, with its cap' }),
-});
+export const SpendView = Type.Object(
+  {
+    account: Type.String(),
+    currency: Type.String(),
+    soft_percent: Type.Integer(),
+    periods: Type.Array(Type.Intersect([Type.Object({ period: Type.String(), start: Type.String(), end: Type.String() }), Standing])),
+    day_start: Type.String(),
+    countries: Type.Array(Type.Intersect([Type.Object({ country: Type.String() }), Standing]), { description: 'Today’s spend per destination country, with its cap' }),
+  },
+  { examples: [spendExample] },
+);
 
-export const SafeEntry = Type.Object({
-  entry: Type.String({ description: 'A number (E.164) or a prefix (+ and digits)' }),
-  kind: Type.Enum(['number', 'prefix']),
-  note: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String({ format: 'date-time' }),
-});
+export const SafeEntry = Type.Object(
+  {
+    entry: Type.String({ description: 'A number (E.164) or a prefix (+ and digits)' }),
+    kind: Type.Enum(['number', 'prefix']),
+    note: Type.Union([Type.String(), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { examples: [safeEntryExample] },
+);
 
-export const SafeListView = Type.Object({ account: Type.String(), entries: Type.Array(SafeEntry) });
+export const SafeListView = Type.Object({ account: Type.String(), entries: Type.Array(SafeEntry) }, { examples: [safeListExample] });
 
 export const SafeListAdd = Type.Object(
   {
@@ -123,10 +148,10 @@ export const SafeListAdd = Type.Object(
     prefix: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{1,15}$', description: 'A prefix of numbers: + and up to 15 digits' })),
     note: Type.Optional(Type.String({ maxLength: 200 })),
   },
-  { additionalProperties: false, examples: [{ number: '+447400123456', note: 'support desk test phone' }, { prefix: '+4474001' }] },
+  { additionalProperties: false, examples: safeListAddExamples },
 );
 
-export const SafeListEntryParams = Type.Object({ entry: Type.String({ pattern: '^\\+?[0-9]{1,15}$' }) });
+export const SafeListEntryParams = Type.Object({ entry: Type.String({ pattern: '^\\+?[0-9]{1,15}$', description: 'The number or prefix as listed (+ may be left out or sent as %2B)' }) });
 
 const Signal = Type.Object({
   signal: Type.String({ description: 'number_type, sequential, conversion, volume, new_country, addresses or price (see the fraud guide)' }),
@@ -172,27 +197,33 @@ export const DecisionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const DecisionsPage = Type.Object({
-  decisions: Type.Array(DecisionView),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next (older) page; null on the last' }),
-});
+export const DecisionsPage = Type.Object(
+  {
+    decisions: Type.Array(DecisionView),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next (older) page; null on the last' }),
+  },
+  { examples: [decisionsExample] },
+);
 
-export const BlockView = Type.Object({
-  id: Type.String(),
-  prefix: Type.String({ description: 'Every number starting with it is refused while the block is active' }),
-  country: Type.String(),
-  level: Type.Integer({ description: 'How many earlier blocks of the prefix in the week before (not lifted): picks the duration' }),
-  mode: Mode,
-  active: Type.Boolean(),
-  created_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time' }),
-  lifted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  reasons: Type.Array(Signal, { description: 'The signals of the refusal that set it off' }),
-});
+export const BlockView = Type.Object(
+  {
+    id: Type.String(),
+    prefix: Type.String({ description: 'Every number starting with it is refused while the block is active' }),
+    country: Type.String(),
+    level: Type.Integer({ description: 'How many earlier blocks of the prefix in the week before (not lifted): picks the duration' }),
+    mode: Mode,
+    active: Type.Boolean(),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.String({ format: 'date-time' }),
+    lifted_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    reasons: Type.Array(Signal, { description: 'The signals of the refusal that set it off' }),
+  },
+  { examples: [liftedBlockExample] },
+);
 
 export const BlocksQuery = Type.Object(
   { account: Account, active: Type.Optional(Type.Enum(['true', 'false'], { description: 'true: only active blocks; false: only ended ones' })) },
   { additionalProperties: false },
 );
-export const BlocksView = Type.Object({ account: Type.String(), blocks: Type.Array(BlockView) });
-export const BlockParams = Type.Object({ id: Type.String({ pattern: '^fbk_[A-Za-z0-9]{8,40}$' }) });
+export const BlocksView = Type.Object({ account: Type.String(), blocks: Type.Array(BlockView) }, { examples: [blocksExample] });
+export const BlockParams = Type.Object({ id: Type.String({ pattern: '^fbk_[A-Za-z0-9]{8,40}$', description: 'The block’s id (fbk_…)' }) });

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { ERROR_CODES, type ErrorCode } from '../errors/index.js';
+import { ERROR_CODES, type ErrorCode, problemType } from '../errors/index.js';
 import { CHANNELS } from '../kernel/channel.js';
 import { ID_CHARS } from '../lib/ids.js';
 
@@ -15,14 +15,45 @@ export const Problem = Type.Object(
   { additionalProperties: true, $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
-/** Response schemas for the error statuses a route can answer, all as problem+json. */
+/** A problem as the API answers it, for the reference's examples. */
+function problemExample(code: ErrorCode): Record<string, unknown> {
+  const { status, title } = ERROR_CODES[code];
+  return { type: problemType(code), title, status, code, detail: `${title}.`, request_id: 'req-2b' };
+}
+
+/**
+ * Response schemas for the error statuses a route can answer, all as problem+json: each status
+ * lists its codes (with those every authenticated route can answer: VALIDATION_FAILED,
+ * UNAUTHORIZED, INVALID_CREDENTIALS and INTERNAL_ERROR) and carries an example of each, so the
+ * reference shows them per operation.
+ */
 export function problems(...codes: ErrorCode[]): Record<number, TSchema> {
-  const out: Record<number, TSchema> = {};
-  for (const c of ['VALIDATION_FAILED', 'UNAUTHORIZED', ...codes] as ErrorCode[]) {
+  return problemResponses(['VALIDATION_FAILED', 'UNAUTHORIZED', 'INVALID_CREDENTIALS', ...codes]);
+}
+
+/** As problems(), for a route that takes no Verity credentials (a vendor's callback, a signed URL). */
+export function publicProblems(...codes: ErrorCode[]): Record<number, TSchema> {
+  return problemResponses(['VALIDATION_FAILED', ...codes]);
+}
+
+function problemResponses(codes: ErrorCode[]): Record<number, TSchema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of new Set<ErrorCode>([...codes, 'INTERNAL_ERROR'])) {
     const status = ERROR_CODES[c].status;
-    out[status] = Type.Ref('Problem', { description: 'Problem details' });
+    byStatus.set(status, [...(byStatus.get(status) ?? []), c]);
   }
-  out[500] = Type.Ref('Problem');
+  const out: Record<number, TSchema> = {};
+  for (const [status, list] of byStatus) {
+    out[status] = Type.Unsafe({
+      description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].title}`).join('. '),
+      content: {
+        'application/problem+json': {
+          schema: Type.Ref('Problem'),
+          examples: Object.fromEntries(list.map((c) => [c, { summary: ERROR_CODES[c].title, value: problemExample(c) }])),
+        },
+      },
+    });
+  }
   return out;
 }
 

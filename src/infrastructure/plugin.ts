@@ -10,6 +10,7 @@ import { migrate, openDatabase, pendingMigrations, type DatabaseHandle } from '.
 import { sqlitePath } from '../db/database-url.js';
 import { checkPostgres } from '../db/postgres-check.js';
 import { Metrics } from '../http/metrics.js';
+import { describedOnly, TAG } from '../http/reference.js';
 import type { App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { StartupError } from '../lib/startup-error.js';
@@ -19,6 +20,41 @@ import { OutboundGuard } from '../outbound/outbound-guard.js';
 import type { Core, Parts, Verity } from '../verity.js';
 
 const SWEEP_MS = 30_000;
+
+const status = (value: string) => ({ type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [value] } }, examples: [{ status: value }] });
+
+// The probes answer by hand (never through a serializer); these describe them in the reference.
+const HEALTHZ_DOC = describedOnly({
+  tags: [TAG.health],
+  summary: 'Liveness',
+  description: 'Answers while the process serves requests; it checks nothing else, so a failing database does not restart the server. No authentication.',
+  security: [],
+  response: { 200: { description: 'The process is up', ...status('ok') } },
+});
+
+const READYZ_DOC = describedOnly({
+  tags: [TAG.health],
+  summary: 'Readiness',
+  description: 'Answers 200 when the database answers a ping, 503 otherwise: take the instance out of the load balancer while it is not ready. No authentication.',
+  security: [],
+  response: {
+    200: { description: 'The database answered', ...status('ready') },
+    503: {
+      description: '`UNAVAILABLE`: the database did not answer',
+      content: {
+        'application/problem+json': {
+          schema: { $ref: 'Problem' },
+          examples: {
+            UNAVAILABLE: {
+              summary: 'Database unavailable',
+              value: { type: 'urn:verity:problem:unavailable', title: 'Database unavailable', status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer', request_id: 'req-2b' },
+            },
+          },
+        },
+      },
+    },
+  },
+});
 
 export interface InfrastructureOptions {
   config: Config;
@@ -136,8 +172,8 @@ export const infrastructure = fp(
       done();
     });
 
-    app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-    app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
+    app.get('/healthz', { schema: { hide: true }, config: HEALTHZ_DOC }, async () => ({ status: 'ok' }));
+    app.get('/readyz', { schema: { hide: true }, config: READYZ_DOC }, async (req, reply) => {
       try {
         await database.ping();
         return { status: 'ready' };

@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { problems, Timestamp } from '../http/schemas.js';
@@ -15,7 +16,19 @@ const Entry = Type.Object({
   country: Type.String({ description: 'ISO 3166 alpha-2 of the destinations it serves, or *' }),
   source: Type.Enum(['account', 'server'], { description: "account: this account's own; server: configured on the server" }),
 });
-const OwnEntry = Type.Object({ ...Entry.properties, created_at: Timestamp });
+const reverseCall = { number: '+14155550123', purpose: 'reverse_call', country: 'US', source: 'account', created_at: '2026-05-04T10:15:00.000Z' };
+const OwnEntry = Type.Object({ ...Entry.properties, created_at: Timestamp }, { examples: [reverseCall] });
+const List = Type.Object(
+  { numbers: Type.Array(OwnEntry), server: Type.Array(Entry, { description: 'The server’s numbers (INBOUND_NUMBERS), used for a purpose the account has none for' }) },
+  {
+    examples: [
+      {
+        numbers: [{ number: '+4420794600XXXX', purpose: 'flash_call', country: 'GB', source: 'account', created_at: '2026-04-28T09:00:00.000Z' }, reverseCall],
+        server: [{ number: '+14155550142', purpose: 'reverse_call', country: '*', source: 'server' }],
+      },
+    ],
+  },
+);
 
 const Body = Type.Object(
   {
@@ -23,7 +36,13 @@ const Body = Type.Object(
     purpose: Purpose,
     country: Type.Optional(Type.String({ minLength: 1, maxLength: 2, description: 'ISO 3166 alpha-2 or *; default: the number’s own country (* for a pattern)' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      { number: '+14155550123', purpose: 'reverse_call' },
+      { number: '+4420794600XXXX', purpose: 'flash_call', country: 'GB' },
+    ],
+  },
 );
 
 const Params = Type.Object({ purpose: Purpose, number: Type.String({ minLength: 2, maxLength: 40, description: 'The number as listed; encode + as %2B or send it as is' }) });
@@ -34,7 +53,7 @@ const serverView = (e: PoolEntry) => ({ number: e.number, purpose: e.purpose, co
 /** The account's own reverse-call and flash-call numbers; without any, the server's are used. */
 export function numberRoutes(pool: NumberPool, store: NumberStore, clock: Clock) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['numbers'];
+    const tags = [TAG.numbers];
     app.post(
       '/v1/numbers',
       {
@@ -62,7 +81,7 @@ export function numberRoutes(pool: NumberPool, store: NumberStore, clock: Clock)
           tags,
           summary: 'The account’s numbers, and the server’s that are used for a purpose the account has none for',
           querystring: Type.Object({ purpose: Type.Optional(Purpose) }),
-          response: { 200: Type.Object({ numbers: Type.Array(OwnEntry), server: Type.Array(Entry) }), ...problems() },
+          response: { 200: List, ...problems() },
         },
       },
       async (req) => ({

@@ -1,6 +1,7 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
-import { problems } from '../http/schemas.js';
+import { publicProblems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { callProviderOf } from '../calls/call-channel-provider.js';
 import type { CallEventRecord, CallStep } from '../calls/call-provider.js';
@@ -69,13 +70,22 @@ export function callbackRoutes(
     }
 
     const schema = {
-      tags: ['delivery'],
+      tags: [TAG.delivery],
+      security: [],
       summary: 'Callback from a provider: delivery receipts, call events (answered, key pressed, ended, inbound call); checked by the vendor’s signature',
+      description:
+        'Called by the vendor, not by clients: the URL is a provider’s `callback_url`. The body is read in the vendor’s own format (form or JSON, at most 64 KiB) and needs no Verity credentials.',
       // The same parameter name as /v1/providers/:id: the router keeps one node for both.
       params: Type.Object({ id: Type.String({ maxLength: 64, description: 'The provider’s name in PROVIDERS, or an account provider’s id (prv_…)' }) }),
       response: {
-        200: Type.Union([Type.Object({ received: Type.Integer() }), Type.String({ description: 'The echoed subscription challenge (WhatsApp), or what a call does next (TwiML, NCCO)' })]),
-        ...problems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK'),
+        200: Type.Union(
+          [
+            Type.Object({ received: Type.Integer({ description: 'Receipts or call events taken from the callback' }) }),
+            Type.String({ description: 'The echoed subscription challenge (WhatsApp), or what a call does next (TwiML, NCCO)' }),
+          ],
+          { examples: [{ received: 1 }] },
+        ),
+        ...publicProblems('PROVIDER_NOT_FOUND', 'INVALID_SIGNATURE', 'INVALID_CALLBACK', 'BODY_TOO_LARGE'),
       },
     };
     app.post('/v1/providers/:id/callback', { schema }, handler);

@@ -1,9 +1,11 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { InboxStore } from './inbox-store.js';
 import type { PhoneCallRow } from './phone-store.js';
+import { ANSWER_EXAMPLE, DIAL_BODY_EXAMPLE, DIAL_EXAMPLE, HANGUP_EXAMPLE, KEYS_BODY_EXAMPLE, KEYS_EXAMPLE, ONLINE_BODY_EXAMPLE, PHONE_EXAMPLE } from './phone-examples.js';
 import { PORT_BLOCK } from '../silent/simulated-operator.js';
 import type { VirtualPhone } from './virtual-phone.js';
 
@@ -33,10 +35,14 @@ const Call = Type.Object({
   created_at: Timestamp,
 });
 
-const Action = Type.Object({ call: Call, heard: Type.Array(Step, { description: 'What the phone hears now' }) });
+/** What a call action answers: the call after it, and what the phone hears; `example` for the action's reference. */
+const Action = (example: object) => Type.Object({ call: Call, heard: Type.Array(Step, { description: 'What the phone hears now' }) }, { examples: [example] });
 
-const Params = Type.Object({ number: Type.String({ maxLength: 32, description: 'The phone’s E.164 number (+ may be written %2B)' }) });
-const CallParams = Type.Object({ ...Params.properties, id: Type.String({ maxLength: 64 }) });
+const Params = Type.Object({ number: Type.String({ maxLength: 32, description: 'The phone’s E.164 number (+ may be written %2B)', examples: ['+14155550100'] }) });
+const CallParams = Type.Object({
+  ...Params.properties,
+  id: Type.String({ maxLength: 64, description: 'A call this phone received (vpc_…), from its calls', examples: ['vpc_0oB7BqWQrLp9nYa103mn77'] }),
+});
 
 function view(c: PhoneCallRow) {
   return {
@@ -64,7 +70,7 @@ function phone(raw: string): string {
 /** The virtual phone (sandbox): drive the call channels and silent verification by hand or from tests. */
 export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['sandbox'];
+    const tags = [TAG.sandbox];
     const callErrors = problems('CALL_NOT_FOUND', 'CALL_STATE', 'INVALID_PHONE_NUMBER');
 
     app.get(
@@ -73,21 +79,25 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
         schema: {
           tags,
           summary: 'A virtual phone: its calls (newest first), the messages it received, and its data session on the simulated operator',
+          description: 'Any number is a virtual phone of the calling account; one nothing reached answers with empty lists.',
           params: Params,
           response: {
-            200: Type.Object({
-              number: Type.String(),
-              online: Type.Union([
-                Type.Object({
-                  ip: Type.String(),
-                  since: Timestamp,
-                  ports: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: 'Behind CGNAT (online with a port): the block of ports of ip this phone holds' })),
-                }),
-                Type.Null(),
-              ]),
-              calls: Type.Array(Call),
-              messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
-            }),
+            200: Type.Object(
+              {
+                number: Type.String(),
+                online: Type.Union([
+                  Type.Object({
+                    ip: Type.String(),
+                    since: Timestamp,
+                    ports: Type.Optional(Type.Object({ start: Type.Integer(), end: Type.Integer() }, { description: 'Behind CGNAT (online with a port): the block of ports of ip this phone holds' })),
+                  }),
+                  Type.Null(),
+                ]),
+                calls: Type.Array(Call),
+                messages: Type.Array(Type.Object({ id: Type.String(), verification_id: Type.String(), channel: Type.String(), text: Type.String(), created_at: Timestamp })),
+              },
+              { examples: [PHONE_EXAMPLE] },
+            ),
             ...problems('INVALID_PHONE_NUMBER'),
           },
         },
@@ -105,10 +115,22 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
       },
     );
 
-    app.post('/v1/sandbox/phones/:number/calls/:id/answer', { schema: { tags, summary: 'Answer a ringing call', params: CallParams, response: { 200: Action, ...callErrors } } }, async (req) => {
-      const r = await phones.answer(principalOf(req).accountId, phone(req.params.number), req.params.id);
-      return { call: view(r.call), heard: r.heard as never };
-    });
+    app.post(
+      '/v1/sandbox/phones/:number/calls/:id/answer',
+      {
+        schema: {
+          tags,
+          summary: 'Answer a ringing call',
+          description: 'The phone hears the call’s script: a voice call reads the code, an IVR asks for a key.',
+          params: CallParams,
+          response: { 200: Action(ANSWER_EXAMPLE), ...callErrors },
+        },
+      },
+      async (req) => {
+        const r = await phones.answer(principalOf(req).accountId, phone(req.params.number), req.params.id);
+        return { call: view(r.call), heard: r.heard as never };
+      },
+    );
 
     app.post(
       '/v1/sandbox/phones/:number/calls/:id/keys',
@@ -116,9 +138,10 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
         schema: {
           tags,
           summary: 'Press keys on an answered call (the IVR reads the first)',
+          description: '1 approves an IVR verification and any other key declines it; the IVR’s answer ends the call.',
           params: CallParams,
-          body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#]{1,10}$' }) }, { additionalProperties: false }),
-          response: { 200: Action, ...callErrors },
+          body: Type.Object({ digits: Type.String({ pattern: '^[0-9*#]{1,10}$' }) }, { additionalProperties: false, examples: [KEYS_BODY_EXAMPLE] }),
+          response: { 200: Action(KEYS_EXAMPLE), ...callErrors },
         },
       },
       async (req) => {
@@ -129,7 +152,15 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
 
     app.post(
       '/v1/sandbox/phones/:number/calls/:id/hangup',
-      { schema: { tags, summary: 'Hang up (a ringing call is declined)', params: CallParams, response: { 200: Action, ...callErrors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Hang up (a ringing call is declined)',
+          description: 'A ringing call hung up ends `rejected`, an answered one `completed`.',
+          params: CallParams,
+          response: { 200: Action(HANGUP_EXAMPLE), ...callErrors },
+        },
+      },
       async (req) => {
         const r = await phones.hangup(principalOf(req).accountId, phone(req.params.number), req.params.id);
         return { call: view(r.call), heard: [] };
@@ -142,9 +173,13 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
         schema: {
           tags,
           summary: 'Call a number from this phone (a reverse call: it approves this account’s verifications waiting for this phone to call that number)',
+          description: 'Answers the call, `completed` with the verification it approved, or `rejected` when none was waiting for this call.',
           params: Params,
-          body: Type.Object({ to: Type.String({ minLength: 3, maxLength: 32 }) }, { additionalProperties: false }),
-          response: { 200: Type.Object({ call: Call }), ...problems('INVALID_PHONE_NUMBER') },
+          body: Type.Object(
+            { to: Type.String({ minLength: 3, maxLength: 32, description: 'The number to call: a reverse-call verification’s call_to' }) },
+            { additionalProperties: false, examples: [DIAL_BODY_EXAMPLE] },
+          ),
+          response: { 200: Type.Object({ call: Call }, { examples: [DIAL_EXAMPLE] }), ...problems('INVALID_PHONE_NUMBER') },
         },
       },
       async (req) => {
@@ -161,7 +196,10 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
           summary: 'Open a data session on the simulated operator: this number holds this public address from now on',
           description: `With a port the phone sits behind CGNAT: it holds the aligned block of ${PORT_BLOCK} ports of ip around port (taking it from any phone that held it), and only a request naming a port in that block matches it. Without a port it holds ip itself, and a request with any port or none matches it.`,
           params: Params,
-          body: Type.Object({ ip: Type.String({ maxLength: 64 }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) }, { additionalProperties: false }),
+          body: Type.Object(
+            { ip: Type.String({ maxLength: 64, description: 'IPv4 or IPv6' }), port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })) },
+            { additionalProperties: false, examples: [ONLINE_BODY_EXAMPLE] },
+          ),
           response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
         },
       },
@@ -173,7 +211,15 @@ export function phoneRoutes(phones: VirtualPhone, inbox: InboxStore) {
 
     app.post(
       '/v1/sandbox/phones/:number/offline',
-      { schema: { tags, summary: 'End the phone’s data session on the simulated operator', params: Params, response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') } } },
+      {
+        schema: {
+          tags,
+          summary: 'End the phone’s data session on the simulated operator',
+          description: 'A silent verification of this number then finds no device; a phone with no session is left as it is.',
+          params: Params,
+          response: { 204: Type.Null(), ...problems('INVALID_PHONE_NUMBER') },
+        },
+      },
       async (req, reply) => {
         await phones.offline(principalOf(req).accountId, phone(req.params.number));
         return reply.code(204).send(null);

@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import type { ServiceTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
@@ -40,27 +41,52 @@ const CreateBody = Type.Object(
     android_app_hash: Nullable(Fields.android_app_hash),
     workflow: Nullable(Fields.workflow),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Login', brand: 'Acme', code_length: 6, channels: ['sms', 'whatsapp', 'voice'], workflow: [{ channel: 'sms', timeout_s: 60 }, { channel: 'voice' }] }],
+  },
 );
-const PatchBody = Type.Partial(CreateBody, { additionalProperties: false });
+const PatchBody = Type.Partial(CreateBody, { additionalProperties: false, examples: [{ brand: 'Acme', locale: null }] });
 
-const Service = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  brand: Type.Union([Type.String(), Type.Null()]),
-  code_length: Type.Union([Type.Integer(), Type.Null()]),
-  ttl_s: Type.Union([Type.Integer(), Type.Null()]),
-  max_attempts: Type.Union([Type.Integer(), Type.Null()]),
-  max_sends: Type.Union([Type.Integer(), Type.Null()]),
-  resend_cooldown_s: Type.Union([Type.Integer(), Type.Null()]),
-  channels: Type.Union([Type.Array(Type.String()), Type.Null()]),
-  locale: Type.Union([Type.String(), Type.Null()]),
-  webotp_domain: Type.Union([Type.String(), Type.Null()]),
-  android_app_hash: Type.Union([Type.String(), Type.Null()]),
-  workflow: Type.Union([WorkflowSchema, Type.Null()]),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+const SERVICE_EXAMPLE = {
+  id: 'svc_0oB7AuZP3SXoRsBj9Qx2oo',
+  name: 'Login',
+  brand: 'Acme',
+  code_length: 6,
+  ttl_s: null,
+  max_attempts: null,
+  max_sends: null,
+  resend_cooldown_s: null,
+  channels: ['sms', 'whatsapp', 'voice'],
+  locale: null,
+  webotp_domain: null,
+  android_app_hash: null,
+  workflow: [{ channel: 'sms', timeout_s: 60 }, { channel: 'voice' }],
+  created_at: '2026-04-28T14:02:11.000Z',
+  updated_at: '2026-04-28T14:02:11.000Z',
+};
+
+const Service = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    brand: Type.Union([Type.String(), Type.Null()]),
+    code_length: Type.Union([Type.Integer(), Type.Null()]),
+    ttl_s: Type.Union([Type.Integer(), Type.Null()]),
+    max_attempts: Type.Union([Type.Integer(), Type.Null()]),
+    max_sends: Type.Union([Type.Integer(), Type.Null()]),
+    resend_cooldown_s: Type.Union([Type.Integer(), Type.Null()]),
+    channels: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    locale: Type.Union([Type.String(), Type.Null()]),
+    webotp_domain: Type.Union([Type.String(), Type.Null()]),
+    android_app_hash: Type.Union([Type.String(), Type.Null()]),
+    workflow: Type.Union([WorkflowSchema, Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { description: 'A field that is null takes the server default', examples: [SERVICE_EXAMPLE] },
+);
+const ServiceList = Type.Object({ services: Type.Array(Service) }, { examples: [{ services: [SERVICE_EXAMPLE] }] });
 
 type Body = Partial<Record<keyof typeof Fields, unknown>> & { name?: string };
 
@@ -86,33 +112,45 @@ function view(s: ServiceTable) {
 
 export function serviceRoutes(store: ServiceStore, clock: Clock) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['services'];
-    app.post('/v1/services', { schema: { tags, summary: 'Create a service (settings for one use case)', body: CreateBody, response: { 201: Service, ...problems() } } }, async (req, reply) => {
-      const now = clock.now();
-      const row: ServiceTable = {
-        id: newId('svc'),
-        account_id: principalOf(req).accountId,
-        name: req.body.name,
-        brand: null,
-        code_length: null,
-        ttl_s: null,
-        max_attempts: null,
-        max_sends: null,
-        resend_cooldown_s: null,
-        channels: null,
-        locale: null,
-        webotp_domain: null,
-        android_app_hash: null,
-        workflow: null,
-        created_at: now,
-        updated_at: now,
-        ...columns(req.body),
-      };
-      await store.insert(row);
-      return reply.code(201).send(view(row));
-    });
+    const tags = [TAG.services];
+    app.post(
+      '/v1/services',
+      {
+        schema: {
+          tags,
+          summary: 'Create a service (settings for one use case)',
+          description: 'A start names the service (`service`) to run under its settings; a field left out or null takes the server default.',
+          body: CreateBody,
+          response: { 201: Service, ...problems() },
+        },
+      },
+      async (req, reply) => {
+        const now = clock.now();
+        const row: ServiceTable = {
+          id: newId('svc'),
+          account_id: principalOf(req).accountId,
+          name: req.body.name,
+          brand: null,
+          code_length: null,
+          ttl_s: null,
+          max_attempts: null,
+          max_sends: null,
+          resend_cooldown_s: null,
+          channels: null,
+          locale: null,
+          webotp_domain: null,
+          android_app_hash: null,
+          workflow: null,
+          created_at: now,
+          updated_at: now,
+          ...columns(req.body),
+        };
+        await store.insert(row);
+        return reply.code(201).send(view(row));
+      },
+    );
 
-    app.get('/v1/services', { schema: { tags, summary: 'List services', response: { 200: Type.Object({ services: Type.Array(Service) }), ...problems() } } }, async (req) => ({
+    app.get('/v1/services', { schema: { tags, summary: 'List services', description: 'The account’s services, oldest first.', response: { 200: ServiceList, ...problems() } } }, async (req) => ({
       services: (await store.list(principalOf(req).accountId)).map(view),
     }));
 
@@ -134,9 +172,21 @@ export function serviceRoutes(store: ServiceStore, clock: Clock) {
       },
     );
 
-    app.delete('/v1/services/:id', { schema: { tags, summary: 'Delete a service', params: IdParam('svc'), response: { 204: Type.Null(), ...problems('SERVICE_NOT_FOUND') } } }, async (req, reply) => {
-      if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SERVICE_NOT_FOUND');
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/services/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a service',
+          description: 'Verifications already started under it go on; a resend of one uses the server defaults.',
+          params: IdParam('svc'),
+          response: { 204: Type.Null(), ...problems('SERVICE_NOT_FOUND') },
+        },
+      },
+      async (req, reply) => {
+        if (!(await store.delete(principalOf(req).accountId, req.params.id))) throw new AppError('SERVICE_NOT_FOUND');
+        return reply.code(204).send(null);
+      },
+    );
   };
 }

@@ -1,10 +1,17 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
 import { clientPort } from '../http/client-port.js';
-import { problems } from '../http/schemas.js';
+import { publicProblems } from '../http/schemas.js';
 import type { App } from '../http/types.js';
 import { SilentStateError } from './definition.js';
 import type { SilentRouter } from './silent-router.js';
+
+/** What a check-in or a redirect answers: the verification and its status after it. */
+const Outcome = Type.Object(
+  { verification_id: Type.String(), status: Type.String({ description: 'The verification’s status after the answer: approved, pending (on its next step), failed…' }) },
+  { examples: [{ verification_id: 'ver_0oB7BtH6pN2dXw9kFm3QaR', status: 'approved' }] },
+);
 
 /** What a device's check-in and an operator's answer settle: the verifications capability answers. */
 export interface SilentOutcomes {
@@ -23,13 +30,17 @@ export function silentRoutes(router: SilentRouter, verifications: SilentOutcomes
       '/v1/silent/device/:token',
       {
         schema: {
-          tags: ['verifications'],
+          tags: [TAG.silent],
           summary: 'A silent verification’s check-in link, opened by the device over its mobile data: its source address is what the network is asked about',
-          params: Type.Object({ token: Type.String({ maxLength: 2048 }) }),
+          description:
+            'The `redirect_url` of a silent verification started without `device`. The app opens it over mobile data (not Wi-Fi), without credentials; ' +
+            'only the first check-in of a step counts, so a replayed link changes nothing.',
+          security: [],
+          params: Type.Object({ token: Type.String({ maxLength: 2048, description: 'The sealed token of the verification’s redirect_url' }) }),
           response: {
-            200: Type.Object({ verification_id: Type.String(), status: Type.String() }),
+            200: Outcome,
             302: Type.Null({ description: 'To the operator, when it authenticates the device itself (CAMARA)' }),
-            ...problems('INVALID_CALLBACK'),
+            ...publicProblems('INVALID_CALLBACK'),
           },
         },
       },
@@ -44,13 +55,22 @@ export function silentRoutes(router: SilentRouter, verifications: SilentOutcomes
       '/v1/silent/:name/callback',
       {
         schema: {
-          tags: ['verifications'],
+          tags: [TAG.silent],
           summary: 'The operator’s redirect back after the device authenticated on its network (silent channel)',
-          params: Type.Object({ name: Type.String({ maxLength: 64, description: 'The SILENT_ROUTES entry’s name' }) }),
-          querystring: Type.Record(Type.String(), Type.String({ maxLength: 4096 })),
+          description: 'Carries no Verity credentials: the sealed `state` says which verification it is for, and only a pending silent step takes the answer.',
+          security: [],
+          params: Type.Object({ name: Type.String({ maxLength: 64, description: 'The SILENT_ROUTES entry’s name', examples: ['camara'] }) }),
+          querystring: Type.Object(
+            {
+              code: Type.Optional(Type.String({ maxLength: 4096, description: 'The authorization code, when the device authenticated' })),
+              state: Type.Optional(Type.String({ maxLength: 4096, description: 'The sealed state Verity sent the device with' })),
+              error: Type.Optional(Type.String({ maxLength: 4096, description: 'The operator’s OAuth error, when it refused' })),
+            },
+            { additionalProperties: Type.String({ maxLength: 4096 }) },
+          ),
           response: {
-            200: Type.Object({ verification_id: Type.String(), status: Type.String({ description: 'The verification’s status after the answer' }) }),
-            ...problems('PROVIDER_NOT_FOUND', 'INVALID_CALLBACK'),
+            200: Outcome,
+            ...publicProblems('PROVIDER_NOT_FOUND', 'INVALID_CALLBACK'),
           },
         },
       },

@@ -1,6 +1,7 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../errors/index.js';
-import { IdParam, problems, Timestamp } from '../http/schemas.js';
+import { IdParam, problems, publicProblems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import type { Clock } from '../lib/clock.js';
 import { decodeCursor, encodeCursor } from '../lib/page-cursor.js';
@@ -31,17 +32,53 @@ export const DEFAULT_MAX_PER_ACCOUNT = 50;
 /** What clients send; several names for the same two formats are in use. */
 export const UPLOAD_CONTENT_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/mpeg', 'audio/mp3', 'application/octet-stream'];
 
-const Sound = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  content_type: Type.Enum(['audio/wav', 'audio/mpeg'], { description: 'Found from the file’s content, not from the declared type' }),
-  size: Type.Integer({ description: 'Bytes' }),
-  duration_ms: Type.Integer(),
-  url: Type.String({ description: 'Signed URL a telephony provider fetches the audio from without credentials; it stops working at the Unix time in its exp parameter' }),
-  created_at: Timestamp,
-});
+/** A sound as the API shows it; the URL is signed for an hour from the answer (its signature made up here). */
+const soundExample = {
+  id: 'snd_0ngi1R3expF6bXC24wZD41',
+  name: 'Welcome prompt',
+  content_type: 'audio/wav',
+  size: 32044,
+  duration_ms: 2000,
+  url: 'https://verify.example.com/v1/sounds/snd_0ngi1R3expF6bXC24wZD41/audio?exp=1777893300&sig=EXAMPLEsignatureNotValid-000000000000000000',
+  created_at: '2026-05-04T10:15:00.000Z',
+};
 
-const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+const Sound = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    content_type: Type.Enum(['audio/wav', 'audio/mpeg'], { description: 'Found from the file’s content, not from the declared type' }),
+    size: Type.Integer({ description: 'Bytes' }),
+    duration_ms: Type.Integer(),
+    url: Type.String({ description: 'Signed URL a telephony provider fetches the audio from without credentials; it stops working at the Unix time in its exp parameter' }),
+    created_at: Timestamp,
+  },
+  { examples: [soundExample] },
+);
+const SoundList = Type.Object(
+  { sounds: Type.Array(Sound), next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }) },
+  {
+    examples: [
+      {
+        sounds: [
+          soundExample,
+          {
+            id: 'snd_0net9s7NF0HVkienssfomg',
+            name: 'Code prompt (es)',
+            content_type: 'audio/mpeg',
+            size: 48512,
+            duration_ms: 3024,
+            url: 'https://verify.example.com/v1/sounds/snd_0net9s7NF0HVkienssfomg/audio?exp=1777893300&sig=EXAMPLEsignatureNotValid-111111111111111111',
+            created_at: '2026-04-20T13:30:00.000Z',
+          },
+        ],
+        next_cursor: null,
+      },
+    ],
+  },
+);
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'A name to know the sound by' });
 
 export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -58,7 +95,7 @@ export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
   });
 
   return async function routes(app: App): Promise<void> {
-    const tags = ['sounds'];
+    const tags = [TAG.sounds];
     // Only this plugin takes raw audio; everywhere else a body is JSON.
     app.addContentTypeParser(UPLOAD_CONTENT_TYPES, { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
 
@@ -68,6 +105,7 @@ export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
         schema: {
           tags,
           summary: `Upload a sound (WAV or MP3, at most ${maxBytes} bytes and ${maxDurationS} s) for calls to play`,
+          description: 'The body is the audio file itself (no form), the name goes in the query: `POST /v1/sounds?name=Welcome%20prompt` with `content-type: audio/wav`.',
           consumes: UPLOAD_CONTENT_TYPES,
           querystring: Type.Object({ name: Name }),
           // The raw file: ajv cannot describe bytes, so the content is checked in the handler.
@@ -96,7 +134,7 @@ export function soundRoutes(sounds: SoundService, opts: SoundRouteOptions) {
             limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|100)$', description: '1 to 100, default 20' })),
             cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'next_cursor of the previous page' })),
           }),
-          response: { 200: Type.Object({ sounds: Type.Array(Sound), next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }) }), ...problems() },
+          response: { 200: SoundList, ...problems() },
         },
       },
       async (req) => {
@@ -139,12 +177,12 @@ export function soundFetchRoutes(store: SoundStore, opts: Pick<SoundRouteOptions
       '/v1/sounds/:id/audio',
       {
         schema: {
-          tags: ['sounds'],
+          tags: [TAG.sounds],
           summary: 'The audio of a sound, at the signed URL a sound’s `url` gives (no credentials)',
           security: [],
           params: IdParam('snd'),
           querystring: Type.Object({ exp: Type.Optional(Type.String({ maxLength: 16, description: 'Unix time the URL expires' })), sig: Type.Optional(Type.String({ maxLength: 64 })) }),
-          response: { 200: { description: 'The audio file', content: { 'audio/wav': audio, 'audio/mpeg': audio } }, ...problems('FORBIDDEN', 'SOUND_NOT_FOUND') },
+          response: { 200: { description: 'The audio file', content: { 'audio/wav': audio, 'audio/mpeg': audio } }, ...publicProblems('FORBIDDEN', 'SOUND_NOT_FOUND') },
         },
       },
       async (req, reply) => {

@@ -1,3 +1,4 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import type { TemplateTable } from '../db/schema.js';
 import { AppError } from '../errors/index.js';
@@ -19,20 +20,36 @@ const Body = Type.Object(
     subject: Type.Optional(Type.String({ maxLength: MAX_SUBJECT_CHARS * 2 })),
     html: Type.Optional(Type.String({ maxLength: MAX_HTML_CHARS * 2 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ name: 'Login SMS', channel: 'sms', locale: 'en', body: '{code} is your {brand} login code. It expires in {minutes} minutes.' }] },
 );
 
-const Template = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  channel: Type.String(),
-  locale: Type.String(),
-  body: Type.String(),
-  subject: Type.Union([Type.String(), Type.Null()]),
-  html: Type.Union([Type.String(), Type.Null()]),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-});
+const TEMPLATE_EXAMPLE = {
+  id: 'tpl_0oB79c4LwJLSSiQEjjoYm5',
+  name: 'Login SMS',
+  channel: 'sms',
+  locale: 'en',
+  body: '{code} is your {brand} login code. It expires in {minutes} minutes.',
+  subject: null,
+  html: null,
+  created_at: '2026-04-28T14:05:37.000Z',
+  updated_at: '2026-04-28T14:05:37.000Z',
+};
+
+const Template = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    channel: Type.String(),
+    locale: Type.String(),
+    body: Type.String(),
+    subject: Type.Union([Type.String(), Type.Null()]),
+    html: Type.Union([Type.String(), Type.Null()]),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { examples: [TEMPLATE_EXAMPLE] },
+);
+const TemplateList = Type.Object({ templates: Type.Array(Template) }, { examples: [{ templates: [TEMPLATE_EXAMPLE] }] });
 
 const view = (t: TemplateTable) => ({ ...t, account_id: undefined, created_at: new Date(t.created_at).toISOString(), updated_at: new Date(t.updated_at).toISOString() });
 
@@ -43,28 +60,41 @@ function check(channel: MessageChannel, body: string, subject?: string, html?: s
 
 export function templateRoutes(store: TemplateStore, clock: Clock) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['templates'];
-    app.post('/v1/templates', { schema: { tags, summary: 'Create a message template', body: Body, response: { 201: Template, ...problems('INVALID_TEMPLATE') } } }, async (req, reply) => {
-      const b = req.body;
-      check(b.channel, b.body, b.subject, b.html);
-      const now = clock.now();
-      const row: TemplateTable = {
-        id: newId('tpl'),
-        account_id: principalOf(req).accountId,
-        name: b.name,
-        channel: b.channel,
-        locale: b.locale,
-        body: b.body,
-        subject: b.subject ?? null,
-        html: b.html ?? null,
-        created_at: now,
-        updated_at: now,
-      };
-      await store.insert(row);
-      return reply.code(201).send(view(row));
-    });
+    const tags = [TAG.templates];
+    app.post(
+      '/v1/templates',
+      {
+        schema: {
+          tags,
+          summary: 'Create a message template',
+          description:
+            'A start names it (`template`) to send this text instead of the built-in one. The body must hold {code}; an email template also needs a subject, and its html must hold {code} too.',
+          body: Body,
+          response: { 201: Template, ...problems('INVALID_TEMPLATE') },
+        },
+      },
+      async (req, reply) => {
+        const b = req.body;
+        check(b.channel, b.body, b.subject, b.html);
+        const now = clock.now();
+        const row: TemplateTable = {
+          id: newId('tpl'),
+          account_id: principalOf(req).accountId,
+          name: b.name,
+          channel: b.channel,
+          locale: b.locale,
+          body: b.body,
+          subject: b.subject ?? null,
+          html: b.html ?? null,
+          created_at: now,
+          updated_at: now,
+        };
+        await store.insert(row);
+        return reply.code(201).send(view(row));
+      },
+    );
 
-    app.get('/v1/templates', { schema: { tags, summary: 'List templates', response: { 200: Type.Object({ templates: Type.Array(Template) }), ...problems() } } }, async (req) => ({
+    app.get('/v1/templates', { schema: { tags, summary: 'List templates', response: { 200: TemplateList, ...problems() } } }, async (req) => ({
       templates: (await store.list(principalOf(req).accountId)).map(view),
     }));
 
@@ -76,7 +106,16 @@ export function templateRoutes(store: TemplateStore, clock: Clock) {
 
     app.put(
       '/v1/templates/:id',
-      { schema: { tags, summary: 'Replace a template', params: IdParam('tpl'), body: Body, response: { 200: Template, ...problems('TEMPLATE_NOT_FOUND', 'INVALID_TEMPLATE') } } },
+      {
+        schema: {
+          tags,
+          summary: 'Replace a template',
+          description: 'Verifications started after the change send the new text.',
+          params: IdParam('tpl'),
+          body: Body,
+          response: { 200: Template, ...problems('TEMPLATE_NOT_FOUND', 'INVALID_TEMPLATE') },
+        },
+      },
       async (req) => {
         const b = req.body;
         check(b.channel, b.body, b.subject, b.html);

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { ChannelSchema, NullableString, Timestamp, WorkflowSchema } from '../http/schemas.js';
 import { TIMELINE_TYPES } from '../events/event-log.js';
 import { ID_CHARS } from '../lib/ids.js';
+import { CHECK_EXAMPLE, CHECK_RESPONSE_EXAMPLE, LIST_EXAMPLE, RESEND_EXAMPLE, START_EXAMPLE, TIMELINE_EXAMPLE, VERIFICATION_EXAMPLE } from './examples.js';
 import { FAILURE_REASONS } from './failure-reason.js';
 import { VERIFICATION_STATUSES } from './view.js';
 
@@ -46,7 +47,7 @@ export const StartBody = Type.Object(
     ivr: Type.Optional(IvrSchema),
     device: Type.Optional(DeviceSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [START_EXAMPLE] },
 );
 
 export const Verification = Type.Object(
@@ -80,17 +81,23 @@ export const Verification = Type.Object(
       description: 'For a delivery failure: the provider’s error code as the attempt log recorded it (an SMPP or vendor code), when it gave one',
     }),
   },
-  { $id: 'Verification' },
+  { $id: 'Verification', examples: [VERIFICATION_EXAMPLE] },
 );
 
-export const CheckBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 64, description: '4–10 digits' }) }, { additionalProperties: false });
+export const CheckBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 64, description: '4–10 digits; for a flash call, the caller id as the app read it may be sent whole' }) },
+  { additionalProperties: false, examples: [CHECK_EXAMPLE] },
+);
 
-export const CheckResponse = Type.Object({
-  ...Verification.properties,
-  valid: Type.Boolean({ description: 'Whether the code was right' }),
-});
+export const CheckResponse = Type.Object(
+  {
+    ...Verification.properties,
+    valid: Type.Boolean({ description: 'Whether the code was right' }),
+  },
+  { examples: [CHECK_RESPONSE_EXAMPLE] },
+);
 
-export const ResendBody = Type.Object({ channel: Type.Optional(ChannelSchema) }, { additionalProperties: false });
+export const ResendBody = Type.Object({ channel: Type.Optional(ChannelSchema) }, { additionalProperties: false, examples: [RESEND_EXAMPLE] });
 
 const ID = (prefix: string) => Type.String({ pattern: `^${prefix}_[${ID_CHARS}]{8,40}$`, maxLength: 64 });
 /** `metadata.<key>`: a flat metadata key, letters, digits, `_` and `-`. */
@@ -124,17 +131,23 @@ export const ListQuery = Type.Object(
 
 export const ExportQuery = Type.Object({ ...FILTERS, format: Type.Optional(Type.Enum(['csv'], { description: 'csv (the default and, for now, the only one)' })) }, FILTER_OPTIONS);
 
-export const ListResponse = Type.Object({
-  verifications: Type.Array(Verification),
-  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as cursor for the next page; null on the last one' }),
-});
+export const ListResponse = Type.Object(
+  {
+    verifications: Type.Array(Verification),
+    next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as cursor for the next page; null on the last one' }),
+  },
+  { examples: [LIST_EXAMPLE] },
+);
 
-export const TimelineResponse = Type.Object({
-  events: Type.Array(
-    Type.Object({
-      at: Timestamp,
-      type: Type.Enum([...TIMELINE_TYPES]),
-      data: Type.Record(Type.String(), Type.Unknown(), { description: 'What happened: channel, step, provider, attempt, result, error code, reason… never a code or a full phone number' }),
-    }),
-  ),
-});
+export const TimelineResponse = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object({
+        at: Timestamp,
+        type: Type.Enum([...TIMELINE_TYPES]),
+        data: Type.Record(Type.String(), Type.Unknown(), { description: 'What happened: channel, step, provider, attempt, result, error code, reason… never a code or a full phone number' }),
+      }),
+    ),
+  },
+  { examples: [TIMELINE_EXAMPLE] },
+);

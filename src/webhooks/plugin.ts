@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { App } from '../http/types.js';
 import { webhookRoutes } from './routes.js';
-import { WebhookSender } from './webhook-sender.js';
+import { LEASE_MS, WebhookSender } from './webhook-sender.js';
 import { WebhookService } from './webhook-service.js';
 import { WebhookStore } from './webhook-store.js';
 
@@ -18,7 +18,16 @@ export const webhooks = fp(
       { ...config.webhooks, allowPrivate: config.outbound.allowPrivate, pollMs: config.delivery.pollMs },
       app.parts.eventLog,
     );
-    const webhooks = new WebhookService(webhookStore, sealer, clock, logger, config.outbound.allowPrivate, () => webhookSender.wake());
+    const webhooks = new WebhookService(
+      webhookStore,
+      sealer,
+      clock,
+      logger,
+      config.outbound.allowPrivate,
+      () => webhookSender.wake(),
+      (d) => webhookSender.sendNow(d),
+      LEASE_MS,
+    );
     Object.assign(app.verity, { webhooks, webhookSender });
     app.parts.events.subscribe((e) => webhooks.emit(e));
     if (config.delivery.worker) webhookSender.start();

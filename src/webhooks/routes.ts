@@ -1,22 +1,25 @@
+import { TAG } from '../http/reference.js';
 import { Type } from 'typebox';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
 import { WEBHOOK_EVENTS } from '../events/webhook-events.js';
 import type { WebhookService } from './webhook-service.js';
+import { deliveriesExample, endpointExample, endpointsExample, issuedEndpointExample, newEndpointExample, replayExample, testDeliveryExample } from './examples.js';
 import type { DeliveryRow, EndpointRow } from './webhook-store.js';
 
 const EventType = Type.Enum([...WEBHOOK_EVENTS]);
 
-const Endpoint = Type.Object({
+const EndpointFields = {
   id: Type.String(),
   url: Type.String(),
-  service_id: Type.Union([Type.String(), Type.Null()]),
+  service_id: Type.Union([Type.String(), Type.Null()], { description: 'Only this service’s events; null: every event of the account' }),
   events: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'Subscribed event types; null: every event' }),
   description: Type.Union([Type.String(), Type.Null()]),
   created_at: Timestamp,
-});
+};
+const Endpoint = Type.Object(EndpointFields, { examples: [endpointExample] });
 
-const Delivery = Type.Object({
+const DeliveryFields = {
   id: Type.String(),
   event_id: Type.String({ description: 'The webhook-id header' }),
   event_type: Type.String(),
@@ -26,8 +29,9 @@ const Delivery = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   next_attempt_at: Type.Union([Timestamp, Type.Null()]),
   created_at: Timestamp,
-  payload: Type.Unknown(),
-});
+  payload: Type.Unknown({ description: 'The body sent: the event’s type, timestamp and data' }),
+};
+const Delivery = Type.Object(DeliveryFields);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const endpointView = (e: EndpointRow) => ({
@@ -53,13 +57,14 @@ const deliveryView = (d: DeliveryRow) => ({
 
 export function webhookRoutes(service: WebhookService) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['webhooks'];
+    const tags = [TAG.webhooks];
     app.post(
       '/v1/webhooks',
       {
         schema: {
           tags,
           summary: 'Register a webhook endpoint; the signing secret is shown only in this answer',
+          description: 'The URL must be http(s) without credentials and reach a public address. Without `events` the endpoint hears every event type; with `service`, only that service’s events.',
           body: Type.Object(
             {
               url: Type.String({ minLength: 8, maxLength: 2048 }),
@@ -67,10 +72,10 @@ export function webhookRoutes(service: WebhookService) {
               service: Type.Optional(Type.String({ maxLength: 64, description: 'Only events of this service' })),
               description: Type.Optional(Type.String({ maxLength: 200 })),
             },
-            { additionalProperties: false },
+            { additionalProperties: false, examples: [newEndpointExample] },
           ),
           response: {
-            201: Type.Object({ ...Endpoint.properties, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }),
+            201: Type.Object({ ...EndpointFields, secret: Type.String({ description: 'whsec_…: verify webhook-signature with it (Standard Webhooks)' }) }, { examples: [issuedEndpointExample] }),
             ...problems('INVALID_WEBHOOK_URL', 'WEBHOOK_URL_NOT_ALLOWED', 'WEBHOOK_URL_UNRESOLVABLE'),
           },
         },
@@ -81,7 +86,8 @@ export function webhookRoutes(service: WebhookService) {
       },
     );
 
-    app.get('/v1/webhooks', { schema: { tags, summary: 'List webhook endpoints', response: { 200: Type.Object({ webhooks: Type.Array(Endpoint) }), ...problems() } } }, async (req) => ({
+    const Endpoints = Type.Object({ webhooks: Type.Array(Endpoint) }, { examples: [endpointsExample] });
+    app.get('/v1/webhooks', { schema: { tags, summary: 'List webhook endpoints, oldest first', response: { 200: Endpoints, ...problems() } } }, async (req) => ({
       webhooks: (await service.list(principalOf(req).accountId)).map(endpointView),
     }));
 
@@ -106,7 +112,7 @@ export function webhookRoutes(service: WebhookService) {
           summary: 'The delivery log of an endpoint, newest first',
           params: IdParam('whk'),
           querystring: Type.Object({ limit: Type.Optional(Type.String({ pattern: '^(?:[1-9][0-9]?|1[0-9]{2}|200)$', description: '1 to 200, default 50' })) }),
-          response: { 200: Type.Object({ deliveries: Type.Array(Delivery) }), ...problems('WEBHOOK_NOT_FOUND') },
+          response: { 200: Type.Object({ deliveries: Type.Array(Delivery) }, { examples: [deliveriesExample] }), ...problems('WEBHOOK_NOT_FOUND') },
         },
       },
       async (req) => ({ deliveries: (await service.deliveries(principalOf(req).accountId, req.params.id, Number(req.query.limit ?? 50))).map(deliveryView) }),
@@ -118,11 +124,27 @@ export function webhookRoutes(service: WebhookService) {
         schema: {
           tags,
           summary: 'Send a past event to the endpoint again (same webhook-id)',
+          description: 'Queues a new delivery of the same event and payload, with its own retries; the receiver can tell it is the same event by its webhook-id.',
           params: Type.Object({ id: IdParam('whk').properties.id, delivery_id: IdParam('whd').properties.id }),
-          response: { 202: Delivery, ...problems('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND') },
+          response: { 202: Type.Object(DeliveryFields, { examples: [replayExample] }), ...problems('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND') },
         },
       },
       async (req, reply) => reply.code(202).send(deliveryView(await service.replay(principalOf(req).accountId, req.params.id, req.params.delivery_id))),
+    );
+
+    app.post(
+      '/v1/webhooks/:id/test',
+      {
+        schema: {
+          tags,
+          summary: 'Send a signed webhook.test event to the endpoint now and answer how it went',
+          description:
+            'Whatever the endpoint subscribed to. It is sent as any delivery is (signature, outbound guard, timeout) and answered after the first attempt: `succeeded` on a 2xx answer, else `queued` with the next retry time, or `failed`. It appears in the delivery log like any other.',
+          params: IdParam('whk'),
+          response: { 200: Type.Object(DeliveryFields, { examples: [testDeliveryExample] }), ...problems('WEBHOOK_NOT_FOUND') },
+        },
+      },
+      async (req) => deliveryView(await service.test(principalOf(req).accountId, req.params.id)),
     );
   };
 }

@@ -21,7 +21,8 @@ export interface WebhookSenderSettings {
   pollMs: number;
 }
 
-const LEASE_MS = 60_000;
+/** How long a claimed delivery is this instance's before another may take it over. */
+export const LEASE_MS = 60_000;
 const BATCH = 16;
 
 /**
@@ -70,6 +71,16 @@ export class WebhookSender {
   /** Sends everything due now (tests use it with the loop stopped). */
   drain(): Promise<number> {
     return this.loop.drain();
+  }
+
+  /**
+   * Delivers one delivery this instance holds (claimed, or written as `sending` under a lease)
+   * now, and answers it as settled: succeeded, queued for a retry, or failed. Should this
+   * process stop first, the lease runs out and the loop delivers it.
+   */
+  async sendNow(d: DeliveryRow): Promise<DeliveryRow> {
+    await this.deliver(d);
+    return (await this.store.delivery(d.endpoint_id, d.id)) ?? d;
   }
 
   private async tick(): Promise<number> {

@@ -40,6 +40,9 @@ export class WebhookService implements EventSink {
     private readonly log: Logger,
     private readonly allowPrivate: boolean,
     private readonly wake: () => void,
+    /** Delivers a held delivery now and answers it settled (the sender's sendNow). */
+    private readonly sendNow: (d: DeliveryRow) => Promise<DeliveryRow>,
+    private readonly leaseMs: number,
   ) {}
 
   async create(accountId: string, input: NewEndpoint): Promise<{ endpoint: EndpointRow; secret: string }> {
@@ -103,6 +106,35 @@ export class WebhookService implements EventSink {
     await this.store.enqueue([copy]);
     this.wake();
     return copy;
+  }
+
+  /**
+   * Sends a signed `webhook.test` event to one endpoint now, whatever it subscribed to, as any
+   * delivery is sent (the same signature, outbound guard, timeout and retries), and answers the
+   * delivery as the first attempt left it. It is in the endpoint's delivery log like any other.
+   */
+  async test(accountId: string, endpointId: string): Promise<DeliveryRow> {
+    const endpoint = await this.get(accountId, endpointId);
+    const now = this.clock.now();
+    const payload = JSON.stringify({ type: 'webhook.test', timestamp: new Date(now).toISOString(), data: { endpoint_id: endpoint.id, account_id: accountId } });
+    // Written as already claimed by this instance, under the sender's lease, then sent at once.
+    const row: DeliveryRow = {
+      id: newId('whd'),
+      endpoint_id: endpoint.id,
+      account_id: accountId,
+      event_id: newId('evt'),
+      event_type: 'webhook.test',
+      payload,
+      status: 'sending',
+      attempts: 1,
+      next_attempt_at: now + this.leaseMs,
+      response_status: null,
+      error: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.enqueue([row]);
+    return this.sendNow(row);
   }
 
   emit(event: WebhookEvent): void {

@@ -78,9 +78,30 @@ describe('verity help, version and usage errors', () => {
     expect(bash.stdout).toContain('complete -F _verity verity');
     expect(bash.stdout).toContain('words="start get check list"');
     execFileSync('bash', ['-n'], { input: bash.stdout });
+    // What each shell offers after `verity verifications ` and after `--channel `.
+    const bashOffers = (words: string[]) =>
+      execFileSync('bash', ['--norc', '-c', `eval "$(cat)"; COMP_WORDS=(${words.map((w) => `"${w}"`).join(' ')}); COMP_CWORD=${words.length - 1}; _verity; echo "\${COMPREPLY[*]}"`], {
+        input: bash.stdout,
+      })
+        .toString()
+        .trim();
+    expect(bashOffers(['verity', 'verifications', ''])).toBe('start get check list');
+    expect(bashOffers(['verity', 'verifications', 'start', '--channel', 'w'])).toBe('whatsapp');
     const zsh = await verity(['completion', 'zsh']);
     expect(zsh.stdout).toMatch(/^#compdef verity\n/);
-    expect(zsh.stdout).toContain('--channel) compadd -- sms whatsapp');
+    execFileSync('zsh', ['-n'], { input: zsh.stdout });
+    // zsh's completion system stood in for by compadd and compdef that print what they are given.
+    const zshOffers = (words: string[]) =>
+      execFileSync(
+        'zsh',
+        ['-f', '-c', `compadd() { print -r -- "$*" }; compdef() { print -r -- "compdef $*" }; eval "$(cat)"; words=(${words.map((w) => `"${w}"`).join(' ')}); CURRENT=${words.length}; _verity`],
+        { input: zsh.stdout },
+      )
+        .toString()
+        .trim();
+    expect(zshOffers(['verity', ''])).toMatch(/^compdef _verity verity\n-- serve worker migrate doctor keys/);
+    expect(zshOffers(['verity', 'verifications', ''])).toBe('compdef _verity verity\n-- start get check list');
+    expect(zshOffers(['verity', 'verifications', 'start', '--channel', ''])).toBe('compdef _verity verity\n-- sms whatsapp rcs voice ivr flash_call reverse_call silent email');
   });
 });
 
@@ -191,14 +212,17 @@ describe('verity webhooks test', () => {
       }
       const ok = await verity(['webhooks', 'test', endpoint.id, '--json'], env);
       expect(ok.code).toBe(0);
-      expect(parsed<{ status: number; error: null }>(ok)).toMatchObject({ endpoint_id: endpoint.id, status: 204, error: null });
+      expect(parsed<{ status: number; error: null }>(ok)).toMatchObject({ endpoint_id: endpoint.id, delivery_id: expect.stringMatching(/^whd_/), status: 204, outcome: 'succeeded', error: null });
       const hit = received[0] as { headers: IncomingHttpHeaders; body: string };
       expect(JSON.parse(hit.body)).toMatchObject({ type: 'webhook.test', data: { endpoint_id: endpoint.id } });
       expect(() => new Webhook(endpoint.secret).verify(hit.body, hit.headers as Record<string, string>)).not.toThrow();
       answer = 503;
       const refused = await verity(['webhooks', 'test', endpoint.id], env);
       expect(refused.code).toBe(1);
-      expect(refused.stdout).toMatch(/status\s+503\nanswer\s+try later\n/);
+      expect(refused.stdout).toMatch(/status\s+503\noutcome\s+will be retried at \S+ by a running server\n/);
+      const json = await verity(['webhooks', 'test', endpoint.id, '--json'], env);
+      expect(parsed<{ outcome: string }>(json)).toMatchObject({ status: 503, outcome: 'retrying', error: 'HTTP_503' });
+      expect(received).toHaveLength(3);
       expect((await verity(['webhooks', 'test', 'whk_missing'], env)).code).toBe(1);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));

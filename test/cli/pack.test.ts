@@ -53,6 +53,8 @@ describe('the npm package', () => {
       expect(files).toContain('dist/src/cli.js');
       expect(files).toContain('dist/src/cli/main.js');
       expect(files).toContain('package.json');
+      // What runs and what explains it: no sources, tests, benchmark or simulator.
+      expect(files.filter((f) => !/^(dist\/src\/|docs\/|README\.md$|package\.json$)/.test(f))).toEqual([]);
 
       const app = tmp();
       await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(out, info?.filename as string)], { cwd: app, timeout: 2.5 * MINUTE, maxBuffer: 64 * 1024 * 1024 });

@@ -48,11 +48,9 @@ const ROUTES: readonly Route[] = [
   { group: 'public', method: 'GET', path: '/openapi.json', json: true },
   { group: 'public', method: 'GET', path: '/docs', json: false },
   { group: 'public', method: 'GET', path: '/docs/', json: false },
-  { group: 'public', method: 'GET', path: '/docs/json', json: true },
-  { group: 'public', method: 'GET', path: '/docs/yaml', json: false },
-  { group: 'public', method: 'GET', path: '/docs/static/index.html', json: false },
-  { group: 'public', method: 'GET', path: '/docs/static/swagger-initializer.js', json: false },
-  { group: 'public', method: 'GET', path: '/docs/*', json: false },
+  { group: 'public', method: 'GET', path: '/docs/js/scalar.js', json: false },
+  { group: 'public', method: 'GET', path: '/docs/openapi.json', json: true },
+  { group: 'public', method: 'GET', path: '/docs/openapi.yaml', json: false },
   { group: 'public', method: 'POST', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'public', method: 'GET', path: '/v1/providers/:id/callback', id: 'prv', json: true },
   { group: 'public', method: 'GET', path: '/number-verification/v2/authorize', json: false, errors: 'camara' },
@@ -157,6 +155,7 @@ const ROUTES: readonly Route[] = [
   { group: 'webhooks', method: 'DELETE', path: '/v1/webhooks/:id', id: 'whk', json: true },
   { group: 'webhooks', method: 'GET', path: '/v1/webhooks/:id/deliveries', id: 'whk', json: true },
   { group: 'webhooks', method: 'POST', path: '/v1/webhooks/:id/deliveries/:delivery_id/replay', id: 'whk', json: true },
+  { group: 'webhooks', method: 'POST', path: '/v1/webhooks/:id/test', id: 'whk', json: true },
   { group: 'providers', method: 'POST', path: '/v1/providers', json: true, keys: ['name', 'type', 'options'], required: ['name', 'type', 'options'] },
   { group: 'providers', method: 'GET', path: '/v1/providers', json: true },
   { group: 'providers', method: 'GET', path: '/v1/providers/:id', id: 'prv', json: true },
@@ -579,19 +578,7 @@ function pathIdArb(kind: IdKind): fc.Arbitrary<PathId> {
 }
 
 const tailArb = fc.oneof(
-  fc.constantFrom(
-    '',
-    'index.html',
-    'swagger-ui.css',
-    'static/swagger-ui.css',
-    'static/../../package.json',
-    'static/%2e%2e/%2e%2e/package.json',
-    'static/%00',
-    'static/%',
-    'json/x',
-    '%zz',
-    '..%2f..%2fpackage.json',
-  ),
+  fc.constantFrom('', 'index.html', 'js/scalar.js', 'js/../../package.json', 'js/%2e%2e/%2e%2e/package.json', 'js/%00', 'js/%', 'openapi.json', '%zz', '..%2f..%2fpackage.json'),
   fc.string({ maxLength: 20 }).map(encode),
 );
 

@@ -141,6 +141,37 @@ describeOnBackends('webhooks', (backend) => {
     expect(((await t.get(`/v1/webhooks/${endpoint.id}/deliveries`)).body.deliveries as Array<Record<string, unknown>>).find((d) => d.id === r.body.id)).toMatchObject({ status: 'succeeded' });
   });
 
+  it('sends a signed test event at once, answers how it went, and keeps it in the delivery log with its retry', async () => {
+    const only = await t.post('/v1/webhooks', { url: `${rx.url}?test`, events: ['verification.canceled'] });
+    const ok = await t.post(`/v1/webhooks/${only.body.id}/test`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      event_type: 'webhook.test',
+      status: 'succeeded',
+      attempts: 1,
+      response_status: 200,
+      error: null,
+      payload: { type: 'webhook.test', data: { endpoint_id: only.body.id } },
+    });
+    const hit = rx.hits.find((h) => h.headers['webhook-id'] === ok.body.event_id) as Hit;
+    const at = new Date(Number(hit.headers['webhook-timestamp']) * 1000);
+    expect(hit.headers['webhook-signature']).toBe(new Webhook(only.body.secret).sign(ok.body.event_id, at, hit.body));
+    rx.answers.push(503);
+    const refused = await t.post(`/v1/webhooks/${only.body.id}/test`);
+    expect(refused.body).toMatchObject({ status: 'queued', attempts: 1, response_status: 503, error: 'HTTP_503', next_attempt_at: expect.any(String) });
+    const log = (await t.get(`/v1/webhooks/${only.body.id}/deliveries`)).body.deliveries as Array<{ id: string; status: string }>;
+    expect(log.map((d) => [d.id, d.status])).toEqual([
+      [refused.body.id, 'queued'],
+      [ok.body.id, 'succeeded'],
+    ]);
+    // The retry goes out with the same webhook-id when it falls due.
+    t.clock.advance(2000);
+    await drain();
+    expect(rx.hits.filter((h) => h.headers['webhook-id'] === refused.body.event_id)).toHaveLength(2);
+    expect((await t.post('/v1/webhooks/whk_00000000000000000000/test')).body.code).toBe('WEBHOOK_NOT_FOUND');
+    await t.delete(`/v1/webhooks/${only.body.id}`);
+  });
+
   it('sends an endpoint only the events it subscribed to, and only its service’s', async () => {
     const svc = await t.post('/v1/services', { name: 'login' });
     const only = await t.post('/v1/webhooks', { url: `${rx.url}?only`, events: ['verification.canceled'], service: svc.body.id });

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import { OUTCOME_STATUS, type SilentEngine } from '../../silent/silent-engine.js';
 import type { VendorCredential, VendorCredentials } from '../credentials/vendor-credentials.js';
 import { apigeeToken, fault, oauthError } from './apigee.js';
+import { CLARO_SMV_DOC, CLARO_TOKEN_DOC } from './reference.js';
 import { parseSmvBody } from './smv-body.js';
 
 export interface ClaroSettings {
@@ -70,7 +71,7 @@ export function claroRoutes(creds: VendorCredentials, engine: SilentEngine, cloc
     });
     const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type(JSON_TYPE).send(body);
 
-    app.post('/oauth2/v1/token', { schema: { hide: true } }, async (req, reply) => {
+    app.post('/oauth2/v1/token', { schema: { hide: true }, config: CLARO_TOKEN_DOC }, async (req, reply) => {
       const basic = credentials(req, 'Basic');
       if (!basic) return send(reply, 400, oauthError('invalid_request', 'The request is missing a required parameter : client_id'));
       const grant = new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('grant_type');
@@ -90,7 +91,7 @@ export function claroRoutes(creds: VendorCredentials, engine: SilentEngine, cloc
       return send(reply, 200, apigeeToken({ clientId: cred.login, accessToken: token, issuedAtMs: now, expiresInS: s.tokenTtlS }));
     });
 
-    app.post('/identity/v1/mobileidentities/smvs', { schema: { hide: true } }, async (req, reply) => {
+    app.post('/identity/v1/mobileidentities/smvs', { schema: { hide: true }, config: CLARO_SMV_DOC }, async (req, reply) => {
       const cred = await bearer(credentials(req, 'Bearer'));
       if (!cred) return send(reply, 401, fault('Invalid Access Token', 'keymanagement.service.invalid_access_token'));
       const customer = header(req, 'x-customerid');

@@ -1,3 +1,4 @@
+import { TAG } from '../../http/reference.js';
 import { Type } from 'typebox';
 import { AppError } from '../../errors/index.js';
 import { problems, Timestamp } from '../../http/schemas.js';
@@ -10,18 +11,33 @@ const Settings = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.St
     'Vendor settings of this credential: Zadarma `notify_url` (where call_button results go; it must echo `zd_echo` when saved), `notify_event`, `template_<n>`, `email_template`; SMSC `callback_url` (the handler called after a wait_call); Message Central `service` (the Verity service whose settings apply)',
 });
 
-const Credential = Type.Object({
+// The reference's examples: an SMSC login that reports call results to the client's handler, and a Claro key.
+const smsc = {
+  id: 'vcr_0ngi1R3eJSDT91HrGHVhZM',
+  vendor: 'smsc',
+  login: 'acme-shop',
+  settings: { callback_url: 'https://example.com/smsc/callback' },
+  created_at: '2026-05-04T10:15:00.000Z',
+};
+const claro = { id: 'vcr_0ncW35fW6D1Df3tnE7nvpA', vendor: 'claro', login: 'Xk3d9PqL2mN7vR4tY8wZ1aB6cE5fH0jS', settings: {}, created_at: '2026-04-02T11:20:00.000Z' };
+
+const CredentialFields = {
   id: Type.String(),
   vendor: Type.Enum([...VENDORS]),
   login: Type.String({ description: 'Claro key, Zadarma key, SMSC login or Message Central customerId' }),
   settings: Settings,
   created_at: Timestamp,
-});
+};
+const Credential = Type.Object(CredentialFields);
 
-const Issued = Type.Object({
-  ...Credential.properties,
-  secret: Type.String({ description: 'Shown only here: Claro secret, Zadarma secret, SMSC password (also its apikey), Message Central password' }),
-});
+const Issued = Type.Object(
+  {
+    ...CredentialFields,
+    secret: Type.String({ description: 'Shown only here: Claro secret, Zadarma secret, SMSC password (also its apikey), Message Central password' }),
+  },
+  // A made-up password.
+  { examples: [{ ...smsc, secret: 'EXAMPLEpassw0rd0' }] },
+);
 
 const view = (c: Omit<VendorCredential, 'secret'>) => ({ id: c.id, vendor: c.vendor, login: c.login, settings: c.settings as Record<string, string>, created_at: new Date(c.createdAt).toISOString() });
 
@@ -31,20 +47,22 @@ export type SettingsCheck = (vendor: Vendor, settings: Record<string, unknown>) 
 
 export function credentialRoutes(store: VendorCredentials, check: SettingsCheck = async () => undefined) {
   return async function routes(app: App): Promise<void> {
-    const tags = ['compat'];
+    const tags = [TAG.compat];
     app.post(
       '/v1/compat/credentials',
       {
         schema: {
           tags,
           summary: 'Issue a credential in a vendor’s form (the secret is shown once)',
+          description:
+            'Claro and Zadarma keys are generated; an SMSC login or a Message Central customerId may be chosen. URL settings must reach a public address (a Zadarma notify_url must also echo zd_echo).',
           body: Type.Object(
             {
               vendor: Type.Enum([...VENDORS]),
               login: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@-]{3,64}$', description: 'SMSC login or Message Central customerId to use (default generated)' })),
               settings: Type.Optional(Settings),
             },
-            { additionalProperties: false },
+            { additionalProperties: false, examples: [{ vendor: 'smsc', login: 'acme-shop', settings: { callback_url: 'https://example.com/smsc/callback' } }, { vendor: 'claro' }] },
           ),
           response: { 201: Issued, ...problems('CONFLICT') },
         },
@@ -61,12 +79,18 @@ export function credentialRoutes(store: VendorCredentials, check: SettingsCheck 
     );
     app.get(
       '/v1/compat/credentials',
-      { schema: { tags, summary: 'The account’s vendor credentials (secrets are never shown again)', response: { 200: Type.Object({ credentials: Type.Array(Credential) }), ...problems() } } },
+      {
+        schema: {
+          tags,
+          summary: 'The account’s vendor credentials (secrets are never shown again)',
+          response: { 200: Type.Object({ credentials: Type.Array(Credential) }, { examples: [{ credentials: [claro, smsc] }] }), ...problems() },
+        },
+      },
       async (req) => ({
         credentials: (await store.list(principalOf(req).accountId)).map(view),
       }),
     );
-    const Params = Type.Object({ id: Type.String({ pattern: '^vcr_[0-9A-Za-z]{1,40}$' }) });
+    const Params = Type.Object({ id: Type.String({ pattern: '^vcr_[0-9A-Za-z]{1,40}$', description: 'The credential’s id (vcr_…)' }) });
     app.patch(
       '/v1/compat/credentials/:id',
       {
@@ -74,7 +98,7 @@ export function credentialRoutes(store: VendorCredentials, check: SettingsCheck 
           tags,
           summary: 'Replace a credential’s vendor settings',
           params: Params,
-          body: Type.Object({ settings: Settings }, { additionalProperties: false }),
+          body: Type.Object({ settings: Settings }, { additionalProperties: false, examples: [{ settings: { callback_url: 'https://example.com/smsc/call-results' } }] }),
           response: { 204: Type.Null(), ...problems('NOT_FOUND') },
         },
       },

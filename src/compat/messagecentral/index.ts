@@ -7,6 +7,7 @@ import { toMcError } from './errors.js';
 import { sendRoute } from './send-route.js';
 import { resolveMessageCentralSettings, type MessageCentralOptions } from './settings.js';
 import { tokenRoute } from './token-route.js';
+import { MC_DOCS } from './reference.js';
 import { McTokens } from './token.js';
 import { validateRoute } from './validate-route.js';
 import { MemoryVerificationNumbers } from './verification-numbers.js';
@@ -44,12 +45,14 @@ export function messageCentralRoutes(deps: CompatDeps, settings: MessageCentralO
     });
 
     const hide = { schema: { hide: true } };
-    app.get('/auth/v1/authentication/token', hide, tokenRoute(c));
-    app.post('/verification/v3/send', hide, sendRoute(c));
-    // The vendor's docs show validateOtp with and without a trailing slash, and clients use both verbs.
+    app.get('/auth/v1/authentication/token', { ...hide, config: MC_DOCS.token }, tokenRoute(c));
+    app.post('/verification/v3/send', { ...hide, config: MC_DOCS.send }, sendRoute(c));
+    // The vendor's docs show validateOtp with and without a trailing slash, and clients use both
+    // verbs; the reference shows both verbs on the spelling without it.
     for (const path of ['/verification/v3/validateOtp', '/verification/v3/validateOtp/']) {
-      app.get(path, hide, validateRoute(c));
-      app.post(path, hide, validateRoute(c));
+      const documented = !path.endsWith('/');
+      app.get(path, documented ? { ...hide, config: MC_DOCS.validateGet } : hide, validateRoute(c));
+      app.post(path, documented ? { ...hide, config: MC_DOCS.validatePost } : hide, validateRoute(c));
     }
   };
 }

@@ -5,6 +5,7 @@ import { authenticate } from './auth.js';
 import { SmscCallbackSender } from './callback-sender.js';
 import { SmscError, smscErrorOf } from './errors.js';
 import { readParams } from './params.js';
+import { SMSC_DOCS } from './reference.js';
 import { DEFAULT_SMSC_SETTINGS, type SmscSettings } from './settings.js';
 import { WindowCounter } from './window-counter.js';
 import { contentType, errorBody, fmtOf, phoneBody, type Wire } from './wire-format.js';
@@ -59,25 +60,22 @@ export function smscRoutes(deps: CompatDeps, settings: Partial<SmscSettings> = {
       return send(reply, wireOf(req), e.status, errorBody(wireOf(req).fmt, e.code, e.internal ? 'internal error' : undefined));
     });
 
-    app.route({
-      method: ['GET', 'POST'],
-      url: SMSC_PATH,
-      schema: { hide: true },
-      handler: async (req, reply) => {
-        const p = readParams(req, s.defaultCharset);
-        const wire: Wire = { fmt: fmtOf(p.get('fmt')), charset: p.charset };
-        wires.set(req, wire);
-        const cred = await authenticate(deps.credentials, p);
-        if (!cred) throw new SmscError(2);
-        const phone = subscriberDigits(p.get('phone'));
-        if (!phone) throw new SmscError(1);
-        if (!duplicates.hit(`${cred.id}\n${phone}`, deps.clock.now())) throw new SmscError(9);
-        const v = await deps.verifications.start({ accountId: cred.accountId, ip: req.ip }, { to: `+${phone}`, channel: 'reverse_call', metadata: { compat: 'smsc', login: cred.login } });
-        if (!v.call_to) throw new SmscError(1);
-        const callTo = s.phoneFormat === 'e164' ? v.call_to : v.call_to.replace(/^\+/, '');
-        return send(reply, wire, 200, phoneBody(wire.fmt, callTo));
-      },
-    });
+    const waitCall = async (req: FastifyRequest, reply: FastifyReply) => {
+      const p = readParams(req, s.defaultCharset);
+      const wire: Wire = { fmt: fmtOf(p.get('fmt')), charset: p.charset };
+      wires.set(req, wire);
+      const cred = await authenticate(deps.credentials, p);
+      if (!cred) throw new SmscError(2);
+      const phone = subscriberDigits(p.get('phone'));
+      if (!phone) throw new SmscError(1);
+      if (!duplicates.hit(`${cred.id}\n${phone}`, deps.clock.now())) throw new SmscError(9);
+      const v = await deps.verifications.start({ accountId: cred.accountId, ip: req.ip }, { to: `+${phone}`, channel: 'reverse_call', metadata: { compat: 'smsc', login: cred.login } });
+      if (!v.call_to) throw new SmscError(1);
+      const callTo = s.phoneFormat === 'e164' ? v.call_to : v.call_to.replace(/^\+/, '');
+      return send(reply, wire, 200, phoneBody(wire.fmt, callTo));
+    };
+    // One route per method, so that the reference describes each.
+    for (const method of ['GET', 'POST'] as const) app.route({ method, url: SMSC_PATH, schema: { hide: true }, config: SMSC_DOCS[method], handler: waitCall });
     // SMSC documents GET and POST only; other verbs get its parameters error, not a Verity 404.
     app.route({
       method: ['PUT', 'DELETE', 'PATCH', 'OPTIONS'],

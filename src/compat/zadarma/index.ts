@@ -7,6 +7,7 @@ import { endpoint, JSON_TYPE, type ZadarmaHandler } from './endpoint.js';
 import { ZadarmaError } from './errors.js';
 import { ZadarmaNotifier } from './notifier.js';
 import { KeyRateLimit } from './rate-limit.js';
+import { ZADARMA_DOCS } from './reference.js';
 import { resolveZadarmaSettings, type ZadarmaSettings } from './settings.js';
 import { soundHandlers } from './sound-routes.js';
 import { checkVerification, startVerification } from './verify-routes.js';
@@ -54,11 +55,19 @@ export function zadarmaRoutes(deps: CompatDeps, settings: Partial<ZadarmaSetting
       return reply.code(500).type(JSON_TYPE).send(envelope('Internal error'));
     });
 
-    /** A method path, with and without its trailing slash (clients and Zadarma's own examples use both). */
+    /**
+     * A method path, with and without its trailing slash (clients and Zadarma's own examples use
+     * both). One route per method, so that the reference describes each; it shows one spelling.
+     */
     const route = (path: string, methods: HTTPMethods[], handler: ZadarmaHandler, bodyLimit?: number) => {
+      const doc = ZADARMA_DOCS[path];
       for (const url of [path, `${path}/`]) {
-        // No implied HEAD: a signed HEAD of /v1/verify/ would start a verification and hide the answer.
-        app.route({ method: methods, url, exposeHeadRoute: false, schema: { hide: true }, ...(bodyLimit ? { bodyLimit } : {}), handler: endpoint(deps.credentials, limit, handler) });
+        const handle = endpoint(deps.credentials, limit, handler);
+        for (const method of methods) {
+          const config = url === doc?.url ? doc.methods[method] : undefined;
+          // No implied HEAD: a signed HEAD of /v1/verify/ would start a verification and hide the answer.
+          app.route({ method, url, exposeHeadRoute: false, schema: { hide: true }, ...(config ? { config } : {}), ...(bodyLimit ? { bodyLimit } : {}), handler: handle });
+        }
         const others = ALL_METHODS.filter((m) => !methods.includes(m));
         app.route({ method: others, url, schema: { hide: true }, handler: async (_req, reply) => reply.code(404).type(JSON_TYPE).send(envelope('Wrong request method')) });
       }

@@ -78,6 +78,23 @@ const NONE = new PrefixStats();
 const clamp = (x: number) => Math.max(0, Math.min(1, x));
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** A prefix's approvals over its sends whose code had time to be typed, with a prior of five sends at the account's rate `base`. */
+function conversionRate(s: PrefixStats, base: number, now: number): number {
+  const sent = s.sends.matured(now);
+  const approved = s.sends.approved.value(now);
+  return (approved + 5 * base) / (Math.max(sent, approved) + 5);
+}
+
+/** A prefix's starts of the last minutes against its usual rate; 0 below five recent starts. */
+function burst(s: PrefixStats, now: number): number {
+  return s.fast.value(now) < 5 ? 0 : s.fast.perMinute(now) / Math.max(s.slow.perMinute(now), 0.5);
+}
+
+/** The addresses that started into a prefix lately, when none of its codes was typed. */
+function unconverted(s: PrefixStats, now: number): number {
+  return s.sends.approved.value(now) < 0.5 ? s.addresses(now) : 0;
+}
+
 class AccountStats {
   /** Countries (at most a few hundred) and ranges. */
   readonly countries = new Map<string, PrefixStats>();
@@ -110,55 +127,61 @@ export class PumpingEngine {
     const p = prefixesOf(input.to, input.country);
     // Read only: a prefix nobody started into has nothing to say, and is made when a start is recorded.
     const found = [a.countries.get(p.country), a.ranges.get(p.range)] as const;
-    const [country, range] = [found[0] ?? NONE, found[1] ?? NONE];
+    const country = found[0] ?? NONE;
+    const range = found[1] ?? NONE;
     const reasons: Reason[] = [];
+    // Each signal's words are put together only when it fired (and only when shown).
     const add = (signal: SignalName, strength: number, describe: () => string) => {
-      if (strength > 0) reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), describe });
+      reasons.push({ signal, strength: round(strength), points: round(WEIGHTS[signal] * strength, 1), describe });
     };
 
     const type = input.numberType;
     if (type && SUSPECT_TYPES.has(type)) add('number_type', 1, () => `the number is ${type.toLowerCase().replaceAll('_', ' ')}`);
 
     const near = range.near(p.tail, 20, now);
-    add('sequential', clamp(near / 3), () => `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
+    if (near > 0) add('sequential', clamp(near / 3), () => `${near} other recent destination(s) within 20 of this one in its block of a thousand`);
 
     // Conversion: approvals over sends whose code had time to be typed, against the account's own
     // rate, with a prior worth five sends so a few samples do not swing it.
     const base = (a.sends.approved.value(now) + 2 * 0.7) / (a.sends.matured(now) + 2);
-    const conversion = (s: PrefixStats) => {
-      const sent = s.sends.matured(now);
-      const approved = s.sends.approved.value(now);
-      return { sent, rate: (approved + 5 * base) / (Math.max(sent, approved) + 5) };
-    };
-    const cr = [conversion(range), conversion(country)].reduce((x, y) => (y.rate < x.rate ? y : x));
-    add('conversion', clamp((base / 2 - cr.rate) / (base / 2)), () => `${round(cr.rate * 100, 0)}% of ${round(cr.sent, 0)} recent sends approved, against ${round(base * 100, 0)}% for the account`);
+    const inRangeRate = conversionRate(range, base, now);
+    const inCountryRate = conversionRate(country, base, now);
+    const [worst, rate] = inCountryRate < inRangeRate ? [country, inCountryRate] : [range, inRangeRate];
+    const converting = clamp((base / 2 - rate) / (base / 2));
+    if (converting > 0) {
+      const sent = worst.sends.matured(now);
+      add('conversion', converting, () => `${round(rate * 100, 0)}% of ${round(sent, 0)} recent sends approved, against ${round(base * 100, 0)}% for the account`);
+    }
 
     // Volume: the last minutes against the last hours, at the country and at the range.
-    const burst = (s: PrefixStats) => (s.fast.value(now) < 5 ? 0 : s.fast.perMinute(now) / Math.max(s.slow.perMinute(now), 0.5));
-    const ratio = Math.max(burst(country), burst(range));
-    add('volume', clamp((ratio - 3) / 7), () => `${round(ratio, 1)}× the prefix's usual rate`);
+    const ratio = Math.max(burst(country, now), burst(range, now));
+    if (ratio > 3) add('volume', clamp((ratio - 3) / 7), () => `${round(ratio, 1)}× the prefix's usual rate`);
 
     if (input.countryApprovals === 0 && !a.converted.has(p.country)) add('new_country', 1, () => `no approval to ${p.country} in the account's last 30 days`);
 
     // Many addresses into a range that nobody converts in (rotating addresses). Into a whole country
     // too, once the account converts somewhere: before any code was typed, a launch to a country
     // looks like an attack on it, and only the range, where attacks concentrate, is judged.
-    const unconverted = (s: PrefixStats) => (s.sends.approved.value(now) < 0.5 ? s.addresses(now) : 0);
-    const inRange = unconverted(range);
-    const inCountry = a.sends.approved.value(now) >= 0.5 ? unconverted(country) : 0;
-    const addresses = Math.max(inRange, inCountry);
+    const inRange = unconverted(range, now);
+    const inCountry = a.sends.approved.value(now) >= 0.5 ? unconverted(country, now) : 0;
     const spread = Math.max(clamp((inRange - 4) / 10), clamp((inCountry - 3) / 7));
     // An address whose users type their codes (an app's own server, an office) asks for many.
     const from = a.addresses.get(input.ip);
     const asked = from ? from.count(now) : 0;
     const fanout = from && asked > 3 && !from.converts(a.approvedTo) ? clamp((asked - 3) / 7) : 0;
-    add('addresses', Math.max(spread, fanout), () => `${addresses} addresses into the country or range lately, none of whose codes was typed; this one asked for ${asked} destinations`);
+    if (spread > 0 || fanout > 0) {
+      const addresses = Math.max(inRange, inCountry);
+      add('addresses', Math.max(spread, fanout), () => `${addresses} addresses into the country or range lately, none of whose codes was typed; this one asked for ${asked} destinations`);
+    }
 
     const reference = a.priced.value(now) >= 3 ? a.price.value(now) / a.priced.value(now) : 0;
-    if (reference > 0 && input.priceMicros > 0) add('price', clamp((input.priceMicros / reference - 2) / 4), () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
+    const pricey = reference > 0 && input.priceMicros > 0 ? clamp((input.priceMicros / reference - 2) / 4) : 0;
+    if (pricey > 0) add('price', pricey, () => `${round(input.priceMicros / reference, 1)}× the account's usual price`);
 
-    const score = Math.min(100, Math.round(reasons.reduce((s, r) => s + r.points, 0)));
-    return { score, reasons: reasons.sort((x, y) => y.points - x.points), prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found, account: a };
+    let points = 0;
+    for (const r of reasons) points += r.points;
+    if (reasons.length > 1) reasons.sort((x, y) => y.points - x.points);
+    return { score: Math.min(100, Math.round(points)), reasons, prefixes: p, prefix: near >= 2 ? p.block : p.range, stats: found, account: a };
   }
 
   /** Counts a start that was assessed (refused ones too: an attack stays visible); `sent`: its message went out. */

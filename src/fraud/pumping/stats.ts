@@ -77,12 +77,16 @@ export class PrefixStats {
   near(tail: number, distance: number, now: number): number {
     const tails = this.tails;
     if (!tails) return 0;
-    const block = Math.floor(tail / 1000);
+    // Within `distance` and inside the same block of a thousand: one interval.
+    const block = Math.floor(tail / 1000) * 1000;
+    const lo = Math.max(block, tail - distance);
+    const hi = Math.min(block + 999, tail + distance);
+    const since = now - RECENT_MS;
     let n = 0;
     for (let i = 0; i < tails.length; i += 2) {
       const t = tails[i] as number;
-      // NaN (an empty slot) and typed ones (negative) fail the first test.
-      if (t >= 0 && t !== tail && Math.floor(t / 1000) === block && Math.abs(t - tail) <= distance && (tails[i + 1] as number) >= now - RECENT_MS) n += 1;
+      // NaN (an empty slot) and typed ones (negative) fall outside any interval.
+      if (t >= lo && t <= hi && t !== tail && (tails[i + 1] as number) >= since) n += 1;
     }
     return n;
   }

@@ -1,3 +1,4 @@
+import { TAG } from '../../http/reference.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyRequest } from 'fastify';
@@ -8,6 +9,7 @@ import { clientPort } from '../../http/client-port.js';
 import type { App } from '../../http/types.js';
 import type { SilentEngine } from '../silent-engine.js';
 import { TOKEN_TTL_S, type NvTokens } from './nv-tokens.js';
+import { AuthorizeErrors, DevicePhoneNumber, DevicePhoneNumberErrors, TokenBody, TokenErrors, TokenResponse, VerifyBody, VerifyErrors, VerifyResponse } from './schemas.js';
 
 const BASE = '/number-verification/v2';
 const SCOPES = ['number-verification:verify', 'number-verification:device-phone-number:read'];
@@ -42,10 +44,13 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
   return async function routes(app: App): Promise<void> {
     await app.register(formbody);
     app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+      const clientError = err.validation !== undefined || (err.statusCode ?? 500) < 500;
       const e =
         err instanceof CamaraError
           ? err
-          : new CamaraError(400, 'INVALID_ARGUMENT', err.validation || (err.statusCode ?? 500) < 500 ? 'Client specified an invalid argument, request body or query param.' : 'Server error');
+          : clientError
+            ? new CamaraError(400, 'INVALID_ARGUMENT', 'Client specified an invalid argument, request body or query param.')
+            : new CamaraError(500, 'INTERNAL', 'Server error.');
       if (!(err instanceof CamaraError) && (err.statusCode ?? 400) >= 500) req.log.error({ err }, 'number verification failed');
       return reply.code(e.status).type('application/json').send({ status: e.status, code: e.code, message: e.message });
     });
@@ -67,16 +72,22 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
       `${BASE}/authorize`,
       {
         schema: {
-          tags: ['number verification'],
+          tags: [TAG.numberVerification],
           summary: 'Network-based authentication: reached by the device over mobile data, redirects with a single-use code',
+          description:
+            'The app opens this URL on the device, over its mobile data connection: the network session behind the address it comes from names the number. The redirect carries a code for POST /token, valid for a minute.',
           querystring: Type.Object({
             response_type: Type.Literal('code'),
-            client_id: Type.String({ maxLength: 64 }),
+            client_id: Type.String({ maxLength: 64, description: 'The API key id of the app’s server' }),
             redirect_uri: Type.String({ maxLength: 2048, pattern: '^https?://' }),
-            scope: Type.Optional(Type.String({ maxLength: 512 })),
-            state: Type.Optional(Type.String({ maxLength: 512 })),
+            scope: Type.Optional(Type.String({ maxLength: 512, description: `Space-separated: ${SCOPES.join(', ')} (default the first)` })),
+            state: Type.Optional(Type.String({ maxLength: 512, description: 'Sent back as is in the redirect' })),
             prompt: Type.Optional(Type.String({ maxLength: 32 })),
           }),
+          response: {
+            302: Type.Null({ description: 'To redirect_uri with `code` and `state`; with `error=access_denied` when the device is not on this operator’s mobile data network' }),
+            ...AuthorizeErrors,
+          },
         },
       },
       async (req, reply) => {
@@ -101,15 +112,12 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
       `${BASE}/token`,
       {
         schema: {
-          tags: ['number verification'],
+          tags: [TAG.numberVerification],
           summary: 'Exchange the code for a single-use access token (client authentication with the API key)',
-          body: Type.Object({
-            grant_type: Type.Literal('authorization_code'),
-            code: Type.String({ maxLength: 4096 }),
-            redirect_uri: Type.Optional(Type.String({ maxLength: 2048 })),
-            client_id: Type.Optional(Type.String({ maxLength: 64 })),
-            client_secret: Type.Optional(Type.String({ maxLength: 256 })),
-          }),
+          description: 'The app’s server authenticates with its API key, as HTTP Basic or as client_id and client_secret, and must be the client the code was issued to.',
+          consumes: ['application/x-www-form-urlencoded', 'application/json'],
+          body: TokenBody,
+          response: { 200: TokenResponse, ...TokenErrors },
         },
       },
       async (req, reply) => {
@@ -122,7 +130,7 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
         if (!grant || grant.clientId !== client.keyId) throw new CamaraError(400, 'INVALID_ARGUMENT', 'the code is invalid, expired, already used or not this client’s');
         const access = await tokens.issue('access', grant);
         reply.header('cache-control', 'no-store');
-        return { access_token: access, token_type: 'Bearer', expires_in: TOKEN_TTL_S, scope: grant.scope.join(' ') };
+        return { access_token: access, token_type: 'Bearer' as const, expires_in: TOKEN_TTL_S, scope: grant.scope.join(' ') };
       },
     );
 
@@ -130,16 +138,11 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
       `${BASE}/verify`,
       {
         schema: {
-          tags: ['number verification'],
+          tags: [TAG.numberVerification],
           summary: 'Does this number (plain or SHA-256 hashed) match the device’s?',
-          body: Type.Object(
-            {
-              phoneNumber: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{4,14}$', maxLength: 16 })),
-              hashedPhoneNumber: Type.Optional(Type.String({ pattern: '^[a-fA-F0-9]{64}$', maxLength: 64 })),
-            },
-            { additionalProperties: false, minProperties: 1, maxProperties: 1 },
-          ),
-          response: { 200: Type.Object({ devicePhoneNumberVerified: Type.Boolean() }) },
+          description: 'Spends an access token with the number-verification:verify scope. Give exactly one of phoneNumber and hashedPhoneNumber.',
+          body: VerifyBody,
+          response: { 200: VerifyResponse, ...VerifyErrors },
         },
       },
       async (req) => {
@@ -153,7 +156,14 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
 
     app.get(
       `${BASE}/device-phone-number`,
-      { schema: { tags: ['number verification'], summary: 'The number of the device the token was issued for', response: { 200: Type.Object({ devicePhoneNumber: Type.String() }) } } },
+      {
+        schema: {
+          tags: [TAG.numberVerification],
+          summary: 'The number of the device the token was issued for',
+          description: 'Spends an access token with the number-verification:device-phone-number:read scope.',
+          response: { 200: DevicePhoneNumber, ...DevicePhoneNumberErrors },
+        },
+      },
       async (req) => ({ devicePhoneNumber: (await bearer(req, 'number-verification:device-phone-number:read')).msisdn }),
     );
   };
