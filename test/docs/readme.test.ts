@@ -43,10 +43,10 @@ function fencedBlocks(file: string, text: string): Array<Block & { lang: string 
   return out;
 }
 
-/** The documents a reader follows, in reading order: the README, then the manual's pages. */
+/** The documents a reader follows, in reading order: the README, then the manual's pages, its guides and migrations included. */
 function documents(): Array<{ file: string; text: string }> {
   const docs = existsSync(join(ROOT, 'docs'))
-    ? readdirSync(join(ROOT, 'docs'))
+    ? readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.md'))
         .sort()
         .map((f) => `docs/${f}`)
