@@ -134,4 +134,21 @@ describe('the typed client on a server with a tight start limit', () => {
     expect(retried.status).toBe(201);
     expect(retried.at - limitedAt.at).toBeGreaterThanOrEqual(Number(limitedAt.retryAfter) * 1000 - 5);
   }, 30_000);
+
+  it('throws a resend cooldown at once, with its Retry-After, rather than waiting it out', async () => {
+    const record = recordingFetch();
+    const verity = createVerity({ baseUrl: server.url, keyId: server.keyId, secret: server.secret }, { fetch: record.fetch, retries: 3 });
+    // The start limit's own 429 is waited out; the resend's cooldown is not.
+    const v = await verity.verifications.start({ to: '+5511987650403', channel: 'sms' });
+    const before = record.seen.length;
+    const started = Date.now();
+    const err = await verity.verifications.resend(v.id).then(
+      () => undefined,
+      (e: VerityError) => e,
+    );
+    expect(err).toMatchObject({ code: 'RESEND_COOLDOWN', status: 429 });
+    expect(err?.retryAfter).toBeGreaterThan(1);
+    expect(record.seen.length - before).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1000);
+  }, 30_000);
 });

@@ -17,6 +17,20 @@ export interface TransportOptions {
 
 /** 429: a limit refused it before anything ran; 503: Verity could not reach a dependency and did nothing. */
 const REFUSED_UNDONE = new Set([429, 503]);
+
+/**
+ * Whether a 429 is a request-rate limit, which waiting out fixes. The other 429s answer for the
+ * verification or the account (RESEND_COOLDOWN, DESTINATION_RATE_LIMITED, GUESS_LIMIT_REACHED,
+ * SPEND_CAP_REACHED): the caller decides, with err.retryAfter, rather than the call waiting.
+ */
+async function rateLimited(response: Response): Promise<boolean> {
+  if (response.status !== 429) return true;
+  try {
+    return ((await response.clone().json()) as { code?: unknown }).code === 'RATE_LIMITED';
+  } catch {
+    return true;
+  }
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const BASE_DELAY_MS = 250;
 const MAX_BACKOFF_MS = 8_000;
@@ -84,7 +98,7 @@ export function createTransport(authorization: string, options: TransportOptions
         await sleep(backoffMs(n), request.signal);
         continue;
       }
-      if (last || !REFUSED_UNDONE.has(response.status)) return response;
+      if (last || !REFUSED_UNDONE.has(response.status) || !(await rateLimited(response))) return response;
       const after = retryAfterSeconds(response.headers.get('retry-after'));
       // At least what the server asked for, plus up to a tenth more so waiting clients do not return at once.
       const wait = after === undefined ? backoffMs(n) : after * 1000 + Math.random() * Math.min(1000, after * 100);
