@@ -63,8 +63,13 @@ export class FraudSettings {
   ) {}
 
   /** The pumping rules' mode and threshold for a start: its service's own, else its account's, else the server's. */
-  async judging(accountId: string, serviceId: string | null = null): Promise<{ mode: FraudMode; threshold: number }> {
-    const own = await this.spend.ownSettings(accountId);
+  /** At once when this instance holds the account's settings, as it does on the start path. */
+  judging(accountId: string, serviceId: string | null = null): { mode: FraudMode; threshold: number } | Promise<{ mode: FraudMode; threshold: number }> {
+    const own = this.spend.ownSettings(accountId);
+    return own instanceof Promise ? own.then((o) => this.judged(o, serviceId)) : this.judged(own, serviceId);
+  }
+
+  private judged(own: Record<string, unknown>, serviceId: string | null): { mode: FraudMode; threshold: number } {
     const service = serviceId ? (own.services as Record<string, Judging> | undefined)?.[serviceId] : undefined;
     return {
       mode: service?.mode ?? (own.mode as FraudMode | undefined) ?? this.server.mode,

@@ -168,8 +168,10 @@ export class SpendCaps {
   }
 
   /** The account's own fraud settings as stored (what it set over the server's defaults). */
-  async ownSettings(accountId: string): Promise<Record<string, unknown>> {
-    return (await this.entry(accountId)).own;
+  /** The account's own settings; at once when this instance holds them. */
+  ownSettings(accountId: string): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const e = this.entry(accountId);
+    return e instanceof Promise ? e.then((x) => x.own) : e.own;
   }
 
   private entry(accountId: string): { caps: Caps; own: Record<string, unknown> } | Promise<{ caps: Caps; own: Record<string, unknown> }> {

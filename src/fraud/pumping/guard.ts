@@ -37,7 +37,7 @@ export interface GuardCounter {
 export interface GuardParts {
   engine: PumpingEngine;
   /** The mode and threshold for a start: the service's own, else the account's, else the server's. */
-  settingsOf: (accountId: string, serviceId: string | null) => Promise<{ mode: FraudMode; threshold: number }>;
+  settingsOf: (accountId: string, serviceId: string | null) => { mode: FraudMode; threshold: number } | Promise<{ mode: FraudMode; threshold: number }>;
   clock: Clock;
   countryApprovals: (accountId: string, country: string) => number | Promise<number>;
   metrics: GuardCounter;
@@ -63,12 +63,17 @@ export class PumpingGuard {
   async judge(s: ScreenInput): Promise<Judged | undefined> {
     const { p } = this;
     if (!s.channels.some((c) => PAID_CHANNELS.has(c))) return undefined;
-    const { mode, threshold } = await p.settingsOf(s.accountId, s.serviceId);
+    // Each read is usually held by this instance: then nothing waits on a promise.
+    const settings = p.settingsOf(s.accountId, s.serviceId);
+    const { mode, threshold } = settings instanceof Promise ? await settings : settings;
     if (mode === 'off') return undefined;
     const now = p.clock.now();
-    // Each is usually held by this instance: then nothing waits on a promise.
-    const read = [p.countryApprovals(s.accountId, s.country), p.blocks.matching(s.accountId, s.to, now), s.price()] as const;
-    const [countryApprovals, blocked, priceMicros] = read.some((r) => r instanceof Promise) ? await Promise.all(read) : (read as unknown as [number, ActiveBlock | undefined, number]);
+    const approvals = p.countryApprovals(s.accountId, s.country);
+    const matching = p.blocks.matching(s.accountId, s.to, now);
+    const price = s.price();
+    // Awaited together when any must be, so none is left rejected without a handler.
+    const [countryApprovals, blocked, priceMicros] =
+      approvals instanceof Promise || matching instanceof Promise || price instanceof Promise ? await Promise.all([approvals, matching, price]) : [approvals, matching, price];
     // A block set in shadow mode stays a shadow one: it never refuses, whatever the mode is now.
     const block = blocked && (blocked.mode === 'enforce' || mode === 'shadow') ? blocked : undefined;
     const input: PumpingInput = { accountId: s.accountId, to: s.to, toKey: p.hash(s.to), country: s.country, ip: p.hash(s.ip), numberType: s.numberType, priceMicros, now, countryApprovals };
