@@ -102,7 +102,7 @@ async function diagnose(): Promise<Check[]> {
   try {
     const results = await Promise.all([
       databaseCheck(config),
-      config.redisUrl ? redisCheck(config.redisUrl) : Promise.resolve<Check>({ name: 'redis', ok: true, detail: 'not configured (REDIS_URL unset): limits live in this instance' }),
+      config.redisUrl ? redisCheck(config.redisUrl) : Promise.resolve<Check>({ name: 'redis', ok: true, detail: `not configured (REDIS_URL unset): limits live in ${limitsHome(config)}` }),
       ...(config.providers ?? []).map((e) => upstreamCheck('provider', e as Entry, guard)),
       ...(config.silentRoutes ?? []).map((e) => upstreamCheck('silent route', e as Entry, guard)),
     ]);
@@ -126,3 +126,11 @@ export const doctorCommand: Command = {
     return checks.every((c) => c.ok) ? 0 : 1;
   },
 };
+
+/** Where the limiters keep their counts without Redis (LIMITS_STORE; `auto`: PostgreSQL's tables, or this process beside SQLite). */
+function limitsHome(config: Config): string {
+  const store = config.limits.store === 'auto' ? (isPostgresUrl(config.databaseUrl) ? 'postgres' : 'memory') : config.limits.store;
+  if (store === 'postgres') return 'PostgreSQL, shared by every instance';
+  if (store === 'sqlite') return 'the SQLite database';
+  return 'this process only';
+}

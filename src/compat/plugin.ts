@@ -40,15 +40,17 @@ export const compat = fp(
     }
     // A vendor URL setting is the account's choice: its address is checked when it is saved, as a
     // webhook's is; Zadarma's notify_url must also echo zd_echo back, as Zadarma checks it.
-    const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, ...compat.zadarma };
-    const { allowPrivate } = config.outbound;
+    // Each vendor's own allowPrivate, where set, over OUTBOUND_ALLOW_PRIVATE: the same rule when
+    // the URL is saved as when it is called.
+    const zadarmaEcho = { ...DEFAULT_ZADARMA_SETTINGS, allowPrivate: config.outbound.allowPrivate, ...compat.zadarma };
+    const smscPrivate = compat.smsc.allowPrivate ?? config.outbound.allowPrivate;
     await app.parts.authenticated(
       app,
       credentialRoutes(vendorCredentials, async (vendor, settings) => {
-        if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, allowPrivate);
+        if (vendor === 'smsc' && typeof settings.callback_url === 'string' && settings.callback_url !== '') return callbackUrlProblem(settings.callback_url, smscPrivate);
         if (vendor !== 'zadarma' || typeof settings.notify_url !== 'string') return undefined;
-        if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, allowPrivate);
-        const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, allowPrivate);
+        if (!zadarmaEcho.notifyEchoCheck) return notifyUrlProblem(settings.notify_url, zadarmaEcho.allowPrivate);
+        const r = await checkNotifyUrl(settings.notify_url, zadarmaEcho.notifyTimeoutMs, zadarmaEcho.allowPrivate);
         return r.ok ? undefined : r.problem;
       }),
     );

@@ -13,6 +13,8 @@ describe('configuration', () => {
     expect(c.limits.sendPerDestination).toEqual({ points: 5, durationSec: 600 });
     expect(c.limits.guessPerDestination).toEqual({ points: 10, durationSec: 3600 });
     expect(c.sandbox.magic.map((m) => m.to)).toContain('+15005550006');
+    // Set but empty: no magic number at all, as for COMPAT_VENDORS.
+    expect(loadConfig({ MAGIC_NUMBERS: '' }).sandbox.magic).toEqual([]);
   });
 
   it('reports every problem at once', () => {

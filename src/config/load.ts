@@ -91,8 +91,9 @@ export function loadSettings(modules: readonly SettingsModule[], env: NodeJS.Pro
     const raw = given(row, env, file, overrides);
     let value: unknown;
     if (raw === undefined || raw === '') {
-      // Set but empty: a list with a default is explicitly empty (COMPAT_VENDORS= serves none).
-      value = raw === '' && kind === 'list' && s.default !== undefined ? [] : structuredClone(s.default as unknown);
+      // Set but empty: a list with a default is explicitly empty (COMPAT_VENDORS= serves none,
+      // MAGIC_NUMBERS= keeps no magic number).
+      value = raw === '' && (kind === 'list' || kind === 'magic') && s.default !== undefined ? [] : structuredClone(s.default as unknown);
     } else {
       value = coerce(kind, raw, `${s['x-env']}${s['x-env-only'] ? '' : ` (${row.key})`}`, problems, s['x-secret'] === true);
       // A rule given without a window keeps its setting's default one: a new budget for a

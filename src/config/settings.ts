@@ -64,7 +64,13 @@ export const CORE_SETTINGS = defineSettings({
       secret: true,
     }),
     encryptionKey: setting.string({ env: 'ENCRYPTION_KEY', description: '32 bytes, base64 or hex: AES-256-GCM key for codes that must wait to be sent or re-sent.', secret: true }),
-    tokenSigningKey: setting.string({ env: 'TOKEN_SIGNING_KEY', minLength: 32, description: 'HS256 key (≥ 32 characters) for OAuth2 access tokens.', secret: true }),
+    tokenSigningKey: setting.string({
+      env: 'TOKEN_SIGNING_KEY',
+      minLength: 32,
+      description:
+        'HS256 key (≥ 32 characters) for OAuth2 access tokens, and the root from which the keys of Claro SMV and Message Central tokens, signed sound URLs, destination pseudonyms and shared fraud counts are derived: changing it ends those tokens and URLs and the search by `to` of pseudonymised verifications.',
+      secret: true,
+    }),
     tokenTtlS: setting.int({ env: 'TOKEN_TTL_S', description: 'Lifetime of an access token from `POST /oauth/token`, seconds.', minimum: 30 }, 900),
     keyCacheTtlS: setting.int(
       {
@@ -105,7 +111,11 @@ export const CORE_SETTINGS = defineSettings({
     ),
     idempotencyTtlS: setting.int({ env: 'IDEMPOTENCY_TTL_S', description: 'How long an `Idempotency-Key` replays its first response, seconds.' }, 86_400),
     'sandbox.magic': setting.magic(
-      { env: 'MAGIC_NUMBERS', description: 'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits.' },
+      {
+        env: 'MAGIC_NUMBERS',
+        description:
+          'Sandbox test destinations `to:code:outcome` (outcome `delivered` or `undeliverable`): fixed code, forced outcome, no send limits. Set it empty to keep none, as a server that verifies real people should.',
+      },
       [
         { to: '+15005550006', code: '123456', outcome: 'delivered' },
         { to: '+15005550001', code: '123456', outcome: 'undeliverable' },

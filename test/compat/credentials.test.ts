@@ -126,3 +126,15 @@ describe('a Zadarma notify_url without the echo check', () => {
     }
   });
 });
+
+describe("a vendor's own allowPrivate", () => {
+  it('lets an account save a URL on this server’s own network, as the vendor will call it', async () => {
+    const t = await startTestApp(SQLITE, { env: { COMPAT_SMSC: '{"allowPrivate": true}', COMPAT_ZADARMA: '{"allowPrivate": true, "notifyEchoCheck": false}' } });
+    try {
+      expect((await t.post('/v1/compat/credentials', { vendor: 'smsc', settings: { callback_url: 'http://127.0.0.1:9/smsc' } })).status).toBe(201);
+      expect((await t.post('/v1/compat/credentials', { vendor: 'zadarma', settings: { notify_url: 'http://127.0.0.1:9/notify' } })).status).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
