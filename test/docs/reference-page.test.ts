@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OfflinePage, offlinePage } from '../helpers/browser.js';
 import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The API reference at /docs as a reader sees it: headless Chromium with every request that would
@@ -11,31 +12,19 @@ import { SQLITE, startTestApp, type TestApp } from '../helpers/test-app.js';
 const visible = (l: Locator): Promise<string> => l.innerText();
 
 let t: TestApp;
-let browser: Browser;
+let chrome: OfflinePage;
 let page: Page;
 let base: string;
-const outside: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
   t = await startTestApp(SQLITE, { env: { COMPAT_VENDORS: 'claro,zadarma,smsc,messagecentral' } });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
-  page = await browser.newPage();
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.host === new URL(base).host) return route.continue();
-    outside.push(url.href);
-    return route.abort();
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  chrome = await offlinePage(base);
+  page = chrome.page;
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await t?.close();
 });
 
@@ -49,8 +38,8 @@ describe('the API reference at /docs in headless Chromium', () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(nav.indexOf('Verifications')).toBeLessThan(nav.indexOf('Services'));
-    expect(outside).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(chrome.outside).toEqual([]);
+    expect(chrome.pageErrors).toEqual([]);
   }, 60_000);
 
   it("shows an operation's request and response examples and its problem codes", async () => {
@@ -70,6 +59,6 @@ describe('the API reference at /docs in headless Chromium', () => {
     // The error statuses are tabs; a tab shows its problem examples by code.
     await operation.getByRole('tab', { name: '403' }).click();
     await expect.poll(() => visible(operation), { timeout: 15_000 }).toMatch(/COUNTRY_NOT_ALLOWED|FRAUD_SUSPECTED/);
-    expect(outside).toEqual([]);
+    expect(chrome.outside).toEqual([]);
   }, 60_000);
 });

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OfflinePage, offlinePage } from '../helpers/browser.js';
 import { type RunningVerity, startVerity } from './verity-server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,35 +24,26 @@ type Loaded = typeof import('@verity/client');
 type PageGlobals = { verityClient?: Loaded; location: { origin: string } };
 
 let server: RunningVerity;
-let browser: Browser;
+let chrome: OfflinePage;
 let page: Page;
-const outside: string[] = [];
 
 beforeAll(async () => {
   server = await startVerity();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
-  page = await browser.newPage();
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin !== server.url) {
-      outside.push(url.href);
-      return route.abort();
-    }
-    if (!url.pathname.startsWith('/__client/')) return route.continue();
+  // The page, the built package and openapi-fetch are answered on Verity's own origin.
+  chrome = await offlinePage(server.url, (url, route) => {
+    if (!url.pathname.startsWith('/__client/')) return undefined;
     const file = url.pathname.slice('/__client/'.length);
     if (file === 'page.html') return route.fulfill({ contentType: 'text/html', body: PAGE });
     const path = file === 'openapi-fetch.mjs' ? OPENAPI_FETCH : join(CLIENT_DIST, file);
     if (!path.startsWith(CLIENT_DIST) && path !== OPENAPI_FETCH) return route.fulfill({ status: 404, body: '' });
     return route.fulfill({ contentType: 'text/javascript', body: readFileSync(path, 'utf8') });
   });
+  page = chrome.page;
   await page.goto(`${server.url}/__client/page.html`);
   await page.waitForFunction(() => (globalThis as unknown as PageGlobals).verityClient !== undefined);
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await server?.close();
 });
 
@@ -86,7 +78,7 @@ describe('the typed client in a browser', () => {
       checked: { valid: true, status: 'approved' },
       problem: { code: 'VERIFICATION_NOT_FOUND', status: 404, isVerity: true },
     });
-    expect(outside).toEqual([]);
+    expect(chrome.outside).toEqual([]);
   }, 30_000);
 
   it('verifies a Standard Webhooks signature with WebCrypto and refuses a tampered body', async () => {
