@@ -28,7 +28,7 @@ export class FraudScreen {
     return this.pumping.refusal(judged as Judged, verificationId);
   }
 
-  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void> {
+  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void> | undefined {
     return this.pumping.written(trx, judged as Judged, verificationId);
   }
 

@@ -55,8 +55,8 @@ export class Admission {
   }
 
   /** In the transaction that writes the screened start or resend as `verificationId`. */
-  async written(trx: Transaction<Database>, judged: object | undefined, verificationId: string): Promise<void> {
-    if (judged) await this.d.screen?.written(trx, judged, verificationId);
+  written(trx: Transaction<Database>, judged: object | undefined, verificationId: string): Promise<void> | undefined {
+    return judged ? this.d.screen?.written(trx, judged, verificationId) : undefined;
   }
 
   private async screen(

@@ -61,7 +61,8 @@ export interface DestinationScreen {
   /** The error to answer with when the judgment refused; `verificationId`: the blocked verification, or the resent one. */
   refusal(judged: object, verificationId: string): AppError | undefined;
   /** In the transaction that wrote the start, the resend, or the blocked verification. */
-  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void>;
+  /** A promise only when it has something to write (a refusal's decision). */
+  written(trx: Transaction<Database>, judged: object, verificationId: string): Promise<void> | undefined;
   /** What the timeline shows of a judgment (a score and its signals; never the number or the address). */
   summary(judged: object): object;
 }

@@ -123,29 +123,8 @@ export class PumpingGuard {
    * (or a shadow one) goes to the decision log; once it commits, the engine learns a send that
    * went out, and a refusal is announced (`fraud.blocked`).
    */
-  async written(trx: Transaction<Database>, j: Judged, verificationId: string): Promise<void> {
+  written(trx: Transaction<Database>, j: Judged, verificationId: string): Promise<void> | undefined {
     const { p } = this;
-    if (j.outcome !== 'allowed') {
-      const s = j.screen;
-      await p.decisions.record(trx, {
-        id: j.id,
-        account_id: s.accountId,
-        service_id: s.serviceId,
-        verification_id: verificationId,
-        action: s.action,
-        outcome: j.outcome,
-        reason: j.reason,
-        mode: j.mode,
-        score: j.assessed.score,
-        threshold: j.threshold,
-        channel: s.channels[0] ?? '',
-        country: s.country,
-        prefix: j.block?.prefix ?? j.assessed.prefix,
-        block_id: j.block?.id ?? null,
-        signals: JSON.stringify(explained(j.assessed.reasons)),
-        created_at: j.input.now,
-      });
-    }
     afterCommit(trx, () => {
       if (j.outcome !== 'refused') p.engine.record(j.input, j.assessed, true);
       else
@@ -155,6 +134,27 @@ export class PumpingGuard {
           serviceId: j.screen.serviceId,
           data: { verification_id: verificationId, ...this.summary(j), action: j.screen.action, reason: j.reason, country: j.screen.country, channel: j.screen.channels[0] },
         });
+    });
+    // An allowed start writes nothing here: no promise to wait on in the start's transaction.
+    if (j.outcome === 'allowed') return undefined;
+    const s = j.screen;
+    return p.decisions.record(trx, {
+      id: j.id,
+      account_id: s.accountId,
+      service_id: s.serviceId,
+      verification_id: verificationId,
+      action: s.action,
+      outcome: j.outcome,
+      reason: j.reason,
+      mode: j.mode,
+      score: j.assessed.score,
+      threshold: j.threshold,
+      channel: s.channels[0] ?? '',
+      country: s.country,
+      prefix: j.block?.prefix ?? j.assessed.prefix,
+      block_id: j.block?.id ?? null,
+      signals: JSON.stringify(explained(j.assessed.reasons)),
+      created_at: j.input.now,
     });
   }
 
