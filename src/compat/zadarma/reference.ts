@@ -120,9 +120,9 @@ const START: Operation = {
   },
   required: ['channel', 'to'],
   examples: [
-    { channel: 'sms', to: '+447911123456', format: 'json' },
+    { channel: 'sms', to: '+447700900123', format: 'json' },
     { channel: 'email', to: 'user@example.com', email_subject: 'Your code', email_body: 'Code: {#code#}', format: 'json' },
-    { channel: 'call_button', to: '+447911123459', greeting_sound_id: SOUND_ID, button_1_sound_id: SOUND_ID, fallback_sound_id: SOUND_ID, format: 'json' },
+    { channel: 'call_button', to: '+447700900124', greeting_sound_id: SOUND_ID, button_1_sound_id: SOUND_ID, fallback_sound_id: SOUND_ID, format: 'json' },
   ],
   ok: ok('Started (the request_id to check), or a business error', Envelope({ request_id: str('Opaque id to give `/v1/verify/check`; absent for call_button') }), {
     started: { summary: 'Code sent', value: { status: 'success', request_id: REQUEST_ID } },

@@ -10211,7 +10211,7 @@ export interface paths {
                     channel: "sms" | "call_code" | "call_button" | "email";
                     /**
                      * @description Phone number (with `+`, `00` or bare digits) or, for `email`, the address
-                     * @example +447911123456
+                     * @example +447700900123
                      */
                     to: string;
                     /** @description The code to send, digits (sms, call_code, email); generated when absent */
