@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageVersion } from '../../src/lib/version.js';
 import { attempt, CLI, startServer, stop, type Outcome } from '../helpers/cli-process.js';
+import { LoopbackSmsc } from '../fakes/smpp/loopback-smsc.js';
 import { closedPort } from '../helpers/loopback-ports.js';
 
 const dirs: string[] = [];
@@ -274,6 +275,25 @@ describe('verity doctor', () => {
       expect(guarded.stdout).not.toContain(password);
     } finally {
       await new Promise<void>((resolve) => mail.close(() => resolve()));
+    }
+  }, 60_000);
+
+  it('binds to an SMPP provider and unbinds without submitting, and names a refused bind', async () => {
+    const smsc = await LoopbackSmsc.start({ systemId: 'verity', password: 'smpp-pass' });
+    const smpp = (name: string, password: string) => ({ name, type: 'smpp', host: '127.0.0.1', port: smsc.port, systemId: 'verity', password });
+    try {
+      const env = freshEnv({ PROVIDERS: JSON.stringify([smpp('good', 'smpp-pass'), smpp('wrong', 'not-the-pass')]), PROVIDERS_ALLOW_PRIVATE: 'true' });
+      await verity(['migrate'], env);
+      const r = await verity(['doctor'], env);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^ok {7}provider good \\(smpp\\): 127\\.0\\.0\\.1:${smsc.port} accepted the bind \\(then unbound\\)$`, 'm'));
+      expect(r.stdout).toMatch(/^problem {2}provider wrong \(smpp\): .* refused the bind: ESME_R\w+ \(fix: check systemId, password and systemType/m);
+      expect(smsc.submits).toEqual([]);
+      expect(smsc.binds.length).toBeGreaterThanOrEqual(2);
+      expect(smsc.unbinds).toBe(1);
+      expect(r.stdout + r.stderr).not.toContain('smpp-pass');
+    } finally {
+      await smsc.close();
     }
   }, 60_000);
 

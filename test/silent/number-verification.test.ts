@@ -90,6 +90,14 @@ describeOnBackends('CAMARA Number Verification', (backend) => {
     expect(JSON.parse((await token(code, 'Basic bm9wZTpub3Bl')).body)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
+  it('answers INVALID_ARGUMENT, not a server error, for an empty or broken JSON body', async () => {
+    const bearer = `Bearer ${await accessToken()}`;
+    for (const payload of ['', '{"phoneNumber":']) {
+      const r = await t.app.inject({ method: 'POST', url: '/number-verification/v2/verify', headers: { authorization: bearer, 'content-type': 'application/json' }, payload });
+      expect([r.statusCode, JSON.parse(r.body).code], JSON.stringify(payload)).toEqual([400, 'INVALID_ARGUMENT']);
+    }
+  });
+
   it('answers INVALID_ARGUMENT for a body with both, neither or unknown fields', async () => {
     for (const body of [{ phoneNumber: MSISDN, hashedPhoneNumber: 'a'.repeat(64) }, {}, { phoneNumber: MSISDN, extra: 1 }, { phoneNumber: '5511987651234' }]) {
       const r = await verify(await accessToken(), body);

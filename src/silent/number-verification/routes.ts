@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { KeyService } from '../../accounts/key-service.js';
+import { AppError } from '../../errors/index.js';
 import { parseBasic } from '../../http/auth.js';
 import { clientPort } from '../../http/client-port.js';
 import type { App } from '../../http/types.js';
@@ -44,14 +45,16 @@ export function camaraRoutes(engine: SilentEngine, tokens: NvTokens, keys: KeySe
   return async function routes(app: App): Promise<void> {
     await app.register(formbody);
     app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-      const clientError = err.validation !== undefined || (err.statusCode ?? 500) < 500;
+      // A body the server's JSON parser refused is an AppError (MALFORMED_JSON, 400), as its problem says.
+      const status = err instanceof AppError ? err.status : err.statusCode;
+      const clientError = err.validation !== undefined || err instanceof SyntaxError || (status ?? 500) < 500;
       const e =
         err instanceof CamaraError
           ? err
           : clientError
             ? new CamaraError(400, 'INVALID_ARGUMENT', 'Client specified an invalid argument, request body or query param.')
             : new CamaraError(500, 'INTERNAL', 'Server error.');
-      if (!(err instanceof CamaraError) && (err.statusCode ?? 400) >= 500) req.log.error({ err }, 'number verification failed');
+      if (!(err instanceof CamaraError) && !clientError) req.log.error({ err }, 'number verification failed');
       return reply.code(e.status).type('application/json').send({ status: e.status, code: e.code, message: e.message });
     });
     app.addHook('onRequest', async (req, reply) => {
