@@ -27,23 +27,6 @@ export async function openApiDocument({ buildApp, loadConfig }) {
   }
 }
 
-/**
- * fastify-swagger turns a querystring that is a TypeBox Record (no `properties`) into one query
- * parameter per JSON Schema keyword (`type` with the schema "object", `additionalProperties`), which
- * is not valid OpenAPI and stops openapi-typescript. Such a query takes any keys: leave it untyped.
- */
-function dropKeywordParameters(document) {
-  const KEYWORDS = new Set(['type', 'additionalProperties', 'patternProperties']);
-  for (const item of Object.values(document.paths ?? {})) {
-    for (const op of Object.values(item)) {
-      if (!Array.isArray(op?.parameters)) continue;
-      const broken = op.parameters.some((p) => p.in === 'query' && (typeof p.schema !== 'object' || p.schema === null));
-      if (broken) op.parameters = op.parameters.filter((p) => !(p.in === 'query' && KEYWORDS.has(p.name)));
-    }
-  }
-  return document;
-}
-
 /** The error-code union, one code a line with its status and title, in the order of the registry. */
 function errorCodesSource(errorCodes) {
   const lines = Object.entries(errorCodes).map(([code, { status, title }]) => `  | '${code}' // ${status} ${title}`);
@@ -61,7 +44,7 @@ function errorCodesSource(errorCodes) {
  * (src/app.ts, src/config/index.ts) and ERROR_CODES (src/errors/error-codes.ts), from dist/ or src/.
  */
 export async function clientSources(modules) {
-  const document = dropKeywordParameters(structuredClone(await openApiDocument(modules)));
+  const document = await openApiDocument(modules);
   const types = astToString(await openapiTS(document, { alphabetize: false, silent: true }));
   return {
     'openapi.ts': `${HEADER("Verity's OpenAPI document (/openapi.json)")}\n${types}`,

@@ -5,15 +5,15 @@ import { AppError } from '../errors/index.js';
 import { requireAdmin } from './authenticate.js';
 import { IdParam, problems, Timestamp } from '../http/schemas.js';
 import { principalOf, type App } from '../http/types.js';
-import type { AccountTable, PriceTable } from '../db/schema.js';
+import type { PriceTable } from '../db/schema.js';
 import { ChannelSchema } from '../http/schemas.js';
 import type { Channel } from '../kernel/channel.js';
 import type { AccountService } from './account-service.js';
 import type { AccountStore } from './account-store.js';
 import { accountExample, balanceExample, createdAccountExample, creditExample, issuedKeyExample, keysExample, newAccountExample, newKeyExample, pricesExample } from './examples.js';
+import { accountView, MICROS } from './account-view.js';
 import type { KeyService } from './key-service.js';
 
-const MICROS = 1_000_000;
 const toMicros = (amount: number) => Math.round(amount * MICROS);
 
 const IssuedKey = Type.Object({ key_id: Type.String(), secret: Type.String({ description: 'Shown once; store it now' }) }, { examples: [issuedKeyExample] });
@@ -36,14 +36,6 @@ const Balance = Type.Object(
 const AccountFields = { id: Type.String(), name: Type.String(), balance: Type.Number(), currency: Type.String(), postpaid: Type.Boolean(), created_at: Timestamp };
 const Account = Type.Object(AccountFields, { examples: [accountExample] });
 
-const accountView = (a: AccountTable) => ({
-  id: a.id,
-  name: a.name,
-  balance: a.balance_micros / MICROS,
-  currency: a.currency,
-  postpaid: a.postpaid === 1,
-  created_at: new Date(a.created_at).toISOString(),
-});
 const priceView = (p: PriceTable) => ({ channel: p.channel as Channel, prefix: p.prefix, price: p.price_micros / MICROS });
 
 export function accountRoutes(accounts: AccountService, store: AccountStore, keys: KeyService, prices: PriceBook) {

@@ -1,12 +1,7 @@
+import { accountView, MICROS } from '../accounts/account-view.js';
 import type { AccountTable } from '../db/schema.js';
 import { actingAccount, withApp } from './app-context.js';
 import { ACCOUNT_OPTION, CliFailure, fields, instant, JSON_OPTION, json, required, table, UsageError, type Command } from './command.js';
-
-const MICROS = 1_000_000;
-
-function accountView(a: AccountTable) {
-  return { id: a.id, name: a.name, balance: a.balance_micros / MICROS, currency: a.currency, postpaid: a.postpaid === 1, created_at: new Date(a.created_at).toISOString() };
-}
 
 /** A money amount as typed (`12.5`, `-3`): a finite number, refused as a usage error otherwise. */
 function amount(command: string, text: string): number {

@@ -27,6 +27,30 @@ function wants(e: EndpointRow, event: WebhookEvent): boolean {
   return (e.service_id === null || e.service_id === event.serviceId) && (e.events === null || (JSON.parse(e.events) as string[]).includes(event.type));
 }
 
+/** The JSON body every event is sent as. */
+function eventBody(type: string, now: number, data: unknown): string {
+  return JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
+}
+
+/** A delivery of an event to one endpoint, due now. */
+function delivery(endpointId: string, accountId: string, eventId: string, type: string, payload: string, now: number): DeliveryRow {
+  return {
+    id: newId('whd'),
+    endpoint_id: endpointId,
+    account_id: accountId,
+    event_id: eventId,
+    event_type: type,
+    payload,
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: now,
+    response_status: null,
+    error: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export class WebhookService implements EventSink {
   // Most events belong to accounts with no endpoint at all; asking the database each time would
   // cost every verification a query.
@@ -116,23 +140,9 @@ export class WebhookService implements EventSink {
   async test(accountId: string, endpointId: string): Promise<DeliveryRow> {
     const endpoint = await this.get(accountId, endpointId);
     const now = this.clock.now();
-    const payload = JSON.stringify({ type: 'webhook.test', timestamp: new Date(now).toISOString(), data: { endpoint_id: endpoint.id, account_id: accountId } });
+    const body = eventBody('webhook.test', now, { endpoint_id: endpoint.id, account_id: accountId });
     // Written as already claimed by this instance, under the sender's lease, then sent at once.
-    const row: DeliveryRow = {
-      id: newId('whd'),
-      endpoint_id: endpoint.id,
-      account_id: accountId,
-      event_id: newId('evt'),
-      event_type: 'webhook.test',
-      payload,
-      status: 'sending',
-      attempts: 1,
-      next_attempt_at: now + this.leaseMs,
-      response_status: null,
-      error: null,
-      created_at: now,
-      updated_at: now,
-    };
+    const row: DeliveryRow = { ...delivery(endpoint.id, accountId, newId('evt'), 'webhook.test', body, now), status: 'sending', attempts: 1, next_attempt_at: now + this.leaseMs };
     await this.store.enqueue([row]);
     return this.sendNow(row);
   }
@@ -159,24 +169,8 @@ export class WebhookService implements EventSink {
     if (targets.length === 0) return;
     const now = this.clock.now();
     const eventId = newId('evt');
-    const payload = JSON.stringify({ type: event.type, timestamp: new Date(now).toISOString(), data: event.data });
-    await this.store.enqueue(
-      targets.map((e) => ({
-        id: newId('whd'),
-        endpoint_id: e.id,
-        account_id: event.accountId,
-        event_id: eventId,
-        event_type: event.type,
-        payload,
-        status: 'queued',
-        attempts: 0,
-        next_attempt_at: now,
-        response_status: null,
-        error: null,
-        created_at: now,
-        updated_at: now,
-      })),
-    );
+    const body = eventBody(event.type, now, event.data);
+    await this.store.enqueue(targets.map((e) => delivery(e.id, event.accountId, eventId, event.type, body, now)));
     this.wake();
   }
 

@@ -1,22 +1,14 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli-process.js';
+import { closedPort } from '../helpers/loopback-ports.js';
 
 const run = promisify(execFile);
 const MINUTE = 60_000;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Polls `url` until it answers 200, or fails after `ms`. */
 async function ready(url: string, ms: number, output: () => string): Promise<void> {
@@ -61,7 +53,8 @@ describe('the npm package', () => {
       const version = await run('npx', ['--no-install', 'verity', '--version'], { cwd: app, timeout: MINUTE });
       expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
 
-      const port = await freePort();
+      // A loopback port nothing listens on yet, for the installed server.
+      const port = await closedPort();
       const env = { ...process.env, DATABASE_URL: `sqlite:${join(app, 'data', 'verity.db')}`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
       // A process group of its own, so that stopping it stops npx and the node it started.
       const child = spawn('npx', ['--no-install', 'verity', 'serve'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
